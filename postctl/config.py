@@ -1,0 +1,228 @@
+"""postctl's own configuration: `postctl.toml` at the site root, or `[tool.postctl]` in
+`pyproject.toml`. Every key is optional; a key postctl does not know, or a value of the wrong
+type, is a `ConfigError` that names the file, the key and the reason (exit code 2).
+
+The whole schema lives in `SCHEMA` below; README.md documents every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "postctl.toml"
+
+
+class ConfigError(Exception):
+    """A bad configuration file or value: path, dotted key, plain reason."""
+
+    def __init__(self, path: Path | str | None, key: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.key = key
+        self.reason = reason
+
+    def __str__(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        key = f"{self.key}: " if self.key else ""
+        return f"{where}{key}{self.reason}"
+
+
+Check = Callable[[Any], str | None]  # returns a reason when the value is wrong
+
+
+def _type_name(value: Any) -> str:
+    return {
+        str: "a string",
+        bool: "a boolean",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def is_str(value: Any) -> str | None:
+    return None if isinstance(value, str) else f"expected a string, got {_type_name(value)}"
+
+
+def is_bool(value: Any) -> str | None:
+    return None if isinstance(value, bool) else f"expected true or false, got {_type_name(value)}"
+
+
+def is_int(value: Any) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return None
+    return f"expected a whole number >= 0, got {value!r}"
+
+
+def is_str_list(value: Any) -> str | None:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return None
+    return "expected a list of strings"
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any) -> str | None:
+        if value in choices:
+            return None
+        return f"expected one of {', '.join(map(repr, choices))}, got {value!r}"
+
+    return check
+
+
+def table_of(check: Check) -> Check:
+    """A table with free keys whose values all pass `check`."""
+
+    def check_table(value: Any) -> str | None:
+        if not isinstance(value, dict):
+            return f"expected a table, got {_type_name(value)}"
+        for k, v in value.items():
+            reason = check(v)
+            if reason:
+                return f"{k}: {reason}"
+        return None
+
+    return check_table
+
+
+def is_bounds(value: Any) -> str | None:
+    if (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+        and value[0] <= value[1]
+    ):
+        return None
+    return "expected [min, max], two whole numbers with min <= max"
+
+
+def any_value(value: Any) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Key:
+    check: Check
+    default: Any
+    doc: str
+
+
+# Sections are tables; every other entry is a key. Defaults are the behaviour without config.
+SCHEMA: dict[str, Any] = {
+    "kind": Key(
+        one_of("jekyll", "hugo", "plain"),
+        None,
+        "Site kind; detected from the generator's config file when not set.",
+    ),
+    "content_dirs": Key(
+        is_str_list,
+        [],
+        "Folders that hold posts, relative to the site root "
+        "(default: Jekyll `_posts`/`_drafts` anywhere, Hugo `content`, plain: all).",
+    ),
+    "exclude": Key(is_str_list, [], "Glob patterns (relative to the site root) of files to skip."),
+    "extensions": Key(
+        is_str_list, [".md", ".markdown", ".mdx", ".html"], "File extensions that hold posts."
+    ),
+    "cache": Key(is_bool, True, "Keep a parse cache in `.postctl-cache/` at the site root."),
+    "jobs": Key(is_int, 0, "Worker processes for large sites (0: one per CPU)."),
+}
+
+
+@dataclass
+class Config:
+    """Validated configuration: `values` holds every key of SCHEMA, defaults filled in."""
+
+    path: Path | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, dotted: str) -> Any:
+        node: Any = self.values
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+
+def defaults(schema: dict[str, Any] = SCHEMA) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, entry in schema.items():
+        out[name] = defaults(entry) if isinstance(entry, dict) else _copy(entry.default)
+    return out
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return list(value)
+    return value
+
+
+def validate(
+    raw: dict[str, Any], path: Path | None, schema: dict[str, Any] = SCHEMA, prefix: str = ""
+) -> dict[str, Any]:
+    values = defaults(schema)
+    for name, value in raw.items():
+        dotted = f"{prefix}{name}"
+        entry = schema.get(name)
+        if entry is None:
+            known = ", ".join(sorted(schema))
+            raise ConfigError(path, dotted, f"unknown key (known keys here: {known})")
+        if isinstance(entry, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(path, dotted, f"expected a table, got {_type_name(value)}")
+            values[name] = validate(value, path, entry, f"{dotted}.")
+            continue
+        reason = entry.check(value)
+        if reason:
+            raise ConfigError(path, dotted, reason)
+        values[name] = value
+    return values
+
+
+def find_config(root: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The raw postctl table for a site root: postctl.toml wins over pyproject.toml."""
+    own = root / CONFIG_FILE
+    if own.is_file():
+        return own, _read_toml(own)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        data = _read_toml(pyproject)
+        table = data.get("tool", {}).get("postctl") if isinstance(data.get("tool"), dict) else None
+        if table is not None:
+            if not isinstance(table, dict):
+                raise ConfigError(pyproject, "tool.postctl", "expected a table")
+            return pyproject, table
+    return None, {}
+
+
+def has_config(root: Path) -> bool:
+    if (root / CONFIG_FILE).is_file():
+        return True
+    pyproject = root / "pyproject.toml"
+    try:
+        return pyproject.is_file() and "[tool.postctl" in pyproject.read_text("utf-8", "replace")
+    except OSError:
+        return False
+
+
+def load_config(root: Path) -> Config:
+    path, raw = find_config(root)
+    return Config(path=path, values=validate(raw, path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(path, None, f"not valid TOML: {e}") from None
+    except OSError as e:
+        raise ConfigError(path, None, f"cannot read: {e.strerror or e}") from None

@@ -1,0 +1,1035 @@
+"""The post model: one `Post` type that every postctl command goes through.
+
+`load_post` reads a file, finds its front matter the way Jekyll and Hugo do, parses only that part
+(the body is read lazily), and normalizes the fields the generators give meaning to. Everything a
+byte-exact rewrite needs (delimiters, byte spans, BOM, line endings) is kept on the `Post`.
+
+Nothing else in postctl parses front matter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import frontmatter.default_handlers as fm_handlers
+
+Format = Literal["yaml", "toml", "json"]
+SiteKind = Literal["jekyll", "hugo", "plain"]
+
+BOM = b"\xef\xbb\xbf"
+HEAD_SIZE = 64 * 1024
+# Deeper front matter than this is refused: nothing real comes close, and deeper input crashes
+# libyaml's recursive composer (100,000 levels segfault) or Python's recursion limit.
+MAX_DEPTH = 100
+# Aliases may expand to at most this many values ("billion laughs" expands to 10**9).
+MAX_EXPANDED_NODES = 100_000
+
+# Jekyll's post file name: DATE_FILENAME_MATCHER in jekyll/lib/jekyll/document.rb,
+# %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
+JEKYLL_FILENAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*?)(\.[^.]+)?$")
+
+
+class PostError(Exception):
+    """A post that cannot be read: where (path, 1-based line and column) and why, in plain words."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        message: str,
+        line: int | None = None,
+        col: int | None = None,
+        code: str = "PC001",
+    ) -> None:
+        super().__init__(message)
+        self.path = Path(path)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.code = code
+
+    def __reduce__(self) -> tuple[Any, ...]:  # survive the trip back from worker processes
+        return (PostError, (self.path, self.message, self.line, self.col, self.code))
+
+    @property
+    def location(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+# Error codes a `PostError` carries; lint reports them under the same codes.
+READ_ERROR = "PC001"  # the file cannot be read at all (missing, unreadable, a folder, binary)
+ENCODING_ERROR = "PC002"  # not UTF-8
+UNCLOSED = "PC003"  # opening delimiter without a closing one
+SYNTAX_ERROR = "PC004"  # YAML/TOML/JSON does not parse
+NOT_A_MAPPING = "PC005"  # front matter parses to a list, string, number
+UNSAFE = "PC006"  # unsafe tags, alias bombs, recursion, nesting too deep
+
+
+@dataclass(frozen=True)
+class ParsedDate:
+    """A date as the generators read it; `has_time`/`has_zone` say what the writer spelled out."""
+
+    value: datetime
+    has_time: bool
+    has_zone: bool
+
+    @property
+    def sort_key(self) -> datetime:
+        """A naive UTC datetime, so posts with and without a zone sort together."""
+        if self.value.tzinfo is None:
+            return self.value
+        return self.value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+# ISO 8601 and Ruby's Time#to_s ("2013-09-14 20:46:50 -0400", which PyYAML leaves as a string),
+# both of which Jekyll (Ruby's Time.parse) and Hugo (htime.ToTimeInDefaultLocationE) accept.
+_DATE_TEXT = re.compile(
+    r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*(?:([Zz]|UTC|GMT)|([+-])(\d{2}):?(\d{2}))?\s*$"
+)
+
+
+def parse_date(value: Any) -> ParsedDate | None:
+    """Read a front-matter date value; None when it is not a real date (e.g. 2020-02-30)."""
+    if isinstance(value, datetime):
+        return ParsedDate(value, True, value.tzinfo is not None)
+    if isinstance(value, date):
+        return ParsedDate(datetime.combine(value, time()), False, False)
+    if not isinstance(value, str):
+        return None
+    m = _DATE_TEXT.match(value)
+    if not m:
+        return None
+    y, mo, d, hh, mi, ss, frac, utc, sign, oh, om = m.groups()
+    tz = None
+    if utc:
+        tz = timezone.utc
+    elif sign:
+        offset = timedelta(hours=int(oh), minutes=int(om))
+        tz = timezone(-offset if sign == "-" else offset)
+    try:
+        micro = int((frac or "0")[:6].ljust(6, "0"))
+        parsed = datetime(
+            int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), micro, tzinfo=tz
+        )
+    except ValueError:
+        return None
+    return ParsedDate(parsed, hh is not None, tz is not None)
+
+
+@dataclass(eq=False)
+class Post:
+    """One post file: where its front matter is, what it says, and what the generator makes of it.
+
+    Byte offsets (`fm_start`, `fm_end`, `body_start`) count from the file start, BOM included.
+    `raw` is the front-matter text between the delimiters (for JSON, the whole object).
+    """
+
+    path: Path
+    kind: SiteKind = "plain"
+    format: Format | None = None
+    bom: bool = False
+    newline: str = "\n"
+    open_delimiter: str = ""
+    close_delimiter: str = ""
+    fm_start: int = 0
+    fm_end: int = 0
+    body_start: int = 0
+    fm_line: int = 1
+    raw: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    key_positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+    duplicate_keys: list[tuple[str, int, int]] = field(default_factory=list)
+    size: int = 0
+    mtime_ns: int = 0
+    drafts_folder: bool = False
+    categories_from_path: tuple[str, ...] = ()
+
+    # -- raw access ---------------------------------------------------------------------------
+    @property
+    def has_front_matter(self) -> bool:
+        return self.format is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """A front-matter value; keys are case-insensitive on Hugo sites, as in Hugo."""
+        if key in self.data:
+            return self.data[key]
+        if self.kind == "hugo":
+            lowered = key.lower()
+            for k, v in self.data.items():
+                if k.lower() == lowered:
+                    return v
+        return default
+
+    def has(self, key: str) -> bool:
+        return self.get(key, _MISSING) is not _MISSING
+
+    def key_position(self, key: str) -> tuple[int, int]:
+        """1-based (line, column) of a top-level key, or of the front matter when not found."""
+        return self.key_positions.get(key, (self.fm_line, 1))
+
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
+    @property
+    def body(self) -> str:
+        """The body as text; read from disk on first use. Raises PostError when not UTF-8."""
+        return self._body
+
+    @cached_property
+    def _body(self) -> str:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.body_start)
+                data = f.read()
+        except OSError as e:
+            raise PostError(self.path, _os_message(e), code=READ_ERROR) from None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            line, col = _line_col(data, e.start)
+            line += self.body_line - 1
+            raise PostError(
+                self.path,
+                f"invalid UTF-8 byte 0x{data[e.start]:02x} in the body",
+                line,
+                col,
+                ENCODING_ERROR,
+            ) from None
+
+    @property
+    def body_line(self) -> int:
+        """1-based line on which the body starts."""
+        return self.fm_line + self.raw.count("\n") + (1 if self.format in ("yaml", "toml") else 0)
+
+    # -- normalized views ---------------------------------------------------------------------
+    @cached_property
+    def filename_match(self) -> re.Match[str] | None:
+        return JEKYLL_FILENAME.match(self.path.name)
+
+    @cached_property
+    def title(self) -> str | None:
+        value = self.get("title")
+        if value is not None and not isinstance(value, (dict, list)):
+            return term_text(value)
+        # Jekyll titles an untitled post from its file name: Document#populate_title
+        # (jekyll/lib/jekyll/document.rb) calls Utils.titleize_slug on the slug.
+        if self.kind == "jekyll" and self.filename_match and value is None:
+            return " ".join(w.capitalize() for w in self.filename_match.group(4).split("-"))
+        return None
+
+    @cached_property
+    def parsed_date(self) -> ParsedDate | None:
+        """Front matter wins; else Jekyll's date from the file name (Document#post_read)."""
+        if self.has("date"):
+            return parse_date(self.get("date"))
+        if self.kind != "hugo" and self.filename_match:
+            y, m, d = self.filename_match.group(1, 2, 3)
+            return parse_date(f"{int(y):04d}-{int(m):02d}-{int(d):02d}")
+        return None
+
+    @property
+    def date(self) -> datetime | None:
+        return self.parsed_date.value if self.parsed_date else None
+
+    @property
+    def date_source(self) -> str | None:
+        if self.parsed_date is None:
+            return None
+        return "front matter" if self.has("date") else "file name"
+
+    @cached_property
+    def tags(self) -> list[str]:
+        return self._terms("tags", "tag")
+
+    @cached_property
+    def categories(self) -> list[str]:
+        terms = self._terms("categories", "category")
+        # Jekyll adds the folders above _posts as categories (Document#categories_from_path).
+        return _unique([*terms, *self.categories_from_path])
+
+    def terms(self, field_name: str) -> list[str]:
+        """The terms of any list field (`tags`, `categories`, or a custom taxonomy)."""
+        if field_name == "tags":
+            return self.tags
+        if field_name == "categories":
+            return self.categories
+        return self._terms(field_name, None)
+
+    def _terms(self, plural: str, singular: str | None) -> list[str]:
+        if self.kind == "jekyll":
+            # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): the singular key
+            # wins and is taken whole; the plural key's string is split on whitespace.
+            if singular is not None and self.get(singular) is not None:
+                return _as_terms(self.get(singular), split=False)
+            return _as_terms(self.get(plural), split=True)
+        # Hugo (and most other generators) take a string as one term: `tags = "a b"` is "a b".
+        return _as_terms(self.get(plural), split=False)
+
+    @cached_property
+    def draft(self) -> bool:
+        if self.kind == "jekyll":
+            # Jekyll: a file in _drafts/, or `published: false` (Document#published?).
+            return self.drafts_folder or self.get("published") is False
+        if self.kind == "hugo":
+            # Hugo reads `draft` with cast.ToBool, which also takes the strings "true", "1", ...
+            return _hugo_bool(self.get("draft"))
+        return _hugo_bool(self.get("draft")) or self.get("published") is False
+
+    @cached_property
+    def authors(self) -> list[str]:
+        names: list[str] = []
+        for key in ("author", "authors"):
+            value = self.get(key)
+            if isinstance(value, dict):  # {name: ..., email: ...}
+                value = value.get("name")
+            names.extend(_as_terms(value, split=False))
+        return _unique(names)
+
+    @property
+    def author(self) -> str | None:
+        return self.authors[0] if self.authors else None
+
+    @cached_property
+    def slug(self) -> str:
+        value = self.get("slug")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if self.kind == "jekyll" and self.filename_match:
+            return self.filename_match.group(4)
+        stem = self.path.stem
+        if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
+            return self.path.parent.name
+        return stem
+
+    @property
+    def excerpt(self) -> str | None:
+        for key in ("excerpt", "description", "summary"):
+            value = self.get(key)
+            if isinstance(value, str):
+                return value
+        return None
+
+    @property
+    def image(self) -> str | None:
+        value = self.get("image")
+        if isinstance(value, dict):  # jekyll-seo-tag's `image: {path: ...}`
+            value = value.get("path")
+        return value if isinstance(value, str) else None
+
+
+_MISSING = object()
+
+
+def term_text(value: Any) -> str:
+    """A scalar as its generators print it (YAML `true` is "true", not Python's "True")."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if value is None:
+        return ""
+    return str(value)
+
+
+def _as_terms(value: Any, split: bool) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return value.split() if split else ([value] if value.strip() else [])
+    if isinstance(value, (list, tuple)):
+        out: list[str] = []
+        for item in value:  # Ruby's Array#flatten: nested lists count as terms too
+            if isinstance(item, (list, tuple)):
+                out.extend(term_text(x) for x in item if x is not None)
+            elif item is not None and not isinstance(item, dict):
+                out.append(term_text(item))
+        return out
+    if isinstance(value, dict):
+        return []
+    return [term_text(value)]
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _hugo_bool(value: Any) -> bool:
+    # strconv.ParseBool, which cast.ToBoolE uses for strings.
+    if isinstance(value, str):
+        return value.strip() in ("1", "t", "T", "TRUE", "true", "True")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    return False
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def load_post(
+    path: Path | str,
+    kind: SiteKind = "plain",
+    *,
+    drafts_folder: bool = False,
+    categories_from_path: tuple[str, ...] = (),
+) -> Post:
+    """Read one post. Raises PostError (never another exception) when it cannot be read."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
+            if not _is_regular(st.st_mode):
+                raise PostError(path, "not a regular file", code=READ_ERROR)
+            head = f.read(HEAD_SIZE)
+            whole = len(head) >= st.st_size
+            rest = b"" if whole else None
+
+            def read_rest() -> bytes:
+                nonlocal rest
+                if rest is None:
+                    rest = f.read()
+                return rest
+
+            post = parse_post(
+                path,
+                head,
+                kind,
+                read_rest=read_rest,
+                complete=whole,
+                drafts_folder=drafts_folder,
+                categories_from_path=categories_from_path,
+            )
+    except IsADirectoryError:
+        raise PostError(path, "is a folder, not a file", code=READ_ERROR) from None
+    except OSError as e:
+        raise PostError(path, _os_message(e), code=READ_ERROR) from None
+    post.size = st.st_size
+    post.mtime_ns = st.st_mtime_ns
+    return post
+
+
+def parse_post(
+    path: Path | str,
+    content: bytes,
+    kind: SiteKind = "plain",
+    *,
+    read_rest: Any = None,
+    complete: bool = True,
+    drafts_folder: bool = False,
+    categories_from_path: tuple[str, ...] = (),
+) -> Post:
+    """Parse a post from bytes. `content` may be only the head of the file when `read_rest`
+    can supply the remainder; it is asked for only when the front matter runs past the head."""
+    path = Path(path)
+    post = Post(
+        path=path,
+        kind=kind,
+        drafts_folder=drafts_folder,
+        categories_from_path=categories_from_path,
+        size=len(content),
+    )
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PostError(
+            path,
+            "file is UTF-16; postctl reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)",
+            1,
+            1,
+            ENCODING_ERROR,
+        )
+    start = 0
+    if content.startswith(BOM):
+        post.bom = True
+        start = len(BOM)
+    handler = _detect(content, start)
+    if handler is None:
+        if b"\x00" in content[:8192]:
+            raise PostError(
+                path, "looks like a binary file (it contains NUL bytes)", code=READ_ERROR
+            )
+        post.body_start = start
+        return post
+    while True:
+        try:
+            handler.split_into(post, content, start)
+            break
+        except _NeedMore:
+            if complete or read_rest is None:
+                raise PostError(
+                    path,
+                    f"front matter opened with {handler.open_text!r} on line 1"
+                    f" is never closed (add a {handler.close_text!r} line)",
+                    1,
+                    1,
+                    UNCLOSED,
+                ) from None
+            content += read_rest()
+            complete = True
+    handler.parse_into(post)
+    return post
+
+
+class _NeedMore(Exception):
+    pass
+
+
+def _detect(content: bytes, start: int) -> _Handler | None:
+    for handler in HANDLERS:
+        if handler.detect_bytes(content, start):
+            return handler
+    return None
+
+
+def _first_line_end(content: bytes, start: int) -> tuple[int, str]:
+    """Offset just past the first line's newline, and that newline."""
+    nl = content.find(b"\n", start)
+    if nl < 0:
+        return len(content), ""
+    return nl + 1, "\r\n" if content[nl - 1 : nl] == b"\r" else "\n"
+
+
+class _Handler(fm_handlers.BaseHandler):
+    """A front-matter format. Also a python-frontmatter handler: `frontmatter.loads(text,
+    handler=YAML)` reads with postctl's rules (BOM, `...` closer, C loader, safe limits)."""
+
+    name: Format
+    open_text: str
+    close_text: str
+
+    def detect_bytes(self, content: bytes, start: int) -> bool:
+        raise NotImplementedError
+
+    def split_into(self, post: Post, content: bytes, start: int) -> None:
+        raise NotImplementedError
+
+    def parse_into(self, post: Post) -> None:
+        raise NotImplementedError
+
+    # python-frontmatter's handler interface, on top of the above
+    def detect(self, text: str) -> bool:
+        data = text.encode("utf-8")
+        return self.detect_bytes(data, len(BOM) if data.startswith(BOM) else 0)
+
+    def split(self, text: str) -> tuple[str, str]:
+        data = text.encode("utf-8")
+        post = Post(path=Path("<text>"))
+        try:
+            self.split_into(post, data, len(BOM) if data.startswith(BOM) else 0)
+        except _NeedMore:
+            raise ValueError(f"front matter is never closed with {self.close_text!r}") from None
+        return post.raw, data[post.body_start :].decode("utf-8")
+
+    def load(self, fm: str, **kwargs: object) -> dict[str, Any]:
+        post = Post(path=Path("<text>"), raw=fm, format=self.name, fm_line=1)
+        self.parse_into(post)
+        return post.data
+
+
+class _DelimitedHandler(_Handler):
+    """Front matter between a line `---` (or `+++`) and a closing line of its own."""
+
+    closers: tuple[bytes, ...]
+
+    def __init__(self) -> None:
+        delim = self.open_text.encode()
+        self._open = re.compile(re.escape(delim) + rb"[ \t]*\r?\n")
+        alternatives = b"|".join(re.escape(c) for c in self.closers)
+        self._close = re.compile(rb"^(" + alternatives + rb")[ \t]*(\r?\n|\Z)", re.M)
+        super().__init__(re.compile("^" + re.escape(self.open_text) + r"[ \t]*$", re.M))
+
+    def detect_bytes(self, content: bytes, start: int) -> bool:
+        # Jekyll: /\A(---\s*\n.*?\n?)^((---|\.\.\.)\s*$\n?)/m (Document::YAML_FRONT_MATTER_REGEXP)
+        return self._open.match(content, start) is not None
+
+    def split_into(self, post: Post, content: bytes, start: int) -> None:
+        opener = self._open.match(content, start)
+        assert opener is not None
+        fm_start, post.newline = _first_line_end(content, start)
+        close = self._close.search(content, fm_start)
+        if close is None:
+            raise _NeedMore
+        post.format = self.name
+        post.open_delimiter = self.open_text
+        post.close_delimiter = close.group(1).decode()
+        post.fm_start = fm_start
+        post.fm_end = close.start()
+        post.body_start = close.end()
+        post.fm_line = 2
+        post.raw = _decode(post.path, content[fm_start : close.start()], 2)
+
+
+class YAMLHandler(_DelimitedHandler):
+    name = "yaml"
+    open_text = "---"
+    close_text = "---"
+    # Jekyll also closes YAML with `...`, YAML's own document-end marker.
+    closers = (b"---", b"...")
+
+    def parse_into(self, post: Post) -> None:
+        text = post.raw
+        _check_depth(post, text)
+        loader = _yaml_loader()(text)
+        try:
+            root = loader.get_single_node()
+            if root is None:
+                return
+            if root.id != "mapping":
+                raise PostError(
+                    post.path,
+                    f"front matter is {_yaml_kind(root)}, not a mapping of keys to values",
+                    post.fm_line + root.start_mark.line,
+                    root.start_mark.column + 1,
+                    NOT_A_MAPPING,
+                )
+            _check_aliases(post, root)
+            positions: dict[str, tuple[int, int]] = {}
+            spelled: dict[Any, str] = {}
+            for key_node, _ in root.value:
+                key = str(key_node.value) if key_node.id == "scalar" else "?"
+                pos = (post.fm_line + key_node.start_mark.line, key_node.start_mark.column + 1)
+                if key in positions:
+                    post.duplicate_keys.append((key, *pos))
+                else:
+                    positions[key] = pos
+                    if key_node.id == "scalar" and key_node.tag != "tag:yaml.org,2002:str":
+                        spelled[_constructed_key(loader, key_node)] = key
+            data = loader.construct_document(root)
+        except PostError:
+            raise
+        except Exception as e:  # yaml.YAMLError and constructor failures
+            raise _yaml_error(post, e) from None
+        finally:
+            loader.dispose()
+        # Top-level keys as written: `yes:`, `1:` and `2020-01-01:` stay the strings the author
+        # typed rather than becoming True, 1 and a date.
+        post.data = {
+            k if isinstance(k, str) else spelled.get(k, str(k)): v for k, v in data.items()
+        }
+        post.key_positions = positions
+
+
+class TOMLHandler(_DelimitedHandler):
+    name = "toml"
+    open_text = "+++"
+    close_text = "+++"
+    closers = (b"+++",)
+
+    def parse_into(self, post: Post) -> None:
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            post.data = tomllib.loads(post.raw)
+        except tomllib.TOMLDecodeError as e:
+            message = str(e)
+            m = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+            line = col = None
+            if m:
+                line, col = post.fm_line + int(m.group(1)) - 1, int(m.group(2))
+                message = message[: m.start()]
+            elif "end of document" in message:
+                line = post.fm_line + post.raw.count("\n")
+            raise PostError(
+                post.path, f"TOML: {_lower_first(message)}", line, col, SYNTAX_ERROR
+            ) from None
+        except RecursionError:
+            raise PostError(post.path, "TOML nested too deeply", post.fm_line, 1, UNSAFE) from None
+        post.key_positions = _toml_key_positions(post.raw, post.fm_line)
+
+
+class JSONHandler(_Handler):
+    """Hugo's JSON front matter: an object that starts the file, closed by its matching brace."""
+
+    name = "json"
+    open_text = "{"
+    close_text = "}"
+
+    def __init__(self) -> None:
+        super().__init__(re.compile(r"^\{"))
+
+    def detect_bytes(self, content: bytes, start: int) -> bool:
+        return content[start : start + 1] == b"{"
+
+    def split_into(self, post: Post, content: bytes, start: int) -> None:
+        text = content[start:].decode("utf-8", "surrogateescape")
+        try:
+            # Hugo's page lexer (parser/pageparser) finds the object's closing brace by counting
+            # braces outside strings; raw_decode does the same and lets a `}` at column 0 nest.
+            _, end = json.JSONDecoder().raw_decode(text)
+        except json.JSONDecodeError as e:
+            if e.pos >= len(text) - 1:
+                raise _NeedMore from None
+            raw_json = text
+            end = None
+            err: json.JSONDecodeError | None = e
+        except RecursionError:
+            raise PostError(post.path, "JSON nested too deeply", 1, 1, UNSAFE) from None
+        else:
+            raw_json = text[:end]
+            err = None
+        post.format = "json"
+        post.open_delimiter = "{"
+        post.close_delimiter = "}"
+        post.fm_line = 1
+        post.fm_start = start
+        if err is not None:
+            raise PostError(
+                post.path, f"JSON: {_lower_first(err.msg)}", err.lineno, err.colno, SYNTAX_ERROR
+            )
+        raw_bytes = raw_json.encode("utf-8", "surrogateescape")
+        post.fm_end = start + len(raw_bytes)
+        post.raw = _decode(post.path, raw_bytes, 1)
+        body, post.newline = _first_line_end(content, post.fm_end)
+        # Hugo skips the newline after the closing brace; anything else on that line is body.
+        post.body_start = body if content[post.fm_end : body].strip() == b"" else post.fm_end
+        if not post.newline:
+            post.newline = "\r\n" if b"\r\n" in content[:HEAD_SIZE] else "\n"
+
+    def parse_into(self, post: Post) -> None:
+        duplicates: list[str] = []
+
+        def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+            result: dict[str, Any] = {}
+            for key, value in items:
+                if key in result:
+                    duplicates.append(key)
+                result[key] = value
+            return result
+
+        def reject_constant(name: str) -> None:
+            raise ValueError(f"{name} is not valid JSON")
+
+        try:
+            data = json.loads(post.raw, object_pairs_hook=pairs, parse_constant=reject_constant)
+        except json.JSONDecodeError as e:
+            raise PostError(
+                post.path,
+                f"JSON: {_lower_first(e.msg)}",
+                post.fm_line + e.lineno - 1,
+                e.colno,
+                SYNTAX_ERROR,
+            ) from None
+        except ValueError as e:
+            raise PostError(post.path, f"JSON: {e}", post.fm_line, 1, SYNTAX_ERROR) from None
+        except RecursionError:
+            raise PostError(post.path, "JSON nested too deeply", post.fm_line, 1, UNSAFE) from None
+        if not isinstance(data, dict):
+            raise PostError(
+                post.path, "front matter is not a JSON object", post.fm_line, 1, NOT_A_MAPPING
+            )
+        post.data = data
+        positions = _json_key_positions(post.raw, post.fm_line)
+        post.key_positions = {k: v[0] for k, v in positions.items()}
+        top_level_duplicates = [k for k in duplicates if len(positions.get(k, ())) > 1]
+        for key in dict.fromkeys(top_level_duplicates):
+            for line, col in positions[key][1:]:
+                post.duplicate_keys.append((key, line, col))
+
+
+YAML = YAMLHandler()
+TOML = TOMLHandler()
+JSON = JSONHandler()
+HANDLERS: tuple[_Handler, ...] = (YAML, TOML, JSON)
+HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
+
+
+# -- YAML details -----------------------------------------------------------------------------
+
+_LOADER: Any = None
+
+
+def _yaml_loader() -> Any:
+    """PyYAML's safe loader (the libyaml C one when present), with two changes: an impossible
+    timestamp such as 2020-02-30 stays a string for lint to report instead of failing the whole
+    post, and `=` (YAML 1.1's value key, which SafeLoader cannot construct) is a plain string."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+        class Loader(base):  # type: ignore[misc, valid-type]
+            pass
+
+        def timestamp(loader: Any, node: Any) -> Any:
+            try:
+                return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+            except ValueError:
+                return loader.construct_scalar(node)
+
+        Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+        Loader.add_constructor(
+            "tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str
+        )
+        _LOADER = Loader
+    return _LOADER
+
+
+def _constructed_key(loader: Any, node: Any) -> Any:
+    try:
+        key = loader.construct_object(node, deep=True)
+        hash(key)
+        return key
+    except Exception:
+        return node.value
+
+
+def _yaml_kind(node: Any) -> str:
+    tag = node.tag.rsplit(":", 1)[-1]
+    return {
+        "seq": "a list",
+        "str": "a single string",
+        "map": "a mapping",
+        "null": "empty",
+        "int": "a number",
+        "float": "a number",
+        "bool": "a boolean",
+    }.get(tag, f"a {tag}")
+
+
+def _yaml_error(post: Post, error: Exception) -> PostError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = col = None
+    if mark is not None:
+        line, col = post.fm_line + mark.line, mark.column + 1
+    problem = getattr(error, "problem", None)
+    if problem:
+        message = problem
+        context = getattr(error, "context", None)
+        if context:
+            message = f"{context}, {problem}"
+    else:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    code = SYNTAX_ERROR
+    if "could not determine a constructor" in message:
+        tag = message.split("tag", 1)[-1].strip(" '!")
+        message = f"unsafe or unknown tag '!{tag}' is not allowed"
+        code = UNSAFE
+    return PostError(post.path, f"YAML: {message}", line, col, code)
+
+
+def _check_depth(post: Post, text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH before any parser sees it.
+
+    Cheap upper bound first (typical front matter never gets near it), then a line scan that
+    bounds block nesting by the indentation stack and flow nesting by open brackets.
+    """
+    if text.count("\n") + text.count("[") + text.count("{") + text.count("- ") < MAX_DEPTH:
+        return
+    indents: list[int] = []
+    flow = 0
+    for lineno, line in enumerate(text.split("\n")):
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            indent = len(line) - len(stripped)
+            while indents and indents[-1] >= indent:
+                indents.pop()
+            indents.append(indent)
+            dashes = 0
+            while stripped.startswith(("- ", "? ")):
+                dashes += 1
+                stripped = stripped[2:].lstrip(" ")
+            depth_here = len(indents) + dashes
+            for ch in line:
+                if ch in "[{":
+                    flow += 1
+                    if flow + depth_here > MAX_DEPTH:
+                        break
+                elif ch in "]}":
+                    flow = max(0, flow - 1)
+            if flow + depth_here > MAX_DEPTH:
+                raise PostError(
+                    post.path,
+                    f"front matter is nested more than {MAX_DEPTH} levels deep",
+                    post.fm_line + lineno,
+                    1,
+                    UNSAFE,
+                )
+
+
+def _check_aliases(post: Post, root: Any) -> None:
+    """Refuse recursive aliases and aliases that expand past MAX_EXPANDED_NODES ("billion
+    laughs"). Counts over the node graph with memoization, so the check itself stays cheap."""
+    if "*" not in post.raw:
+        return
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise PostError(
+                post.path,
+                "YAML: an alias refers to the value that contains it (a recursive structure)",
+                post.fm_line + node.start_mark.line,
+                node.start_mark.column + 1,
+                UNSAFE,
+            )
+        in_progress.add(key)
+        total = 1
+        if isinstance(node.value, list):
+            for item in node.value:
+                parts = item if isinstance(item, tuple) else (item,)
+                for part in parts:
+                    total += size(part)
+                    if total > MAX_EXPANDED_NODES:
+                        raise PostError(
+                            post.path,
+                            f"YAML: aliases expand to more than "
+                            f"{MAX_EXPANDED_NODES} values (an alias bomb?)",
+                            post.fm_line + node.start_mark.line,
+                            node.start_mark.column + 1,
+                            UNSAFE,
+                        )
+        in_progress.discard(key)
+        sizes[key] = total
+        return total
+
+    size(root)
+
+
+# -- TOML and JSON key positions ---------------------------------------------------------------
+
+_TOML_KEY = re.compile(r'^[ \t]*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)[ \t]*(?:=|\.)')
+_TOML_TABLE = re.compile(r'^[ \t]*\[\[?[ \t]*("(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)')
+
+
+def _toml_key_positions(text: str, first_line: int) -> dict[str, tuple[int, int]]:
+    """Lines of top-level keys (`key = ...` before the first table, and `[table]` headers).
+    Multi-line strings are skipped so their content never looks like a key."""
+    positions: dict[str, tuple[int, int]] = {}
+    in_table = False
+    in_multiline: str | None = None
+    for lineno, line in enumerate(text.split("\n")):
+        if in_multiline:
+            if line.count(in_multiline) % 2 == 1:
+                in_multiline = None
+            continue
+        table = _TOML_TABLE.match(line)
+        if table:
+            in_table = True
+            positions.setdefault(table.group(1).strip("\"'"), (first_line + lineno, 1))
+        elif not in_table:
+            key = _TOML_KEY.match(line)
+            if key:
+                name = key.group(1).strip("\"'")
+                positions.setdefault(name, (first_line + lineno, key.start(1) + 1))
+        for quote in ('"""', "'''"):
+            if line.count(quote) % 2 == 1:
+                in_multiline = quote
+                break
+    return positions
+
+
+def _json_key_positions(text: str, first_line: int) -> dict[str, list[tuple[int, int]]]:
+    """Positions of the top-level object's keys (every occurrence, for duplicate reports)."""
+    positions: dict[str, list[tuple[int, int]]] = {}
+    depth = 0
+    i = 0
+    expecting_key = False
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            if depth == 1 and expecting_key:
+                try:
+                    key = json.loads(text[i : j + 1])
+                except ValueError:
+                    key = text[i + 1 : j]
+                line = first_line + text.count("\n", 0, i)
+                col = i - (text.rfind("\n", 0, i) + 1) + 1
+                positions.setdefault(key, []).append((line, col))
+                expecting_key = False
+            i = j + 1
+            continue
+        if ch in "{[":
+            depth += 1
+            expecting_key = depth == 1 and ch == "{"
+        elif ch in "}]":
+            depth -= 1
+        elif ch == "," and depth == 1:
+            expecting_key = True
+        i += 1
+    return positions
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _decode(path: Path, data: bytes, first_line: int) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line, col = _line_col(data, e.start)
+        raise PostError(
+            path,
+            f"invalid UTF-8 byte 0x{data[e.start]:02x} in the front matter "
+            "(is the file Latin-1 or another encoding?)",
+            first_line + line - 1,
+            col,
+            ENCODING_ERROR,
+        ) from None
+
+
+def _line_col(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _is_regular(mode: int) -> bool:
+    import stat
+
+    return stat.S_ISREG(mode)
+
+
+def _os_message(error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if isinstance(error, FileNotFoundError):
+        return "no such file (or a dangling symlink)"
+    if isinstance(error, PermissionError):
+        return "permission denied (the file is not readable)"
+    if error.errno == 40:  # ELOOP
+        return "symlink loop"
+    return reason[:1].lower() + reason[1:]
+
+
+def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """Every scalar inside a front-matter value with its key path, depth first, iteratively
+    (front matter is bounded by MAX_DEPTH and MAX_EXPANDED_NODES before it gets here)."""
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), value)]
+    while stack:
+        keys, item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(((*keys, k), v) for k, v in reversed(list(item.items())))
+        elif isinstance(item, (list, tuple)):
+            stack.extend(((*keys, i), v) for i, v in reversed(list(enumerate(item))))
+        else:
+            yield keys, item
