@@ -272,6 +272,12 @@ class Post:
             return self.categories
         return self._terms(field_name, None)
 
+    def written_terms(self, key: str) -> list[str]:
+        """The terms written under one key alone, split as the generator splits that key (no
+        singular-key precedence, no folder categories): what an edit of that key starts from."""
+        singular = key.lower() in ("tag", "category")
+        return _as_terms(self.get(key), split=self.kind == "jekyll" and not singular)
+
     def _terms(self, plural: str, singular: str | None) -> list[str]:
         if self.kind == "jekyll":
             # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): the singular key
