@@ -163,6 +163,130 @@ def list_command(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+class LintFormat(str, Enum):
+    table = "table"
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class RulesFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command(
+    "lint",
+    epilog="""**Examples**
+
+```
+postctl lint                          # the whole site around the current folder
+postctl lint _posts/2024-*.md         # some files (site-wide rules still see every post)
+postctl lint --strict                 # warnings fail too (exit 1)
+postctl lint --select PC5 --ignore PC506   # tag rules only, without single-use terms
+postctl lint -f github                # annotations in GitHub Actions
+postctl lint -f json | jq '.[] | select(.severity == "error")'
+postctl lint --explain PC601          # what a rule checks and why
+```
+""",
+)
+def lint_command(
+    paths: PathsArg = None,
+    site: SiteOpt = None,
+    output_format: Annotated[
+        LintFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (grouped by file; default on a terminal), text (one finding a line; "
+            "default when piped), json, or github (workflow annotations).",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="Explain one rule (code or name) and exit.", metavar="CODE"),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Run only these rules (codes, prefixes such as PC5, or names); "
+            "comma-separated or repeated. Replaces lint.select.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (added to lint.ignore)."),
+    ] = None,
+) -> None:
+    """Check posts' front matter (and bodies for encoding damage) against the rule catalogue
+    (`postctl rules`). Exit 0 without errors, 1 with errors (or warnings with --strict),
+    2 on usage or configuration errors."""
+    from postctl import lint_format
+    from postctl.config import ConfigError
+    from postctl.lint import find_rule, lint_site
+    from postctl.output import is_terminal
+    from postctl.site import SiteError
+
+    if explain is not None:
+        rule = find_rule(explain)
+        if rule is None:
+            fail(f"--explain: no rule {explain!r} (see `postctl rules`)")
+        typer.echo(lint_format.explain(rule), nl=False)
+        return
+    site_obj, files = open_site(paths, site)
+    try:
+        report = lint_site(
+            site_obj,
+            list(paths or []),
+            select=_split(select),
+            ignore=_split(ignore),
+            files=files,
+        )
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
+    fmt = output_format.value if output_format else ("table" if is_terminal() else "text")
+    if fmt == "table":
+        lint_format.write_table(report)
+    elif fmt == "json":
+        lint_format.write_findings_json(report.findings)
+    elif fmt == "github":
+        lint_format.write_github(report.findings)
+    else:
+        lint_format.write_text(report.findings)
+    if report.failed(strict):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+@app.command(
+    "rules",
+    epilog="""**Examples**
+
+```
+postctl rules                 # every lint rule: code, name, severity, fixable
+postctl rules -f json | jq '.[] | select(.fixable)'
+postctl lint --explain PC503  # one rule in full
+```
+""",
+)
+def rules_command(
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RulesFormat.table,
+) -> None:
+    """List the lint rules with their stable codes, names and default severities."""
+    from postctl.lint_format import write_rules
+    from postctl.rules import RULES
+
+    write_rules(sorted(RULES.values(), key=lambda r: r.code), output_format.value)
+
+
 def main() -> None:
     """Console-script entry point: no traceback ever reaches the user."""
     try:

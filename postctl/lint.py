@@ -23,7 +23,7 @@ from typing import Any
 
 from postctl.config import ConfigError
 from postctl.model import Post, PostError
-from postctl.rules import RULES, SEVERITIES, Context, Fix, Rule, Severity
+from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity
 from postctl.site import Site, collect, load_posts
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -96,6 +96,10 @@ class Selection:
     def codes(self) -> set[str]:
         return {r.code for r in self.rules}
 
+    @property
+    def post_rules(self) -> list[Rule]:
+        return [r for r in self.rules if r.scope == "post"]
+
 
 def match_rules(selector: str) -> list[Rule]:
     """Rules a selector names: `ALL`, a code (`PC503`), a code prefix (`PC5`) or a name."""
@@ -154,21 +158,21 @@ def _code_order(rule: Rule) -> str:
     return rule.code
 
 
-def make_context(site: Site, posts: Sequence[Post], now: datetime | None = None) -> Context:
-    """The lint settings of a site (its `[lint]` configuration) and facts about the whole site
-    that per-post rules need (which Hugo pages are never rendered)."""
+def make_context(site: Site, now: datetime | None = None) -> Context:
+    """The lint settings of a site (its `[lint]` configuration). Facts about the whole site
+    (`unrendered`) are filled in once every post is loaded."""
     settings = site.config["lint"] if site.config.values else {}
-    aliases: dict[str, str] = {}
-    for canonical, spellings in settings.get("aliases", {}).items():
-        for spelling in spellings:
-            if spelling != canonical:
-                aliases[spelling] = canonical
     ctx = Context(kind=site.kind, root=site.root)
     if settings:
         ctx.required = list(settings["required"])
         ctx.taxonomies = list(settings["taxonomies"])
         ctx.allowed = dict(settings["allowed"])
-        ctx.aliases = aliases
+        ctx.aliases = {
+            spelling: canonical
+            for canonical, spellings in settings["aliases"].items()
+            for spelling in spellings
+            if spelling != canonical
+        }
         ctx.title_length = tuple(settings["title_length"])  # type: ignore[assignment]
         ctx.description_length = tuple(settings["description_length"])  # type: ignore[assignment]
         ctx.path_fields = list(settings["path_fields"])
@@ -176,7 +180,6 @@ def make_context(site: Site, posts: Sequence[Post], now: datetime | None = None)
             ctx.schema_validator = load_schema(site, settings["schema"])
     if now is not None:
         ctx.now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
-    ctx.unrendered = unrendered_pages(site, posts)
     return ctx
 
 
@@ -250,6 +253,95 @@ def _never_rendered(data: dict[str, Any]) -> bool:
     return False
 
 
+# What the per-post stage gives back for each file: the post (or why it did not load), its
+# findings, and the facts the site-wide rules compare.
+Linted = tuple[Post | PostError, list[Finding], Facts | None]
+
+
+class PostLinter:
+    """Runs the per-post rules on one loaded post (or reports its PostError), where it was
+    loaded: `load_posts(site, paths, then=PostLinter(...))` spreads the work across processes.
+    Picklable; the context is rebuilt once per process."""
+
+    def __init__(
+        self,
+        site: Site,
+        selection: Selection,
+        report: set[Path] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.site = site
+        self.selection = selection
+        self.report = report
+        self.now = now or datetime.now(timezone.utc)
+        self._ctx: Context | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_ctx": None}
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            self._ctx = make_context(self.site, self.now)
+        return self._ctx
+
+    def __call__(self, result: Post | PostError) -> Linted:
+        findings: list[Finding] = []
+        if self.report is None or result.path in self.report:
+            findings = self.findings(result)
+        facts = None
+        if isinstance(result, Post):
+            result.__dict__.pop("_body", None)  # do not ship bodies back from workers
+            if any(r.scope == "site" for r in self.selection.rules):
+                facts = self.ctx.facts(result)
+        return result, findings, facts
+
+    def findings(self, result: Post | PostError) -> list[Finding]:
+        selection = self.selection
+        enabled = selection.codes
+        out: list[Finding] = []
+        if isinstance(result, PostError):
+            if result.code in enabled:
+                out.append(_finding(selection, result.path, result))
+            return out
+        post = result
+        if post.has_front_matter and enabled & BODY_RULES:
+            try:
+                post.body  # noqa: B018 - read here so that a bad body is reported once
+            except PostError as e:
+                if e.code in enabled:
+                    out.append(_finding(selection, post.path, e))
+        ctx = self.ctx
+        for rule in selection.post_rules:
+            assert rule.check is not None
+            for issue in rule.check(post, ctx):
+                out.append(
+                    Finding(
+                        post.path,
+                        issue.line,
+                        issue.col,
+                        rule.code,
+                        rule.name,
+                        selection.severity.get(rule.code, rule.severity),
+                        issue.message,
+                        issue.fix is not None,
+                        issue.fix,
+                    )
+                )
+        return out
+
+
+# Rules that read the body; the engine reads it first so that a body that is not UTF-8 is
+# reported once, as PC002, rather than skipped silently by each of them.
+BODY_RULES = frozenset({"PC101", "PC601", "PC602"})
+
+
+def _finding(selection: Selection, path: Path, error: PostError) -> Finding:
+    rule = RULES[error.code]
+    severity = selection.severity.get(rule.code, rule.severity)
+    return Finding(path, error.line, error.col, rule.code, rule.name, severity, error.message)
+
+
 def lint_posts(
     site: Site,
     results: Sequence[Post | PostError],
@@ -258,60 +350,49 @@ def lint_posts(
     report: set[Path] | None = None,
     now: datetime | None = None,
 ) -> list[Finding]:
-    """Findings for `results` (posts and the errors of files that did not load). Site-wide
-    rules consider all of them; only paths in `report` (default: all) get findings."""
+    """Findings for already loaded `results` (posts, and the errors of files that did not
+    load). Site-wide rules consider all of them; only paths in `report` (default: all) get
+    findings."""
     selection = selection or selection_for(site)
+    linter = PostLinter(site, selection, report, now)
+    return _finish(linter, [linter(result) for result in results])
+
+
+def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
+    """Add the site-wide rules' findings to the per-post ones, and order them."""
+    results = [result for result, _, _ in linted]
     posts = [r for r in results if isinstance(r, Post)]
-    ctx = make_context(site, posts, now)
-    enabled = selection.codes
-    findings: list[Finding] = []
-
-    def add(path: Path, rule: Rule, line: int | None, col: int | None, message: str, fix=None):  # type: ignore[no-untyped-def]
-        findings.append(
-            Finding(
-                path,
-                line,
-                col,
-                rule.code,
-                rule.name,
-                selection.severity.get(rule.code, rule.severity),
-                message,
-                fix is not None,
-                fix,
-            )
-        )
-
-    def wanted(path: Path) -> bool:
-        return report is None or path in report
-
-    for result in results:
-        if isinstance(result, PostError) and wanted(result.path) and result.code in enabled:
-            add(result.path, RULES[result.code], result.line, result.col, result.message)
-
-    post_rules = [r for r in selection.rules if r.scope == "post"]
-    reads_body = enabled & {"PC101", "PC601", "PC602"}
-    for post in posts:
-        if not wanted(post.path):
-            continue
-        if reads_body and post.has_front_matter:
-            try:
-                post.body  # noqa: B018 - read once here so a bad body is reported once
-            except PostError as e:
-                if e.code in enabled:
-                    add(post.path, RULES[e.code], e.line, e.col, e.message)
-        for rule in post_rules:
-            assert rule.check is not None
-            for issue in rule.check(post, ctx):
-                add(post.path, rule, issue.line, issue.col, issue.message, issue.fix)
-
-    for rule in selection.rules:
+    ctx = linter.ctx
+    for result, _, facts in linted:
+        if facts is not None:
+            ctx.add_facts(result.path, facts)
+    ctx.unrendered = unrendered_pages(linter.site, posts)
+    findings = [
+        f
+        for _, post_findings, _ in linted
+        for f in post_findings
+        if not (RULES[f.code].pages_only and f.path in ctx.unrendered)
+    ]
+    report = linter.report
+    for rule in linter.selection.rules:
         if rule.scope != "site":
             continue
         assert rule.check is not None
         for post, issue in rule.check(posts, ctx):
-            if wanted(post.path):
-                add(post.path, rule, issue.line, issue.col, issue.message, issue.fix)
-
+            if report is None or post.path in report:
+                findings.append(
+                    Finding(
+                        post.path,
+                        issue.line,
+                        issue.col,
+                        rule.code,
+                        rule.name,
+                        linter.selection.severity.get(rule.code, rule.severity),
+                        issue.message,
+                        issue.fix is not None,
+                        issue.fix,
+                    )
+                )
     order = {r.path: i for i, r in enumerate(results)}
     findings.sort(key=lambda f: (order.get(f.path, 0), f.line or 0, f.col or 0, f.code))
     return findings
@@ -338,6 +419,13 @@ def selection_for(site: Site, select: Sequence[str] = (), ignore: Sequence[str] 
     )
 
 
+def _is_root(site: Site, path: Path) -> bool:
+    try:
+        return path.resolve() == site.root.resolve()
+    except OSError:
+        return False
+
+
 def lint_site(
     site: Site,
     paths: Sequence[Path | str] = (),
@@ -345,16 +433,24 @@ def lint_site(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     now: datetime | None = None,
+    files: Sequence[Path] | None = None,
 ) -> LintReport:
-    """Lint the files `paths` name (default: the whole site). SiteError/ConfigError propagate."""
+    """Lint the files `paths` name (default: the whole site), loading and checking posts in
+    parallel on large sites. `files`: `collect(site, paths)` when the caller has it already.
+    SiteError and ConfigError propagate (exit code 2)."""
     selection = selection_for(site, select, ignore)
-    files = collect(site, paths)
+    files = list(files) if files is not None else collect(site, paths)
+    whole_site = not paths or all(_is_root(site, Path(p)) for p in paths)
     context_files = files
-    if paths and selection.codes & {r.code for r in RULES.values() if r.scope == "site"}:
+    if not whole_site and any(r.scope == "site" for r in selection.rules):
         # Site-wide rules need every post, also when only a few files are linted.
         context_files = list(dict.fromkeys([*collect(site), *files]))
-    results = load_posts(site, context_files)
-    report = set(files) if paths else None
-    findings = lint_posts(site, results, selection=selection, report=report, now=now)
-    linted = [r for r in results if isinstance(r, Post) and (report is None or r.path in report)]
-    return LintReport(findings, len(files), linted)
+    report = None if whole_site else set(files)
+    linter = PostLinter(site, selection, report, now)
+    linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker
+    linted = load_posts(site, context_files, then=linter)
+    findings = _finish(linter, linted)
+    posts = [
+        r for r, _, _ in linted if isinstance(r, Post) and (report is None or r.path in report)
+    ]
+    return LintReport(findings, len(files), posts)

@@ -13,9 +13,12 @@ explanation (`postctl lint --explain CODE`).
 
 from __future__ import annotations
 
+import functools
 import inspect
+import os
 import re
 import unicodedata
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -69,6 +72,8 @@ class Rule:
     scope: Scope
     fixable: bool = False
     check: Callable[..., Iterable[Any]] | None = None
+    # Only about pages the generator renders: not reported for Hugo headless bundles.
+    pages_only: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -82,21 +87,38 @@ def _register(
     *,
     scope: Scope = "post",
     fixable: bool = False,
+    pages_only: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(check: Callable[..., Any]) -> Callable[..., Any]:
         assert code not in RULES, code
-        explanation = inspect.cleandoc(check.__doc__ or "")
-        RULES[code] = Rule(code, name, severity, summary, explanation, scope, fixable, check)
+        explanation = _paragraph(check.__doc__ or "")
+        RULES[code] = Rule(
+            code, name, severity, summary, explanation, scope, fixable, check, pages_only
+        )
         return check
 
     return register
 
 
 def _load_rule(code: str, name: str, summary: str, explanation: str) -> None:
-    RULES[code] = Rule(code, name, "error", summary, inspect.cleandoc(explanation), "load")
+    RULES[code] = Rule(code, name, "error", summary, _paragraph(explanation), "load")
+
+
+def _paragraph(doc: str) -> str:
+    return " ".join(inspect.cleandoc(doc).split())
 
 
 # -- context -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A post's URL, title and terms, as the site-wide rules compare them."""
+
+    url: str | None  # None: the post has no front matter
+    title: str | None  # normalized for comparison; None when there is no title key
+    listing: str  # the folder whose list of pages the post appears in
+    terms: dict[str, list[tuple[str, list[str], bool]]]  # taxonomy -> (key, terms, is a list)
 
 
 @dataclass
@@ -115,15 +137,27 @@ class Context:
     schema_validator: Any = None
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     unrendered: set[Path] = field(default_factory=set)  # Hugo headless / build.render = never
-    _exists: dict[Path, bool] = field(default_factory=dict)
+    _exists: dict[str, bool] = field(default_factory=dict)
+    _facts: dict[Path, Facts] = field(default_factory=dict)
+
+    def facts(self, post: Post) -> Facts:
+        """What the site-wide rules compare, computed once per post (in the worker process that
+        loaded it when the site is large)."""
+        found = self._facts.get(post.path)
+        if found is None:
+            found = self._facts[post.path] = post_facts(post, self)
+        return found
+
+    def add_facts(self, path: Path, facts: Facts) -> None:
+        self._facts[path] = facts
 
     def rendered(self, post: Post) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
         return not post.draft and post.path not in self.unrendered
 
-    def exists(self, path: Path) -> bool:
+    def exists(self, path: str) -> bool:
         if path not in self._exists:
-            self._exists[path] = path.exists()
+            self._exists[path] = os.path.exists(path)
         return self._exists[path]
 
 
@@ -131,12 +165,17 @@ def actual_key(post: Post, key: str) -> str | None:
     """The key as written in the post (Hugo keys are case-insensitive), or None."""
     if key in post.data:
         return key
-    if post.kind == "hugo":
-        lowered = key.lower()
-        for k in post.data:
-            if k.lower() == lowered:
-                return k
-    return None
+    if post.kind != "hugo":
+        return None
+    lowered = _LOWERED.get(post)
+    if lowered is None:
+        lowered = _LOWERED[post] = {}
+        for k in reversed(post.data):  # the first spelling wins, as in Post.get
+            lowered[k.lower()] = k
+    return lowered.get(key.lower())
+
+
+_LOWERED: weakref.WeakKeyDictionary[Post, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
 def _at(post: Post, key: str | None) -> tuple[int, int]:
@@ -186,10 +225,14 @@ def term_keys(post: Post, taxonomy: str) -> list[str]:
     return keys
 
 
+@functools.lru_cache(maxsize=65536)
 def term_key(term: str) -> str:
     """Terms that differ only by case, spacing, hyphens or underscores share this key
     (`Python`, `python`, `py-thon`, `Py Thon`)."""
-    return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", term).casefold())
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", term).casefold())
+
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
 
 
 # -- PC0xx: the post cannot be read (raised by the model as PostError) --------------------------
@@ -277,12 +320,18 @@ def check_duplicate_keys(post: Post, ctx: Context) -> Iterator[Issue]:
 # -- PC2xx: fields and types ---------------------------------------------------------------------
 
 
-@_register("PC201", "missing-required-field", "error", "A required field is missing or empty")
+@_register(
+    "PC201",
+    "missing-required-field",
+    "error",
+    "A required field is missing or empty",
+    pages_only=True,
+)
 def check_required(post: Post, ctx: Context) -> Iterator[Issue]:
     """A field the site requires (`lint.required`, default `title`) is missing or empty.
     Pages that are not rendered (drafts, Hugo headless bundles) and files without front matter
     (reported by PC101) are not checked."""
-    if not post.has_front_matter or post.path in ctx.unrendered:
+    if not post.has_front_matter:
         return
     for name in ctx.required:
         key = actual_key(post, name)
@@ -486,10 +535,13 @@ _SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
 _OCTAL_11 = re.compile(r"^[-+]?0[0-7_]+$")
 _OCTAL_12 = re.compile(r"^0o[0-7]+$")
 _BINARY_11 = re.compile(r"^[-+]?0b[01_]+$")
-# A cheap test on the raw text before composing the YAML again.
+# A cheap test on the raw text before composing the YAML again: a suspect word or number that
+# stands alone as a key, a value, or a list item (not the digits inside a timestamp).
 _SUSPECT = re.compile(
-    r"(?i)(?<![\w.'\"-])(yes|no|on|off)(?![\w.'\"-])|(?<![\w.])0[0-7_]+\b|\d:[0-5]?\d\b|"
-    r"\d_\d|\b0[bo][0-7]"
+    r"(?im)(?:^\s*|:\s+|[\[,]\s*|-\s+|\?\s+)"
+    r"(?:yes|no|on|off|[-+]?0[0-7_]+|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|"
+    r"[-+]?\d[\d_]*_[\d_]*(?:\.\d*)?|[-+]?0b[01_]+|0o[0-7]+)"
+    r"\s*(?:$|[,\]}#:])"
 )
 
 
@@ -723,8 +775,8 @@ def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
         uses: list[tuple[Post, str, list[str]]] = []
         for post in posts:
-            for key in term_keys(post, taxonomy):
-                terms = [ctx.aliases.get(t, t) for t in post.written_terms(key)]
+            for key, written, _ in ctx.facts(post).terms.get(taxonomy, ()):
+                terms = [ctx.aliases.get(t, t) for t in written] if ctx.aliases else written
                 uses.append((post, key, terms))
                 for term in dict.fromkeys(terms):
                     spellings[term_key(term)][term] += 1
@@ -732,7 +784,9 @@ def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[
         allowed = set(ctx.allowed.get(taxonomy, ()))
         for group_key, counter in spellings.items():
             if len(counter) > 1:
-                ranked = sorted(counter, key=lambda t: (t not in allowed, -counter[t], t))
+                ranked = sorted(
+                    counter, key=lambda t: (t not in allowed, -counter[t], t != t.lower(), t)
+                )
                 canonical[group_key] = ranked[0]
         if not canonical:
             continue
@@ -741,8 +795,7 @@ def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[
             if not wrong:
                 continue
             fixed = list(dict.fromkeys(canonical.get(term_key(t), t) for t in terms))
-            value = post.data[key]
-            fix = Fix("set_terms", key, fixed) if isinstance(value, list) else None
+            fix = Fix("set_terms", key, fixed) if isinstance(post.data[key], list) else None
             for term in dict.fromkeys(wrong):
                 group = spellings[term_key(term)]
                 right = canonical[term_key(term)]
@@ -762,8 +815,8 @@ def check_single_use_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[Po
     for taxonomy in ctx.taxonomies:
         users: dict[str, list[tuple[Post, str, str]]] = defaultdict(list)
         for post in posts:
-            for key in term_keys(post, taxonomy):
-                for term in dict.fromkeys(post.written_terms(key)):
+            for key, terms, _ in ctx.facts(post).terms.get(taxonomy, ()):
+                for term in dict.fromkeys(terms):
                     users[term_key(ctx.aliases.get(term, term))].append((post, key, term))
         for group in users.values():
             if len({id(p) for p, _, _ in group}) == 1:
@@ -780,7 +833,12 @@ _NBSP = re.compile(r"[\u00a0\u2007\u202f]")
 
 
 def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
-    """(top-level key, text, is_key) for every key and string value in the front matter."""
+    """(top-level key, text, is_key) for every key and string value in the front matter that
+    can hold a character the encoding rules look for: none when the raw text is plain ASCII
+    without escapes (`\\u00e9`, `\\x1b`) or control characters, which is most front matter."""
+    raw = post.raw
+    if raw.isascii() and "\\" not in raw and not _CONTROL.search(raw):
+        return
     for key, value in post.data.items():
         yield key, key, True
         for path, item in iter_values(value):
@@ -917,6 +975,25 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
 # -- PC7xx: site-wide clashes ---------------------------------------------------------------------
 
 
+def post_facts(post: Post, ctx: Context) -> Facts:
+    title_key = actual_key(post, "title")
+    title = post.data[title_key] if title_key is not None else None
+    normalized = " ".join(title.split()).casefold() if isinstance(title, str) else ""
+    terms = {
+        taxonomy: [
+            (key, post.written_terms(key), isinstance(post.data[key], list))
+            for key in term_keys(post, taxonomy)
+        ]
+        for taxonomy in ctx.taxonomies
+    }
+    return Facts(
+        url=post_url(post, ctx) if post.has_front_matter else None,
+        title=normalized or None,
+        listing=_listing(post),
+        terms=terms,
+    )
+
+
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
     explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
@@ -932,16 +1009,15 @@ def post_url(post: Post, ctx: Context) -> str:
         cats = "/".join(c.lower() for c in post.categories)
         url = f"/{cats}/{day}/{post.slug}.html"
     else:
-        try:
-            rel = post.path.relative_to(ctx.root / "content" if post.kind == "hugo" else ctx.root)
-        except ValueError:
-            rel = post.path
-        parent = rel.parent.as_posix()
-        if post.path.stem in ("_index", "index") and not post.has("slug"):
+        base = os.path.join(str(ctx.root), "content") if post.kind == "hugo" else str(ctx.root)
+        folder = os.path.dirname(str(post.path))
+        parent = folder[len(base) :] if folder.startswith(base) else folder
+        stem = os.path.splitext(os.path.basename(str(post.path)))[0]
+        if stem in ("_index", "index") and not post.has("slug"):
             url = f"/{parent}/"
         else:
-            if post.path.stem == "index":
-                parent = rel.parent.parent.as_posix()
+            if stem == "index":
+                parent = os.path.dirname(parent)
             url = f"/{parent}/{post.slug}/"
     url = re.sub(r"/+", "/", "/" + url)
     url = re.sub(r"(/index)?\.html?$", "/", url) if post.kind == "jekyll" else url
@@ -957,8 +1033,9 @@ def check_duplicate_urls(posts: list[Post], ctx: Context) -> Iterator[tuple[Post
     site. Give one of them another slug or permalink."""
     by_url: dict[str, list[Post]] = defaultdict(list)
     for post in posts:
-        if post.has_front_matter and ctx.rendered(post):
-            by_url[post_url(post, ctx)].append(post)
+        url = ctx.facts(post).url
+        if url is not None and ctx.rendered(post):
+            by_url[url].append(post)
     for url, group in by_url.items():
         if len(group) < 2:
             continue
@@ -975,14 +1052,11 @@ def check_duplicate_titles(posts: list[Post], ctx: Context) -> Iterator[tuple[Po
     section) have the same title, ignoring case and spacing. Readers cannot tell them apart in
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
-    by_title: dict[tuple[Path, str], list[Post]] = defaultdict(list)
+    by_title: dict[tuple[str, str], list[Post]] = defaultdict(list)
     for post in posts:
-        key = actual_key(post, "title")
-        if key is None or not ctx.rendered(post):
-            continue
-        title = post.data[key]
-        if isinstance(title, str) and title.strip():
-            by_title[_listing(post), " ".join(title.split()).casefold()].append(post)
+        facts = ctx.facts(post)
+        if facts.title is not None and ctx.rendered(post):
+            by_title[facts.listing, facts.title].append(post)
     for group in by_title.values():
         if len(group) < 2:
             continue
@@ -993,11 +1067,12 @@ def check_duplicate_titles(posts: list[Post], ctx: Context) -> Iterator[tuple[Po
             yield post, _issue(post, actual_key(post, "title"), f"same title as {shown}")
 
 
-def _listing(post: Post) -> Path:
+def _listing(post: Post) -> str:
     """The folder whose list of pages a post appears in (a bundle's or section page's parent)."""
-    if post.path.stem in ("index", "_index"):
-        return post.path.parent.parent
-    return post.path.parent
+    folder = os.path.dirname(str(post.path))
+    if os.path.splitext(os.path.basename(str(post.path)))[0] in ("index", "_index"):
+        return os.path.dirname(folder)
+    return folder
 
 
 def _relative(post: Post, ctx: Context) -> str:
@@ -1010,12 +1085,14 @@ def _relative(post: Post, ctx: Context) -> str:
 # -- PC8xx: SEO lengths --------------------------------------------------------------------------
 
 
-@_register("PC801", "title-length", "warning", "The title is too long or too short")
+@_register(
+    "PC801", "title-length", "warning", "The title is too long or too short", pages_only=True
+)
 def check_title_length(post: Post, ctx: Context) -> Iterator[Issue]:
     """The title is longer or shorter than `lint.title_length` (default at most 70 characters):
     search engines cut titles at about 60-70 characters, and very short titles say little."""
     key = actual_key(post, "title")
-    if key is None or not isinstance(post.data[key], str) or not ctx.rendered(post):
+    if key is None or not isinstance(post.data[key], str) or post.draft:
         return
     yield from _length(post, key, post.data[key].strip(), ctx.title_length)
 
@@ -1029,12 +1106,18 @@ def _length(post: Post, key: str, text: str, bounds: tuple[int, int]) -> Iterato
         yield _issue(post, key, f"{key} is {n} characters, shorter than {low}")
 
 
-@_register("PC802", "description-length", "warning", "The description is too long or too short")
+@_register(
+    "PC802",
+    "description-length",
+    "warning",
+    "The description is too long or too short",
+    pages_only=True,
+)
 def check_description_length(post: Post, ctx: Context) -> Iterator[Issue]:
     """The description (`description`, `excerpt` or `summary`, as SEO plugins read it) is
     longer or shorter than `lint.description_length` (default at most 160 characters): search
     engines cut meta descriptions at about 155-160 characters."""
-    if not ctx.rendered(post):
+    if post.draft:
         return
     for name in ("description", "excerpt", "summary"):
         key = actual_key(post, name)
@@ -1076,13 +1159,14 @@ def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
             yield _issue(post, key, f"{key} {_show(ref)} does not exist in the site")
 
 
-def _candidates(post: Post, ctx: Context, rel: str) -> list[Path]:
-    bases = [ctx.root]
+def _candidates(post: Post, ctx: Context, rel: str) -> list[str]:
+    root = str(ctx.root)
+    bases = [root]
     if ctx.kind == "hugo":
-        bases += [ctx.root / "static", ctx.root / "assets"]
+        bases += [os.path.join(root, "static"), os.path.join(root, "assets")]
     if not rel.startswith("/"):
-        bases.insert(0, post.path.parent)
-    return [b / rel.lstrip("/") for b in bases]
+        bases.insert(0, os.path.dirname(post.path))
+    return [os.path.join(b, rel.lstrip("/")) for b in bases]
 
 
 @_register("PC902", "schema-violation", "error", "Front matter does not match the JSON Schema")
