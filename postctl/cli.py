@@ -220,6 +220,14 @@ def lint_command(
         list[str] | None,
         typer.Option("--ignore", help="Skip these rules (added to lint.ignore)."),
     ] = None,
+    only_posts: Annotated[
+        bool,
+        typer.Option(
+            "--only-posts",
+            help="Skip named files that are not posts of the site (pre-commit passes every "
+            "staged Markdown file).",
+        ),
+    ] = False,
 ) -> None:
     """Check posts' front matter (and bodies for encoding damage) against the rule catalogue
     (`postctl rules`). Exit 0 without errors, 1 with errors (or warnings with --strict),
@@ -237,6 +245,10 @@ def lint_command(
         typer.echo(lint_format.explain(rule), nl=False)
         return
     site_obj, files = open_site(paths, site)
+    if only_posts:
+        files = [f for f in files if site_obj.is_post(f)]
+        if not files:
+            return
     try:
         report = lint_site(
             site_obj,
