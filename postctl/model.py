@@ -575,7 +575,7 @@ _HUGO_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 def _lines_before(content: bytes, start: int) -> int:
     """Line breaks before the front matter (only Hugo lets blank lines precede it)."""
-    return content.count(b"\n", 0, start) if start > len(BOM) else 0
+    return content.count(b"\n", 0, start)
 
 
 def _detect(content: bytes, start: int) -> _Handler | None:
@@ -793,8 +793,9 @@ class JSONHandler(_Handler):
         post.fm_start = start
         if err is not None:
             col = err.colno
-            if err.lineno == 1 and start > len(BOM):  # Hugo: spaces before the brace
-                col += start - (content.rfind(b"\n", 0, start) + 1)
+            if err.lineno == 1:  # Hugo allows spaces before the brace
+                line_start = content.rfind(b"\n", 0, start) + 1
+                col += start - max(line_start, len(BOM) if post.bom else 0)
             raise PostError(
                 post.path,
                 f"JSON: {_lower_first(err.msg)}",
