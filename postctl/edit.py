@@ -781,6 +781,8 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
                 lead = "" if text[:at].endswith(("\n", "\r")) else nl
                 edits.append((at, at, lead + lines))
         return edits
+    if _one_per_line(text, items):
+        return edits + _line_item_edits(post, items, keep, inserts, style)
     separator = _flow_separator(text, items)
     if not any(keep) and not replace:
         # Every old item goes: the new ones take their place.
@@ -807,6 +809,55 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
         else:
             at = items[-1].end
             edits.append((at, at, "".join(separator + r for r in rendered)))
+    return edits
+
+
+_AFTER_ITEM = re.compile(r"[ \t]*(,?)[ \t]*(#[^\r\n]*)?(\r\n|[\r\n]|\Z)")
+
+
+def _one_per_line(text: str, items: list[_Item]) -> bool:
+    """Whether a flow list has each item on a line of its own (`[` and `]` on other lines)."""
+    for item in items:
+        item.line_start = _line_start(text, item.start)
+        after = _AFTER_ITEM.match(text, item.end)
+        if text[item.line_start : item.start].strip() or after is None:
+            return False
+        item.line_end = after.end()
+    return True
+
+
+def _line_item_edits(
+    post: Post, items: list[_Item], keep: list[bool], inserts: dict[int, list[str]], style: str
+) -> list[Edit]:
+    """Edits to a flow list written one item per line: whole lines go and come, and the commas
+    follow the list's own habit (a trailing comma after the last item or not)."""
+    text = post.raw
+    edits: list[Edit] = []
+    last = len(items) - 1
+    trailing_comma = _AFTER_ITEM.match(text, items[last].end).group(1)  # type: ignore[union-attr]
+    kept = [i for i in range(len(items)) if keep[i]]
+    for i in range(len(items)):
+        if not keep[i]:
+            edits.append((items[i].line_start, items[i].line_end, ""))
+    nl = _newline(post)
+    for before, new_terms in inserts.items():
+        model = items[min(before, last)]
+        prefix = text[model.line_start : model.start]
+        rendered = [f"{prefix}{_render_item(post, t, style, True)}" for t in new_terms]
+        if before <= last:
+            at = items[before].line_start
+            edits.append((at, at, "".join(f"{r},{nl}" for r in rendered)))
+        else:
+            at = items[last].line_end
+            lead = "" if text[:at].endswith(("\n", "\r")) else nl
+            lines = f",{nl}".join(rendered) + trailing_comma + nl
+            edits.append((at, at, lead + lines))
+            if kept and kept[-1] == last and not trailing_comma:
+                edits.append((items[last].end, items[last].end, ","))
+    if kept and kept[-1] != last and not inserts.get(len(items)) and not trailing_comma:
+        # The new last item loses the comma that separated it from the removed ones.
+        comma = text.index(",", items[kept[-1]].end)
+        edits.append((comma, comma + 1, ""))
     return edits
 
 
