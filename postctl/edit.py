@@ -16,6 +16,7 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
   missing value (`tags:`, `tags: ~`) becomes a flow list.
 - `remove_key(post, content, key) -> bytes` -- remove only that key's lines (comments before the
   next key stay).
+- `read_for_edit(post) -> (Post, bytes)` -- the file as it is now, parsed, ready for the above.
 - `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
   False when the bytes on disk are already `new_bytes` (nothing is written).
 - `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
@@ -55,15 +56,18 @@ JEKYLL_SINGULAR_KEYS = frozenset({"tag", "category"})
 
 
 class EditError(Exception):
-    """An edit or a write that cannot be done exactly and safely: which file and why."""
+    """An edit or a write that cannot be done exactly and safely: which file and why.
+    `failed` is True when a write was attempted and failed (the file is left as it was);
+    otherwise the edit was refused before anything was written."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str, failed: bool = False) -> None:
         super().__init__(reason)
         self.path = Path(path)
         self.reason = reason
+        self.failed = failed
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (EditError, (self.path, self.reason))
+        return (EditError, (self.path, self.reason, self.failed))
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
@@ -128,6 +132,28 @@ def remove_key(post: Post, content: bytes, key: str) -> bytes:
         return content
     new_raw = _splice(post.raw, [_remove_edit(post, doc, entry)])
     return _finish(post, content, new_raw, key, None, appended=False)
+
+
+def read_for_edit(post: Post) -> tuple[Post, bytes]:
+    """The post's file as it is now: a `Post` parsed from exactly these bytes (with the size and
+    mtime taken before reading, for `write_atomic` to notice a later change) and the bytes.
+    EditError when it cannot be read or does not parse (such a file is never written)."""
+    try:
+        st = os.stat(post.path)
+        content = post.path.read_bytes()
+        fresh = parse_post(
+            post.path,
+            content,
+            post.kind,
+            drafts_folder=post.drafts_folder,
+            categories_from_path=post.categories_from_path,
+        )
+    except OSError as e:
+        raise EditError(post.path, _reason(e)) from None
+    except PostError as e:
+        raise EditError(post.path, f"does not parse, not editing it: {e.message}") from None
+    fresh.mtime_ns = st.st_mtime_ns
+    return fresh, content
 
 
 # -- where things are -----------------------------------------------------------------------------
@@ -1128,7 +1154,9 @@ def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
         except OSError:
             pass
         if isinstance(e, OSError):
-            raise EditError(target, f"write failed, file left as it was: {_reason(e)}") from None
+            raise EditError(
+                target, f"write failed, file left as it was: {_reason(e)}", failed=True
+            ) from None
         raise
     _fsync_folder(folder)
 
