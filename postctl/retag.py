@@ -162,7 +162,8 @@ def plan(post: Post, spec: RetagSpec) -> dict[str, tuple[list[str], list[str]]]:
 
 def edit_post(post: Post, spec: RetagSpec) -> FileResult:
     """Read the post again and compute its new bytes (nothing is written)."""
-    if not plan(post, spec):
+    planned = plan(post, spec)
+    if not planned:
         return FileResult(post.path, "unchanged")
     try:
         fresh, content = edit.read_for_edit(post)
@@ -174,7 +175,7 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
             else:
                 new = edit.set_terms(fresh, new, key, terms)
     except EditError as e:
-        return FileResult(post.path, "skipped", e.reason)
+        return FileResult(post.path, "skipped", e.reason, changes=planned)
     if new == content:
         return FileResult(post.path, "unchanged")
     return FileResult(post.path, "changed", "", content, new, changes, fresh)
@@ -210,3 +211,19 @@ def retag(
         if on_result is not None:
             on_result(result)
     return report
+
+
+SUMMARY_COLUMNS = ("status", "path", "field", "before", "after", "reason")
+
+
+def result_rows(result: FileResult, dry_run: bool = False) -> list[dict[str, object]]:
+    """A result as summary rows: one per edited key (a skipped file shows what it would have
+    changed when that is known), else one with the reason."""
+    status = "would change" if dry_run and result.status == "changed" else result.status
+    base: dict[str, object] = {"status": status, "path": result.path, "reason": result.reason}
+    if not result.changes:
+        return [base | {"field": None, "before": None, "after": None}]
+    return [
+        base | {"field": key, "before": old, "after": new}
+        for key, (old, new) in result.changes.items()
+    ]
