@@ -59,8 +59,11 @@ class Site:
         )
         return tuple(e.lower() for e in exts)
 
-    def is_post(self, path: Path) -> bool:
-        """Whether a file under the site is one of its posts, by the generator's rules."""
+    def is_post(self, path: Path, *, include_skipped: bool = False) -> bool:
+        """Whether a file under the site is one of its posts, by the generator's rules.
+
+        With `include_skipped`, also a file in Jekyll's `_posts`/`_drafts` that Jekyll passes
+        over (no date in its name, a leading `_`): lint wants to report those, not miss them."""
         if path.suffix.lower() not in self.extensions:
             return False
         rel = _relative(path, self.root)
@@ -69,6 +72,8 @@ class Site:
         if any(fnmatch.fnmatch(rel.as_posix(), pat) for pat in self._exclude):
             return False
         if self.kind == "jekyll" and not (self.config.values and self.config["content_dirs"]):
+            if include_skipped:
+                return any(part in JEKYLL_POST_DIRS for part in rel.parts[:-1])
             return _jekyll_reads_as_post(rel)
         return any(_relative(path, d) is not None for d in self.content_dirs)
 
@@ -167,9 +172,12 @@ def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None)
     )
 
 
-def collect(site: Site, paths: Sequence[Path | str] = ()) -> list[Path]:
+def collect(
+    site: Site, paths: Sequence[Path | str] = (), *, include_skipped: bool = False
+) -> list[Path]:
     """The post files named by `paths` (files are taken as given, folders are searched by the
-    site's rules), or all of the site's posts. Sorted, without duplicates."""
+    site's rules), or all of the site's posts. Sorted, without duplicates. `include_skipped`
+    adds the files the generator would pass over (see Site.is_post)."""
     found: dict[Path, None] = {}
     roots = [Path(p) for p in paths] if paths else site.content_dirs
     for given in roots:
@@ -178,7 +186,7 @@ def collect(site: Site, paths: Sequence[Path | str] = ()) -> list[Path]:
             continue
         if absolute.is_dir():
             for file in _walk(absolute, site.root):
-                if site.is_post(file):
+                if site.is_post(file, include_skipped=include_skipped):
                     found[file] = None
         elif absolute.exists() or absolute.is_symlink():
             found[absolute] = None
