@@ -141,7 +141,12 @@ SCHEMA: dict[str, Any] = {
             {},
             'Severity overrides by rule code or name, e.g. `{PC305 = "warning"}`.',
         ),
-        "required": Key(is_str_list, ["title"], "Front-matter fields every post must have."),
+        "required": Key(
+            is_str_list,
+            None,
+            "Front-matter fields every post must have (default: `title`; plain sites, where "
+            "nothing else gives a date, also `date`).",
+        ),
         "taxonomies": Key(
             is_str_list, ["tags", "categories"], "List fields checked as tags/categories."
         ),
@@ -164,6 +169,13 @@ SCHEMA: dict[str, Any] = {
         ),
         "schema": Key(
             is_str, "", "JSON Schema file (relative to the site root) every post must match."
+        ),
+    },
+    "retag": {
+        "drop_empty": Key(
+            is_bool,
+            False,
+            "When retag removes a post's last term, remove the key instead of leaving `tags: []`.",
         ),
     },
 }

@@ -26,7 +26,9 @@ from postctl.model import Post, PostError
 from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity
 from postctl.site import Site, collect, load_posts
 
-SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# Required fields by site kind. Jekyll dates a post from its file name and Hugo from its
+# `frontmatter` configuration (file name, git); a plain folder has only the front matter.
+DEFAULT_REQUIRED = {"jekyll": ("title",), "hugo": ("title",), "plain": ("title", "date")}
 
 
 @dataclass(frozen=True)
@@ -162,9 +164,15 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
     """The lint settings of a site (its `[lint]` configuration). Facts about the whole site
     (`unrendered`) are filled in once every post is loaded."""
     settings = site.config["lint"] if site.config.values else {}
-    ctx = Context(kind=site.kind, root=site.root)
+    ctx = Context(
+        kind=site.kind,
+        root=site.root,
+        is_post=site.is_post,
+        required=list(DEFAULT_REQUIRED[site.kind]),
+    )
     if settings:
-        ctx.required = list(settings["required"])
+        if settings["required"] is not None:
+            ctx.required = list(settings["required"])
         ctx.taxonomies = list(settings["taxonomies"])
         ctx.allowed = dict(settings["allowed"])
         ctx.aliases = {
@@ -436,15 +444,16 @@ def lint_site(
     files: Sequence[Path] | None = None,
 ) -> LintReport:
     """Lint the files `paths` name (default: the whole site), loading and checking posts in
-    parallel on large sites. `files`: `collect(site, paths)` when the caller has it already.
+    parallel on large sites. Files in Jekyll's `_posts` that Jekyll passes over are linted too
+    (and reported by PC303). `files`: the collected files, when the caller has them already.
     SiteError and ConfigError propagate (exit code 2)."""
     selection = selection_for(site, select, ignore)
-    files = list(files) if files is not None else collect(site, paths)
+    files = list(files) if files is not None else collect(site, paths, include_skipped=True)
     whole_site = not paths or all(_is_root(site, Path(p)) for p in paths)
     context_files = files
     if not whole_site and any(r.scope == "site" for r in selection.rules):
         # Site-wide rules need every post, also when only a few files are linted.
-        context_files = list(dict.fromkeys([*collect(site), *files]))
+        context_files = list(dict.fromkeys([*collect(site, include_skipped=True), *files]))
     report = None if whole_site else set(files)
     linter = PostLinter(site, selection, report, now)
     linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker

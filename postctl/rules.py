@@ -127,6 +127,7 @@ class Context:
 
     kind: str
     root: Path
+    is_post: Callable[[Path], bool] = lambda path: True  # the site's own rule (Site.is_post)
     required: list[str] = field(default_factory=lambda: ["title"])
     taxonomies: list[str] = field(default_factory=lambda: ["tags", "categories"])
     allowed: dict[str, list[str]] = field(default_factory=dict)
@@ -474,20 +475,33 @@ def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
 # Jekyll's Document::DATE_FILENAME_MATCHER (jekyll/lib/jekyll/document.rb):
 # %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
 _JEKYLL_POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^.]+)$")
+# Names Jekyll's EntryFilter skips (jekyll/lib/jekyll/entry_filter.rb).
+_JEKYLL_HIDDEN = ("_", ".", "#", "~")
 
 
-@_register("PC303", "bad-post-filename", "error", "Jekyll skips a post for its file name")
+@_register("PC303", "skipped-post-file", "error", "Jekyll skips a post for its file name")
 def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
-    """A file in Jekyll's `_posts` folder is not named `YYYY-MM-DD-title.ext`. Jekyll's
-    PostReader only reads files matching DATE_FILENAME_MATCHER and silently skips the rest, so
-    the post never appears; a name with an impossible date (`2024-02-30-x.md`) stops the build.
-    Drafts in `_drafts` need no date."""
-    if ctx.kind != "jekyll" or post.drafts_folder or "_posts" not in post.path.parts:
+    """A file in Jekyll's `_posts` folder that Jekyll never publishes: its name is not
+    `YYYY-MM-DD-title.ext` (PostReader only reads names matching DATE_FILENAME_MATCHER), or it
+    or the folder inside `_posts` starts with `_`, `.`, `#` or `~` (EntryFilter). Jekyll skips
+    it without a word, so the post silently never appears. A name with an impossible date
+    (`2024-02-30-x.md`) stops the build. Drafts in `_drafts` need no date."""
+    if ctx.kind != "jekyll":
         return
-    m = _JEKYLL_POST_NAME.match(post.path.name)
-    if m is None:
-        yield Issue(1, 1, "Jekyll skips this post: name it YYYY-MM-DD-title.ext")
-    elif _impossible(*(int(x) for x in m.group(1, 2, 3))):
+    parts = post.path.parts
+    if "_posts" not in parts and "_drafts" not in parts:
+        return
+    name = post.path.name
+    if not ctx.is_post(post.path):
+        if name.startswith(_JEKYLL_HIDDEN) or any(
+            p.startswith(_JEKYLL_HIDDEN) and p not in ("_posts", "_drafts") for p in parts[-3:-1]
+        ):
+            yield Issue(1, 1, "Jekyll skips files and folders whose names start with _ . # or ~")
+        else:
+            yield Issue(1, 1, "Jekyll skips this post: name it YYYY-MM-DD-title.ext")
+        return
+    m = _JEKYLL_POST_NAME.match(name)
+    if not post.drafts_folder and m and _impossible(*(int(x) for x in m.group(1, 2, 3))):
         yield Issue(1, 1, "the file name's date is not a real day; Jekyll stops the build")
 
 

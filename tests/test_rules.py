@@ -219,6 +219,7 @@ def test_jekyll_post_file_names(tmp_path):
         tmp_path,
         {
             "_posts/notes.md": fm("title: x\n"),
+            "_posts/_x.md": fm("title: x\n"),
             "_posts/2024-02-30-bad-day.md": fm("title: y\n"),
             "_drafts/undated.md": fm("title: z\n"),
             POST: fm("title: ok\n"),
@@ -227,6 +228,7 @@ def test_jekyll_post_file_names(tmp_path):
     found = lint(root, "PC303")
     assert [(f.path.name, f.message.split(";")[0]) for f in found] == [
         ("2024-02-30-bad-day.md", "the file name's date is not a real day"),
+        ("_x.md", "Jekyll skips files and folders whose names start with _ . # or ~"),
         ("notes.md", "Jekyll skips this post: name it YYYY-MM-DD-title.ext"),
     ]
     assert lint(hugo(tmp_path / "h", {"notes.md": fm("title: x\n")}), "PC303") == []
@@ -568,3 +570,11 @@ def test_json_schema_points_at_the_key(tmp_path):
     assert [(f.path.name, f.line) for f in found] == [("a.md", 3), ("b.md", 2)]
     assert found[0].message == "schema: title: 'too long' is too long"
     assert found[1].message == "schema: 'title' is a required property"
+
+
+def test_plain_sites_also_require_a_date(tmp_path):
+    write(tmp_path / "a.md", fm("title: x\n"))
+    write(tmp_path / "b.md", fm("title: y\ndate: 2024-01-01\n"))
+    assert [(f.path.name, f.message) for f in lint(tmp_path, "PC201")] == [
+        ("a.md", "missing required field 'date'")
+    ]
