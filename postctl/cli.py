@@ -225,6 +225,18 @@ def lint_command(
         list[str] | None,
         typer.Option("--ignore", help="Skip these rules (added to lint.ignore)."),
     ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Repair what can be repaired safely (mojibake, term spellings and aliases, "
+            "duplicate terms), changing only those values; then report what is left.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="With --fix: show the changes as a diff, write nothing."),
+    ] = False,
     only_posts: Annotated[
         bool,
         typer.Option(
@@ -243,6 +255,8 @@ def lint_command(
     from postctl.output import is_terminal
     from postctl.site import SiteError
 
+    if dry_run and not fix:
+        fail("--dry-run only goes with --fix")
     if explain is not None:
         rule = find_rule(explain)
         if rule is None:
@@ -264,6 +278,11 @@ def lint_command(
         )
     except (SiteError, ConfigError) as e:
         fail(str(e))
+    fix_failed = False
+    if fix:
+        report, fix_failed = _lint_fix(report, dry_run)
+        if dry_run:  # the diff is the output; exit 1 when there is something to fix
+            raise typer.Exit(EXIT_PROBLEMS if fix_failed else EXIT_OK)
     fmt = output_format.value if output_format else ("table" if is_terminal() else "text")
     if fmt == "table":
         lint_format.write_table(report)
@@ -273,8 +292,38 @@ def lint_command(
         lint_format.write_github(report.findings)
     else:
         lint_format.write_text(report.findings)
-    if report.failed(strict):
+    if report.failed(strict) or fix_failed:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
+    """Apply (or with `dry_run`, show as diffs) the report's fixes; the report of what is left
+    and whether some file could not be fixed."""
+    from dataclasses import replace
+
+    from postctl.edit import unified_diff
+    from postctl.fixes import apply_fixes
+    from postctl.output import display_path, is_terminal, safe_text
+
+    results = apply_fixes(report, dry_run=dry_run)
+    fixed = [f for r in results if r.changed and r.skipped is None for f in r.findings]
+    for result in results:
+        if result.skipped is not None:
+            where = display_path(result.path)
+            typer.echo(safe_text(f"{where}: not fixed: {result.skipped}"), err=True)
+        elif dry_run and result.changed:
+            label = display_path(result.path)
+            diff = unified_diff(label, result.before, result.after, color=is_terminal())
+            typer.echo(diff, nl=False)
+    files = sum(1 for r in results if r.changed and r.skipped is None)
+    verb = "would fix" if dry_run else "fixed"
+    note = " (dry run: nothing written)" if dry_run else ""
+    typer.echo(f"postctl: {verb} {len(fixed)} problem(s) in {files} file(s){note}", err=True)
+    if dry_run:
+        return report, bool(fixed) or any(r.skipped is not None for r in results)
+    done = {id(f) for f in fixed}
+    left = replace(report, findings=[f for f in report.findings if id(f) not in done])
+    return left, any(r.skipped is not None for r in results)
 
 
 def _split(values: list[str] | None) -> list[str]:

@@ -337,12 +337,6 @@ class Post:
             return self.categories
         return self._terms(field_name, None)
 
-    def written_terms(self, key: str) -> list[str]:
-        """The terms written under one key alone, split as the generator splits that key (no
-        singular-key precedence, no folder categories): what an edit of that key starts from."""
-        singular = key.lower() in ("tag", "category")
-        return _as_terms(self.get(key), split=self.kind == "jekyll" and not singular)
-
     def _terms(self, plural: str, singular: str | None) -> list[str]:
         if self.kind == "jekyll":
             # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): a singular key
@@ -1207,15 +1201,9 @@ class YAMLScalar:
 
 def yaml_scalars(post: Post) -> list[YAMLScalar]:
     """Every scalar (keys and values) of a YAML post's front matter, with the spelling the
-    author typed; [] for other formats. Composes the node tree again: call it only when the raw
-    text suggests it is needed. The post already loaded, so the text is known to be safe."""
-    if post.format != "yaml" or not post.raw.strip():
-        return []
-    loader = _yaml_loader()(post.raw)
-    try:
-        root = loader.get_single_node()
-    finally:
-        loader.dispose()
+    author typed; [] for other formats. Composes the node tree again (`compose_yaml`): call it
+    only when the raw text suggests it is needed."""
+    root = compose_yaml(post)
     out: list[YAMLScalar] = []
     seen: set[int] = set()
     stack: list[tuple[tuple[Any, ...], Any]] = [((), root)] if root is not None else []

@@ -26,11 +26,13 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
+from postctl.edit import JEKYLL_SINGULAR_KEYS
 from postctl.model import (
     Post,
     iter_values,
     parse_date,
     term_text,
+    terms_of,
     yaml_scalars,
 )
 
@@ -41,15 +43,18 @@ Scope = Literal["load", "post", "site"]
 
 @dataclass(frozen=True)
 class Fix:
-    """A safe change that repairs an issue, applied through the editor (`postctl.edit`).
+    """A safe repair, applied through the byte-exact editor by `postctl.fixes`.
 
-    `set_terms`: write `value` (a list of terms) under `key`; `set_value`: write the string
-    `value` under the top-level `key`; `body`: the post's body becomes `value`.
+    `terms`: under `key`, each term `old` becomes `new` for the (old, new) pairs in `change`,
+    then repeated terms are dropped (the first stays). `value`: the top-level string `key`
+    changes from `old` to `new` (one pair). `body`: body lines change, (line index, old, new)
+    triples. Each change names the text it replaces, so a file that changed since it was
+    linted is never "fixed" blindly.
     """
 
-    kind: Literal["set_terms", "set_value", "body"]
+    kind: Literal["terms", "value", "body"]
     key: str
-    value: Any
+    change: tuple[tuple[Any, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -213,6 +218,14 @@ def _show(text: str, limit: int = 60) -> str:
     return repr(text)
 
 
+def written_terms(post: Post, key: str) -> list[str]:
+    """The terms written under one key (as written in the post), split as the generator splits
+    that key: Jekyll splits a string under a plural key on spaces, and takes its singular `tag`
+    and `category` whole (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
+    split = post.kind == "jekyll" and key not in JEKYLL_SINGULAR_KEYS
+    return terms_of(post.data.get(key), split)
+
+
 def term_keys(post: Post, taxonomy: str) -> list[str]:
     """The keys a post writes a taxonomy's terms under, as written (Jekyll also reads the
     singular `tag` / `category`, Utils.pluralized_array_from_hash)."""
@@ -342,6 +355,13 @@ def check_required(post: Post, ctx: Context) -> Iterator[Issue]:
         value = post.data[key]
         if value is None or (isinstance(value, (str, list, dict)) and not _has_text(value)):
             yield _issue(post, key, f"required field {name!r} is empty")
+
+
+def _terms_fix(post: Post, key: str, renames: list[tuple[str, str]]) -> Fix | None:
+    """A `terms` fix for a list (or a string of terms) under `key`; None for other values."""
+    if not isinstance(post.data.get(key), (list, str)):
+        return None
+    return Fix("terms", key, tuple(renames))
 
 
 def _has_text(value: Any) -> bool:
@@ -661,7 +681,7 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
         for key in term_keys(post, taxonomy):
             value = post.data[key]
             if isinstance(value, str) and "," in value:
-                terms = post.written_terms(key)
+                terms = written_terms(post, key)
                 read = ", ".join(repr(t) for t in terms)
                 yield _issue(
                     post,
@@ -715,7 +735,7 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     first spelling."""
     for taxonomy in ctx.taxonomies:
         for key in term_keys(post, taxonomy):
-            terms = post.written_terms(key)
+            terms = written_terms(post, key)
             seen: dict[str, str] = {}
             kept: list[str] = []
             dropped: list[tuple[str, str]] = []
@@ -728,7 +748,7 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                     kept.append(term)
             if not dropped:
                 continue
-            fix = Fix("set_terms", key, kept) if isinstance(post.data[key], list) else None
+            fix = _terms_fix(post, key, [(term, first) for term, first in dropped])
             for term, first in dropped:
                 same = "twice" if term == first else f"twice ({first!r} and {term!r})"
                 yield _issue(post, key, f"{key} lists {first!r} {same}", fix)
@@ -744,7 +764,7 @@ def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
             continue
         allowed_set = set(allowed) | set(ctx.aliases.values())
         for key in term_keys(post, taxonomy):
-            for term in post.written_terms(key):
+            for term in written_terms(post, key):
                 if term not in allowed_set and term not in ctx.aliases:
                     yield _issue(post, key, f"{key} {term!r} is not in the allowed list")
 
@@ -760,11 +780,10 @@ def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
         return
     for taxonomy in ctx.taxonomies:
         for key in term_keys(post, taxonomy):
-            terms = post.written_terms(key)
+            terms = written_terms(post, key)
             if not any(t in ctx.aliases for t in terms):
                 continue
-            fixed = list(dict.fromkeys(ctx.aliases.get(t, t) for t in terms))
-            fix = Fix("set_terms", key, fixed) if isinstance(post.data[key], list) else None
+            fix = _terms_fix(post, key, [(t, ctx.aliases[t]) for t in terms if t in ctx.aliases])
             for term in terms:
                 if term in ctx.aliases:
                     yield _issue(
@@ -808,8 +827,7 @@ def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[
             wrong = [t for t in terms if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
-            fixed = list(dict.fromkeys(canonical.get(term_key(t), t) for t in terms))
-            fix = Fix("set_terms", key, fixed) if isinstance(post.data[key], list) else None
+            fix = _terms_fix(post, key, [(t, canonical[term_key(t)]) for t in dict.fromkeys(wrong)])
             for term in dict.fromkeys(wrong):
                 group = spellings[term_key(term)]
                 right = canonical[term_key(term)]
@@ -902,27 +920,23 @@ def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
         fix = None
         value = post.data.get(key) if key is not None else None
         if not is_key and value == text:
-            fix = Fix("set_value", key, fixed)
+            fix = Fix("value", key, ((text, fixed),))
         elif not is_key and isinstance(value, list) and all(isinstance(v, str) for v in value):
-            fix = Fix("set_terms", key, [_mojibake_fix(v) or v for v in value])
+            fix = _terms_fix(post, key, [(text, fixed)])
         yield _issue(post, key, f"mojibake in {key}: {bad!r} should read {good!r}", fix)
     body = _body(post)
     if body is None or body.isascii():
         return
-    lines = body.split("\n")
-    fixed_lines: list[str] | None = None
-    bad_lines: list[tuple[int, str, str]] = []
-    for i, line in enumerate(lines):
+    changes: list[tuple[int, str, str]] = []
+    for i, line in enumerate(body.split("\n")):
         fixed = _mojibake_fix(line)
         if fixed is not None:
-            if fixed_lines is None:
-                fixed_lines = list(lines)
-            fixed_lines[i] = fixed
-            bad_lines.append((i, *_differing(line, fixed)))
-    if fixed_lines is None:
+            changes.append((i, line, fixed))
+    if not changes:
         return
-    fix = Fix("body", "", "\n".join(fixed_lines))
-    for i, bad, good in bad_lines:
+    fix = Fix("body", "", tuple(changes))
+    for i, line, fixed in changes:
+        bad, good = _differing(line, fixed)
         yield Issue(
             post.body_line + i, 1, f"mojibake in the body: {bad!r} should read {good!r}", fix
         )
@@ -995,7 +1009,7 @@ def post_facts(post: Post, ctx: Context) -> Facts:
     normalized = " ".join(title.split()).casefold() if isinstance(title, str) else ""
     terms = {
         taxonomy: [
-            (key, post.written_terms(key), isinstance(post.data[key], list))
+            (key, written_terms(post, key), isinstance(post.data[key], list))
             for key in term_keys(post, taxonomy)
         ]
         for taxonomy in ctx.taxonomies

@@ -356,7 +356,7 @@ def test_duplicate_terms_within_a_post(tmp_path):
         "tags lists 'Python' twice ('Python' and 'python')",
         "tags lists 'web' twice",
     ]
-    assert found[0].fixable and found[0].fix.value == ["Python", "web"]
+    assert found[0].fixable and found[0].fix.change == (("python", "Python"), ("web", "web"))
 
 
 def test_inconsistent_terms_across_the_site(tmp_path):
@@ -375,7 +375,7 @@ def test_inconsistent_terms_across_the_site(tmp_path):
         ("c.md", "tags 'Python' is also spelled 'python' (2), 'py-thon' (1): use 'python'"),
         ("d.md", "tags 'py-thon' is also spelled 'python' (2), 'Python' (1): use 'python'"),
     ]
-    assert found[1].fix.value == ["python", "C++"]
+    assert found[1].fix.change == (("py-thon", "python"),)
 
 
 def test_allowed_terms_and_aliases(tmp_path):
@@ -386,7 +386,7 @@ def test_allowed_terms_and_aliases(tmp_path):
     assert messages(root, "PC504") == ["tags 'css' is not in the allowed list"]
     found = lint(root, "PC505")
     assert [f.message for f in found] == ["tags 'JS' is an alias: use 'javascript'"]
-    assert found[0].fix.value == ["javascript", "web", "css"]
+    assert found[0].fix.change == (("JS", "javascript"),)
 
 
 def test_single_use_terms_are_info(tmp_path):
@@ -421,10 +421,10 @@ def test_mojibake_in_values_and_body_but_not_legitimate_accents(tmp_path):
         ("2024-01-01-x.md", 7),
     ]
     assert found[0].message == "mojibake in title: 'CafÃ© culture' should read 'Café culture'"
-    assert found[0].fix.value == "Café culture"
-    assert found[1].fix.value == ["São Paulo", "ok"]
+    assert found[0].fix.change == (("CafÃ© culture", "Café culture"),)
+    assert found[1].fix.change == (("SÃ£o Paulo", "São Paulo"),)
     assert "'It costs Â£5.' should read 'It costs £5.'" in found[2].message
-    assert found[2].fix.value == "Intro.\n\nIt costs £5.\n"
+    assert found[2].fix.change == ((2, "It costs Â£5.", "It costs £5."),)
 
 
 def test_control_characters(tmp_path):
