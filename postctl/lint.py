@@ -14,6 +14,7 @@ when only some files are linted (as pre-commit does), but report only on the fil
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -299,9 +300,12 @@ class PostLinter:
             findings = self.findings(result)
         facts = None
         if isinstance(result, Post):
-            result.__dict__.pop("_body", None)  # do not ship bodies back from workers
             if any(r.scope == "site" for r in self.selection.rules):
                 facts = self.ctx.facts(result)
+            # Send the post back from a worker as loaded: its cached views (the body, a
+            # re.Match of the file name) are recomputed if needed, not pickled.
+            for name in [n for n in result.__dict__ if n not in POST_FIELDS]:
+                del result.__dict__[name]
         return result, findings, facts
 
     def findings(self, result: Post | PostError) -> list[Finding]:
@@ -339,9 +343,11 @@ class PostLinter:
         return out
 
 
+POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
+
 # Rules that read the body; the engine reads it first so that a body that is not UTF-8 is
 # reported once, as PC002, rather than skipped silently by each of them.
-BODY_RULES = frozenset({"PC101", "PC601", "PC602"})
+BODY_RULES = frozenset({"PC601", "PC602"})
 
 
 def _finding(selection: Selection, path: Path, error: PostError) -> Finding:

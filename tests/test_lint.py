@@ -212,3 +212,23 @@ def test_lint_never_crashes_on_arbitrary_posts(run, tmp_path_factory, front, bod
     for fmt in ("text", "json", "github", "table"):
         result = run("lint", folder, "-f", fmt)
         assert result.exit_code in (0, 1), result.stdout + result.stderr
+
+
+def test_parallel_lint_matches_serial(tmp_path, monkeypatch):
+    """Large sites are linted in worker processes; the findings must be the same."""
+    import postctl.site
+
+    write(tmp_path / "_config.yml", "")
+    for day in range(1, 9):
+        write(
+            tmp_path / "_posts" / f"2024-01-0{day}-p.md",
+            f"---\ntitle: Post\ndate: 2024-01-0{day % 3 + 1}\ntags: [Go, go, x{day}]\n"
+            f"c: 'Â£'\n---\nbody Ã©\n",
+        )
+    site = find_site(tmp_path)
+    serial = lint_site(site).findings
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    site.config.values["jobs"] = 2
+    parallel = lint_site(site).findings
+    assert len(serial) > 30
+    assert [f.as_dict() for f in parallel] == [f.as_dict() for f in serial]
