@@ -283,6 +283,9 @@ class PostLinter:
         self.selection = selection
         self.report = report
         self.now = now or datetime.now(timezone.utc)
+        self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
+        self.enabled = frozenset(selection.codes)
+        self.post_rules = selection.post_rules
         self._ctx: Context | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -292,6 +295,7 @@ class PostLinter:
     def ctx(self) -> Context:
         if self._ctx is None:
             self._ctx = make_context(self.site, self.now)
+            self._ctx.site_rules = self.site_rules
         return self._ctx
 
     def __call__(self, result: Post | PostError) -> Linted:
@@ -300,7 +304,7 @@ class PostLinter:
             findings = self.findings(result)
         facts = None
         if isinstance(result, Post):
-            if any(r.scope == "site" for r in self.selection.rules):
+            if self.site_rules:
                 facts = self.ctx.facts(result)
             # Send the post back from a worker as loaded: its cached views (the body, a
             # re.Match of the file name) are recomputed if needed, not pickled.
@@ -310,7 +314,7 @@ class PostLinter:
 
     def findings(self, result: Post | PostError) -> list[Finding]:
         selection = self.selection
-        enabled = selection.codes
+        enabled = self.enabled
         out: list[Finding] = []
         if isinstance(result, PostError):
             if result.code in enabled:
@@ -324,7 +328,7 @@ class PostLinter:
                 if e.code in enabled:
                     out.append(_finding(selection, post.path, e))
         ctx = self.ctx
-        for rule in selection.post_rules:
+        for rule in self.post_rules:
             assert rule.check is not None
             for issue in rule.check(post, ctx):
                 out.append(

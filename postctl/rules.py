@@ -18,7 +18,6 @@ import inspect
 import os
 import re
 import unicodedata
-import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -120,7 +119,7 @@ def _paragraph(doc: str) -> str:
 class Facts:
     """A post's URL, title and terms, as the site-wide rules compare them."""
 
-    url: str | None  # None: the post has no front matter
+    url: str | None  # None: the post has no front matter (or PC701 is not selected)
     title: str | None  # normalized for comparison; None when there is no title key
     listing: str  # the folder whose list of pages the post appears in
     terms: dict[str, list[tuple[str, list[str], bool]]]  # taxonomy -> (key, terms, is a list)
@@ -143,6 +142,7 @@ class Context:
     schema_validator: Any = None
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     unrendered: set[Path] = field(default_factory=set)  # Hugo headless / build.render = never
+    site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     _facts: dict[Path, Facts] = field(default_factory=dict)
 
@@ -161,10 +161,18 @@ class Context:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
         return not post.draft and post.path not in self.unrendered
 
-    def exists(self, path: str) -> bool:
-        """Whether a file exists, by listing its folder once: thousands of posts name files in
-        a few folders. Names compare exactly, as on the Linux servers sites are built on."""
-        folder, name = os.path.split(os.path.normpath(path))
+    @functools.cached_property
+    def file_bases(self) -> tuple[str, ...]:
+        """Folders a path from the site root is looked up in."""
+        root = str(self.root)
+        if self.kind == "hugo":
+            return (root, os.path.join(root, "static"), os.path.join(root, "assets"))
+        return (root,)
+
+    def exists(self, folder: str, name: str) -> bool:
+        """Whether `folder` holds `name`, by listing each folder once: thousands of posts name
+        files in a few folders. Names compare exactly, as on the Linux servers that build
+        sites."""
         names = self._listings.get(folder)
         if names is None:
             try:
@@ -172,24 +180,15 @@ class Context:
             except OSError:
                 names = frozenset()
             self._listings[folder] = names
-        return name in names
+        return name in names or (name in ("", ".", "..") and bool(names))
 
 
 def actual_key(post: Post, key: str) -> str | None:
-    """The key as written in the post (Hugo keys are case-insensitive), or None."""
-    if key in post.data:
-        return key
-    if post.kind != "hugo":
-        return None
-    lowered = _LOWERED.get(post)
-    if lowered is None:
-        lowered = _LOWERED[post] = {}
-        for k in reversed(post.data):  # the first spelling wins, as in Post.get
-            lowered[k.lower()] = k
-    return lowered.get(key.lower())
-
-
-_LOWERED: weakref.WeakKeyDictionary[Post, dict[str, str]] = weakref.WeakKeyDictionary()
+    """The key as written in the post whose value the generator reads (Hugo keys are
+    case-insensitive: `Post.hugo_keys`), or None."""
+    if post.kind == "hugo":
+        return post.hugo_keys.get(key.lower())
+    return key if key in post.data else None
 
 
 def _at(post: Post, key: str | None) -> tuple[int, int]:
@@ -1059,22 +1058,26 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
 
 
 def post_facts(post: Post, ctx: Context) -> Facts:
-    title_key = actual_key(post, "title")
-    title = post.data[title_key] if title_key is not None else None
-    normalized = " ".join(title.split()).casefold() if isinstance(title, str) else ""
-    terms = {
-        taxonomy: [
-            (key, written_terms(post, key), isinstance(post.data[key], list))
-            for key in term_keys(post, taxonomy)
-        ]
-        for taxonomy in ctx.taxonomies
-    }
-    return Facts(
-        url=post_url(post, ctx) if post.has_front_matter else None,
-        title=normalized or None,
-        listing=_listing(post),
-        terms=terms,
-    )
+    """The facts the enabled site-wide rules compare (`ctx.site_rules`); the rest stay empty."""
+    wanted = ctx.site_rules
+    title = None
+    if "PC702" in wanted:
+        title_key = actual_key(post, "title")
+        value = post.data[title_key] if title_key is not None else None
+        title = " ".join(value.split()).casefold() or None if isinstance(value, str) else None
+    terms = {}
+    if wanted & {"PC503", "PC506"}:
+        terms = {
+            taxonomy: [
+                (key, written_terms(post, key), isinstance(post.data[key], list))
+                for key in term_keys(post, taxonomy)
+            ]
+            for taxonomy in ctx.taxonomies
+        }
+    url = None
+    if "PC701" in wanted and post.has_front_matter:
+        url = post_url(post, ctx)
+    return Facts(url=url, title=title, listing=_listing(post), terms=terms)
 
 
 def post_url(post: Post, ctx: Context) -> str:
@@ -1234,22 +1237,21 @@ def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
             ref = item.strip()
             if _REMOTE.match(ref) or "{{" in ref or "{%" in ref:
                 continue
-            from urllib.parse import unquote
+            rel = ref.split("#", 1)[0].split("?", 1)[0]
+            if "%" in rel:
+                from urllib.parse import unquote
 
-            rel = unquote(ref.split("#", 1)[0].split("?", 1)[0])
-            if not rel or any(ctx.exists(c) for c in _candidates(post, ctx, rel)):
-                continue
-            yield _issue(post, key, f"{key} {_show(ref)} does not exist in the site")
+                rel = unquote(rel)
+            if rel and not _found(post, ctx, rel):
+                yield _issue(post, key, f"{key} {_show(ref)} does not exist in the site")
 
 
-def _candidates(post: Post, ctx: Context, rel: str) -> list[str]:
-    root = str(ctx.root)
-    bases = [root]
-    if ctx.kind == "hugo":
-        bases += [os.path.join(root, "static"), os.path.join(root, "assets")]
-    if not rel.startswith("/"):
-        bases.insert(0, os.path.dirname(post.path))
-    return [os.path.join(b, rel.lstrip("/")) for b in bases]
+def _found(post: Post, ctx: Context, rel: str) -> bool:
+    """Whether `rel` names a file: from the site root (Hugo: also `static/`, `assets/`), and
+    when relative, also from the post's folder."""
+    folder, name = os.path.split(rel.lstrip("/"))
+    bases = ctx.file_bases if rel.startswith("/") else (str(post.path.parent), *ctx.file_bases)
+    return any(ctx.exists(os.path.join(base, folder), name) for base in bases)
 
 
 @_register("PC902", "schema-violation", "error", "Front matter does not match the JSON Schema")
