@@ -458,6 +458,9 @@ def check_dates(post: Post, ctx: Context) -> Iterator[Issue]:
             m = re.match(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", value)
             if m and _impossible(*map(int, m.groups())):
                 message = f"{key} {_show(value)} is not a real day"
+                rolled = parse_date(value, rollover=True) if ctx.kind == "jekyll" else None
+                if rolled is not None:
+                    message += f" (Jekyll reads it as {rolled.value.date().isoformat()})"
             else:
                 message = f"{key} {_show(value)} is not a date (write e.g. 2024-05-01 09:30 +0200)"
         else:

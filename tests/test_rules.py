@@ -199,6 +199,13 @@ def test_invalid_and_impossible_dates(tmp_path):
     ]
 
 
+def test_impossible_date_on_jekyll_says_what_jekyll_makes_of_it(tmp_path):
+    root = jekyll(tmp_path, {POST: fm("date: 2021-02-30\n")})
+    assert messages(root, "PC301") == [
+        "date '2021-02-30' is not a real day (Jekyll reads it as 2021-03-02)"
+    ]
+
+
 def test_file_name_date_mismatch_compares_the_written_day(tmp_path):
     root = jekyll(
         tmp_path,
