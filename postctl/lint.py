@@ -252,13 +252,14 @@ def unrendered_pages(site: Site, posts: Iterable[Post]) -> set[Path]:
 
 
 def _never_rendered(data: dict[str, Any]) -> bool:
-    lowered = {str(k).lower(): v for k, v in data.items()}
-    if lowered.get("headless") is True:
-        return True
-    build = lowered.get("build") or lowered.get("_build")
-    if isinstance(build, dict):
-        render = {str(k).lower(): v for k, v in build.items()}.get("render")
-        return render in ("never", False, "false")
+    for key, value in data.items():  # one pass, no copies: this runs on every Hugo page
+        lowered = str(key).lower()
+        if lowered == "headless" and value is True:
+            return True
+        if lowered in ("build", "_build") and isinstance(value, dict):
+            for build_key, render in value.items():
+                if str(build_key).lower() == "render" and render in ("never", False, "false"):
+                    return True
     return False
 
 

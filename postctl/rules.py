@@ -122,6 +122,7 @@ class Facts:
     url: str | None  # None: the post has no front matter (or PC701 is not selected)
     title: str | None  # normalized for comparison; None when there is no title key
     listing: str  # the folder whose list of pages the post appears in
+    draft: bool
     terms: dict[str, list[tuple[str, list[str], bool]]]  # taxonomy -> (key, terms, is a list)
 
 
@@ -159,7 +160,9 @@ class Context:
 
     def rendered(self, post: Post) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
-        return not post.draft and post.path not in self.unrendered
+        facts = self._facts.get(post.path)
+        draft = facts.draft if facts is not None else post.draft
+        return not draft and post.path not in self.unrendered
 
     @functools.cached_property
     def file_bases(self) -> tuple[str, ...]:
@@ -1080,7 +1083,7 @@ def post_facts(post: Post, ctx: Context) -> Facts:
     url = None
     if "PC701" in wanted and post.has_front_matter:
         url = post_url(post, ctx)
-    return Facts(url=url, title=title, listing=_listing(post), terms=terms)
+    return Facts(url=url, title=title, listing=_listing(post), terms=terms, draft=post.draft)
 
 
 def post_url(post: Post, ctx: Context) -> str:
