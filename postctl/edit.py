@@ -1086,7 +1086,12 @@ def _value_matches(expected: Any, actual: Any) -> bool:
 
 
 def write_atomic(
-    path: Path | str, new_bytes: bytes, original: Post, expected: bytes | None = None
+    path: Path | str,
+    new_bytes: bytes,
+    original: Post,
+    expected: bytes | None = None,
+    *,
+    sync_folder: bool = True,
 ) -> bool:
     """Replace the file at `path` with `new_bytes`, safely; True when it was written.
 
@@ -1096,7 +1101,8 @@ def write_atomic(
     given, the exact bytes; else the front matter). The file's mode is kept. The bytes go to a
     temp file in the same folder, are fsynced, `os.replace`d over the file, then the folder is
     fsynced; on any failure the temp file is removed and the original is untouched. When the
-    file already holds `new_bytes`, nothing is written (its mtime stays).
+    file already holds `new_bytes`, nothing is written (its mtime stays). A caller writing many
+    files may pass `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
     """
     path = Path(path)
     try:
@@ -1127,6 +1133,8 @@ def write_atomic(
     if current == new_bytes:
         return False
     _replace(target, new_bytes, stat.S_IMODE(st.st_mode), st)
+    if sync_folder:
+        fsync_folder(target.parent)
     return True
 
 
@@ -1158,10 +1166,10 @@ def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
                 target, f"write failed, file left as it was: {_reason(e)}", failed=True
             ) from None
         raise
-    _fsync_folder(folder)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """fsync a folder, so the renames in it survive a crash (where the system allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -181,6 +181,11 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
     return FileResult(post.path, "changed", "", content, new, changes, fresh)
 
 
+# Edits run on a few threads: most of a write is waiting for fsync, which releases the GIL, and
+# the disk can commit several files at once.
+WRITE_THREADS = 8
+
+
 def retag(
     posts: Iterable[Post],
     spec: RetagSpec,
@@ -189,28 +194,60 @@ def retag(
     on_result: Callable[[FileResult], None] | None = None,
 ) -> RetagReport:
     """Retag every post (writing each changed file unless `dry_run`). `on_result` is called for
-    each post that is not unchanged, as soon as it is done (for diffs as they come)."""
+    each post that is not unchanged, in the order of `posts`, as soon as it is done."""
     report = RetagReport()
+    candidates: list[Post] = []
     seen: set[str] = set()
     for post in posts:
+        report.examined += 1
+        if not plan(post, spec):
+            continue
         real = os.path.realpath(post.path)
-        if real in seen:  # a symlink to a post already done: the same file
+        if real in seen:  # a symlink to a post already in the list: the same file
             continue
         seen.add(real)
-        report.examined += 1
+        candidates.append(post)
+    folders: set[Path] = set()
+
+    def run(post: Post) -> FileResult:
         result = edit_post(post, spec)
-        if result.status == "unchanged":
-            continue
         if result.status == "changed" and not dry_run and result.original is not None:
             try:
-                edit.write_atomic(post.path, result.after, result.original, result.before)
+                written = edit.write_atomic(
+                    post.path, result.after, result.original, result.before, sync_folder=False
+                )
             except EditError as e:
                 result.status = "failed" if e.failed else "skipped"
                 result.reason = e.reason
+            else:
+                if written:
+                    folders.add(Path(os.path.realpath(post.path)).parent)
+        return result
+
+    if len(candidates) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+            results = pool.map(run, candidates)
+            _collect(report, results, on_result)
+    else:
+        _collect(report, map(run, candidates), on_result)
+    for folder in sorted(folders):  # once per folder, not once per file
+        edit.fsync_folder(folder)
+    return report
+
+
+def _collect(
+    report: RetagReport,
+    results: Iterable[FileResult],
+    on_result: Callable[[FileResult], None] | None,
+) -> None:
+    for result in results:
+        if result.status == "unchanged":
+            continue
         report.results.append(result)
         if on_result is not None:
             on_result(result)
-    return report
 
 
 SUMMARY_COLUMNS = ("status", "path", "field", "before", "after", "reason")

@@ -178,5 +178,5 @@ def test_symlinked_post_is_edited_once_through_its_target(tmp_path: Path) -> Non
     link = tmp_path / "link.md"
     link.symlink_to(target)
     report = retag([load_post(link), load_post(target)], spec(rename=(("a", "b"),)))
-    assert report.examined == 1 and report.ok
+    assert len(report.results) == 1 and report.ok
     assert link.is_symlink() and target.read_text() == "---\ntags: [b]\n---\n"
