@@ -48,11 +48,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from postctl.model import Post, PostError, compose_yaml, parse_post, term_text, terms_of
-
-# Jekyll's singular keys are taken whole (Utils.pluralized_array_from_hash in
-# jekyll/lib/jekyll/utils.rb); its plural keys split a string on whitespace.
-JEKYLL_SINGULAR_KEYS = frozenset({"tag", "category"})
+from postctl.model import (
+    JEKYLL_SINGULAR_KEYS,
+    Post,
+    PostError,
+    compose_yaml,
+    key_terms,
+    parse_post,
+    term_text,
+    yaml_reads_as_string,
+)
 
 
 class EditError(Exception):
@@ -111,14 +116,14 @@ def set_terms(post: Post, content: bytes, key: str, terms: Sequence[str]) -> byt
             return content
         edits = [_append_edit(post, doc, key, terms)]
     else:
-        old_terms = terms_of(post.data.get(key), split)
+        old_terms = key_terms(post.kind, key, post.data.get(key))
         if old_terms == terms:
             return content
         edits = _terms_edits(post, doc, entry, terms, split)
     new_raw = _splice(post.raw, edits)
 
     def check(new: Any) -> bool:
-        return terms_of(new, split) == terms and not isinstance(new, dict)
+        return key_terms(post.kind, key, new) == terms and not isinstance(new, dict)
 
     return _finish(post, content, new_raw, key, check, appended=entry is None)
 
@@ -699,7 +704,7 @@ def _append_edit(post: Post, doc: _Doc, key: str, value: Any) -> Edit:
     if post.format == "toml":
         name = key if re.fullmatch(_TOML_BARE, key) else _toml_basic(key)
         return (at, at, f"{prefix}{name} = {rendered}{nl}")
-    name = key if _yaml_plain_ok(key, flow=False) else _yaml_double(key)
+    name = key if _yaml_plain_ok(post, key, flow=False) else _yaml_double(key)
     return (at, at, f"{prefix}{doc.indent}{name}: {rendered}{nl}")
 
 
@@ -961,7 +966,7 @@ def _render_str(post: Post, value: str, style: str, flow: bool) -> str | None:
     if style == '"':
         return _yaml_double(value)
     if style == "":
-        return value if _yaml_plain_ok(value, flow) else _yaml_double(value)
+        return value if _yaml_plain_ok(post, value, flow) else _yaml_double(value)
     return None
 
 
@@ -983,7 +988,7 @@ def _toml_basic(value: str) -> str:
     return text.replace("\x7f", "\\u007f")
 
 
-def _yaml_plain_ok(value: str, flow: bool) -> bool:
+def _yaml_plain_ok(post: Post, value: str, flow: bool) -> bool:
     """Whether `value` written plain (unquoted) reads back as this very string."""
     if not _YAML_PLAIN.fullmatch(value) or _YAML_BREAKS.search(value) or _YAML_ESCAPE.search(value):
         return False
@@ -991,21 +996,7 @@ def _yaml_plain_ok(value: str, flow: bool) -> bool:
         return False
     if flow and any(c in value for c in ",[]{}"):
         return False
-    return _yaml_resolves_to_str(value)
-
-
-_RESOLVER: Any = None
-
-
-def _yaml_resolves_to_str(value: str) -> bool:
-    global _RESOLVER
-    if _RESOLVER is None:
-        import yaml
-
-        _RESOLVER = yaml.resolver.Resolver()
-    import yaml
-
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+    return yaml_reads_as_string(value, post.kind)
 
 
 # -- verification ---------------------------------------------------------------------------------

@@ -338,19 +338,14 @@ class Post:
         return self._terms(field_name, None)
 
     def _terms(self, plural: str, singular: str | None) -> list[str]:
-        if self.kind == "jekyll":
+        if self.kind == "jekyll" and singular is not None:
             # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): a singular key
-            # that Ruby finds truthy (not nil, not false) wins and is taken whole; the plural
-            # key's string is split on whitespace, its list taken as is, and any other value
-            # gives nothing (Jekyll 4.3: `tags: 2020` and `tags: true` are no tags).
-            if singular is not None:
-                value = self.get(singular)
-                if value is not None and value is not False:
-                    return _as_terms(value, split=False)
-            value = self.get(plural)
-            return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
+            # that Ruby finds truthy (not nil, not false) wins; see key_terms for the rest.
+            value = self.get(singular)
+            if value is not None and value is not False:
+                return key_terms(self.kind, singular, value)
         # Hugo (and most other generators) take a string as one term: `tags = "a b"` is "a b".
-        return _as_terms(self.get(plural), split=False)
+        return key_terms(self.kind, plural, self.get(plural))
 
     @cached_property
     def draft(self) -> bool:
@@ -418,10 +413,20 @@ def term_text(value: Any) -> str:
     return str(value)
 
 
-def terms_of(value: Any, split: bool) -> list[str]:
-    """The terms a list field's raw value stands for; `split`: a string is split on whitespace
-    (Jekyll's plural keys) instead of being one term (Hugo, Jekyll's singular `tag`)."""
-    return _as_terms(value, split)
+JEKYLL_SINGULAR_KEYS = ("tag", "category")
+
+
+def key_terms(kind: SiteKind, key: str, value: Any) -> list[str]:
+    """The terms the generator reads from one front-matter key's value. Jekyll
+    (Utils.pluralized_array_from_hash, jekyll/lib/jekyll/utils.rb): a plural key's string is
+    split on whitespace, its list taken as is, and any other value gives nothing (Jekyll 4.3:
+    `tags: 2020` and `tags: true` are no tags); a singular `tag`/`category` is taken whole
+    unless Ruby finds it falsy (nil, false). Hugo and others take a string as one term."""
+    if kind == "jekyll":
+        if key in JEKYLL_SINGULAR_KEYS:
+            return [] if value is None or value is False else _as_terms(value, split=False)
+        return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
+    return _as_terms(value, split=False)
 
 
 def _as_terms(value: Any, split: bool) -> list[str]:
@@ -934,11 +939,31 @@ def compose_yaml(post: Post) -> Any:
     loaded, so the text is known to be safe to compose."""
     if post.format != "yaml" or not post.raw.strip():
         return None
-    loader = _yaml_loader()(post.raw)
+    loader = _yaml_loader(post.kind)(post.raw)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+_RESOLVERS: dict[str, Any] = {}
+
+
+def yaml_reads_as_string(text: str, kind: SiteKind = "plain") -> bool:
+    """Whether `text`, written as a plain (unquoted) YAML scalar, reads back as a string on this
+    kind of site rather than a boolean, number, date or null (YAML 1.1, or Hugo's YAML 1.2
+    scalars). For the editor, which quotes a value otherwise."""
+    if kind not in _RESOLVERS:
+        import yaml
+
+        class Resolver(yaml.resolver.Resolver):
+            yaml_implicit_resolvers = _yaml_loader(kind).yaml_implicit_resolvers
+
+        _RESOLVERS[kind] = Resolver()
+    import yaml
+
+    tag = _RESOLVERS[kind].resolve(yaml.ScalarNode, text, (True, False))
+    return bool(tag == "tag:yaml.org,2002:str")
 
 
 def _yaml_kind(node: Any) -> str:
