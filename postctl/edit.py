@@ -146,6 +146,13 @@ def read_for_edit(post: Post) -> tuple[Post, bytes]:
     try:
         st = os.stat(post.path)
         content = post.path.read_bytes()
+        if (
+            post.format is not None
+            and st.st_mtime_ns == post.mtime_ns
+            and len(content) == post.size
+            and content[post.fm_start : post.fm_end] == post.raw.encode("utf-8")
+        ):
+            return post, content  # as loaded: no need to parse it again
         fresh = parse_post(
             post.path,
             content,
