@@ -227,16 +227,22 @@ def retag(
                     folders.add(Path(os.path.realpath(post.path)).parent)
         return result
 
-    if len(candidates) > 1:
-        from concurrent.futures import ThreadPoolExecutor
+    try:
+        if len(candidates) > 1:
+            from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-            results = pool.map(run, candidates)
-            _collect(report, results, on_result)
-    else:
-        _collect(report, map(run, candidates), on_result)
-    for folder in sorted(folders):  # once per folder, not once per file
-        edit.fsync_folder(folder)
+            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+                try:
+                    _collect(report, pool.map(run, candidates), on_result)
+                except BaseException:
+                    # Ctrl-C or a closed pipe: start no more edits (each one done is whole).
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        else:
+            _collect(report, map(run, candidates), on_result)
+    finally:
+        for folder in sorted(folders):  # once per folder, not once per file
+            edit.fsync_folder(folder)
     return report
 
 
