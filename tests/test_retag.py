@@ -206,3 +206,17 @@ def test_hugo_edits_the_key_hugo_keeps(tmp_path: Path) -> None:
     # YAML 1.2 (Hugo) reads a plain `yes` as a string, but `0x1f` as a number.
     assert path.read_text() == '---\ntags: [a]\nTags: [a, b, yes, "0x1f"]\n---\n'
     assert site_posts(tmp_path)[0].tags == ["a", "b", "yes", "0x1f"]
+
+
+def test_interrupted_run_leaves_every_file_whole(tmp_path: Path) -> None:
+    old, new = b"---\ntags: [a]\n---\nbody\n", b"---\ntags: [b]\n---\nbody\n"
+    paths = [write(tmp_path / f"p{i:03d}.md", old) for i in range(200)]
+
+    def interrupt(result) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        retag([load_post(p) for p in paths], spec(rename=(("a", "b"),)), on_result=interrupt)
+    contents = [p.read_bytes() for p in paths]
+    assert set(contents) <= {old, new} and old in contents
+    assert sorted(os.listdir(tmp_path)) == [p.name for p in paths]
