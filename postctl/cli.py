@@ -187,11 +187,13 @@ postctl retag --add python --tag django      # tag every post tagged django
 postctl retag --remove draft-ideas --dry-run # show the diff, write nothing
 postctl retag --field categories News news --ignore-case
 postctl retag --move tutorial --to categories
+postctl retag --remove old --since 2024-01-01 --no-drafts
 ```
 
 The first two arguments are OLD and NEW unless --add, --remove or --move is given; the
-other arguments are the posts (files or folders) to work on. Only the edited value's bytes
-change: comments, quoting, key order, dates, line endings and the body stay as they were.
+other arguments are the posts (files or folders) to work on, narrowed by the filters. Only
+the edited value's bytes change: comments, quoting, key order, dates, line endings and the
+body stay as they were.
 
 Exit codes: 0 done (or nothing to do), 1 some file was skipped or failed (each is listed with
 the reason), 2 usage or configuration error.
@@ -237,7 +239,11 @@ def retag_command(
     ] = "tags",
     ignore_case: Annotated[
         bool,
-        typer.Option("--ignore-case", "-i", help="Match terms case-insensitively."),
+        typer.Option(
+            "--ignore-case",
+            "-i",
+            help="Match terms (and the --tag/--category filters) case-insensitively.",
+        ),
     ] = False,
     dry_run: Annotated[
         bool,
@@ -257,10 +263,72 @@ def retag_command(
         RetagFormat,
         typer.Option("--format", "-f", help="Summary format (table is plain text when piped)."),
     ] = RetagFormat.table,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            help="Only posts with this tag; repeat for posts with all of them.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="Only posts in this category; repeat for posts in all of them.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--author",
+            help="Only posts by this author (any case); repeat for any of them.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only posts dated on or after DATE (YYYY-MM-DD, or with a time and zone).",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            help="Only posts dated on or before DATE (a date alone includes that whole day).",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    drafts: Annotated[
+        bool | None,
+        typer.Option(
+            "--drafts/--no-drafts",
+            help="Include drafts (the default) or leave them out.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    only_drafts: Annotated[
+        bool, typer.Option("--only-drafts", help="Only drafts.", rich_help_panel="Filters")
+    ] = False,
 ) -> None:
     """Rename, merge, add, remove or move tags (or any list field) across posts, changing
     only the bytes of the edited value."""
     from postctl.edit import unified_diff
+    from postctl.filters import PostFilter, parse_bound
     from postctl.output import display_path, is_terminal, make_console, write_records, write_table
     from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag
 
@@ -290,7 +358,22 @@ def retag_command(
         )
     except ValueError as e:
         fail(str(e))
+    if only_drafts and drafts is False:
+        fail("--only-drafts and --no-drafts contradict each other")
+    try:
+        post_filter = PostFilter(
+            tags=tuple(tag or ()),
+            categories=tuple(category or ()),
+            authors=tuple(author or ()),
+            since=parse_bound(since) if since is not None else None,
+            until=parse_bound(until) if until is not None else None,
+            drafts="only" if only_drafts else "exclude" if drafts is False else "include",
+            ignore_case=ignore_case,
+        )
+    except ValueError as e:
+        fail(f"--since/--until: {e}")
     loaded_site, posts, errors = load_site_posts([Path(p) for p in paths], site)
+    posts = [post for post in posts if post_filter.matches(post)]
     if drop_empty is None:
         drop_empty = loaded_site.config["retag.drop_empty"]
     rule = dataclasses.replace(rule, drop_empty=drop_empty)
