@@ -74,7 +74,7 @@ def yaml_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
     at = draw(st.integers(0, len(order)))
     head = "\ufeff" if draw(st.booleans()) else ""
     before = head + f"---{nl}" + "".join(order[:at])
-    closer = draw(st.sampled_from(["---", "..."]))  # Jekyll also closes YAML with `...`
+    closer = draw(st.sampled_from(["---", "..."])) if kind == "jekyll" else "---"  # Jekyll: `...`
     after = "".join(order[at:]) + f"{closer}{nl}"
     body = draw(st.sampled_from(["", "Body", f"Body{nl}---{nl}more{nl}", f"---{nl}x: 1{nl}---"]))
     if not body and draw(st.booleans()):
