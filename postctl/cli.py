@@ -391,15 +391,16 @@ def retag_command(
     rows: list[dict] = []
     json_rows: list[dict] = []
     for result in report.results:
+        shown = display_path(result.path)
         for row in result_rows(result, dry_run):
-            json_rows.append(row | {"path": str(result.path)})
+            rows.append(row | {"path": shown})
+            json_rows.append(dict(rows[-1]))
             if dry_run and result.status == "changed":
-                json_rows[-1]["diff"] = unified_diff(str(result.path), result.before, result.after)
-            rows.append(row | {"path": display_path(result.path)})
+                json_rows[-1]["diff"] = unified_diff(shown, result.before, result.after)
     for error in errors:
         reason = f"does not parse: {error.message}"
         rows.append({"status": "skipped", "path": display_path(error.path), "reason": reason})
-        json_rows.append({"status": "skipped", "path": str(error.path), "reason": reason})
+        json_rows.append(dict(rows[-1]))
     if output_format is not RetagFormat.table:
         write_records(output_format.value, SUMMARY_COLUMNS, rows, json_rows)
     else:
