@@ -27,9 +27,9 @@ Status = Literal["changed", "unchanged", "skipped", "failed"]
 @dataclass(frozen=True)
 class RetagSpec:
     """What to do to each post's terms, in this order: rename (several old terms may go to one
-    new term), remove, add, and move terms from `field` to `move_to`. Terms match exactly, or
-    case-insensitively with `ignore_case`. A new term already present is not added twice: the
-    first occurrence stays where it is. `drop_empty` removes the key instead of leaving `[]`."""
+    new term), remove, move terms out of `field` into `move_to`, then add. Terms match exactly,
+    or case-insensitively with `ignore_case`. A term already present is not added twice, and a
+    merged term keeps its first place. `drop_empty` removes an emptied key instead of `[]`."""
 
     rename: tuple[tuple[str, str], ...] = ()
     add: tuple[str, ...] = ()
