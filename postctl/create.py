@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -109,9 +109,25 @@ class PostDate:
         return DateText(self.value.isoformat(timespec="seconds"))
 
 
-def parse_when(text: str, now: datetime) -> PostDate:
-    """`--date`: `2026-02-05`, `2026-02-05T03:33` (local time), an ISO date with an offset, or
-    `now`."""
+def site_zone(site: Site) -> tzinfo | None:
+    """The zone a Jekyll site's times are in: `timezone` in `_config.yml`, which Jekyll puts in
+    ENV["TZ"] as it loads its configuration (Jekyll.configuration -> set_timezone,
+    jekyll/lib/jekyll.rb), so jekyll-compose's Time.now is in it. None: the local zone (also for
+    a zone this system does not know)."""
+    name = jekyll_config(site).get("timezone") if site.kind == "jekyll" else None
+    if not isinstance(name, str) or not name.strip():
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> PostDate:
+    """`--date`: `2026-02-05`, `2026-02-05T03:33` (in `zone`, default local time), an ISO date
+    with an offset, or `now`."""
     if text.strip().lower() == "now":
         return PostDate(now, True)
     parsed = parse_date(text.strip())
@@ -120,8 +136,10 @@ def parse_when(text: str, now: datetime) -> PostDate:
     if not parsed.has_time:
         return PostDate(parsed.value, False)
     value = parsed.value.replace(microsecond=0)
-    # A time without an offset is local time, with the offset the local zone has on that day.
-    return PostDate(value if parsed.has_zone else value.astimezone(), True)
+    if parsed.has_zone:
+        return PostDate(value, True)
+    # A time without an offset is local time, with the offset its zone has on that day.
+    return PostDate(value.replace(tzinfo=zone) if zone else value.astimezone(), True)
 
 
 # -- slugs ----------------------------------------------------------------------------------------
@@ -129,7 +147,7 @@ def parse_when(text: str, now: datetime) -> PostDate:
 
 def make_slug(title: str, max_length: int = DEFAULT_SLUG_MAX_LENGTH) -> str:
     """A URL- and file-safe slug: ASCII letters, digits and dashes, at most `max_length` long,
-    cut at a word boundary.
+    cut before the first word that does not fit.
 
     python-slugify transliterates with Unidecode when it is installed and text-unidecode
     otherwise, and the two disagree on many characters. The title is transliterated here with
@@ -149,6 +167,7 @@ def make_slug(title: str, max_length: int = DEFAULT_SLUG_MAX_LENGTH) -> str:
         hexadecimal=False,
         max_length=limit,
         word_boundary=True,
+        save_order=True,  # stop at the first word that does not fit rather than skip it
     )
 
 
@@ -212,11 +231,14 @@ class PlannedPost:
 
 def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = None) -> PlannedPost:
     """Work out the new post's path and bytes. Raises CreateError; writes nothing."""
-    now = now or local_now()
     kind = site.kind
     if not options.title.strip():
         raise CreateError("the title is empty")
-    when = parse_when(options.date, now) if options.date else PostDate(now, True)
+    zone = site_zone(site)
+    now = now or local_now()
+    if zone is not None:
+        now = now.astimezone(zone)
+    when = parse_when(options.date, now, zone) if options.date is not None else PostDate(now, True)
 
     slug = options.slug if options.slug is not None else make_slug(options.title, _slug_limit(site))
     check_slug(slug)
@@ -232,7 +254,7 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
         dict(site.config["new.front_matter"]) if site.config.values else {},
         jekyll_compose_defaults(site, options.draft),
     ]
-    flags = flag_front_matter(kind, options, when if options.date else None)
+    flags = flag_front_matter(kind, options, when if options.date is not None else None)
     if template is not None and template.format is not None:
         content, front_matter = _fill_template(site, template, path, layers, flags, slug, when)
     else:
@@ -329,6 +351,15 @@ def jekyll_config(site: Site) -> dict[str, Any]:
     path = site.generator_config
     if site.kind != "jekyll" or path is None:
         return {}
+    try:
+        st = path.stat()
+    except OSError as e:
+        raise CreateError(f"{path}: cannot read: {e.strerror or e}") from None
+    return _read_jekyll_config(path, st.st_mtime_ns, st.st_size)
+
+
+@cache
+def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
@@ -495,6 +526,9 @@ def render_front_matter(data: dict[str, Any], fmt: Format) -> str:
     return _json_dump(data) + "\n"
 
 
+_YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 @cache
 def _yaml_dumper() -> Any:
     import yaml
@@ -513,7 +547,15 @@ def _yaml_dumper() -> Any:
         flow = all(not isinstance(v, (list, tuple, dict, set)) for v in value)
         return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
 
+    def text(dumper: Any, value: str) -> Any:
+        # YAML counts NEL and the Unicode line and paragraph separators as line breaks, which
+        # PyYAML's single-quoted style folds away: such strings are written double-quoted,
+        # where they are escapes (\N, \L, \P).
+        style = '"' if _YAML_BREAKS.search(value) else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
     Dumper.add_representer(DateText, date_text)
+    Dumper.add_representer(str, text)
     Dumper.add_representer(list, sequence)
     Dumper.add_representer(tuple, sequence)
     return Dumper
