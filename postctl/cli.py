@@ -3,6 +3,7 @@ the work is done by the library modules, and the results are rendered with Rich.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
@@ -307,7 +308,104 @@ def new_command(
         if edit:
             open_in_editor(planned.path)
     except CreateError as e:
-        fail(safe_text(e.message), e.exit_code)
+        where = f"{display_path(e.path)}: " if e.path else ""
+        fail(safe_text(where + e.message), e.exit_code)
+
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change as a diff; write nothing.")
+]
+
+
+@app.command(
+    "publish",
+    epilog="""**Examples**
+
+```
+postctl publish _drafts/grid-batteries-explained.md      # Jekyll: to _posts/DATE-...
+postctl publish _drafts/idea.md --date 2026-03-01
+postctl publish content/posts/tide-tables.md             # Hugo: draft = false
+postctl publish _drafts/*.md --dry-run                   # show the moves and diffs
+```
+""",
+)
+def publish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Drafts to publish (files or folders).")],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date: 2026-02-05, 2026-02-05T03:33 (local time) or now "
+            "(Jekyll default: now; Hugo: the date is left as it is unless given).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    site: SiteOpt = None,
+) -> None:
+    """Publish drafts: Jekyll moves `_drafts/slug.md` to `_posts/DATE-slug.md` and sets
+    `date`; Hugo and plain sites set `draft: false`. Nothing else in the file changes, and an
+    existing post is never replaced."""
+    _draft_workflow("publish", paths, site, date, dry_run)
+
+
+@app.command(
+    "unpublish",
+    epilog="""**Examples**
+
+```
+postctl unpublish _posts/2026-02-05-hello.md     # Jekyll: to _drafts/hello.md
+postctl unpublish content/posts/tide-tables.md   # Hugo: draft = true
+postctl unpublish _posts/2026-02-05-*.md --dry-run
+```
+""",
+)
+def unpublish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Posts to unpublish (files or folders).")],
+    dry_run: DryRunOpt = False,
+    site: SiteOpt = None,
+) -> None:
+    """Turn posts back into drafts: Jekyll moves `_posts/DATE-slug.md` to `_drafts/slug.md` and
+    removes `date` (as jekyll-compose does); Hugo and plain sites set `draft: true`. Nothing
+    else in the file changes, and an existing draft is never replaced."""
+    _draft_workflow("unpublish", paths, site, None, dry_run)
+
+
+def _draft_workflow(
+    action: str, paths: Sequence[Path], site_dir: Path | None, date: str | None, dry_run: bool
+) -> None:
+    from postctl.create import CreateError
+    from postctl.drafts import DraftError, apply, load, plan, resolve_date
+    from postctl.edit import unified_diff
+    from postctl.output import display_path, is_terminal, safe_text
+
+    site, files = open_site(paths, site_dir)
+    if not files:
+        fail("no posts found in the given paths", EXIT_PROBLEMS)
+    try:
+        when = resolve_date(site, date)
+    except CreateError as e:
+        fail(safe_text(e.message))
+    failed = 0
+    for path in files:
+        shown = display_path(path)
+        try:
+            change = plan(site, load(site, path), action, when)  # type: ignore[arg-type]
+            if change.unchanged:
+                typer.echo(safe_text(f"{shown}: {change.unchanged}"), err=True)
+                continue
+            moved = f" -> {display_path(change.target)}" if change.moves else ""
+            if dry_run:
+                typer.echo(safe_text(f"would {action} {shown}{moved}"))
+                color = is_terminal() and "NO_COLOR" not in os.environ
+                sys.stdout.write(unified_diff(shown, change.old, change.new, color))
+                continue
+            apply(change)
+            typer.echo(safe_text(f"{action}ed {shown}{moved}"))
+        except DraftError as e:
+            failed += 1
+            typer.echo(safe_text(f"{display_path(e.path)}: {e.message}"), err=True)
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 def main() -> None:

@@ -71,10 +71,14 @@ _UNSAFE_NAME_CHARS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 class CreateError(Exception):
     """Why a post cannot be created; `exit_code` is EXISTS or USAGE."""
 
-    def __init__(self, message: str, exit_code: int = USAGE) -> None:
+    def __init__(self, message: str, exit_code: int = USAGE, path: Path | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+        self.path = path  # the file the message is about, when there is one
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
 
 
 class DateText(str):
@@ -831,10 +835,13 @@ def _check_reads_back(site: Site, path: Path, content: bytes, front_matter: dict
         raise CreateError("internal error: the new post's title does not read back")
 
 
-def write_new_file(path: Path, content: bytes, folder: Path | None = None) -> None:
+def write_new_file(
+    path: Path, content: bytes, folder: Path | None = None, mode: int | None = None
+) -> None:
     """Create `path` with `content`, never replacing anything: the bytes go to a temporary file
     beside it, which is then hard-linked to the name (an atomic, exclusive create: it fails if
     the name exists). Where hard links are not supported, an O_EXCL open is used instead.
+    `mode`: the new file's permissions (default: what the umask allows, as for any new file).
     Raises CreateError(EXISTS) when the file exists."""
     if folder is not None:
         inside(path, folder)
@@ -850,13 +857,13 @@ def write_new_file(path: Path, content: bytes, folder: Path | None = None) -> No
             f.write(content)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         try:
             os.link(tmp, path)
         except FileExistsError:
             raise _exists(path) from None
         except OSError:  # no hard links here (some network and FAT file systems)
-            _write_exclusive(path, content)
+            _write_exclusive(path, content, mode)
     except OSError as e:
         raise CreateError(f"{path}: cannot write: {e.strerror or e}") from None
     finally:
@@ -866,17 +873,19 @@ def write_new_file(path: Path, content: bytes, folder: Path | None = None) -> No
             pass
 
 
-def _write_exclusive(path: Path, content: bytes) -> None:
+def _write_exclusive(path: Path, content: bytes, mode: int | None) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
         raise _exists(path) from None
     with os.fdopen(fd, "wb") as f:
         f.write(content)
+        if mode is not None:
+            os.fchmod(f.fileno(), mode)
 
 
 def _exists(path: Path) -> CreateError:
-    return CreateError(f"{path} already exists; choose another name with --slug", EXISTS)
+    return CreateError("already exists; choose another name with --slug", EXISTS, path)
 
 
 def _umask() -> int:

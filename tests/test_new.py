@@ -547,7 +547,7 @@ def test_existing_target_exits_1_and_keeps_the_file(run, tmp_path: Path) -> None
     existing = write(site / "_posts/2026-02-05-taken.md", b"---\ntitle: Mine\n---\nkeep me\r\n")
     result = run("new", "Taken", cwd=site)
     assert result.exit_code == 1
-    assert "_posts/2026-02-05-taken.md already exists" in result.stderr
+    assert "postctl: error: _posts/2026-02-05-taken.md: already exists" in result.stderr
     assert "--slug" in result.stderr
     assert existing.read_bytes() == b"---\ntitle: Mine\n---\nkeep me\r\n"
     assert [p.name for p in (site / "_posts").iterdir()] == ["2026-02-05-taken.md"]
