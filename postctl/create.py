@@ -804,6 +804,16 @@ def _spelled_key(post: Post, key: str) -> str:
     return key
 
 
+def _editor_date(value: DateText, kind: SiteKind) -> Any:
+    """A date for the editor: Jekyll's spelling is a string; an ISO date becomes the date or
+    datetime it spells, which the editor writes as a native date (TOML) or plain (YAML)."""
+    if kind == "jekyll":
+        return str(value)
+    parsed = parse_date(str(value))
+    assert parsed is not None
+    return parsed.value if parsed.has_time else parsed.value.date()
+
+
 def _same_value(current: Any, wanted: Any) -> bool:
     if isinstance(wanted, DateText):
         a, b = parse_date(current), parse_date(str(wanted))
@@ -814,6 +824,8 @@ def _same_value(current: Any, wanted: Any) -> bool:
 def _set_value(path: Path, content: bytes, kind: SiteKind, key: str, value: Any) -> bytes:
     from postctl.edit import EditError, set_value
 
+    if isinstance(value, DateText):
+        value = _editor_date(value, kind)
     post = parse_post(path, content, kind)
     try:
         return set_value(post, content, key, value)

@@ -650,3 +650,32 @@ def test_any_title_plans_a_post_inside_the_folder_or_refuses(tmp_path: Path, tit
         from postctl.model import parse_post
 
         assert parse_post(planned.path, planned.content, site.kind).title == title
+
+
+def test_template_keys_from_other_layers_and_flags_use_the_editor(run, tmp_path: Path) -> None:
+    site = jekyll_site(
+        tmp_path,
+        "jekyll_compose:\n  default_front_matter:\n    posts:\n      author: Maya\n",
+    )
+    template = write(
+        tmp_path / "post.md",
+        "---\n# my template\ntitle: {title}\ntags: []  # fill me\nlayout: 'wide'\n---\n{title}\n",
+    )
+    result = run("new", "Hello", "--template", template, "-t", "a", "-t", "b", cwd=site)
+    path = created(result, site)
+    assert path.read_text() == (
+        "---\n# my template\ntitle: Hello\ntags: [a, b]  # fill me\nlayout: 'wide'\n"
+        "date: 2026-02-05 03:33:48 +0100\ncategories: []\nauthor: Maya\n---\nHello\n"
+    )
+    post = load_post(path, "jekyll")
+    assert (post.title, post.tags, post.date, post.author) == ("Hello", ["a", "b"], NOW, "Maya")
+
+
+def test_template_hugo_date_and_draft_added(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", "+++\ntitle = '{title}'\n\n[params]\n  x = 1\n+++\n")
+    path = created(run("new", "It's here", "--template", template, "--draft", cwd=site), site)
+    post = load_post(path, "hugo")
+    assert (post.title, post.date, post.draft) == ("It's here", NOW, True)
+    assert post.get("params") == {"x": 1}
+    assert path.read_text().endswith("\n[params]\n  x = 1\n+++\n")
