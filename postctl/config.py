@@ -153,6 +153,13 @@ SCHEMA: dict[str, Any] = {
             "Front-matter format of new posts (default: what the site's posts use).",
         ),
     },
+    "retag": {
+        "drop_empty": Key(
+            is_bool,
+            False,
+            "When retag removes a post's last term, remove the key instead of leaving `tags: []`.",
+        ),
+    },
 }
 
 

@@ -348,6 +348,12 @@ def term_text(value: Any) -> str:
     return str(value)
 
 
+def terms_of(value: Any, split: bool) -> list[str]:
+    """The terms a list field's raw value stands for; `split`: a string is split on whitespace
+    (Jekyll's plural keys) instead of being one term (Hugo, Jekyll's singular `tag`)."""
+    return _as_terms(value, split)
+
+
 def _as_terms(value: Any, split: bool) -> list[str]:
     if value is None:
         return []
@@ -786,6 +792,22 @@ def _yaml_loader() -> Any:
         )
         _LOADER = Loader
     return _LOADER
+
+
+def compose_yaml(post: Post) -> Any:
+    """The composed node tree of a YAML post's front matter (PyYAML nodes), or None when it is
+    empty or not YAML. For the byte-exact editor: every node has `start_mark`/`end_mark`, whose
+    `index` is a character offset into `post.raw` (`line`/`column` are 0-based), plus `style`
+    (scalars: "" or None for plain, `'`, `"`, `|`, `>`) and `flow_style` (collections). An alias
+    is the very node it names, so its marks point at the anchored value. The post already
+    loaded, so the text is known to be safe to compose."""
+    if post.format != "yaml" or not post.raw.strip():
+        return None
+    loader = _yaml_loader()(post.raw)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _yaml_kind(node: Any) -> str:
