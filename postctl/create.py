@@ -228,7 +228,6 @@ class PlannedPost:
 
     path: Path
     content: bytes
-    format: Format
     front_matter: dict[str, Any] = field(default_factory=dict)
     folder: Path = Path()  # the posts folder the path must stay inside
 
@@ -271,9 +270,7 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
             body = fill_placeholders(template.body, None, values)
         content = render_post(front_matter, fmt, body)
     _check_reads_back(site, path, content, front_matter)
-    return PlannedPost(
-        path=path, content=content, format=fmt, front_matter=front_matter, folder=folder
-    )
+    return PlannedPost(path=path, content=content, front_matter=front_matter, folder=folder)
 
 
 def _slug_limit(site: Site) -> int:
@@ -369,12 +366,14 @@ def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as e:
         raise CreateError(f"{path}: cannot read: {e}") from None
     if path.suffix == ".toml":
-        from postctl.config import ConfigError, _read_toml
-
         try:
-            data: Any = _read_toml(path)
-        except ConfigError as e:
-            raise CreateError(str(e)) from None
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise CreateError(f"{path}: not valid TOML: {e}") from None
     else:
         try:
             data = load_yaml_value(text, path)

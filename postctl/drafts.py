@@ -15,6 +15,7 @@ A move never replaces a file: the new file is created exclusively, then the old 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -228,6 +229,9 @@ def apply(change: Change) -> None:
         raise DraftError(change.source, f"cannot read: {e.strerror or e}") from None
     if current != change.old or st.st_mtime_ns != change.post.mtime_ns:
         raise DraftError(change.source, "changed on disk since it was read; run again")
+    # As write_atomic does for in-place edits: a read-only file is not to be changed.
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(change.source, os.W_OK):
+        raise DraftError(change.source, "is read-only; not moved")
     try:
         write_new_file(change.target, change.new, change.folder, mode=st.st_mode & 0o7777)
     except CreateError as e:

@@ -300,3 +300,47 @@ def test_new_draft_then_publish(run, tmp_path: Path) -> None:
     assert without_date_lines(published.read_bytes()) == original
     assert run("unpublish", published, cwd=site).exit_code == 0
     assert draft.read_bytes() == original
+
+
+# -- real-world corpora ----------------------------------------------------------------------------
+
+
+def test_corpora_round_trips(run, corpora: Path, tmp_path: Path) -> None:
+    """Jekyll's release posts and the first Rust blog posts: unpublish then publish changes
+    nothing but the date (Jekyll) or the draft value (TOML, where `draft` is added)."""
+    jekyll = tmp_path / "jekyll"
+    shutil.copytree(corpora / "jekyll" / "docs", jekyll)
+    for path in jekyll.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)  # the corpora are read-only
+    originals = {p.name: p.read_bytes() for p in (jekyll / "_posts").iterdir()}
+    assert run("unpublish", "_posts", cwd=jekyll).exit_code == 0
+    assert run("publish", "_drafts", "--date", "2026-01-01", cwd=jekyll).exit_code == 0
+    for name, original in originals.items():
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name)
+        published = (jekyll / "_posts" / f"2026-01-01-{slug}").read_bytes()
+        assert without_date_lines(published) == without_date_lines(original), name
+
+    rust = tmp_path / "rust"
+    write(rust / "config.toml", (corpora / "rust-blog" / "config.toml").read_bytes())
+    content = corpora / "rust-blog" / "content"
+    before = {}
+    for source in sorted(content.rglob("*.md"))[:60]:
+        before[write(rust / "content" / source.relative_to(content), source.read_bytes())] = (
+            source.read_bytes()
+        )
+    assert run("unpublish", "content", cwd=rust).exit_code == 0
+    assert run("publish", "content", cwd=rust).exit_code == 0
+    for path, original in before.items():
+        after = path.read_bytes()
+        assert after == original or after.replace(b"draft = false\n", b"", 1) == original, path
+
+
+def test_read_only_draft_is_not_moved(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/locked.md", "---\ntitle: L\n---\n")
+    draft.chmod(0o444)
+    result = run("publish", draft, cwd=site)
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr
+    assert draft.read_text() == "---\ntitle: L\n---\n"
+    assert not (site / "_posts").exists()
