@@ -248,7 +248,7 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
 
     template = _read_template(site, options.template)
     fmt = _choose_format(site, options.format, template)
-    folder, path = target_path(site, slug, when, options.draft, fmt)
+    folder, path = target_path(site, slug, when, options.draft)
 
     jekyll_draft = kind == "jekyll" and options.draft
     dated = not jekyll_draft or options.date is not None
@@ -400,9 +400,7 @@ def posts_folder(site: Site, draft: bool) -> Path:
     return content
 
 
-def target_path(
-    site: Site, slug: str, when: PostDate, draft: bool, fmt: Format
-) -> tuple[Path, Path]:
+def target_path(site: Site, slug: str, when: PostDate, draft: bool) -> tuple[Path, Path]:
     """(posts folder, file path); the path is checked to stay inside the folder."""
     folder = posts_folder(site, draft)
     if site.kind == "jekyll":
