@@ -249,6 +249,8 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
     template = _read_template(site, options.template)
     fmt = _choose_format(site, options.format, template)
     folder, path = target_path(site, slug, when, options.draft)
+    if path.exists() or path.is_symlink():  # early, for --dry-run; the create itself is exclusive
+        raise _exists(path)
 
     jekyll_draft = kind == "jekyll" and options.draft
     dated = not jekyll_draft or options.date is not None

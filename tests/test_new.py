@@ -551,6 +551,9 @@ def test_existing_target_exits_1_and_keeps_the_file(run, tmp_path: Path) -> None
     assert "--slug" in result.stderr
     assert existing.read_bytes() == b"---\ntitle: Mine\n---\nkeep me\r\n"
     assert [p.name for p in (site / "_posts").iterdir()] == ["2026-02-05-taken.md"]
+    result = run("new", "Taken", "--dry-run", cwd=site)
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
     created(run("new", "Taken", "--slug", "taken-again", cwd=site), site)
 
 
