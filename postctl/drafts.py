@@ -15,6 +15,7 @@ A move never replaces a file: the new file is created exclusively, then the old 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +24,6 @@ from typing import Any, Literal
 
 from postctl.create import (
     EXISTS,
-    JEKYLL_EXTENSION,
     CreateError,
     PostDate,
     local_now,
@@ -35,6 +35,9 @@ from postctl.model import JEKYLL_FILENAME, Post, PostError
 from postctl.site import Site
 
 Action = Literal["publish", "unpublish"]
+# A draft's name is all slug (Jekyll's DATELESS_FILENAME_MATCHER); only a full YYYY-MM-DD prefix
+# someone put there is taken off on publishing, so that it is not dated twice.
+DATED_DRAFT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(\.[^.]+)?$")
 
 
 class DraftError(Exception):
@@ -95,7 +98,7 @@ def plan(
         if action == "publish":
             return _jekyll_publish(site, change, when, now)
         return _jekyll_unpublish(change)
-    return _in_place(site, change, when)
+    return _in_place(change, when)
 
 
 def _jekyll_publish(
@@ -112,11 +115,13 @@ def _jekyll_publish(
         when = resolve_date(site, "now", now)
         assert when is not None
     drafts, rest = _split_at(change.source, "_drafts")
-    slug, ext = _slug_and_ext(change.source.name)
+    slug, ext = _slug_and_ext(change.source.name, DATED_DRAFT)
     name = f"{when.value.strftime('%Y-%m-%d')}-{slug}{ext}"
     change.folder = drafts.parent / "_posts"
     change.target = change.folder.joinpath(*rest[:-1], name)
     change.new = _set(post, change.old, "date", str(when.spelled("jekyll")))
+    if post.get("published") is False:  # else it would still be a draft in _posts
+        change.new = _set(post, change.new, "published", True)
     return change
 
 
@@ -125,18 +130,15 @@ def _jekyll_unpublish(change: Change) -> Change:
     if post.drafts_folder or post.get("published") is False:
         change.unchanged = "already a draft"
         return change
-    try:
-        posts, rest = _split_at(change.source, "_posts")
-    except DraftError:
-        raise DraftError(change.source, "is not in a _posts folder") from None
-    slug, ext = _slug_and_ext(change.source.name)
+    posts, rest = _split_at(change.source, "_posts")
+    slug, ext = _slug_and_ext(change.source.name, JEKYLL_FILENAME)
     change.folder = posts.parent / "_drafts"
     change.target = change.folder.joinpath(*rest[:-1], f"{slug}{ext}")
     change.new = _remove(post, change.old, "date")
     return change
 
 
-def _in_place(site: Site, change: Change, when: PostDate | None) -> Change:
+def _in_place(change: Change, when: PostDate | None) -> Change:
     """Hugo and plain sites: the draft value changes where it is."""
     post = change.post
     publish = change.action == "publish"
@@ -182,13 +184,13 @@ def _split_at(path: Path, folder_name: str) -> tuple[Path, tuple[str, ...]]:
     raise DraftError(path, f"is not in a {folder_name} folder")
 
 
-def _slug_and_ext(name: str) -> tuple[str, str]:
-    """A Jekyll file name without its date prefix: `2026-02-05-hello.md` -> ("hello", ".md")."""
-    match = JEKYLL_FILENAME.match(name)
+def _slug_and_ext(name: str, dated: re.Pattern[str]) -> tuple[str, str]:
+    """A file name without its date prefix: `2026-02-05-hello.md` -> ("hello", ".md")."""
+    match = dated.match(name)
     if match:
         return match.group(4), match.group(5) or ""
     stem, dot, ext = name.rpartition(".")
-    return (stem, dot + ext) if dot and stem else (name, JEKYLL_EXTENSION)
+    return (stem, dot + ext) if dot and stem else (name, "")
 
 
 def _set(post: Post, content: bytes, key: str, value: Any) -> bytes:

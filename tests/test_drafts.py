@@ -344,3 +344,15 @@ def test_read_only_draft_is_not_moved(run, tmp_path: Path) -> None:
     assert "read-only" in result.stderr
     assert draft.read_text() == "---\ntitle: L\n---\n"
     assert not (site / "_posts").exists()
+
+
+def test_jekyll_draft_marked_unpublished_is_published(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/10-1-2-things.md", "---\ntitle: T\npublished: false\n---\n")
+    assert run("publish", draft, cwd=site).exit_code == 0
+    # `10-1-2-` is part of the slug, not a date: only a full YYYY-MM-DD prefix is taken off.
+    published = site / "_posts" / "2026-02-05-10-1-2-things.md"
+    assert published.read_text() == (
+        "---\ntitle: T\npublished: true\ndate: 2026-02-05 03:33:48 +0100\n---\n"
+    )
+    assert load_post(published, "jekyll").draft is False
