@@ -94,6 +94,8 @@ def plan(
     if len(content) != post.size:
         raise DraftError(path, "changed on disk since it was read; run again")
     change = Change(action, post, path, path, content, content)
+    if site.kind == "jekyll" and not site.is_post(path):
+        raise DraftError(path, "is not a post or a draft (not in a _posts or _drafts folder)")
     if site.kind == "jekyll":
         if action == "publish":
             return _jekyll_publish(site, change, when, now)

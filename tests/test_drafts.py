@@ -356,3 +356,12 @@ def test_jekyll_draft_marked_unpublished_is_published(run, tmp_path: Path) -> No
         "---\ntitle: T\npublished: true\ndate: 2026-02-05 03:33:48 +0100\n---\n"
     )
     assert load_post(published, "jekyll").draft is False
+
+
+def test_jekyll_page_is_not_a_post(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    page = write(site / "about.md", "---\ntitle: About\n---\n")
+    result = run("publish", page, cwd=site)
+    assert result.exit_code == 1
+    assert "about.md: is not a post or a draft" in result.stderr
+    assert page.read_text() == "---\ntitle: About\n---\n"
