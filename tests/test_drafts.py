@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from postctl import create
 from postctl.model import load_post
@@ -365,3 +367,27 @@ def test_jekyll_page_is_not_a_post(run, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "about.md: is not a post or a draft" in result.stderr
     assert page.read_text() == "---\ntitle: About\n---\n"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=st.text(min_size=1, max_size=40).filter(lambda t: t.strip()),
+    tags=st.lists(st.text(min_size=1, max_size=12), max_size=3),
+    kind=st.sampled_from(["jekyll", "hugo-toml", "hugo-yaml", "hugo-json"]),
+)
+def test_any_new_draft_round_trips(run, tmp_path_factory, title, tags, kind) -> None:
+    root = tmp_path_factory.mktemp("site")
+    site = jekyll_site(root) if kind == "jekyll" else hugo_site(root)
+    args = ["new", "--draft", "--slug", "post", *(a for t in tags for a in ("-t", t))]
+    if kind != "jekyll":
+        args += ["--format", kind.split("-")[1]]
+    result = run(*args, "--", title, cwd=site)
+    assert result.exit_code == 0, result.stderr
+    draft = site / result.stdout.strip()
+    original = draft.read_bytes()
+    assert run("publish", draft, cwd=site).exit_code == 0
+    published = site / "_posts" / "2026-02-05-post.md" if kind == "jekyll" else draft
+    assert run("unpublish", published, cwd=site).exit_code == 0
+    assert draft.read_bytes() == original
