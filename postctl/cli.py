@@ -99,6 +99,19 @@ def open_site(paths: Sequence[Path] | None, site_dir: Path | None):  # type: ign
         fail(str(e))
 
 
+def find_site_or_fail(site_dir: Path | None, start: Path | None = None):  # type: ignore[no-untyped-def]
+    """The site a command works in, without collecting its posts; usage errors exit 2."""
+    from postctl.config import ConfigError
+    from postctl.site import SiteError, find_site
+
+    try:
+        if site_dir is not None:
+            return find_site(site_dir, explicit=True)
+        return find_site(start)
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
+
+
 def load_site_posts(paths: Sequence[Path] | None, site_dir: Path | None):  # type: ignore[no-untyped-def]
     """(site, posts, errors): every post that loaded, and a PostError for each that did not,
     already reported on stderr."""
@@ -162,6 +175,237 @@ def list_command(
         styles={"date": "cyan", "tags": "green", "categories": "magenta", "path": "dim"},
     )
     if errors:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class FrontMatterFormat(str, Enum):
+    yaml = "yaml"
+    toml = "toml"
+    json = "json"
+
+
+@app.command(
+    "new",
+    epilog="""**Examples**
+
+```
+postctl new "Hello, world"                        # _posts/2026-02-05-hello-world.md
+postctl new "Release notes" -t release -t news -c blog --author Ada
+postctl new "Half-baked idea" --draft             # Jekyll _drafts/, Hugo draft = true
+postctl new "Back in time" --date 2024-12-31T23:59
+postctl new "Weighted" --set weight=3 --set 'aliases=[/old/]'
+postctl new "日本語のタイトル" --slug japanese-title
+postctl new "Preview" --dry-run                   # print the file, write nothing
+postctl new "Now" --edit                          # then open $VISUAL / $EDITOR
+```
+""",
+)
+def new_command(
+    title: Annotated[str, typer.Argument(help="The post's title.", show_default=False)],
+    tags: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="A tag (repeat for more).", show_default=False),
+    ] = None,
+    categories: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="A category (repeat for more).", show_default=False),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="The author.", show_default=False)] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="The post's date: 2026-02-05, 2026-02-05T03:33 (local time) or now "
+            "(default: now; Jekyll drafts get no date).",
+            show_default=False,
+        ),
+    ] = None,
+    layout: Annotated[str | None, typer.Option(help="The layout.", show_default=False)] = None,
+    excerpt: Annotated[
+        str | None,
+        typer.Option(help="The excerpt (Hugo: `summary`).", show_default=False),
+    ] = None,
+    image: Annotated[str | None, typer.Option(help="The image.", show_default=False)] = None,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Any front-matter field, the value typed as YAML types it (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    slug: Annotated[
+        str | None,
+        typer.Option(help="The file's slug (default: made from the title).", show_default=False),
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Create a draft (Jekyll: in _drafts/).")
+    ] = False,
+    front_matter_format: Annotated[
+        FrontMatterFormat | None,
+        typer.Option(
+            "--format",
+            help="Front-matter format (default: the site's).",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            help="Template file: its front matter and body, with {title}, {date} and {slug} "
+            "filled in (default: config new.template).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the new file; write nothing.")
+    ] = False,
+    edit: Annotated[
+        bool, typer.Option("--edit", help="Open the new post in $VISUAL or $EDITOR.")
+    ] = False,
+    site: SiteOpt = None,
+) -> None:
+    """Create a post with the site's naming and front matter, and print its path.
+
+    Never overwrites: an existing file exits 1. A title whose slug is empty (only emoji or
+    punctuation) exits 2 asking for `--slug`.
+    """
+    from postctl.create import (
+        CreateError,
+        NewPostOptions,
+        editor_command,
+        open_in_editor,
+        plan_new_post,
+        write_new_file,
+    )
+    from postctl.output import display_path, safe_text
+
+    found = find_site_or_fail(site)
+    options = NewPostOptions(
+        title=title,
+        tags=tags or (),
+        categories=categories or (),
+        author=author,
+        date=date,
+        layout=layout,
+        excerpt=excerpt,
+        image=image,
+        assignments=assignments or (),
+        slug=slug,
+        draft=draft,
+        format=front_matter_format.value if front_matter_format else None,
+        template=template,
+    )
+    if edit and not dry_run and editor_command() is None:
+        fail("--edit: set $VISUAL or $EDITOR to the editor to open")
+    try:
+        planned = plan_new_post(found, options)
+        if dry_run:
+            typer.echo(safe_text(f"would create {display_path(planned.path)}"), err=True)
+            sys.stdout.write(planned.content.decode("utf-8"))
+            return
+        write_new_file(planned.path, planned.content, planned.folder)
+        typer.echo(safe_text(display_path(planned.path)))
+        if edit:
+            open_in_editor(planned.path)
+    except CreateError as e:
+        where = f"{display_path(e.path)}: " if e.path else ""
+        fail(safe_text(where + e.message), e.exit_code)
+
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change as a diff; write nothing.")
+]
+
+
+@app.command(
+    "publish",
+    epilog="""**Examples**
+
+```
+postctl publish _drafts/grid-batteries-explained.md      # Jekyll: to _posts/DATE-...
+postctl publish _drafts/idea.md --date 2026-03-01
+postctl publish content/posts/tide-tables.md             # Hugo: draft = false
+postctl publish _drafts/*.md --dry-run                   # show the moves and diffs
+```
+""",
+)
+def publish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Drafts to publish (files or folders).")],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date: 2026-02-05, 2026-02-05T03:33 (local time) or now "
+            "(Jekyll default: now; Hugo: the date is left as it is unless given).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    site: SiteOpt = None,
+) -> None:
+    """Publish drafts: Jekyll moves `_drafts/slug.md` to `_posts/DATE-slug.md` and sets
+    `date`; Hugo and plain sites set `draft: false`. Nothing else in the file changes, and an
+    existing post is never replaced."""
+    _draft_workflow("publish", paths, site, date, dry_run)
+
+
+@app.command(
+    "unpublish",
+    epilog="""**Examples**
+
+```
+postctl unpublish _posts/2026-02-05-hello.md     # Jekyll: to _drafts/hello.md
+postctl unpublish content/posts/tide-tables.md   # Hugo: draft = true
+postctl unpublish _posts/2026-02-05-*.md --dry-run
+```
+""",
+)
+def unpublish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Posts to unpublish (files or folders).")],
+    dry_run: DryRunOpt = False,
+    site: SiteOpt = None,
+) -> None:
+    """Turn posts back into drafts: Jekyll moves `_posts/DATE-slug.md` to `_drafts/slug.md` and
+    removes `date` (as jekyll-compose does); Hugo and plain sites set `draft: true`. Nothing
+    else in the file changes, and an existing draft is never replaced."""
+    _draft_workflow("unpublish", paths, site, None, dry_run)
+
+
+def _draft_workflow(
+    action: str, paths: Sequence[Path], site_dir: Path | None, date: str | None, dry_run: bool
+) -> None:
+    from postctl.create import CreateError
+    from postctl.drafts import DraftError, apply, load, plan, resolve_date
+    from postctl.edit import unified_diff
+    from postctl.output import display_path, is_terminal, safe_text
+
+    site, files = open_site(paths, site_dir)
+    if not files:
+        fail("no posts found in the given paths", EXIT_PROBLEMS)
+    try:
+        when = resolve_date(site, date)
+    except CreateError as e:
+        fail(safe_text(e.message))
+    failed = 0
+    for path in files:
+        shown = display_path(path)
+        try:
+            change = plan(site, load(site, path), action, when)  # type: ignore[arg-type]
+            if change.unchanged:
+                typer.echo(safe_text(f"{shown}: {change.unchanged}"), err=True)
+                continue
+            moved = f" -> {display_path(change.target)}" if change.moves else ""
+            if dry_run:
+                typer.echo(safe_text(f"would {action} {shown}{moved}"))
+                color = is_terminal() and "NO_COLOR" not in os.environ
+                sys.stdout.write(unified_diff(shown, change.old, change.new, color))
+                continue
+            apply(change)
+            typer.echo(safe_text(f"{action}ed {shown}{moved}"))
+        except DraftError as e:
+            failed += 1
+            typer.echo(safe_text(f"{display_path(e.path)}: {e.message}"), err=True)
+    if failed:
         raise typer.Exit(EXIT_PROBLEMS)
 
 

@@ -1207,3 +1207,53 @@ def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
             stack.extend(((*keys, i), v) for i, v in reversed(list(enumerate(item))))
         else:
             yield keys, item
+
+
+# -- front matter that is not a post's -----------------------------------------------------------
+
+
+def load_yaml_value(text: str, source: Path | str = "<value>") -> Any:
+    """One YAML document read with the front-matter loader and its limits (safe tags, depth,
+    alias bombs): for values typed on the command line and generator config files such as
+    Jekyll's `_config.yml`. Raises PostError naming `source` and the line and column."""
+    post = Post(path=Path(source), raw=text, format="yaml", fm_line=1)
+    _check_depth(post, text)
+    loader = _yaml_loader()(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_aliases(post, root)
+        return loader.construct_document(root)
+    except PostError:
+        raise
+    except Exception as e:  # yaml.YAMLError and constructor failures
+        raise _yaml_error(post, e) from None
+    finally:
+        loader.dispose()
+
+
+def locate_front_matter(path: Path | str, content: bytes) -> Post:
+    """Where the front matter and the body of `content` are, without parsing the front matter:
+    for text that is not valid front matter yet, such as a template with `{title}` placeholders.
+    The Post has its format, delimiters and byte spans; `data` stays empty."""
+    path = Path(path)
+    post = Post(path=path, size=len(content))
+    start = len(BOM) if content.startswith(BOM) else 0
+    post.bom = start > 0
+    handler = _detect(content, start)
+    if handler is None:
+        post.body_start = start
+        return post
+    try:
+        handler.split_into(post, content, start)
+    except _NeedMore:
+        raise PostError(
+            path,
+            f"front matter opened with {handler.open_text!r} on line 1"
+            f" is never closed (add a {handler.close_text!r} line)",
+            1,
+            1,
+            UNCLOSED,
+        ) from None
+    return post
