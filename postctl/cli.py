@@ -83,8 +83,11 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_site(paths: Sequence[Path] | None, site_dir: Path | None):  # type: ignore[no-untyped-def]
-    """The site and the post files a command works on; usage errors exit 2."""
+def open_site(  # type: ignore[no-untyped-def]
+    paths: Sequence[Path] | None, site_dir: Path | None, *, include_skipped: bool = False
+):
+    """The site and the post files a command works on; usage errors exit 2. `include_skipped`:
+    also files the generator passes over (lint reports them)."""
     from postctl.config import ConfigError
     from postctl.site import SiteError, collect, find_site
 
@@ -94,7 +97,7 @@ def open_site(paths: Sequence[Path] | None, site_dir: Path | None):  # type: ign
             site = find_site(site_dir, explicit=True)
         else:
             site = find_site(paths[0] if paths else None)
-        return site, collect(site, paths)
+        return site, collect(site, paths, include_skipped=include_skipped)
     except (SiteError, ConfigError) as e:
         fail(str(e))
 
@@ -181,6 +184,18 @@ def list_command(
 class FrontMatterFormat(str, Enum):
     yaml = "yaml"
     toml = "toml"
+    json = "json"
+
+
+class LintFormat(str, Enum):
+    table = "table"
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class RulesFormat(str, Enum):
+    table = "table"
     json = "json"
 
 
@@ -407,6 +422,179 @@ def _draft_workflow(
             typer.echo(safe_text(f"{display_path(e.path)}: {e.message}"), err=True)
     if failed:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command(
+    "lint",
+    epilog="""**Examples**
+
+```
+postctl lint                          # the whole site around the current folder
+postctl lint _posts/2024-*.md         # some files (site-wide rules still see every post)
+postctl lint --strict                 # warnings fail too (exit 1)
+postctl lint --select PC5 --ignore PC506   # tag rules only, without single-use terms
+postctl lint -f github                # annotations in GitHub Actions
+postctl lint -f json | jq '.[] | select(.severity == "error")'
+postctl lint --explain PC601          # what a rule checks and why
+```
+""",
+)
+def lint_command(
+    paths: PathsArg = None,
+    site: SiteOpt = None,
+    output_format: Annotated[
+        LintFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (grouped by file; default on a terminal), text (one finding a line; "
+            "default when piped), json, or github (workflow annotations).",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="Explain one rule (code or name) and exit.", metavar="CODE"),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Run only these rules (codes, prefixes such as PC5, or names); "
+            "comma-separated or repeated. Replaces lint.select.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (added to lint.ignore)."),
+    ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Repair what can be repaired safely (mojibake, term spellings and aliases, "
+            "duplicate terms), changing only those values; then report what is left.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="With --fix: show the changes as a diff, write nothing."),
+    ] = False,
+    only_posts: Annotated[
+        bool,
+        typer.Option(
+            "--only-posts",
+            help="Skip named files that are not posts of the site (pre-commit passes every "
+            "staged Markdown file).",
+        ),
+    ] = False,
+) -> None:
+    """Check posts' front matter (and bodies for encoding damage) against the rule catalogue
+    (`postctl rules`). Exit 0 without errors, 1 with errors (or warnings with --strict),
+    2 on usage or configuration errors."""
+    from postctl import lint_format
+    from postctl.config import ConfigError
+    from postctl.lint import find_rule, lint_site
+    from postctl.output import is_terminal
+    from postctl.site import SiteError
+
+    if dry_run and not fix:
+        fail("--dry-run only goes with --fix")
+    if explain is not None:
+        rule = find_rule(explain)
+        if rule is None:
+            fail(f"--explain: no rule {explain!r} (see `postctl rules`)")
+        typer.echo(lint_format.explain(rule), nl=False)
+        return
+    site_obj, files = open_site(paths, site, include_skipped=True)
+    if only_posts:
+        files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
+        if not files:
+            return
+    try:
+        report = lint_site(
+            site_obj,
+            list(paths or []),
+            select=_split(select),
+            ignore=_split(ignore),
+            files=files,
+        )
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
+    fix_failed = False
+    if fix:
+        report, fix_failed = _lint_fix(report, dry_run)
+        if dry_run:  # the diff is the output; exit 1 when there is something to fix
+            raise typer.Exit(EXIT_PROBLEMS if fix_failed else EXIT_OK)
+    fmt = output_format.value if output_format else ("table" if is_terminal() else "text")
+    if fmt == "table":
+        lint_format.write_table(report)
+    elif fmt == "json":
+        lint_format.write_findings_json(report.findings)
+    elif fmt == "github":
+        lint_format.write_github(report.findings)
+    else:
+        lint_format.write_text(report.findings)
+    if report.failed(strict) or fix_failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
+    """Apply (or with `dry_run`, show as diffs) the report's fixes; the report of what is left
+    and whether some file could not be fixed."""
+    from dataclasses import replace
+
+    from postctl.edit import unified_diff
+    from postctl.fixes import apply_fixes
+    from postctl.output import display_path, is_terminal, safe_text
+
+    results = apply_fixes(report, dry_run=dry_run)
+    fixed = [f for r in results if r.changed and r.skipped is None for f in r.findings]
+    for result in results:
+        if result.skipped is not None:
+            where = display_path(result.path)
+            typer.echo(safe_text(f"{where}: not fixed: {result.skipped}"), err=True)
+        elif dry_run and result.changed:
+            label = display_path(result.path)
+            diff = unified_diff(label, result.before, result.after, color=is_terminal())
+            typer.echo(diff, nl=False)
+    files = sum(1 for r in results if r.changed and r.skipped is None)
+    verb = "would fix" if dry_run else "fixed"
+    note = " (dry run: nothing written)" if dry_run else ""
+    typer.echo(f"postctl: {verb} {len(fixed)} problem(s) in {files} file(s){note}", err=True)
+    if dry_run:
+        return report, bool(fixed) or any(r.skipped is not None for r in results)
+    done = {id(f) for f in fixed}
+    left = replace(report, findings=[f for f in report.findings if id(f) not in done])
+    return left, any(r.skipped is not None for r in results)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+@app.command(
+    "rules",
+    epilog="""**Examples**
+
+```
+postctl rules                 # every lint rule: code, name, severity, fixable
+postctl rules -f json | jq '.[] | select(.fixable)'
+postctl lint --explain PC503  # one rule in full
+```
+""",
+)
+def rules_command(
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RulesFormat.table,
+) -> None:
+    """List the lint rules with their stable codes, names and default severities."""
+    from postctl.lint_format import write_rules
+    from postctl.rules import RULES
+
+    write_rules(sorted(RULES.values(), key=lambda r: r.code), output_format.value)
 
 
 class RetagFormat(str, Enum):

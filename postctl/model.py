@@ -1257,3 +1257,57 @@ def locate_front_matter(path: Path | str, content: bytes) -> Post:
             UNCLOSED,
         ) from None
     return post
+
+
+@dataclass(frozen=True)
+class YAMLScalar:
+    """One scalar of a post's YAML front matter as written: where it is, its source text, the
+    type PyYAML (YAML 1.1) resolved it to (`bool`, `int`, `float`, `str`, `timestamp`, `null`),
+    and whether it was plain (unquoted), which is when YAML 1.1 and 1.2 can read it differently."""
+
+    keys: tuple[Any, ...]
+    text: str
+    tag: str
+    plain: bool
+    is_key: bool
+    line: int
+    col: int
+
+
+def yaml_scalars(post: Post) -> list[YAMLScalar]:
+    """Every scalar (keys and values) of a YAML post's front matter, with the spelling the
+    author typed; [] for other formats. Composes the node tree again (`compose_yaml`): call it
+    only when the raw text suggests it is needed."""
+    root = compose_yaml(post)
+    out: list[YAMLScalar] = []
+    seen: set[int] = set()
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), root)] if root is not None else []
+    while stack:
+        keys, node = stack.pop()
+        if id(node) in seen:  # an alias repeats a node; report it once, where it is written
+            continue
+        seen.add(id(node))
+        if node.id == "scalar":
+            out.append(_scalar(post, keys, node, is_key=False))
+        elif node.id == "sequence":
+            stack.extend(((*keys, i), item) for i, item in reversed(list(enumerate(node.value))))
+        else:
+            for key_node, value_node in reversed(node.value):
+                name = key_node.value if key_node.id == "scalar" else "?"
+                if key_node.id == "scalar":
+                    out.append(_scalar(post, (*keys, name), key_node, is_key=True))
+                stack.append(((*keys, name), value_node))
+    out.sort(key=lambda s: (s.line, s.col))
+    return out
+
+
+def _scalar(post: Post, keys: tuple[Any, ...], node: Any, is_key: bool) -> YAMLScalar:
+    return YAMLScalar(
+        keys=keys,
+        text=node.value,
+        tag=node.tag.rsplit(":", 1)[-1],
+        plain=not node.style,  # None (pure-Python loader) or "" (libyaml) for plain
+        is_key=is_key,
+        line=post.fm_line + node.start_mark.line,
+        col=node.start_mark.column + 1,
+    )

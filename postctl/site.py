@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from postctl.config import Config, has_config, load_config
 from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
@@ -212,26 +213,36 @@ def _walk(folder: Path, root: Path) -> Iterable[Path]:
             yield base / name
 
 
-def _load_chunk(site: Site, paths: list[Path]) -> list[Post | PostError]:
-    results: list[Post | PostError] = []
+def _load_chunk(
+    site: Site, paths: list[Path], then: Callable[[Post | PostError], Any] | None = None
+) -> list[Any]:
+    results: list[Any] = []
     for path in paths:
         try:
-            results.append(site.load(path))
+            result: Post | PostError = site.load(path)
         except PostError as e:
-            results.append(e)
+            result = e
+        results.append(result if then is None else then(result))
     return results
 
 
 def load_posts(
-    site: Site, paths: Sequence[Path], jobs: int | None = None
-) -> list[Post | PostError]:
+    site: Site,
+    paths: Sequence[Path],
+    jobs: int | None = None,
+    then: Callable[[Post | PostError], Any] | None = None,
+) -> list[Any]:
     """Load every path; a file that cannot be read becomes its PostError in the same slot, so one
-    broken file never stops the others and the order is the order of `paths`."""
+    broken file never stops the others and the order is the order of `paths`.
+
+    With `then`, each slot holds `then(post_or_error)` instead, computed where the post was
+    loaded (in the worker process on large sites), so per-post work is parallel too; `then`
+    must be picklable (a module-level function or an instance of a module-level class)."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
     if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
-        return _load_chunk(site, list(paths))
+        return _load_chunk(site, list(paths), then)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -240,8 +251,8 @@ def load_posts(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = max(64, len(paths) // (jobs * 4) + 1)
     chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
-    results: list[Post | PostError] = []
+    results: list[Any] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk in pool.map(_load_chunk, [site] * len(chunks), chunks):
+        for chunk in pool.map(_load_chunk, [site] * len(chunks), chunks, [then] * len(chunks)):
             results.extend(chunk)
     return results
