@@ -333,6 +333,72 @@ class Post:
             value = value.get("path")
         return value if isinstance(value, str) else None
 
+    # -- round trip ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Everything `load_post` read, as JSON-ready data (`from_dict` rebuilds an equal Post).
+        Dates, times, non-string keys, tuples, sets and bytes carry type tags, so a tz-aware
+        datetime stays tz-aware and a date stays a date. Raises TypeError for a value it cannot
+        tag (nothing the YAML, TOML or JSON loaders produce)."""
+        return {
+            "path": str(self.path),
+            "kind": self.kind,
+            "format": self.format,
+            "bom": self.bom,
+            "newline": self.newline,
+            "open_delimiter": self.open_delimiter,
+            "close_delimiter": self.close_delimiter,
+            "fm_start": self.fm_start,
+            "fm_end": self.fm_end,
+            "body_start": self.body_start,
+            "fm_line": self.fm_line,
+            "raw": self.raw,
+            "data": _tag_value(self.data),
+            "key_positions": self.key_positions,
+            "duplicate_keys": self.duplicate_keys,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "drafts_folder": self.drafts_folder,
+            "categories_from_path": self.categories_from_path,
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Post:
+        """The Post that `to_dict` described."""
+        return cls._from_record(record, _untag_value(record["data"]))
+
+    def to_json(self) -> str:
+        return dumps_tagged(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text: str) -> Post:
+        """The Post that `to_json` wrote; raises ValueError, KeyError or TypeError on bad input."""
+        record = loads_tagged(text)
+        return cls._from_record(record, record["data"])
+
+    @classmethod
+    def _from_record(cls, record: dict[str, Any], data: dict[str, Any]) -> Post:
+        return cls(
+            path=Path(record["path"]),
+            kind=record["kind"],
+            format=record["format"],
+            bom=record["bom"],
+            newline=record["newline"],
+            open_delimiter=record["open_delimiter"],
+            close_delimiter=record["close_delimiter"],
+            fm_start=record["fm_start"],
+            fm_end=record["fm_end"],
+            body_start=record["body_start"],
+            fm_line=record["fm_line"],
+            raw=record["raw"],
+            data=data,
+            key_positions={k: tuple(v) for k, v in record["key_positions"].items()},
+            duplicate_keys=[tuple(d) for d in record["duplicate_keys"]],
+            size=record["size"],
+            mtime_ns=record["mtime_ns"],
+            drafts_folder=record["drafts_folder"],
+            categories_from_path=tuple(record["categories_from_path"]),
+        )
+
 
 _MISSING = object()
 
@@ -1033,3 +1099,123 @@ def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
             stack.extend(((*keys, i), v) for i, v in reversed(list(enumerate(item))))
         else:
             yield keys, item
+
+
+# -- typed JSON (for Post.to_dict / from_dict and the parse cache) --------------------------------
+
+# A JSON object with this key is a tagged value; a front-matter mapping that has the key itself is
+# stored as a tagged "map", so no author's data can pass for a tag.
+TYPE_TAG = "\u0000type"
+
+
+def dumps_tagged(value: Any) -> str:
+    """JSON text of a `to_dict` record (or any front-matter value) that `loads_tagged` reverses
+    exactly. Never executes anything when read back: it is plain JSON."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads_tagged(text: str) -> Any:
+    """The value `dumps_tagged` wrote, tagged values rebuilt (datetime, date, time, ...)."""
+    return json.loads(text, object_hook=_untag_object)
+
+
+def _tag_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [_tag_value(v) for v in value]
+    if kind is dict:
+        if TYPE_TAG not in value and all(type(k) is str for k in value):
+            return {k: _tag_value(v) for k, v in value.items()}
+        return {TYPE_TAG: "map", "v": [[_tag_value(k), _tag_value(v)] for k, v in value.items()]}
+    if kind is datetime:
+        return {
+            TYPE_TAG: "datetime",
+            "v": value.replace(tzinfo=None).isoformat(),
+            "tz": _tag_zone(value.tzinfo),
+            "fold": value.fold,
+        }
+    if kind is date:
+        return {TYPE_TAG: "date", "v": value.isoformat()}
+    if kind is time:
+        return {
+            TYPE_TAG: "time",
+            "v": value.replace(tzinfo=None).isoformat(),
+            "tz": _tag_zone(value.tzinfo),
+            "fold": value.fold,
+        }
+    if kind is tuple:
+        return {TYPE_TAG: "tuple", "v": [_tag_value(v) for v in value]}
+    if kind is set or kind is frozenset:
+        return {TYPE_TAG: kind.__name__, "v": [_tag_value(v) for v in value]}
+    if kind is bytes:
+        import base64
+
+        return {TYPE_TAG: "bytes", "v": base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"cannot store a {kind.__name__} as tagged JSON")
+
+
+def _tag_zone(zone: Any) -> Any:
+    if zone is None:
+        return None
+    if zone is timezone.utc:
+        return "utc"
+    if type(zone) is not timezone:
+        raise TypeError(f"cannot store time zone {zone!r} as tagged JSON")
+    offset = zone.utcoffset(None)
+    name = zone.tzname(None)
+    default_name = timezone(offset).tzname(None)
+    return [offset // timedelta(microseconds=1), None if name == default_name else name]
+
+
+def _untag_zone(spec: Any) -> timezone | None:
+    if spec is None:
+        return None
+    if spec == "utc":
+        return timezone.utc
+    micros, name = spec
+    offset = timedelta(microseconds=micros)
+    return timezone(offset) if name is None else timezone(offset, name)
+
+
+def _untag_object(obj: dict[str, Any]) -> Any:
+    tag = obj.get(TYPE_TAG)
+    if tag is None:
+        return obj
+    value = obj["v"]
+    if tag == "datetime":
+        return datetime.fromisoformat(value).replace(
+            tzinfo=_untag_zone(obj["tz"]), fold=obj["fold"]
+        )
+    if tag == "date":
+        return date.fromisoformat(value)
+    if tag == "time":
+        return time.fromisoformat(value).replace(tzinfo=_untag_zone(obj["tz"]), fold=obj["fold"])
+    if tag == "map":
+        return {_hashable(k): v for k, v in value}
+    if tag == "tuple":
+        return tuple(value)
+    if tag == "set":
+        return {_hashable(v) for v in value}
+    if tag == "frozenset":
+        return frozenset(_hashable(v) for v in value)
+    if tag == "bytes":
+        import base64
+
+        return base64.b64decode(value)
+    raise ValueError(f"unknown type tag {tag!r}")
+
+
+def _hashable(value: Any) -> Any:
+    # Keys were hashable when written; a list here can only be a tuple that JSON flattened.
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def _untag_value(value: Any) -> Any:
+    """Untag a value decoded by plain `json.loads` (loads_tagged does this as it parses)."""
+    if isinstance(value, dict):
+        return _untag_object({k: _untag_value(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_untag_value(v) for v in value]
+    return value

@@ -158,3 +158,47 @@ def write_records(
         write_csv(columns, rows)
     else:
         write_table(columns, rows, styles=styles)
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, maximum: float, width: int = 30) -> str:
+    """A horizontal bar of `value` against `maximum`, `width` cells at most, in eighths of a
+    cell; any value above zero shows at least a sliver."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value / maximum * width * 8))
+    full, part = divmod(eighths, 8)
+    return "█" * full + (_EIGHTHS[part] if part else "")
+
+
+def write_bars(
+    title: str,
+    items: Sequence[tuple[str, int]],
+    *,
+    console: Console | None = None,
+    style: str = "cyan",
+    width: int = 30,
+    note: str | None = None,
+) -> None:
+    """A titled bar chart, one `label  bar  count` line per item (labels are shown safely)."""
+    from rich.text import Text
+
+    console = console or make_console()
+    console.print(Text(title, style="bold"))
+    if not items:
+        console.print(Text("  (none)", style="dim"))
+        return
+    labels = [safe_text(label) for label, _ in items]
+    label_width = max(len(label) for label in labels)
+    count_width = max(len(str(n)) for _, n in items)
+    top = max(n for _, n in items)
+    for label, (_, n) in zip(labels, items):
+        line = Text("  ")
+        line.append(label.ljust(label_width) + "  ")
+        line.append(str(n).rjust(count_width) + " ", style="bold")
+        line.append(bar(n, top, width), style=style)
+        console.print(line, soft_wrap=True)
+    if note:
+        console.print(Text(note, style="dim"))

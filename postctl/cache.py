@@ -1,0 +1,299 @@
+"""The parse cache: repeated runs on a large site do not re-parse unchanged files.
+
+It lives in `.postctl-cache/` at the site root (with its own `.gitignore`, as ruff and pytest
+keep theirs) as one SQLite database. A file's entry is keyed by its absolute path and checked
+against its size, mtime, ctime and inode: any write to a file (even one that puts the old mtime
+back, which still moves the ctime), a rename, a delete or a `touch` makes the entry stale, and a
+stale entry is simply parsed again. Entries are plain JSON (`Post.to_json`), so loading the
+cache never executes anything: a cloned repository that ships a crafted cache can at worst hold
+entries that do not match its files (inode and ctime never survive a clone), never run code.
+
+Anything wrong with the cache (unreadable, corrupt, locked by another run, a folder that is not
+writable) only makes postctl parse instead: the cache is never the reason a command fails, and
+deleting `.postctl-cache/` at any time is safe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from postctl import __version__
+from postctl.model import Post, PostError
+from postctl.site import Site, parse_posts
+
+CACHE_DIR = ".postctl-cache"
+DATABASE = "posts.sqlite"
+# Bump when a parse of the same bytes may give a different Post (model changes): every entry
+# written under another value is dropped.
+FORMAT = "2"
+# SQLite limits the number of parameters per statement (999 before 3.32).
+BLOCK = 900
+GITIGNORE = "# Created by postctl: the parse cache, safe to delete.\n*\n"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by postctl.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+FileKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def file_key(path: Path) -> FileKey | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class ParseCache:
+    """An open cache database; every method swallows SQLite errors and reports a miss."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, writable: bool) -> None:
+        self.connection = connection
+        self.path = path
+        self.writable = writable
+        self.broken = False
+        self._pending: list[tuple[str, int, int, int, int, str]] = []
+
+    @classmethod
+    def open(cls, site: Site) -> ParseCache | None:
+        """The site's cache, created when the site root is writable; None when there is none
+        to use (not writable and not there, a symlink, or not a database)."""
+        folder = site.root / CACHE_DIR
+        database = folder / DATABASE
+        try:
+            folder_stat = os.lstat(folder)
+        except FileNotFoundError:
+            folder_stat = None
+        except OSError:
+            return None
+        if folder_stat is not None and not stat.S_ISDIR(folder_stat.st_mode):
+            return None  # a symlink or a file: never write through it
+        if folder_stat is None:
+            if not _writable(site.root):
+                return None
+            try:
+                folder.mkdir()
+                (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+                (folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+            except OSError:
+                return None
+        try:
+            db_stat = os.lstat(database)
+        except FileNotFoundError:
+            db_stat = None
+        except OSError:
+            return None
+        if db_stat is not None and not stat.S_ISREG(db_stat.st_mode):
+            return None
+        writable = _writable(folder) and (db_stat is None or _writable(database))
+        if db_stat is None and not writable:
+            return None
+        cache = cls._connect(database, writable, site)
+        if cache is None and writable:
+            # Corrupt or from an incompatible SQLite: start over.
+            try:
+                database.unlink()
+            except OSError:
+                return None
+            cache = cls._connect(database, writable, site)
+        return cache
+
+    @classmethod
+    def _connect(cls, database: Path, writable: bool, site: Site) -> ParseCache | None:
+        try:
+            if writable:
+                connection = sqlite3.connect(database, timeout=0.2, isolation_level=None)
+                connection.execute("PRAGMA synchronous=OFF")  # a lost cache is only re-parsed
+            else:
+                uri = database.absolute().as_uri() + "?mode=ro"
+                connection = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
+            cache = cls(connection, database, writable)
+            cache._check_format(site)
+            return cache
+        except sqlite3.Error:
+            return None
+
+    def _check_format(self, site: Site) -> None:
+        wanted = json.dumps([FORMAT, __version__, site.kind, str(site.root)])
+        c = self.connection
+        try:
+            row = c.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.OperationalError:
+            row = None  # a new database (or not ours)
+        if row is not None and row[0] == wanted:
+            return
+        if not self.writable:
+            raise sqlite3.DatabaseError("cache written by another postctl or for another site")
+        c.execute("BEGIN")
+        c.execute("DROP TABLE IF EXISTS posts")
+        c.execute("DROP TABLE IF EXISTS meta")
+        c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        c.execute(
+            "CREATE TABLE posts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " ctime_ns INTEGER, inode INTEGER, record TEXT NOT NULL) WITHOUT ROWID"
+        )
+        c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
+        c.execute("COMMIT")
+
+    def valid_paths(self, paths: Sequence[str], keys: Sequence[FileKey | None]) -> set[str]:
+        """Which of `paths` have an entry matching their file's key."""
+        wanted = {p: k for p, k in zip(paths, keys) if k is not None}
+        if not wanted or self.broken:
+            return set()
+        try:
+            marks = ",".join("?" * len(wanted))
+            rows = self.connection.execute(
+                f"SELECT path, size, mtime_ns, ctime_ns, inode FROM posts WHERE path IN ({marks})",
+                list(wanted),
+            ).fetchall()
+        except sqlite3.Error:
+            self.broken = True
+            return set()
+        return {path for path, *key in rows if tuple(key) == wanted[path]}
+
+    def records(self, paths: Sequence[str]) -> dict[str, str]:
+        if not paths or self.broken:
+            return {}
+        try:
+            marks = ",".join("?" * len(paths))
+            rows = self.connection.execute(
+                f"SELECT path, record FROM posts WHERE path IN ({marks})", list(paths)
+            ).fetchall()
+        except sqlite3.Error:
+            self.broken = True
+            return {}
+        return dict(rows)
+
+    def put(self, path: str, key: FileKey | None, record: str) -> None:
+        if self.writable and key is not None:
+            self._pending.append((path, *key, record))
+            if len(self._pending) >= 5000:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self._pending or not self.writable or self.broken:
+            self._pending.clear()
+            return
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            c.execute("COMMIT")
+        except sqlite3.Error:  # locked by another run, disk full: this run just stores less
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+        self._pending.clear()
+
+    def prune(self, keep: Sequence[str]) -> None:
+        """Drop the entries of files not in `keep` (the whole site's posts)."""
+        if not self.writable or self.broken:
+            return
+        try:
+            c = self.connection
+            (count,) = c.execute("SELECT count(*) FROM posts").fetchone()
+            if count <= len(keep):
+                return
+            c.execute("BEGIN")
+            c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
+            c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+            c.execute("DELETE FROM posts WHERE path NOT IN (SELECT path FROM keep)")
+            c.execute("DROP TABLE keep")
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        self.flush()
+        try:
+            self.connection.close()
+        except sqlite3.Error:
+            pass
+
+
+def _writable(path: Path) -> bool:
+    """Whether postctl may write there: permitted, and not marked read-only for everyone (a
+    folder with no write bit stays untouched even by root, who may write anywhere)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    wanted = os.W_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)
+    return bool(mode & 0o222) and os.access(path, wanted)
+
+
+def _error_record(error: PostError) -> str:
+    return json.dumps({"error": [error.message, error.line, error.col, error.code]})
+
+
+def _from_record(path: Path, record: str) -> Post | PostError | None:
+    """The cached result, or None when the record is not one this postctl wrote for `path`."""
+    try:
+        if record.startswith('{"error"'):
+            message, line, col, code = json.loads(record)["error"]
+            return PostError(path, message, line, col, code)
+        post = Post.from_json(record)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return post if post.path == path else None
+
+
+def iter_cached(
+    site: Site, paths: Sequence[Path], jobs: int | None = None, *, complete: bool = False
+) -> Iterator[Post | PostError]:
+    """`site.iter_posts` through the cache: hits are decoded, misses parsed (in parallel on
+    large sites) and stored."""
+    cache = ParseCache.open(site)
+    if cache is None:
+        for result, _ in parse_posts(site, paths, jobs):
+            yield result
+        return
+    try:
+        names = [str(p) for p in paths]
+        keys = [file_key(p) for p in paths]
+        hit: set[str] = set()
+        for i in range(0, len(names), BLOCK):
+            hit |= cache.valid_paths(names[i : i + BLOCK], keys[i : i + BLOCK])
+        misses = [p for p, name in zip(paths, names) if name not in hit]
+        parsed = parse_posts(site, misses, jobs, encode=cache.writable)
+        for start in range(0, len(paths), BLOCK):
+            block = range(start, min(start + BLOCK, len(paths)))
+            records = cache.records([names[i] for i in block if names[i] in hit])
+            for i in block:
+                path, name = paths[i], names[i]
+                result: Post | PostError | None = None
+                if name in hit:
+                    record = records.get(name)
+                    result = _from_record(path, record) if record is not None else None
+                    if result is None:  # vanished or unreadable entry: parse it here
+                        result, text = next(parse_posts(site, [path], 1, encode=True))
+                        _store(cache, name, keys[i], result, text)
+                else:
+                    result, text = next(parsed)
+                    _store(cache, name, keys[i], result, text)
+                yield result
+        if complete:
+            cache.flush()
+            cache.prune(names)
+    finally:
+        cache.close()
+
+
+def _store(
+    cache: ParseCache, name: str, key: FileKey | None, result: Post | PostError, text: str | None
+) -> None:
+    if isinstance(result, PostError):
+        cache.put(name, key, _error_record(result))
+    elif text is not None:
+        cache.put(name, key, text)
