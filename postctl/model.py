@@ -666,28 +666,33 @@ class YAMLHandler(_DelimitedHandler):
                 )
             _check_aliases(post, root)
             positions: dict[str, tuple[int, int]] = {}
-            spelled: dict[Any, str] = {}
             for key_node, _ in root.value:
-                key = str(key_node.value) if key_node.id == "scalar" else "?"
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if key_node.id != "scalar":
+                    raise PostError(
+                        post.path,
+                        "YAML: a top-level key must be a plain name, not a list or mapping",
+                        post.fm_line + key_node.start_mark.line,
+                        key_node.start_mark.column + 1,
+                        SYNTAX_ERROR,
+                    )
                 pos = (post.fm_line + key_node.start_mark.line, key_node.start_mark.column + 1)
-                if key in positions:
-                    post.duplicate_keys.append((key, *pos))
+                if key_node.value in positions:
+                    post.duplicate_keys.append((key_node.value, *pos))
                 else:
-                    positions[key] = pos
-                    if key_node.id == "scalar" and key_node.tag != "tag:yaml.org,2002:str":
-                        spelled[_constructed_key(loader, key_node)] = key
-            data = loader.construct_document(root)
+                    positions[key_node.value] = pos
+            # Top-level keys stay the strings the author typed: `yes:`, `1:` and `2020-01-01:`
+            # would otherwise become True, 1 (the same dict key as True) and a date.
+            loader.flatten_mapping(root)  # YAML merge keys (`<<: *defaults`)
+            data = {k.value: loader.construct_object(v, deep=True) for k, v in root.value}
         except PostError:
             raise
         except Exception as e:  # yaml.YAMLError and constructor failures
             raise _yaml_error(post, e) from None
         finally:
             loader.dispose()
-        # Top-level keys as written: `yes:`, `1:` and `2020-01-01:` stay the strings the author
-        # typed rather than becoming True, 1 and a date.
-        post.data = {
-            k if isinstance(k, str) else spelled.get(k, str(k)): v for k, v in data.items()
-        }
+        post.data = data
         post.key_positions = positions
 
 
@@ -847,15 +852,6 @@ def _yaml_loader() -> Any:
         )
         _LOADER = Loader
     return _LOADER
-
-
-def _constructed_key(loader: Any, node: Any) -> Any:
-    try:
-        key = loader.construct_object(node, deep=True)
-        hash(key)
-        return key
-    except Exception:
-        return node.value
 
 
 def _yaml_kind(node: Any) -> str:
