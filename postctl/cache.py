@@ -25,12 +25,13 @@ from pathlib import Path
 from postctl import __version__
 from postctl.model import Post, PostError
 from postctl.site import Site, parse_posts
+from postctl.summary import PostSummary
 
 CACHE_DIR = ".postctl-cache"
 DATABASE = "posts.sqlite"
 # Bump when a parse of the same bytes may give a different Post (model changes): every entry
 # written under another value is dropped.
-FORMAT = "2"
+FORMAT = "4"
 # SQLite limits the number of parameters per statement (999 before 3.32).
 BLOCK = 900
 GITIGNORE = "# Created by postctl: the parse cache, safe to delete.\n*\n"
@@ -43,7 +44,7 @@ CACHEDIR_TAG = (
 FileKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
-def file_key(path: Path) -> FileKey | None:
+def file_key(path: Path | str) -> FileKey | None:
     try:
         st = os.stat(path)
     except (OSError, ValueError):
@@ -59,7 +60,7 @@ class ParseCache:
         self.path = path
         self.writable = writable
         self.broken = False
-        self._pending: list[tuple[str, int, int, int, int, str]] = []
+        self._pending: list[tuple[str, int, int, int, int, str, str]] = []
 
     @classmethod
     def open(cls, site: Site) -> ParseCache | None:
@@ -132,48 +133,66 @@ class ParseCache:
         if not self.writable:
             raise sqlite3.DatabaseError("cache written by another postctl or for another site")
         c.execute("BEGIN")
-        c.execute("DROP TABLE IF EXISTS posts")
-        c.execute("DROP TABLE IF EXISTS meta")
+        for table in ("posts", "records", "meta"):
+            c.execute(f"DROP TABLE IF EXISTS {table}")
         c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        # Keys and summaries apart from the (ten times bigger) records, so that a warm `list`
+        # scans only small rows.
         c.execute(
             "CREATE TABLE posts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " ctime_ns INTEGER, inode INTEGER, record TEXT NOT NULL) WITHOUT ROWID"
+            " ctime_ns INTEGER, inode INTEGER, summary TEXT NOT NULL) WITHOUT ROWID"
+        )
+        c.execute(
+            "CREATE TABLE records (path TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID"
         )
         c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
         c.execute("COMMIT")
 
-    def valid_paths(self, paths: Sequence[str], keys: Sequence[FileKey | None]) -> set[str]:
-        """Which of `paths` have an entry matching their file's key."""
-        wanted = {p: k for p, k in zip(paths, keys) if k is not None}
-        if not wanted or self.broken:
-            return set()
+    def entries(
+        self, paths: Sequence[str] | None, column: str | None = None
+    ) -> dict[str, tuple[FileKey, str | None]]:
+        """{path: (file key, `column`'s text or None)} for the entries of `paths`, or for every
+        entry when `paths` is None (one scan: cheaper than lookups when asking for them all)."""
+        if self.broken:
+            return {}
+        extra = f", {column}" if column else ", NULL"
+        query = f"SELECT path, size, mtime_ns, ctime_ns, inode{extra} FROM posts"
         try:
-            marks = ",".join("?" * len(wanted))
-            rows = self.connection.execute(
-                f"SELECT path, size, mtime_ns, ctime_ns, inode FROM posts WHERE path IN ({marks})",
-                list(wanted),
-            ).fetchall()
+            if paths is None:
+                rows = self.connection.execute(query).fetchall()
+            else:
+                rows = []
+                for i in range(0, len(paths), BLOCK):
+                    block = list(paths[i : i + BLOCK])
+                    marks = ",".join("?" * len(block))
+                    rows += self.connection.execute(
+                        f"{query} WHERE path IN ({marks})", block
+                    ).fetchall()
         except sqlite3.Error:
             self.broken = True
-            return set()
-        return {path for path, *key in rows if tuple(key) == wanted[path]}
+            return {}
+        return {
+            path: ((size, mtime, ctime, inode), text)
+            for path, size, mtime, ctime, inode, text in rows
+        }
 
     def records(self, paths: Sequence[str]) -> dict[str, str]:
+        """{path: the Post's JSON record} for those of `paths` that have an entry."""
         if not paths or self.broken:
             return {}
         try:
             marks = ",".join("?" * len(paths))
             rows = self.connection.execute(
-                f"SELECT path, record FROM posts WHERE path IN ({marks})", list(paths)
+                f"SELECT path, record FROM records WHERE path IN ({marks})", list(paths)
             ).fetchall()
         except sqlite3.Error:
             self.broken = True
             return {}
         return dict(rows)
 
-    def put(self, path: str, key: FileKey | None, record: str) -> None:
+    def put(self, path: str, key: FileKey | None, record: str, summary: str) -> None:
         if self.writable and key is not None:
-            self._pending.append((path, *key, record))
+            self._pending.append((path, *key, summary, record))
             if len(self._pending) >= 5000:
                 self.flush()
 
@@ -184,7 +203,14 @@ class ParseCache:
         try:
             c = self.connection
             c.execute("BEGIN")
-            c.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            c.executemany(
+                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
+                (entry[:6] for entry in self._pending),
+            )
+            c.executemany(
+                "INSERT OR REPLACE INTO records VALUES (?, ?)",
+                ((entry[0], entry[6]) for entry in self._pending),
+            )
             c.execute("COMMIT")
         except sqlite3.Error:  # locked by another run, disk full: this run just stores less
             try:
@@ -206,6 +232,7 @@ class ParseCache:
             c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
             c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
             c.execute("DELETE FROM posts WHERE path NOT IN (SELECT path FROM keep)")
+            c.execute("DELETE FROM records WHERE path NOT IN (SELECT path FROM keep)")
             c.execute("DROP TABLE keep")
             c.execute("COMMIT")
         except sqlite3.Error:
@@ -237,51 +264,65 @@ def _error_record(error: PostError) -> str:
     return json.dumps({"error": [error.message, error.line, error.col, error.code]})
 
 
-def _from_record(path: Path, record: str) -> Post | PostError | None:
-    """The cached result, or None when the record is not one this postctl wrote for `path`."""
+def _decode(path: str, text: str, summaries: bool) -> Post | PostSummary | PostError | None:
+    """The cached result, or None when the text is not one this postctl wrote for `path`."""
     try:
-        if record.startswith('{"error"'):
-            message, line, col, code = json.loads(record)["error"]
+        if text.startswith('{"error"'):
+            message, line, col, code = json.loads(text)["error"]
             return PostError(path, message, line, col, code)
-        post = Post.from_json(record)
+        if summaries:
+            return PostSummary.from_json(text, path)
+        return Post.from_json(text, Path(path))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
-    return post if post.path == path else None
 
 
 def iter_cached(
-    site: Site, paths: Sequence[Path], jobs: int | None = None, *, complete: bool = False
-) -> Iterator[Post | PostError]:
+    site: Site,
+    paths: Sequence[Path | str],
+    jobs: int | None = None,
+    *,
+    complete: bool = False,
+    summaries: bool = False,
+) -> Iterator[Post | PostSummary | PostError]:
     """`site.iter_posts` through the cache: hits are decoded, misses parsed (in parallel on
     large sites) and stored."""
     cache = ParseCache.open(site)
     if cache is None:
-        for result, _ in parse_posts(site, paths, jobs):
+        for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
             yield result
         return
     try:
         names = [str(p) for p in paths]
-        keys = [file_key(p) for p in paths]
-        hit: set[str] = set()
-        for i in range(0, len(names), BLOCK):
-            hit |= cache.valid_paths(names[i : i + BLOCK], keys[i : i + BLOCK])
-        misses = [p for p, name in zip(paths, names) if name not in hit]
-        parsed = parse_posts(site, misses, jobs, encode=cache.writable)
-        for start in range(0, len(paths), BLOCK):
-            block = range(start, min(start + BLOCK, len(paths)))
-            records = cache.records([names[i] for i in block if names[i] in hit])
+        # With summaries the whole answer comes with the lookup; whole posts are fetched by
+        # block below, so that 100,000 records are never in memory at once.
+        known = cache.entries(None if complete else names, "summary" if summaries else None)
+        keys = [file_key(name) for name in names]
+        hits = [
+            keys[i] is not None and known.get(n, (None,))[0] == keys[i] for i, n in enumerate(names)
+        ]
+        misses = [n for n, hit in zip(names, hits) if not hit]
+        parsed = parse_posts(site, misses, jobs, encode=cache.writable, summaries=summaries)
+        for start in range(0, len(names), BLOCK):
+            block = range(start, min(start + BLOCK, len(names)))
+            if summaries:
+                texts = {names[i]: known[names[i]][1] for i in block if hits[i]}
+            else:
+                texts = cache.records([names[i] for i in block if hits[i]])
             for i in block:
-                path, name = paths[i], names[i]
-                result: Post | PostError | None = None
-                if name in hit:
-                    record = records.get(name)
-                    result = _from_record(path, record) if record is not None else None
+                name = names[i]
+                result: Post | PostSummary | PostError | None = None
+                if hits[i]:
+                    text = texts.get(name)
+                    result = _decode(name, text, summaries) if text is not None else None
                     if result is None:  # vanished or unreadable entry: parse it here
-                        result, text = next(parse_posts(site, [path], 1, encode=True))
-                        _store(cache, name, keys[i], result, text)
+                        result, record, summary = next(
+                            parse_posts(site, [name], 1, encode=True, summaries=summaries)
+                        )
+                        _store(cache, name, keys[i], result, record, summary)
                 else:
-                    result, text = next(parsed)
-                    _store(cache, name, keys[i], result, text)
+                    result, record, summary = next(parsed)
+                    _store(cache, name, keys[i], result, record, summary)
                 yield result
         if complete:
             cache.flush()
@@ -291,9 +332,15 @@ def iter_cached(
 
 
 def _store(
-    cache: ParseCache, name: str, key: FileKey | None, result: Post | PostError, text: str | None
+    cache: ParseCache,
+    name: str,
+    key: FileKey | None,
+    result: Post | PostSummary | PostError,
+    record: str | None,
+    summary: str | None,
 ) -> None:
     if isinstance(result, PostError):
-        cache.put(name, key, _error_record(result))
-    elif text is not None:
-        cache.put(name, key, text)
+        text = _error_record(result)
+        cache.put(name, key, text, text)
+    elif record is not None and summary is not None:
+        cache.put(name, key, record, summary)

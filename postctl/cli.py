@@ -81,10 +81,11 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_site(paths: Sequence[Path] | None, site_dir: Path | None):  # type: ignore[no-untyped-def]
-    """The site and the post files a command works on; usage errors exit 2."""
+def open_site(paths: Sequence[Path] | None, site_dir: Path | None, *, as_strings: bool = False):  # type: ignore[no-untyped-def]
+    """The site and the post files a command works on (absolute path strings with
+    `as_strings`, else Paths); usage errors exit 2."""
     from postctl.config import ConfigError
-    from postctl.site import SiteError, collect, find_site
+    from postctl.site import SiteError, collect_files, find_site
 
     paths = list(paths or [])
     try:
@@ -92,9 +93,10 @@ def open_site(paths: Sequence[Path] | None, site_dir: Path | None):  # type: ign
             site = find_site(site_dir, explicit=True)
         else:
             site = find_site(paths[0] if paths else None)
-        return site, collect(site, paths)
+        files = collect_files(site, paths)
     except (SiteError, ConfigError) as e:
         fail(str(e))
+    return site, files if as_strings else [Path(f) for f in files]
 
 
 NoCacheOpt = Annotated[
@@ -114,19 +116,29 @@ def load_site_posts(paths: Sequence[Path] | None, site_dir: Path | None, *, no_c
 
 
 def stream_site_posts(
-    paths: Sequence[Path] | None, site_dir: Path | None, *, no_cache: bool = False
+    paths: Sequence[Path] | None,
+    site_dir: Path | None,
+    *,
+    no_cache: bool = False,
+    summaries: bool = False,
 ):  # type: ignore[no-untyped-def]
     """(site, posts, errors) where `posts` is an iterator over the posts that load, one at a
-    time; each one that does not is reported on stderr and added to `errors` as it comes."""
+    time (PostSummary objects with `summaries`: enough for normalized fields, and far cheaper
+    from the cache); each one that does not load is reported on stderr and added to `errors`
+    as it comes."""
     from postctl.model import PostError
     from postctl.site import iter_posts
 
-    site, files = open_site(paths, site_dir)
+    site, files = open_site(paths, site_dir, as_strings=True)
     errors: list[PostError] = []
 
     def posts():  # type: ignore[no-untyped-def]
         for result in iter_posts(
-            site, files, cache=False if no_cache else None, complete=not paths
+            site,
+            files,
+            cache=False if no_cache else None,
+            complete=not paths,
+            summaries=summaries,
         ):
             if isinstance(result, PostError):
                 errors.append(result)
@@ -433,8 +445,13 @@ def list_command(
         title=title,
         ignore_case=ignore_case,
     )
-    _, posts, errors = stream_site_posts(paths, site, no_cache=no_cache)
     fmt = output_format.value
+    _, posts, errors = stream_site_posts(
+        paths,
+        site,
+        no_cache=no_cache,
+        summaries=fmt != "json" and not post_filter.needs_front_matter,
+    )
     keyed = []
     for post in posts:
         if not post_filter.matches(post):
@@ -489,7 +506,12 @@ def _terms_command(
     from postctl.output import bar, make_console, write_json, write_records
     from postctl.stats import TermCounter, similar_groups
 
-    site, posts, errors = stream_site_posts(paths, site_dir, no_cache=no_cache)
+    site, posts, errors = stream_site_posts(
+        paths,
+        site_dir,
+        no_cache=no_cache,
+        summaries=field_name in ("tags", "categories") and not post_filter.needs_front_matter,
+    )
     # --similar shows every spelling on its own, so the user sees what there is to merge.
     fold = not similar and (post_filter.ignore_case or folds_case(site.kind))
     counter = TermCounter(field_name, fold)
@@ -731,7 +753,9 @@ def stats_command(
         title=title,
         ignore_case=ignore_case,
     )
-    the_site, posts, errors = stream_site_posts(paths, site, no_cache=no_cache)
+    the_site, posts, errors = stream_site_posts(
+        paths, site, no_cache=no_cache, summaries=not post_filter.needs_front_matter
+    )
     collector = StatsCollector(fold=ignore_case or folds_case(the_site.kind))
     for post in posts:
         if post_filter.matches(post):

@@ -58,6 +58,11 @@ class PostFilter:
     ignore_case: bool = False
 
     @property
+    def needs_front_matter(self) -> bool:
+        """Whether matching reads raw front-matter keys (so a PostSummary will not do)."""
+        return bool(self.where or self.missing)
+
+    @property
     def is_empty(self) -> bool:
         return self == PostFilter(ignore_case=self.ignore_case)
 

@@ -370,15 +370,20 @@ class Post:
         return dumps_tagged(self.to_dict())
 
     @classmethod
-    def from_json(cls, text: str) -> Post:
-        """The Post that `to_json` wrote; raises ValueError, KeyError or TypeError on bad input."""
+    def from_json(cls, text: str, path: Path | None = None) -> Post:
+        """The Post that `to_json` wrote (for `path`, when given: it must be the path written);
+        raises ValueError, KeyError or TypeError on bad input."""
         record = loads_tagged(text)
-        return cls._from_record(record, record["data"])
+        if path is not None and record["path"] != str(path):
+            raise ValueError(f"the record is for {record['path']}, not {path}")
+        return cls._from_record(record, record["data"], path)
 
     @classmethod
-    def _from_record(cls, record: dict[str, Any], data: dict[str, Any]) -> Post:
+    def _from_record(
+        cls, record: dict[str, Any], data: dict[str, Any], path: Path | None = None
+    ) -> Post:
         return cls(
-            path=Path(record["path"]),
+            path=Path(record["path"]) if path is None else path,
             kind=record["kind"],
             format=record["format"],
             bom=record["bom"],

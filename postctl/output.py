@@ -51,18 +51,25 @@ def is_terminal(stream: IO[str] | None = None) -> bool:
         return False
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """A path relative to the current folder when it is below it, else absolute."""
-    try:
-        return str(path.relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    text = str(path)
+    cwd = os.getcwd()
+    prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
+    if text.startswith(prefix) and os.path.isabs(text):
+        return text[len(prefix) :]
+    return text
 
 
 def cell(value: Any) -> str:
     """One value as table or CSV text."""
+    kind = type(value)
+    if kind is str:  # the common cases first: a table of 100,000 rows calls this for each cell
+        return value
     if value is None:
         return ""
+    if kind is list and all(type(v) is str for v in value):
+        return ", ".join(value)
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, datetime):
@@ -76,6 +83,14 @@ def cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(cell(v) for v in value)
     return str(value)
+
+
+def row_texts(row: dict[str, Any], columns: Sequence[str]) -> list[str]:
+    """A row's cells as text that is safe to print (see `safe_text`)."""
+    texts = [cell(row.get(c)) for c in columns]
+    if _CONTROL.search("".join(texts)):  # one search per row; escaping is the rare case
+        return [safe_text(t) for t in texts]
+    return texts
 
 
 def to_json(value: Any) -> Any:
@@ -125,7 +140,7 @@ def write_table(
 ) -> None:
     """A Rich table on a terminal; aligned plain columns without wrapping when piped."""
     console = console or make_console()
-    texts = [[safe_text(cell(row.get(c))) for c in columns] for row in rows]
+    texts = [row_texts(row, columns) for row in rows]
     if not console.is_terminal:
         widths = [max([len(c), *(len(t[i]) for t in texts)]) for i, c in enumerate(columns)]
         lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]

@@ -7,13 +7,14 @@ import fnmatch
 import gc
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from postctl.config import Config, has_config, load_config
 from postctl.model import Post, PostError, SiteKind, load_post
+from postctl.summary import PostSummary
 
 # Folders no generator reads posts from: VCS data, build output, dependencies.
 SKIP_DIRS = frozenset(
@@ -68,18 +69,37 @@ class Site:
 
     def is_post(self, path: Path) -> bool:
         """Whether a file under the site is one of its posts, by the generator's rules."""
-        if path.suffix.lower() not in self.extensions:
-            return False
-        rel = _relative(path, self.root)
-        if rel is None:
-            return True
-        if any(fnmatch.fnmatch(rel.as_posix(), pat) for pat in self._exclude):
-            return False
-        if self.kind == "jekyll" and not (self.config.values and self.config["content_dirs"]):
-            # Jekyll reads posts from `_posts` (and drafts from `_drafts`) at any depth
-            # (jekyll/lib/jekyll/readers/post_reader.rb).
-            return "_posts" in rel.parts[:-1] or "_drafts" in rel.parts[:-1]
-        return any(_relative(path, d) is not None for d in self.content_dirs)
+        return self._post_rules()(str(path))
+
+    def _post_rules(self) -> Callable[[str], bool]:
+        """`is_post` for an absolute path string: the rules worked out once, then plain string
+        tests per file (a 100,000-post walk cannot afford pathlib for each one)."""
+        extensions = self.extensions
+        exclude = self._exclude
+        root = _as_prefix(str(self.root))
+        jekyll_folders = self.kind == "jekyll" and not (
+            self.config.values and self.config["content_dirs"]
+        )
+        content = tuple(_as_prefix(str(d)) for d in self.content_dirs)
+
+        def rules(full: str) -> bool:
+            name = full.rpartition(os.sep)[2]
+            dot = name.rfind(".")
+            if not 0 < dot < len(name) - 1 or name[dot:].lower() not in extensions:
+                return False
+            if not full.startswith(root):
+                return True
+            rel = full[len(root) :]
+            if exclude and any(fnmatch.fnmatch(rel, pat) for pat in exclude):
+                return False
+            if jekyll_folders:
+                # Jekyll reads posts from `_posts` (and drafts from `_drafts`) at any depth
+                # (jekyll/lib/jekyll/readers/post_reader.rb).
+                folders = rel.split(os.sep)[:-1]
+                return "_posts" in folders or "_drafts" in folders
+            return full.startswith(content)
+
+        return rules
 
     @property
     def _exclude(self) -> list[str]:
@@ -159,54 +179,87 @@ def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None)
 def collect(site: Site, paths: Sequence[Path | str] = ()) -> list[Path]:
     """The post files named by `paths` (files are taken as given, folders are searched by the
     site's rules), or all of the site's posts. Sorted, without duplicates."""
-    found: dict[Path, None] = {}
+    return [Path(f) for f in collect_files(site, paths)]
+
+
+def collect_files(site: Site, paths: Sequence[Path | str] = ()) -> list[str]:
+    """`collect` as absolute path strings (a Path per file costs more than the walk)."""
+    found: dict[str, None] = {}
     roots = [Path(p) for p in paths] if paths else site.content_dirs
+    is_post = site._post_rules()
     for given in roots:
         absolute = given if given.is_absolute() else Path.cwd() / given
         if not paths and not absolute.exists():
             continue
         if absolute.is_dir():
-            for file in _walk(absolute):
-                if site.is_post(file):
+            for file in _walk(str(absolute)):
+                if is_post(file):
                     found[file] = None
         elif absolute.exists() or absolute.is_symlink():
-            found[absolute] = None
+            found[str(absolute)] = None
         else:
             raise SiteError(f"{given}: no such file or folder")
-    return sorted(found, key=lambda p: _sort_key(p, site.root))
+    root = _as_prefix(str(site.root))
+    cut = len(root)
+    return [Path(f) for f in sorted(found, key=lambda f: f[cut:] if f.startswith(root) else f)]
 
 
-def _sort_key(path: Path, root: Path) -> str:
-    rel = _relative(path, root)
-    return (rel or path).as_posix()
+def _as_prefix(folder: str) -> str:
+    """`folder` with one trailing separator, for prefix tests that match whole components."""
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+def _walk(folder: str) -> Iterator[str]:
     """Files below `folder`, skipping SKIP_DIRS and hidden folders; folder symlinks are not
     followed (so a symlink loop cannot trap the walk), file symlinks are kept."""
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=None):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        base = Path(dirpath)
-        for name in filenames:
-            yield base / name
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield entry.path
+            elif (
+                not entry.is_symlink()
+                and entry.name not in SKIP_DIRS
+                and not entry.name.startswith(".")
+            ):
+                stack.append(entry.path)
 
 
-def _parse_chunk(site: Site, paths: list[Path]) -> list[str | Post | PostError]:
-    """Worker side of `parse_posts`: each post as its JSON record (cheaper to send back than a
-    pickled Post, and what the parse cache stores), or the Post itself when it holds a value
-    the record cannot tag, or its PostError."""
-    results: list[str | Post | PostError] = []
+# What a worker sends back for one file: its PostError; or (record, summary), the JSON texts of
+# the Post and of its PostSummary (record None when not asked for, or when the Post holds a value
+# JSON cannot tag, in which case the Post itself follows when whole posts are wanted).
+Parsed = PostError | Post | tuple[str | None, str]
+
+
+def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -> list[Parsed]:
+    """Worker side of `parse_posts`. JSON texts are cheaper to send back than pickled Posts,
+    and they are what the parse cache stores."""
+    results: list[Parsed] = []
     with _gc_paused():
         for path in paths:
             try:
-                post = site.load(path)
+                post = site.load(Path(path))
             except PostError as e:
                 results.append(e)
                 continue
-            try:
-                results.append(post.to_json())
-            except TypeError:
-                results.append(post)
+            record = None
+            if records:
+                try:
+                    record = post.to_json()
+                except TypeError:
+                    if not summaries:
+                        results.append(post)
+                        continue
+            results.append((record, PostSummary.of(post).to_json()))
     return results
 
 
@@ -223,37 +276,48 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+Loaded = Post | PostSummary | PostError
+
+
 def parse_posts(
-    site: Site, paths: Sequence[Path], jobs: int | None = None, *, encode: bool = False
-) -> Iterator[tuple[Post | PostError, str | None]]:
-    """Parse every path, in order, as (Post or PostError, the Post's JSON record or None).
-    Records are made when `encode` is set or when they carry posts back from worker processes
-    (sites above PARALLEL_THRESHOLD files); a Post with a value JSON cannot tag has none."""
+    site: Site,
+    paths: Sequence[Path | str],
+    jobs: int | None = None,
+    *,
+    encode: bool = False,
+    summaries: bool = False,
+) -> Iterator[tuple[Loaded, str | None, str | None]]:
+    """Parse every path, in order, as (Post, or PostSummary when `summaries`, or PostError;
+    the Post's JSON record; its summary's JSON). The texts are made when `encode` is set (the
+    record is None for a Post holding a value JSON cannot tag). Sites above PARALLEL_THRESHOLD
+    files are parsed across processes."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
-    if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
-        with _gc_paused():
-            for path in paths:
-                try:
-                    post = site.load(path)
-                except PostError as e:
-                    yield e, None
-                    continue
-                record = None
-                if encode:
-                    try:
-                        record = post.to_json()
-                    except TypeError:
-                        pass
-                yield post, record
+    if len(paths) >= PARALLEL_THRESHOLD and jobs > 1:
+        yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries)
         return
-    yield from _parse_parallel(site, list(paths), jobs)
+    with _gc_paused():
+        for path in paths:
+            try:
+                post = site.load(Path(path))
+            except PostError as e:
+                yield e, None, None
+                continue
+            summary = PostSummary.of(post) if summaries else None
+            record = summary_text = None
+            if encode:
+                try:
+                    record = post.to_json()
+                except TypeError:
+                    pass
+                summary_text = (summary or PostSummary.of(post)).to_json()
+            yield summary or post, record, summary_text
 
 
 def _parse_parallel(
-    site: Site, paths: list[Path], jobs: int
-) -> Iterator[tuple[Post | PostError, str | None]]:
+    site: Site, paths: list[str], jobs: int, encode: bool, summaries: bool
+) -> Iterator[tuple[Loaded, str | None, str | None]]:
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -265,19 +329,25 @@ def _parse_parallel(
     size = min(1000, max(100, len(paths) // (jobs * 8) + 1))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     window = jobs * 3
-    pending: deque[Future[list[str | Post | PostError]]] = deque()
+    records = encode or not summaries
+    pending: deque[tuple[int, Future[list[Parsed]]]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         submitted = 0
         while submitted < len(chunks) or pending:
             while submitted < len(chunks) and len(pending) < window:
-                pending.append(pool.submit(_parse_chunk, site, chunks[submitted]))
+                future = pool.submit(_parse_chunk, site, chunks[submitted], records, summaries)
+                pending.append((submitted, future))
                 submitted += 1
+            index, future = pending.popleft()
             with _gc_paused():
-                for item in pending.popleft().result():
-                    if isinstance(item, str):
-                        yield Post.from_json(item), item
+                for path, item in zip(chunks[index], future.result()):
+                    if not isinstance(item, tuple):
+                        yield item, None, None
+                    elif summaries:
+                        yield PostSummary.from_json(item[1], path), item[0], item[1]
                     else:
-                        yield item, None
+                        assert item[0] is not None
+                        yield Post.from_json(item[0], Path(path)), item[0], item[1]
 
 
 def iter_posts(
@@ -287,20 +357,22 @@ def iter_posts(
     *,
     cache: bool | None = None,
     complete: bool = False,
-) -> Iterator[Post | PostError]:
+    summaries: bool = False,
+) -> Iterator[Post | PostSummary | PostError]:
     """Every path as its Post, or its PostError in the same slot (one broken file never stops
     the others), in the order of `paths`, one at a time (a command that only counts need not
     hold 100,000 posts). Unchanged files come from the parse cache unless `cache` is False or
     the site's config turns it off; `complete` says `paths` are all of the site's posts (so
-    cache entries of files no longer there may be dropped)."""
+    cache entries of files no longer there may be dropped). With `summaries`, each post comes
+    as its PostSummary (normalized fields only: much cheaper from the cache)."""
     if cache is None:
         cache = site.config["cache"] if site.config.values else True
     if cache:
         from postctl.cache import iter_cached
 
-        yield from iter_cached(site, paths, jobs, complete=complete)
+        yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
     else:
-        for result, _ in parse_posts(site, paths, jobs):
+        for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
             yield result
 
 

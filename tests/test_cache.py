@@ -37,9 +37,9 @@ class Counting:
         self.paths: list[str] = []
         original = cache_module.parse_posts
 
-        def counting(site, paths, jobs=None, *, encode=False):
+        def counting(site, paths, jobs=None, **options):
             self.paths.extend(os.path.basename(p) for p in paths)
-            return original(site, paths, jobs, encode=encode)
+            return original(site, paths, jobs, **options)
 
         monkeypatch.setattr(cache_module, "parse_posts", counting)
 
@@ -143,9 +143,14 @@ def test_corrupt_cache_is_rebuilt(site_root, monkeypatch):
 def test_garbage_entries_are_ignored_and_replaced(site_root, monkeypatch):
     load(site_root)
     with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
-        db.execute("UPDATE posts SET record = '{\"path\": 1}' WHERE path LIKE '%p0.md'")
-        db.execute("UPDATE posts SET record = 'not json' WHERE path LIKE '%p1.md'")
+        db.execute("UPDATE records SET record = '{\"path\": 1}' WHERE path LIKE '%p0.md'")
+        db.execute("UPDATE records SET record = 'not json' WHERE path LIKE '%p1.md'")
+        db.execute("UPDATE posts SET summary = '[1, 2]' WHERE path LIKE '%p2.md'")
+        db.execute("DELETE FROM records WHERE path LIKE '%p2.md'")
     assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+    site = find_site(site_root)
+    summaries = list(iter_posts(site, collect(site), summaries=True))
+    assert [s.title for s in summaries] == ["Post 0", "Post 1", "Post 2"]
     parsed = Counting(monkeypatch)
     load(site_root)
     assert parsed.take() == []
@@ -287,3 +292,30 @@ def test_unencodable_values_are_refused():
     post = Post(path=Path("p.md"), data={"x": object()})
     with pytest.raises(TypeError):
         post.to_json()
+
+
+@pytest.mark.parametrize("name", ["blog", "hugo"])
+def test_summaries_equal_the_posts_they_summarize(name, tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import EXAMPLES
+
+    from postctl.summary import summary_fields
+
+    root = tmp_path / name
+    shutil.copytree(EXAMPLES / name, root)
+    site = find_site(root)
+    files = collect(site)
+    posts = load_posts(site, files, cache=False)
+
+    def fields(item):
+        return (str(item.path), *summary_fields(item)[1:])
+
+    expected = [fields(p) for p in posts]
+    cold = list(iter_posts(site, files, summaries=True))
+    warm = list(iter_posts(site, files, summaries=True))
+    plain = list(iter_posts(site, files, summaries=True, cache=False))
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 2)
+    parallel = list(iter_posts(site, files, jobs=2, summaries=True, cache=False))
+    for results in (cold, warm, plain, parallel):
+        assert [fields(s) for s in results] == expected
