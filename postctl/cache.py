@@ -294,36 +294,37 @@ def iter_cached(
         return
     try:
         names = [str(p) for p in paths]
+        keys = [file_key(name) for name in names]
         # With summaries the whole answer comes with the lookup; whole posts are fetched by
         # block below, so that 100,000 records are never in memory at once.
         known = cache.entries(None if complete else names, "summary" if summaries else None)
-        keys = [file_key(name) for name in names]
+        no_entry = (None, None)
         hits = [
-            keys[i] is not None and known.get(n, (None,))[0] == keys[i] for i, n in enumerate(names)
+            key is not None and known.get(name, no_entry)[0] == key
+            for name, key in zip(names, keys)
         ]
-        misses = [n for n, hit in zip(names, hits) if not hit]
+        misses = [name for name, hit in zip(names, hits) if not hit]
         parsed = parse_posts(site, misses, jobs, encode=cache.writable, summaries=summaries)
         for start in range(0, len(names), BLOCK):
-            block = range(start, min(start + BLOCK, len(names)))
+            stop = min(start + BLOCK, len(names))
             if summaries:
-                texts = {names[i]: known[names[i]][1] for i in block if hits[i]}
+                texts = [known[names[i]][1] if hits[i] else None for i in range(start, stop)]
             else:
-                texts = cache.records([names[i] for i in block if hits[i]])
-            for i in block:
-                name = names[i]
-                result: Post | PostSummary | PostError | None = None
-                if hits[i]:
-                    text = texts.get(name)
-                    result = _decode(name, text, summaries) if text is not None else None
-                    if result is None:  # vanished or unreadable entry: parse it here
-                        result, record, summary = next(
-                            parse_posts(site, [name], 1, encode=True, summaries=summaries)
-                        )
-                        _store(cache, name, keys[i], result, record, summary)
-                else:
+                records = cache.records([names[i] for i in range(start, stop) if hits[i]])
+                texts = [records.get(names[i]) for i in range(start, stop)]
+            for i, text in enumerate(texts, start):
+                if not hits[i]:
                     result, record, summary = next(parsed)
-                    _store(cache, name, keys[i], result, record, summary)
-                yield result
+                    _store(cache, names[i], keys[i], result, record, summary)
+                    yield result
+                    continue
+                decoded = _decode(names[i], text, summaries) if text is not None else None
+                if decoded is None:  # a vanished or unreadable entry: parse the file here
+                    decoded, record, summary = next(
+                        parse_posts(site, [names[i]], 1, encode=True, summaries=summaries)
+                    )
+                    _store(cache, names[i], keys[i], decoded, record, summary)
+                yield decoded
         if complete:
             cache.flush()
             cache.prune(names)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, Literal
 
 from postctl.model import ParsedDate, Post, parse_date, term_text
@@ -158,19 +159,19 @@ def _is_missing(value: Any) -> bool:
 
 
 def post_row(post: Post, columns: Sequence[str] = COLUMNS) -> dict[str, Any]:
-    """A post's normalized fields by column name (`path` is the Path itself)."""
-    values = {
-        "date": lambda: post.date,
-        "title": lambda: post.title,
-        "author": lambda: ", ".join(post.authors) or None,
-        "tags": lambda: post.tags,
-        "categories": lambda: post.categories,
-        "draft": lambda: post.draft,
-        "format": lambda: post.format,
-        "slug": lambda: post.slug,
-        "path": lambda: post.path,
+    """A post's normalized fields by column name (`path` is the post's path as it has it)."""
+    row = {
+        "date": post.date,
+        "title": post.title,
+        "author": ", ".join(post.authors) or None,
+        "tags": post.tags,
+        "categories": post.categories,
+        "draft": post.draft,
+        "format": post.format,
+        "slug": post.slug,
+        "path": post.path,
     }
-    return {c: values[c]() for c in columns}
+    return row if columns is COLUMNS else {c: row[c] for c in columns}
 
 
 def post_json(post: Post) -> dict[str, Any]:
@@ -210,10 +211,10 @@ def sort_rows(
     """Order (order_key, item) pairs: by date newest first, by the others ascending; `reverse`
     flips either, and items without a key (undated posts) stay last, in the order given."""
     keyed, unkeyed = [], []
-    for k, item in items:
-        (unkeyed if k is None else keyed).append((k, item))
+    for pair in items:
+        (unkeyed if pair[0] is None else keyed).append(pair)
     descending = (key == "date") != reverse
-    keyed.sort(key=lambda pair: pair[0], reverse=descending)
+    keyed.sort(key=itemgetter(0), reverse=descending)
     return [item for _, item in keyed] + [item for _, item in unkeyed]
 
 

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -53,12 +53,20 @@ def is_terminal(stream: IO[str] | None = None) -> bool:
 
 def display_path(path: Path | str) -> str:
     """A path relative to the current folder when it is below it, else absolute."""
-    text = str(path)
+    return path_displayer()(path)
+
+
+def path_displayer() -> Callable[[Path | str], str]:
+    """`display_path` with the current folder looked up once, for showing many paths."""
     cwd = os.getcwd()
     prefix = cwd if cwd.endswith(os.sep) else cwd + os.sep
-    if text.startswith(prefix) and os.path.isabs(text):
-        return text[len(prefix) :]
-    return text
+    cut = len(prefix)
+
+    def show(path: Path | str) -> str:
+        text = str(path)
+        return text[cut:] if text.startswith(prefix) and text[:1] == os.sep else text
+
+    return show
 
 
 def cell(value: Any) -> str:
@@ -68,19 +76,21 @@ def cell(value: Any) -> str:
         return value
     if value is None:
         return ""
-    if kind is list and all(type(v) is str for v in value):
-        return ", ".join(value)
+    if kind is list:
+        try:  # a list of strings, almost always
+            return ", ".join(value)
+        except TypeError:
+            return ", ".join(cell(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, datetime):
-        return (
-            value.strftime("%Y-%m-%d %H:%M")
-            if value.time() != time()
-            else value.strftime("%Y-%m-%d")
-        )
+        # isoformat is several times faster than strftime, which shows on 100,000 rows.
+        if value.hour or value.minute or value.second or value.microsecond:
+            return value.isoformat(" ", "minutes")[:16]
+        return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, tuple):
         return ", ".join(cell(v) for v in value)
     return str(value)
 
@@ -142,7 +152,8 @@ def write_table(
     console = console or make_console()
     texts = [row_texts(row, columns) for row in rows]
     if not console.is_terminal:
-        widths = [max([len(c), *(len(t[i]) for t in texts)]) for i, c in enumerate(columns)]
+        by_column = list(zip(*texts)) if texts else [() for _ in columns]
+        widths = [max([len(c), *map(len, values)]) for c, values in zip(columns, by_column)]
         lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
         lines += ["  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip() for t in texts]
         console.file.write("\n".join(lines) + "\n")

@@ -201,7 +201,7 @@ def collect_files(site: Site, paths: Sequence[Path | str] = ()) -> list[str]:
             raise SiteError(f"{given}: no such file or folder")
     root = _as_prefix(str(site.root))
     cut = len(root)
-    return [Path(f) for f in sorted(found, key=lambda f: f[cut:] if f.startswith(root) else f)]
+    return sorted(found, key=lambda f: f[cut:] if f.startswith(root) else f)
 
 
 def _as_prefix(folder: str) -> str:
@@ -367,13 +367,14 @@ def iter_posts(
     as its PostSummary (normalized fields only: much cheaper from the cache)."""
     if cache is None:
         cache = site.config["cache"] if site.config.values else True
-    if cache:
-        from postctl.cache import iter_cached
+    with _gc_paused():
+        if cache:
+            from postctl.cache import iter_cached
 
-        yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
-    else:
-        for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
-            yield result
+            yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
+        else:
+            for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
+                yield result
 
 
 def load_posts(
