@@ -655,6 +655,11 @@ class YAMLHandler(_DelimitedHandler):
 
     def parse_into(self, post: Post) -> None:
         text = post.raw
+        simple = _parse_simple_yaml(text, post.fm_line)
+        if simple is not None:
+            post.data, post.key_positions, duplicates = simple
+            post.duplicate_keys.extend(duplicates)
+            return
         _check_depth(post, text)
         loader = _yaml_loader()(text)
         try:
@@ -825,6 +830,208 @@ TOML = TOMLHandler()
 JSON = JSONHandler()
 HANDLERS: tuple[_Handler, ...] = (YAML, TOML, JSON)
 HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
+
+
+# -- the common case of YAML, fast ------------------------------------------------------------
+#
+# Most front matter is flat: `key: scalar`, `key: [a, b]`, `key:` over `- item` lines, comments.
+# `_parse_simple_yaml` reads exactly that subset several times faster than libyaml plus PyYAML's
+# constructor (which is Python), and returns None for anything else (escapes in quotes, nesting,
+# anchors, tags, block scalars, multi-line values, unusual characters): the full loader reads
+# those. Every plain scalar is typed by the full loader's own resolver and constructors, so the
+# data is the same; tests/test_simple_yaml.py compares both on generated and real front matter.
+
+_SIMPLE_TEXT = re.compile(
+    "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_QUOTED_TAIL = re.compile(r" *(?: #.*)?")
+# Characters that cannot start a plain scalar (or that this subset leaves to the full loader).
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_IN_FLOW_PLAIN = re.compile(r"[,\[\]{}#'\":]")
+_STR_TAG = "tag:yaml.org,2002:str"
+_SIMPLE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("bool", "int", "float", "null", "timestamp", "value")
+)
+_PLAIN_CACHE: dict[str, Any] = {}
+_KEY_IS_STR: dict[str, bool] = {}
+_FAIL: Any = object()
+
+
+def _parse_simple_yaml(
+    text: str, first_line: int
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[tuple[str, int, int]]] | None:
+    """(data, key positions, duplicate keys) of flat YAML front matter, or None for "use the
+    full loader"."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if _SIMPLE_TEXT.fullmatch(text) is None:
+        return None
+    data: dict[str, Any] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    lines = text.split("\n")
+    count = len(lines)
+    i = 0
+    while i < count:
+        line = lines[i]
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            i += 1
+            continue
+        if len(stripped) != len(line):
+            return None  # indented content at the top: nesting or a continued value
+        match = _SIMPLE_KEY.fullmatch(line)
+        if match is None or not _key_is_str(match.group(1)):
+            return None
+        key, rest = match.groups()
+        position = (first_line + i, 1)
+        i += 1
+        rest = (rest or "").rstrip(" ")
+        value: Any
+        if not rest or rest[0] == "#":
+            value = None
+            items: list[Any] = []
+            indent = -1
+            while i < count:
+                item = lines[i]
+                stripped = item.lstrip(" ")
+                if not stripped or stripped[0] == "#":
+                    i += 1
+                    continue
+                depth = len(item) - len(stripped)
+                if stripped[0] != "-" or stripped[1:2] not in ("", " "):
+                    if depth == 0:
+                        break
+                    return None
+                if indent == -1:
+                    indent = depth
+                elif depth != indent:
+                    return None
+                entry = stripped[1:].strip(" ")
+                items.append(None if not entry or entry[0] == "#" else _simple_scalar(entry))
+                if items[-1] is _FAIL:
+                    return None
+                i += 1
+            if indent != -1:
+                value = items
+        elif rest[0] == "[":
+            value = _simple_flow_list(rest)
+        else:
+            value = _simple_scalar(rest)
+        if value is _FAIL:
+            return None
+        if key in positions:
+            duplicates.append((key, *position))
+        else:
+            positions[key] = position
+        data[key] = value
+    return data, positions, duplicates
+
+
+def _simple_scalar(text: str) -> Any:
+    """A one-line scalar in block context (a comment may follow it), or _FAIL."""
+    first = text[0]
+    if first == '"':
+        end = text.find('"', 1)
+        if end < 0 or "\\" in text[1:end] or not _QUOTED_TAIL.fullmatch(text, end + 1):
+            return _FAIL
+        return text[1:end]
+    if first == "'":
+        end = 1
+        while True:
+            end = text.find("'", end)
+            if end < 0:
+                return _FAIL
+            if text[end + 1 : end + 2] != "'":
+                break
+            end += 2
+        if not _QUOTED_TAIL.fullmatch(text, end + 1):
+            return _FAIL
+        return text[1:end].replace("''", "'")
+    if first in _NOT_PLAIN_START:
+        return _FAIL
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment].rstrip(" ")
+    if ": " in text or text.endswith(":"):
+        return _FAIL
+    return _plain_value(text)
+
+
+def _simple_flow_list(text: str) -> Any:
+    """`[a, b, "c d"]` on one line, of scalars, or _FAIL."""
+    if not text.endswith("]") or "#" in text:
+        return _FAIL
+    inner = text[1:-1].strip(" ")
+    if not inner:
+        return []
+    items: list[Any] = []
+    for piece in inner.split(","):
+        piece = piece.strip(" ")
+        if not piece:
+            return _FAIL
+        first = piece[0]
+        if first in "\"'":
+            content = piece[1:-1]
+            if len(piece) < 2 or piece[-1] != first:
+                return _FAIL
+            if first == '"' and ('"' in content or "\\" in content):
+                return _FAIL
+            if first == "'" and "'" in content.replace("''", ""):
+                return _FAIL
+            items.append(content if first == '"' else content.replace("''", "'"))
+        elif first in _NOT_PLAIN_START or _NOT_IN_FLOW_PLAIN.search(piece):
+            return _FAIL
+        else:
+            value = _plain_value(piece)
+            if value is _FAIL:
+                return _FAIL
+            items.append(value)
+    return items
+
+
+def _plain_value(text: str) -> Any:
+    """A plain scalar's value, typed by the full loader's resolver and constructors."""
+    if text in _PLAIN_CACHE:
+        return _PLAIN_CACHE[text]
+    loader = _yaml_loader()
+    tag = _STR_TAG
+    for candidate, pattern in loader.yaml_implicit_resolvers.get(text[0], ()):
+        if pattern.match(text):
+            tag = candidate
+            break
+    if tag == _STR_TAG:
+        return text
+    if tag not in _SIMPLE_TAGS:
+        return _FAIL
+    import yaml
+
+    value = loader.yaml_constructors[tag](_constructor(), yaml.ScalarNode(tag, text))
+    if len(_PLAIN_CACHE) < 4096 and not isinstance(value, (date, datetime)):
+        _PLAIN_CACHE[text] = value  # true, false, null, small numbers: the same few again
+    return value
+
+
+def _key_is_str(key: str) -> bool:
+    known = _KEY_IS_STR.get(key)
+    if known is None:
+        resolvers = _yaml_loader().yaml_implicit_resolvers.get(key[0], ())
+        known = _KEY_IS_STR[key] = not any(pattern.match(key) for _, pattern in resolvers)
+    return known
+
+
+_CONSTRUCTOR: Any = None
+
+
+def _constructor() -> Any:
+    """A loader to call scalar constructors with (they only read the node they are given)."""
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        _CONSTRUCTOR = _yaml_loader()("")
+    return _CONSTRUCTOR
 
 
 # -- YAML details -----------------------------------------------------------------------------
