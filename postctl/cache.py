@@ -21,6 +21,7 @@ import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from postctl import __version__
 from postctl.model import Post, PostError
@@ -31,7 +32,8 @@ CACHE_DIR = ".postctl-cache"
 DATABASE = "posts.sqlite"
 # Bump when a parse of the same bytes may give a different Post (model changes): every entry
 # written under another value is dropped.
-FORMAT = "4"
+FORMAT = "5"
+TABLES = ("summaries", "records")
 # SQLite limits the number of parameters per statement (999 before 3.32).
 BLOCK = 900
 GITIGNORE = "# Created by postctl: the parse cache, safe to delete.\n*\n"
@@ -60,7 +62,8 @@ class ParseCache:
         self.path = path
         self.writable = writable
         self.broken = False
-        self._pending: list[tuple[str, int, int, int, int, str, str]] = []
+        self._summaries: list[tuple[str, int, int, int, int, str]] = []
+        self._records: list[tuple[str, int, int, int, int, str]] = []
 
     @classmethod
     def open(cls, site: Site) -> ParseCache | None:
@@ -133,30 +136,30 @@ class ParseCache:
         if not self.writable:
             raise sqlite3.DatabaseError("cache written by another postctl or for another site")
         c.execute("BEGIN")
-        for table in ("posts", "records", "meta"):
+        for table in ("posts", "summaries", "records", "meta"):
             c.execute(f"DROP TABLE IF EXISTS {table}")
         c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        # Keys and summaries apart from the (ten times bigger) records, so that a warm `list`
-        # scans only small rows.
+        # Two tables: summaries (small rows that a warm `list` scans whole) and records (whole
+        # posts, ten times bigger, written only by commands that need them).
         c.execute(
-            "CREATE TABLE posts (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            "CREATE TABLE summaries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
             " ctime_ns INTEGER, inode INTEGER, summary TEXT NOT NULL) WITHOUT ROWID"
         )
         c.execute(
-            "CREATE TABLE records (path TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID"
+            "CREATE TABLE records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " ctime_ns INTEGER, inode INTEGER, record TEXT NOT NULL)"
         )
         c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
         c.execute("COMMIT")
 
-    def entries(
-        self, paths: Sequence[str] | None, column: str | None = None
-    ) -> dict[str, tuple[FileKey, str | None]]:
-        """{path: (file key, `column`'s text or None)} for the entries of `paths`, or for every
-        entry when `paths` is None (one scan: cheaper than lookups when asking for them all)."""
+    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[FileKey, Any]]:
+        """{path: (file key, summary text or None)} for the entries of `paths` in `table`
+        ("summaries" or "records"), or for all of them when `paths` is None (one scan is
+        cheaper than lookups when asking for every entry)."""
         if self.broken:
             return {}
-        extra = f", {column}" if column else ", NULL"
-        query = f"SELECT path, size, mtime_ns, ctime_ns, inode{extra} FROM posts"
+        text = "summary" if table == "summaries" else "NULL"
+        query = f"SELECT path, size, mtime_ns, ctime_ns, inode, {text} FROM {table}"
         try:
             if paths is None:
                 rows = self.connection.execute(query).fetchall()
@@ -177,7 +180,7 @@ class ParseCache:
         }
 
     def records(self, paths: Sequence[str]) -> dict[str, str]:
-        """{path: the Post's JSON record} for those of `paths` that have an entry."""
+        """{path: the Post's JSON record} for those of `paths` that have one."""
         if not paths or self.broken:
             return {}
         try:
@@ -190,34 +193,36 @@ class ParseCache:
             return {}
         return dict(rows)
 
-    def put(self, path: str, key: FileKey | None, record: str, summary: str) -> None:
-        if self.writable and key is not None:
-            self._pending.append((path, *key, summary, record))
-            if len(self._pending) >= 5000:
-                self.flush()
+    def put(self, path: str, key: FileKey | None, summary: str | None, record: str | None) -> None:
+        if not self.writable or key is None:
+            return
+        if summary is not None:
+            self._summaries.append((path, *key, summary))
+        if record is not None:
+            self._records.append((path, *key, record))
+        if len(self._summaries) + len(self._records) >= 5000:
+            self.flush()
 
     def flush(self) -> None:
-        if not self._pending or not self.writable or self.broken:
-            self._pending.clear()
+        if not (self._summaries or self._records) or not self.writable or self.broken:
+            self._summaries.clear()
+            self._records.clear()
             return
         try:
             c = self.connection
             c.execute("BEGIN")
             c.executemany(
-                "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?, ?)",
-                (entry[:6] for entry in self._pending),
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries
             )
-            c.executemany(
-                "INSERT OR REPLACE INTO records VALUES (?, ?)",
-                ((entry[0], entry[6]) for entry in self._pending),
-            )
+            c.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records)
             c.execute("COMMIT")
         except sqlite3.Error:  # locked by another run, disk full: this run just stores less
             try:
                 self.connection.rollback()
             except sqlite3.Error:
                 pass
-        self._pending.clear()
+        self._summaries.clear()
+        self._records.clear()
 
     def prune(self, keep: Sequence[str]) -> None:
         """Drop the entries of files not in `keep` (the whole site's posts)."""
@@ -225,14 +230,14 @@ class ParseCache:
             return
         try:
             c = self.connection
-            (count,) = c.execute("SELECT count(*) FROM posts").fetchone()
-            if count <= len(keep):
+            counts = [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
+            if max(counts) <= len(keep):
                 return
             c.execute("BEGIN")
             c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
             c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
-            c.execute("DELETE FROM posts WHERE path NOT IN (SELECT path FROM keep)")
-            c.execute("DELETE FROM records WHERE path NOT IN (SELECT path FROM keep)")
+            for table in TABLES:
+                c.execute(f"DELETE FROM {table} WHERE path NOT IN (SELECT path FROM keep)")
             c.execute("DROP TABLE keep")
             c.execute("COMMIT")
         except sqlite3.Error:
@@ -297,7 +302,7 @@ def iter_cached(
         keys = [file_key(name) for name in names]
         # With summaries the whole answer comes with the lookup; whole posts are fetched by
         # block below, so that 100,000 records are never in memory at once.
-        known = cache.entries(None if complete else names, "summary" if summaries else None)
+        known = cache.entries(None if complete else names, "summaries" if summaries else "records")
         no_entry = (None, None)
         hits = [
             key is not None and known.get(name, no_entry)[0] == key
@@ -343,5 +348,5 @@ def _store(
     if isinstance(result, PostError):
         text = _error_record(result)
         cache.put(name, key, text, text)
-    elif record is not None and summary is not None:
-        cache.put(name, key, record, summary)
+    else:
+        cache.put(name, key, summary, record)

@@ -463,7 +463,7 @@ def load_post(
     categories_from_path: tuple[str, ...] = (),
 ) -> Post:
     """Read one post. Raises PostError (never another exception) when it cannot be read."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # Path(a Path) re-parses it
     try:
         with open(path, "rb") as f:
             st = os.fstat(f.fileno())
@@ -509,7 +509,7 @@ def parse_post(
 ) -> Post:
     """Parse a post from bytes. `content` may be only the head of the file when `read_rest`
     can supply the remainder; it is asked for only when the front matter runs past the head."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     post = Post(
         path=path,
         kind=kind,

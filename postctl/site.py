@@ -288,9 +288,9 @@ def parse_posts(
     summaries: bool = False,
 ) -> Iterator[tuple[Loaded, str | None, str | None]]:
     """Parse every path, in order, as (Post, or PostSummary when `summaries`, or PostError;
-    the Post's JSON record; its summary's JSON). The texts are made when `encode` is set (the
-    record is None for a Post holding a value JSON cannot tag). Sites above PARALLEL_THRESHOLD
-    files are parsed across processes."""
+    the Post's JSON record; its summary's JSON). With `encode` the texts are made (the record
+    only for whole posts, and not for a Post holding a value JSON cannot tag). Sites above
+    PARALLEL_THRESHOLD files are parsed across processes."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
@@ -307,10 +307,11 @@ def parse_posts(
             summary = PostSummary.of(post) if summaries else None
             record = summary_text = None
             if encode:
-                try:
-                    record = post.to_json()
-                except TypeError:
-                    pass
+                if not summaries:
+                    try:
+                        record = post.to_json()
+                    except TypeError:
+                        pass
                 summary_text = (summary or PostSummary.of(post)).to_json()
             yield summary or post, record, summary_text
 
@@ -329,16 +330,26 @@ def _parse_parallel(
     size = min(1000, max(100, len(paths) // (jobs * 8) + 1))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     window = jobs * 3
-    records = encode or not summaries
-    pending: deque[tuple[int, Future[list[Parsed]]]] = deque()
+    records = not summaries  # whole posts travel back as their records
+    pending: deque[tuple[int, Future[list[Parsed]] | None]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         submitted = 0
         while submitted < len(chunks) or pending:
             while submitted < len(chunks) and len(pending) < window:
-                future = pool.submit(_parse_chunk, site, chunks[submitted], records, summaries)
+                # Every (jobs + 1)th chunk is this process's own: it would otherwise sit
+                # waiting for the workers for much of the time.
+                own = submitted % (jobs + 1) == jobs
+                future = (
+                    None
+                    if own
+                    else pool.submit(_parse_chunk, site, chunks[submitted], records, summaries)
+                )
                 pending.append((submitted, future))
                 submitted += 1
             index, future = pending.popleft()
+            if future is None:
+                yield from parse_posts(site, chunks[index], 1, encode=encode, summaries=summaries)
+                continue
             with _gc_paused():
                 for path, item in zip(chunks[index], future.result()):
                     if not isinstance(item, tuple):

@@ -104,7 +104,7 @@ def test_edit_delete_add_rename_touch(site_root, monkeypatch):
     site = find_site(site_root)
     list(iter_posts(site, collect(site), complete=True))
     with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
-        stored = sorted(os.path.basename(p) for (p,) in db.execute("SELECT path FROM posts"))
+        stored = sorted(os.path.basename(p) for (p,) in db.execute("SELECT path FROM records"))
     assert stored == ["2024-01-01-p0.md", "2024-01-03-p2.md", "2024-02-01-renamed.md"]
 
 
@@ -145,7 +145,7 @@ def test_garbage_entries_are_ignored_and_replaced(site_root, monkeypatch):
     with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
         db.execute("UPDATE records SET record = '{\"path\": 1}' WHERE path LIKE '%p0.md'")
         db.execute("UPDATE records SET record = 'not json' WHERE path LIKE '%p1.md'")
-        db.execute("UPDATE posts SET summary = '[1, 2]' WHERE path LIKE '%p2.md'")
+        db.execute("UPDATE summaries SET summary = '[1, 2]' WHERE path LIKE '%p2.md'")
         db.execute("DELETE FROM records WHERE path LIKE '%p2.md'")
     assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
     site = find_site(site_root)
