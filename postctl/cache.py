@@ -313,7 +313,8 @@ def iter_cached(
         for start in range(0, len(names), BLOCK):
             stop = min(start + BLOCK, len(names))
             if summaries:
-                texts = [known[names[i]][1] if hits[i] else None for i in range(start, stop)]
+                # popped as used: the decoded summaries replace them in memory
+                texts = [known.pop(names[i])[1] if hits[i] else None for i in range(start, stop)]
             else:
                 records = cache.records([names[i] for i in range(start, stop) if hits[i]])
                 texts = [records.get(names[i]) for i in range(start, stop)]

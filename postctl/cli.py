@@ -422,7 +422,16 @@ def list_command(
 ) -> None:
     """List posts, newest first: date, title, tags, categories and path."""
     from postctl.listing import COLUMNS, DEFAULT_COLUMNS, order_key, post_json, post_row, sort_rows
-    from postctl.output import is_terminal, path_displayer, safe_text, write_records
+    from postctl.output import (
+        cell,
+        is_terminal,
+        path_displayer,
+        row_texts,
+        safe_text,
+        write_json,
+        write_text_csv,
+        write_text_table,
+    )
 
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else ()
     unknown = [c for c in chosen if c not in COLUMNS]
@@ -465,11 +474,19 @@ def list_command(
         elif fmt == "paths":
             item = display_path(post.path)
         else:
-            item = post_row(post, chosen)
-            if "path" in item:
-                item["path"] = display_path(post.path)
+            # Rows become text right away: 100,000 tuples of strings weigh far less than
+            # 100,000 rows of dates and lists.
+            row = post_row(post, chosen)
+            if "path" in row:
+                row["path"] = display_path(post.path)
+            item = (
+                tuple(row_texts(row, chosen))
+                if fmt == "table"
+                else tuple(cell(row[c]) for c in chosen)
+            )
         keyed.append((order_key(post, sort.value), item))
     listed = sort_rows(keyed, sort.value, reverse)
+    del keyed
     if limit is not None:
         listed = listed[:limit]
     if count:
@@ -477,12 +494,14 @@ def list_command(
     elif fmt == "paths":
         clean = safe_text if is_terminal() else str
         sys.stdout.write("".join(clean(p) + "\n" for p in listed))
+    elif fmt == "json":
+        write_json(listed)
+    elif fmt == "csv":
+        write_text_csv(chosen, listed)
     else:
-        write_records(
-            fmt,
+        write_text_table(
             chosen,
             listed,
-            listed if fmt == "json" else None,
             styles={"date": "cyan", "tags": "green", "categories": "magenta", "path": "dim"},
         )
     finish(errors, len(listed), not post_filter.is_empty)

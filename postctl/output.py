@@ -149,14 +149,37 @@ def write_table(
     title: str | None = None,
 ) -> None:
     """A Rich table on a terminal; aligned plain columns without wrapping when piped."""
+    write_text_table(
+        columns,
+        [row_texts(row, columns) for row in rows],
+        styles=styles,
+        console=console,
+        title=title,
+    )
+
+
+def write_text_table(
+    columns: Sequence[str],
+    texts: Sequence[Sequence[str]],
+    *,
+    styles: dict[str, str] | None = None,
+    console: Console | None = None,
+    title: str | None = None,
+) -> None:
+    """`write_table` for rows already made safe text (`row_texts`), one string per column."""
     console = console or make_console()
-    texts = [row_texts(row, columns) for row in rows]
     if not console.is_terminal:
         by_column = list(zip(*texts)) if texts else [() for _ in columns]
         widths = [max([len(c), *map(len, values)]) for c, values in zip(columns, by_column)]
-        lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
-        lines += ["  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip() for t in texts]
-        console.file.write("\n".join(lines) + "\n")
+        del by_column
+        out = console.file
+        out.write("  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+        for start in range(0, len(texts), 2000):  # in slices: 100,000 lines never at once
+            lines = (
+                "  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip()
+                for t in texts[start : start + 2000]
+            )
+            out.write("\n".join(lines) + "\n")
         return
     from rich.table import Table
     from rich.text import Text
@@ -168,6 +191,18 @@ def write_table(
     for t in texts:
         table.add_row(*(Text(v) for v in t))
     console.print(table)
+
+
+def write_text_csv(
+    columns: Sequence[str], texts: Sequence[Sequence[str]], stream: IO[str] | None = None
+) -> None:
+    """CSV of rows already turned into text (`cell`), escaped only for a terminal."""
+    stream = stream or sys.stdout
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(columns)
+    if is_terminal(stream):
+        texts = [[safe_text(t) for t in row] for row in texts]
+    writer.writerows(texts)
 
 
 def write_records(
