@@ -319,3 +319,33 @@ def test_summaries_equal_the_posts_they_summarize(name, tmp_path, monkeypatch):
     parallel = list(iter_posts(site, files, jobs=2, summaries=True, cache=False))
     for results in (cold, warm, plain, parallel):
         assert [fields(s) for s in results] == expected
+
+
+def test_cli_sees_every_change_through_the_summaries(site_root, run):
+    def titles_listed():
+        result = run("list", site_root, "--columns", "title", "--sort", "path")
+        return [line.strip() for line in result.stdout.splitlines()[1:]]
+
+    assert titles_listed() == ["Post 0", "Post 1", "Post 2"]
+    p1 = site_root / "_posts/2024-01-02-p1.md"
+    st = p1.stat()
+    p1.write_text(p1.read_text().replace("Post 1", "Post X"))
+    os.utime(p1, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert titles_listed() == ["Post 0", "Post X", "Post 2"]
+    write(site_root / "_posts/2024-01-09-bad.md", "---\ntitle: [x\n---\n")
+    for _ in range(2):  # the second time the error comes from the cache
+        result = run("list", site_root, "--count")
+        assert (result.exit_code, result.stdout) == (1, "3\n")
+        assert "2024-01-09-bad.md:3:1: PC004" in result.stderr
+    # Whole posts (json, --where) come from the records, summaries (table) from their table.
+    result = run("list", site_root, "-f", "json", "--where", "title=Post X")
+    assert [r["title"] for r in __import__("json").loads(result.stdout)] == ["Post X"]
+    # A custom field needs whole posts; Jekyll splits its string on spaces like tags.
+    result = run("tags", site_root, "--field", "title", "-f", "csv")
+    assert result.stdout == "term,posts\nPost,3\n0,1\n2,1\nX,1\n"
+
+
+def test_help_says_how_terms_are_compared(run):
+    for command in ("list", "tags", "stats"):
+        text = " ".join(run(command, "--help").stdout.replace("│", " ").split())
+        assert "case-insensitively on Hugo sites" in text, command
