@@ -13,22 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from postctl.config import Config, has_config, load_config
-from postctl.model import Post, PostError, SiteKind, load_post
+from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
 from postctl.summary import PostSummary
 
-# Folders no generator reads posts from: VCS data, build output, dependencies.
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        "_site",
-        "public",
-        "resources",
-        "node_modules",
-        "vendor",
-        "__pycache__",
-        ".postctl-cache",
-    }
-)
+# Folders no generator reads posts from, at any depth: VCS data, dependencies, caches.
+SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".postctl-cache"})
+# Build output and vendored code, skipped only in the site's root folder: deeper down they are
+# ordinary folders (Hugo 0.168 publishes the hugoDocs pages in content/en/functions/resources/).
+ROOT_SKIP_DIRS = frozenset({"_site", "public", "resources", "vendor"})
 JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 # Before v0.110 Hugo's config was config.*; it needs a content folder beside it to count
@@ -36,6 +28,10 @@ HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 LEGACY_HUGO_CONFIGS = ("config.toml", "config.yaml", "config.yml", "config.json")
 # Sites with more posts than this are loaded across processes.
 PARALLEL_THRESHOLD = 2000
+# Jekyll's folders of posts and of drafts.
+JEKYLL_POST_DIRS = ("_posts", "_drafts")
+# Names Jekyll's EntryFilter#special? skips (jekyll/lib/jekyll/entry_filter.rb).
+JEKYLL_SPECIAL_LEADING = ("_", ".", "#", "~")
 
 
 class SiteError(Exception):
@@ -67,11 +63,14 @@ class Site:
         )
         return tuple(e.lower() for e in exts)
 
-    def is_post(self, path: Path) -> bool:
-        """Whether a file under the site is one of its posts, by the generator's rules."""
-        return self._post_rules()(str(path))
+    def is_post(self, path: Path, *, include_skipped: bool = False) -> bool:
+        """Whether a file under the site is one of its posts, by the generator's rules.
 
-    def _post_rules(self) -> Callable[[str], bool]:
+        With `include_skipped`, also a file in Jekyll's `_posts`/`_drafts` that Jekyll passes
+        over (no date in its name, a leading `_`): lint wants to report those, not miss them."""
+        return self._post_rules(include_skipped)(str(path))
+
+    def _post_rules(self, include_skipped: bool = False) -> Callable[[str], bool]:
         """`is_post` for an absolute path string: the rules worked out once, then plain string
         tests per file (a 100,000-post walk cannot afford pathlib for each one)."""
         extensions = self.extensions
@@ -93,10 +92,10 @@ class Site:
             if exclude and any(fnmatch.fnmatch(rel, pat) for pat in exclude):
                 return False
             if jekyll_folders:
-                # Jekyll reads posts from `_posts` (and drafts from `_drafts`) at any depth
-                # (jekyll/lib/jekyll/readers/post_reader.rb).
-                folders = rel.split(os.sep)[:-1]
-                return "_posts" in folders or "_drafts" in folders
+                parts = rel.split(os.sep)
+                if include_skipped:
+                    return any(part in JEKYLL_POST_DIRS for part in parts[:-1])
+                return _jekyll_reads_as_post(parts)
             return full.startswith(content)
 
         return rules
@@ -111,16 +110,36 @@ class Site:
             return False, ()
         rel = _relative(path, self.root)
         parts = rel.parts[:-1] if rel is not None else path.parts[:-1]
-        drafts = "_drafts" in parts
-        special = "_drafts" if drafts else "_posts"
-        cats: tuple[str, ...] = ()
-        if special in parts:
-            cats = tuple(p for p in parts[: parts.index(special)] if p)
-        return drafts, cats
+        index = next((i for i, p in enumerate(parts) if p in JEKYLL_POST_DIRS), None)
+        if index is None:
+            return False, ()
+        return parts[index] == "_drafts", tuple(p for p in parts[:index] if p)
 
     def load(self, path: Path) -> Post:
         drafts, cats = self.post_context(path)
         return load_post(path, self.kind, drafts_folder=drafts, categories_from_path=cats)
+
+
+def _jekyll_reads_as_post(parts: Sequence[str]) -> bool:
+    """Whether Jekyll reads a file (its path's parts, relative to the site root) as a post or
+    a draft.
+
+    Reader#read_directories walks every folder whose name does not start with `_ . # ~` and
+    PostReader reads the `_posts` and `_drafts` found there; inside them EntryFilter drops
+    entries whose first folder or whose file name starts with one of those, and a post's file
+    name must start with its date (Document::DATE_FILENAME_MATCHER). Jekyll 4.3 skipped
+    `_posts/nodate.md`, `_posts/_x.md`, `_posts/_sub/2020-01-01-x.md` and
+    `_x/_posts/2020-01-01-x.md`, and read `_posts/sub/_x/2020-01-01-x.md`
+    (jekyll/lib/jekyll/reader.rb, readers/post_reader.rb, entry_filter.rb)."""
+    for i, part in enumerate(parts[:-1]):
+        if part in JEKYLL_POST_DIRS:
+            inner, name = parts[i + 1], parts[-1]
+            if inner.startswith(JEKYLL_SPECIAL_LEADING) or name.startswith(JEKYLL_SPECIAL_LEADING):
+                return False
+            return part == "_drafts" or JEKYLL_FILENAME.match(name) is not None
+        if part.startswith(JEKYLL_SPECIAL_LEADING):
+            return False
+    return False
 
 
 def _relative(path: Path, base: Path) -> Path | None:
@@ -176,23 +195,28 @@ def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None)
     )
 
 
-def collect(site: Site, paths: Sequence[Path | str] = ()) -> list[Path]:
+def collect(
+    site: Site, paths: Sequence[Path | str] = (), *, include_skipped: bool = False
+) -> list[Path]:
     """The post files named by `paths` (files are taken as given, folders are searched by the
-    site's rules), or all of the site's posts. Sorted, without duplicates."""
-    return [Path(f) for f in collect_files(site, paths)]
+    site's rules), or all of the site's posts. Sorted, without duplicates. `include_skipped`
+    adds the files the generator would pass over (see Site.is_post)."""
+    return [Path(f) for f in collect_files(site, paths, include_skipped=include_skipped)]
 
 
-def collect_files(site: Site, paths: Sequence[Path | str] = ()) -> list[str]:
+def collect_files(
+    site: Site, paths: Sequence[Path | str] = (), *, include_skipped: bool = False
+) -> list[str]:
     """`collect` as absolute path strings (a Path per file costs more than the walk)."""
     found: dict[str, None] = {}
     roots = [Path(p) for p in paths] if paths else site.content_dirs
-    is_post = site._post_rules()
+    is_post = site._post_rules(include_skipped)
     for given in roots:
         absolute = given if given.is_absolute() else Path.cwd() / given
         if not paths and not absolute.exists():
             continue
         if absolute.is_dir():
-            for file in _walk(str(absolute)):
+            for file in _walk(str(absolute), str(site.root)):
                 if is_post(file):
                     found[file] = None
         elif absolute.exists() or absolute.is_symlink():
@@ -209,12 +233,16 @@ def _as_prefix(folder: str) -> str:
     return folder if folder.endswith(os.sep) else folder + os.sep
 
 
-def _walk(folder: str) -> Iterator[str]:
-    """Files below `folder`, skipping SKIP_DIRS and hidden folders; folder symlinks are not
-    followed (so a symlink loop cannot trap the walk), file symlinks are kept."""
+def _walk(folder: str, root: str) -> Iterator[str]:
+    """Files below `folder`, skipping SKIP_DIRS, hidden folders and, in the site `root`,
+    ROOT_SKIP_DIRS; folder symlinks are not followed (so a symlink loop cannot trap the walk),
+    file symlinks are kept."""
+    root = root.rstrip(os.sep) or os.sep
     stack = [folder]
     while stack:
         current = stack.pop()
+        at_root = (current.rstrip(os.sep) or os.sep) == root
+        skip = SKIP_DIRS | ROOT_SKIP_DIRS if at_root else SKIP_DIRS
         try:
             entries = list(os.scandir(current))
         except OSError:
@@ -227,9 +255,7 @@ def _walk(folder: str) -> Iterator[str]:
             if not is_dir:
                 yield entry.path
             elif (
-                not entry.is_symlink()
-                and entry.name not in SKIP_DIRS
-                and not entry.name.startswith(".")
+                not entry.is_symlink() and entry.name not in skip and not entry.name.startswith(".")
             ):
                 stack.append(entry.path)
 
