@@ -597,6 +597,9 @@ postctl categories -f json
 
 Hugo sites count `Python` and `python` as one term (as Hugo does) and show the most used
 spelling; Jekyll and plain sites count them apart (--ignore-case folds them).
+
+Exit codes: 0 counted, 1 a post could not be read, filters matched no post, or --similar found
+no group (like grep), 2 usage or configuration error.
 """
 
 
