@@ -129,6 +129,30 @@ SCHEMA: dict[str, Any] = {
     ),
     "cache": Key(is_bool, True, "Keep a parse cache in `.postctl-cache/` at the site root."),
     "jobs": Key(is_int, 0, "Worker processes for large sites (0: one per CPU)."),
+    "new": {
+        "front_matter": Key(
+            table_of(any_value),
+            {},
+            "Front matter every new post starts with, over the built-in defaults.",
+        ),
+        "path": Key(
+            is_str,
+            "",
+            "File path pattern of a new post on plain and Hugo sites, relative to the posts "
+            "folder: `{slug}` and `{date:%Y-%m-%d}` (strftime) (default: plain "
+            "`{date:%Y-%m-%d}-{slug}.md`, Hugo `{slug}.md`).",
+        ),
+        "section": Key(is_str, "posts", "Hugo section (folder under `content`) for new posts."),
+        "slug_max_length": Key(is_int, 80, "Longest slug made from a title (cut at a word)."),
+        "template": Key(
+            is_str, "", "Template file for new posts, relative to the site root (default: none)."
+        ),
+        "format": Key(
+            one_of("", "yaml", "toml", "json"),
+            "",
+            "Front-matter format of new posts (default: what the site's posts use).",
+        ),
+    },
     "lint": {
         "select": Key(
             is_str_list,

@@ -25,7 +25,7 @@ from typing import Any
 from postctl.config import ConfigError
 from postctl.model import Post, PostError
 from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity, post_facts
-from postctl.site import Site, collect, load_posts
+from postctl.site import Site, collect, map_posts
 
 # Required fields by site kind. Jekyll dates a post from its file name and Hugo from its
 # `frontmatter` configuration (file name, git); a plain folder has only the front matter.
@@ -241,7 +241,7 @@ Linted = tuple[Path, list[Finding], Facts | None, Post | PostError | None]
 
 class PostLinter:
     """Runs the per-post rules on one loaded post (or reports its PostError), where it was
-    loaded: `load_posts(site, paths, then=PostLinter(...))` spreads the work across processes.
+    loaded: `map_posts(site, paths, PostLinter(...))` spreads the work across processes.
     Picklable; the context is rebuilt once per process."""
 
     def __init__(
@@ -446,7 +446,7 @@ def lint_site(
     report = None if whole_site else set(files)
     linter = PostLinter(site, selection, report, now, keep_posts)
     linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker
-    linted = load_posts(site, context_files, then=linter)
+    linted = map_posts(site, context_files, linter)
     findings = _finish(linter, linted)
     posts = [post for _, _, _, post in linted if isinstance(post, Post)]
     return LintReport(findings, len(files), posts)

@@ -25,13 +25,12 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from postctl.edit import JEKYLL_SINGULAR_KEYS
 from postctl.model import (
     Post,
     iter_values,
+    key_terms,
     parse_date,
     term_text,
-    terms_of,
     yaml_scalars,
 )
 
@@ -235,8 +234,7 @@ def written_terms(post: Post, key: str) -> list[str]:
     """The terms written under one key (as written in the post), split as the generator splits
     that key: Jekyll splits a string under a plural key on spaces, and takes its singular `tag`
     and `category` whole (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
-    split = post.kind == "jekyll" and key not in JEKYLL_SINGULAR_KEYS
-    return terms_of(post.data.get(key), split)
+    return key_terms(post.kind, key, post.data.get(key))
 
 
 def term_keys(post: Post, taxonomy: str) -> list[str]:
