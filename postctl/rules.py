@@ -167,6 +167,12 @@ class Context:
         return not facts.draft and facts.path not in self.unrendered
 
     @functools.cached_property
+    def url_base(self) -> str:
+        """The folder a page's URL path is relative to (Hugo: `content/`)."""
+        root = str(self.root)
+        return os.path.join(root, "content") if self.kind == "hugo" else root
+
+    @functools.cached_property
     def file_bases(self) -> tuple[str, ...]:
         """Folders a path from the site root is looked up in."""
         root = str(self.root)
@@ -569,7 +575,7 @@ def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
     its URL. Add the offset (`2024-05-01 09:30:00 +0200`)."""
     if not post.has("date"):
         return
-    parsed = parse_date(post.get("date"))
+    parsed = post.parsed_date
     if parsed is not None and parsed.has_time and not parsed.has_zone:
         yield _issue(post, actual_key(post, "date"), "date has a time but no time zone")
 
@@ -781,6 +787,8 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     for taxonomy in ctx.taxonomies:
         for key in term_keys(post, taxonomy):
             terms = written_terms(post, key)
+            if len(terms) < 2 or len({t.strip().casefold() for t in terms}) == len(terms):
+                continue
             seen: dict[str, str] = {}
             kept: list[str] = []
             dropped: list[tuple[str, str]] = []
@@ -1122,6 +1130,10 @@ def never_rendered(data: dict[str, Any]) -> bool:
     return False
 
 
+_SLASHES = re.compile(r"/+")
+_HTML_PAGE = re.compile(r"(/index)?\.html?$")
+
+
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
     explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
@@ -1137,7 +1149,7 @@ def post_url(post: Post, ctx: Context) -> str:
         cats = "/".join(c.lower() for c in post.categories)
         url = f"/{cats}/{day}/{post.slug}.html"
     else:
-        base = os.path.join(str(ctx.root), "content") if post.kind == "hugo" else str(ctx.root)
+        base = ctx.url_base
         folder = os.path.dirname(str(post.path))
         parent = folder[len(base) :] if folder.startswith(base) else folder
         stem = os.path.splitext(os.path.basename(str(post.path)))[0]
@@ -1147,8 +1159,11 @@ def post_url(post: Post, ctx: Context) -> str:
             if stem == "index":
                 parent = os.path.dirname(parent)
             url = f"/{parent}/{post.slug}/"
-    url = re.sub(r"/+", "/", "/" + url)
-    url = re.sub(r"(/index)?\.html?$", "/", url) if post.kind == "jekyll" else url
+    url = "/" + url
+    if "//" in url:
+        url = _SLASHES.sub("/", url)
+    if post.kind == "jekyll":
+        url = _HTML_PAGE.sub("/", url)
     url = url.rstrip("/") or "/"
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
