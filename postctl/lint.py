@@ -27,10 +27,6 @@ from postctl.model import Post, PostError
 from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity, post_facts
 from postctl.site import Site, collect, map_posts
 
-# Required fields by site kind. Jekyll dates a post from its file name and Hugo from its
-# `frontmatter` configuration (file name, git); a plain folder has only the front matter.
-DEFAULT_REQUIRED = {"jekyll": ("title",), "hugo": ("title",), "plain": ("title", "date")}
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -169,11 +165,9 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         kind=site.kind,
         root=site.root,
         is_post=site.is_post,
-        required=list(DEFAULT_REQUIRED[site.kind]),
     )
     if settings:
-        if settings["required"] is not None:
-            ctx.required = list(settings["required"])
+        ctx.required = list(settings["required"])
         ctx.taxonomies = list(settings["taxonomies"])
         ctx.allowed = dict(settings["allowed"])
         ctx.aliases = {
@@ -260,10 +254,10 @@ class PostLinter:
         self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
         self.enabled = frozenset(selection.codes)
         self.post_rules = selection.post_rules
-        # Facts feed the site-wide rules, and on Hugo sites also tell which pages are never
-        # rendered (for the rules about pages only).
+        # Facts feed the site-wide rules, and also tell which pages Hugo never renders (for
+        # the rules about pages only; also on plain sites, whose posts may be Hugo's).
         self.needs_facts = bool(self.site_rules) or (
-            site.kind == "hugo" and any(r.pages_only for r in self.post_rules)
+            site.kind != "jekyll" and any(r.pages_only for r in self.post_rules)
         )
         self._ctx: Context | None = None
 
@@ -359,7 +353,7 @@ def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them."""
     ctx = linter.ctx
     facts = [f for _, _, f, _ in linted if f is not None]
-    ctx.unrendered = unrendered_pages(facts) if linter.site.kind == "hugo" else set()
+    ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
     findings = [
         f
         for _, post_findings, _, _ in linted

@@ -1097,7 +1097,7 @@ def post_facts(post: Post, ctx: Context) -> Facts:
         key = actual_key(post, "permalink") or actual_key(post, "url") or actual_key(post, "slug")
         url = (post_url(post, ctx), *_at(post, key))
     hidden = hides_below = False
-    if post.kind == "hugo":
+    if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
         hidden = never_rendered(post.data)
         if post.path.stem == "_index":
             cascade = post.get("cascade")
