@@ -69,36 +69,10 @@ class ParseCache:
     def open(cls, site: Site) -> ParseCache | None:
         """The site's cache, created when the site root is writable; None when there is none
         to use (not writable and not there, a symlink, or not a database)."""
-        folder = site.root / CACHE_DIR
-        database = folder / DATABASE
-        try:
-            folder_stat = os.lstat(folder)
-        except FileNotFoundError:
-            folder_stat = None
-        except OSError:
+        found = cache_database(site, DATABASE)
+        if found is None:
             return None
-        if folder_stat is not None and not stat.S_ISDIR(folder_stat.st_mode):
-            return None  # a symlink or a file: never write through it
-        if folder_stat is None:
-            if not _writable(site.root):
-                return None
-            try:
-                folder.mkdir()
-                (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-                (folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
-            except OSError:
-                return None
-        try:
-            db_stat = os.lstat(database)
-        except FileNotFoundError:
-            db_stat = None
-        except OSError:
-            return None
-        if db_stat is not None and not stat.S_ISREG(db_stat.st_mode):
-            return None
-        writable = _writable(folder) and (db_stat is None or _writable(database))
-        if db_stat is None and not writable:
-            return None
+        database, writable = found
         cache = cls._connect(database, writable, site)
         if cache is None and writable:
             # Corrupt or from an incompatible SQLite: start over.
@@ -252,6 +226,43 @@ class ParseCache:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+def cache_database(site: Site, name: str) -> tuple[Path, bool] | None:
+    """(path, writable) of the database file `name` in the site's cache folder, creating the
+    folder when the site root is writable; None when there is none to use (not writable and
+    not there, or the folder or file is a symlink or not a regular one)."""
+    folder = site.root / CACHE_DIR
+    database = folder / name
+    try:
+        folder_stat = os.lstat(folder)
+    except FileNotFoundError:
+        folder_stat = None
+    except OSError:
+        return None
+    if folder_stat is not None and not stat.S_ISDIR(folder_stat.st_mode):
+        return None  # a symlink or a file: never write through it
+    if folder_stat is None:
+        if not _writable(site.root):
+            return None
+        try:
+            folder.mkdir()
+            (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+            (folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+        except OSError:
+            return None
+    try:
+        db_stat = os.lstat(database)
+    except FileNotFoundError:
+        db_stat = None
+    except OSError:
+        return None
+    if db_stat is not None and not stat.S_ISREG(db_stat.st_mode):
+        return None
+    writable = _writable(folder) and (db_stat is None or _writable(database))
+    if db_stat is None and not writable:
+        return None
+    return database, writable
 
 
 def _writable(path: Path) -> bool:

@@ -1163,6 +1163,13 @@ def lint_command(
             "staged Markdown file).",
         ),
     ] = False,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache",
+            help="Lint every file; neither read nor write the lint cache (`.postctl-cache/`).",
+        ),
+    ] = False,
 ) -> None:
     """Check posts' front matter (and bodies for encoding damage) against the rule catalogue
     (`postctl rules`). Exit 0 without errors, 1 with errors (or warnings with --strict),
@@ -1194,6 +1201,7 @@ def lint_command(
             ignore=_split(ignore),
             files=files,
             keep_posts=fix,
+            cache=False if no_cache else None,
         )
     except (SiteError, ConfigError) as e:
         fail(str(e))

@@ -25,7 +25,7 @@ from typing import Any
 from postctl.config import ConfigError
 from postctl.model import Post, PostError
 from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity, post_facts
-from postctl.site import Site, collect, map_posts
+from postctl.site import Site, collect, gc_paused, map_posts
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,8 @@ class PostLinter:
             site.kind != "jekyll" and any(r.pages_only for r in self.post_rules)
         )
         self._ctx: Context | None = None
+        # Set by the lint cache: give back each file's cache entry (JSON text) instead.
+        self.for_cache = False
 
     def __getstate__(self) -> dict[str, Any]:
         return {**self.__dict__, "_ctx": None}
@@ -271,7 +273,9 @@ class PostLinter:
             self._ctx.site_rules = self.site_rules
         return self._ctx
 
-    def __call__(self, result: Post | PostError) -> Linted:
+    def __call__(self, result: Post | PostError) -> Linted | str:
+        if self.for_cache:
+            return self.cache_entry(result)
         wanted = self.report is None or result.path in self.report
         findings = self.findings(result) if wanted else []
         if isinstance(result, PostError):
@@ -284,6 +288,25 @@ class PostLinter:
         for name in [n for n in result.__dict__ if n not in POST_FIELDS]:
             del result.__dict__[name]
         return result.path, findings, facts, result
+
+    def cache_entry(self, result: Post | PostError) -> str:
+        """`postctl.lint_cache`'s entry for one file: its findings, facts, and what else they
+        depended on (the folders its rules looked in)."""
+        from postctl.lint_cache import entry_text
+
+        ctx = self.ctx
+        ctx.consulted = set()
+        try:
+            wanted = self.report is None or result.path in self.report
+            findings = self.findings(result) if wanted else None
+            facts = (
+                post_facts(result, ctx)
+                if self.needs_facts and not isinstance(result, PostError)
+                else None
+            )
+            return entry_text(self, result, findings, facts)
+        finally:
+            ctx.consulted = None
 
     def findings(self, result: Post | PostError) -> list[Finding]:
         selection = self.selection
@@ -423,12 +446,15 @@ def lint_site(
     now: datetime | None = None,
     files: Sequence[Path] | None = None,
     keep_posts: bool = True,
+    cache: bool | None = None,
 ) -> LintReport:
     """Lint the files `paths` name (default: the whole site), loading and checking posts in
     parallel on large sites. Files in Jekyll's `_posts` that Jekyll passes over are linted too
     (and reported by PC303). `files`: the collected files, when the caller has them already.
     `keep_posts`: keep the linted posts in the report (`--fix` needs them); without, large
     sites are faster, as the posts stay in the worker processes.
+    `cache`: without `keep_posts`, reuse the findings of unchanged files from the lint cache
+    (`postctl.lint_cache`); None follows the site's `cache` setting.
     SiteError and ConfigError propagate (exit code 2)."""
     selection = selection_for(site, select, ignore)
     files = list(files) if files is not None else collect(site, paths, include_skipped=True)
@@ -440,7 +466,17 @@ def lint_site(
     report = None if whole_site else set(files)
     linter = PostLinter(site, selection, report, now, keep_posts)
     linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker
-    linted = map_posts(site, context_files, linter)
-    findings = _finish(linter, linted)
+    if cache is None:
+        cache = site.config["cache"] if site.config.values else True
+    # Findings and facts of 100,000 posts hold no reference cycles: the cyclic collector
+    # would only rescan them, again and again as they grow.
+    with gc_paused():
+        if cache and not keep_posts:
+            from postctl.lint_cache import lint_cached
+
+            linted = lint_cached(site, linter, context_files, complete=whole_site)
+        else:
+            linted = map_posts(site, context_files, linter)
+        findings = _finish(linter, linted)
     posts = [post for _, _, _, post in linted if isinstance(post, Post)]
     return LintReport(findings, len(files), posts)

@@ -17,6 +17,7 @@ import functools
 import inspect
 import os
 import re
+import stat
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -161,6 +162,9 @@ class Context:
     unrendered: set[Path] = field(default_factory=set)  # Hugo headless / build.render = never
     site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
+    consulted: set[str] | None = None
+    folder_stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict)
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
@@ -184,14 +188,28 @@ class Context:
         """Whether `folder` holds `name`, by listing each folder once: thousands of posts name
         files in a few folders. Names compare exactly, as on the Linux servers that build
         sites."""
+        if self.consulted is not None:
+            self.consulted.add(folder)
         names = self._listings.get(folder)
         if names is None:
+            if self.consulted is not None:  # stamped before listing: a later change shows
+                self.folder_stamps[folder] = folder_stamp(folder)
             try:
                 names = frozenset(os.listdir(folder))
             except OSError:
                 names = frozenset()
             self._listings[folder] = names
         return name in names or (name in ("", ".", "..") and bool(names))
+
+
+def folder_stamp(folder: str) -> tuple[int, int] | None:
+    """(mtime, inode) of a folder, None when it is not one: adding, removing or renaming an
+    entry changes the folder's mtime."""
+    try:
+        st = os.stat(folder)
+    except (OSError, ValueError):
+        return None
+    return (st.st_mtime_ns, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
 def actual_key(post: Post, key: str) -> str | None:
@@ -555,17 +573,20 @@ def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
     parsed = post.parsed_date
     if parsed is None:
         return
-    value = parsed.value
-    if value.tzinfo is not None:
-        future = value > ctx.now
-    else:  # earliest instant it can mean: read in UTC+14
-        future = value - timedelta(hours=14) > ctx.now.replace(tzinfo=None)
-    if future:
+    if is_future(parsed.value, ctx.now):
         yield _issue(
             post,
             actual_key(post, "date"),
-            f"date {term_text(value)} is in the future; generators skip the post until then",
+            f"date {term_text(parsed.value)} is in the future; generators skip the post until then",
         )
+
+
+def is_future(value: datetime, now: datetime) -> bool:
+    """Whether a post dated `value` is in the future at `now`. A date without a time zone
+    counts from the earliest instant it can mean: read in UTC+14."""
+    if value.tzinfo is not None:
+        return value > now
+    return value - timedelta(hours=14) > now.replace(tzinfo=None)
 
 
 @_register("PC305", "missing-timezone", "info", "A date has a time of day but no time zone")

@@ -271,7 +271,7 @@ def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -
     """Worker side of `parse_posts`. JSON texts are cheaper to send back than pickled Posts,
     and they are what the parse cache stores."""
     results: list[Parsed] = []
-    with _gc_paused():
+    with gc_paused():
         for path in paths:
             try:
                 post = site.load(Path(path))
@@ -291,7 +291,7 @@ def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Loading makes many objects and no reference cycles: the cyclic collector would only
     rescan the growing heap (a fifth of the load time on large sites)."""
     was_enabled = gc.isenabled()
@@ -324,7 +324,7 @@ def parse_posts(
     if len(paths) >= PARALLEL_THRESHOLD and jobs > 1:
         yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries)
         return
-    with _gc_paused():
+    with gc_paused():
         for path in paths:
             try:
                 post = site.load(Path(path))
@@ -377,7 +377,7 @@ def _parse_parallel(
             if future is None:
                 yield from parse_posts(site, chunks[index], 1, encode=encode, summaries=summaries)
                 continue
-            with _gc_paused():
+            with gc_paused():
                 for path, item in zip(chunks[index], future.result()):
                     if not isinstance(item, tuple):
                         yield item, None, None
@@ -405,7 +405,7 @@ def iter_posts(
     as its PostSummary (normalized fields only: much cheaper from the cache)."""
     if cache is None:
         cache = site.config["cache"] if site.config.values else True
-    with _gc_paused():
+    with gc_paused():
         if cache:
             from postctl.cache import iter_cached
 
@@ -424,7 +424,7 @@ def load_posts(
 
 def _map_chunk(site: Site, paths: list[Path], fn: Callable[[Post | PostError], Any]) -> list[Any]:
     results: list[Any] = []
-    with _gc_paused():
+    with gc_paused():
         for path in paths:
             try:
                 result: Post | PostError = site.load(path)

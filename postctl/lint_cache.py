@@ -1,0 +1,346 @@
+"""The lint cache: a warm `postctl lint` re-checks only the files that changed.
+
+For each file it keeps what the per-post stage found (its findings and the facts the site-wide
+rules compare) in `.postctl-cache/lint.sqlite`, beside the parse cache and under the same
+rules (see `postctl.cache`): entries are keyed by the file's path, size, mtime, ctime and inode,
+stored as plain JSON (never pickle, so a crafted cache can never run code), anything wrong with
+the database only means linting again, and deleting it is always safe. The site-wide rules
+(duplicate URLs and titles, term spellings) still run over every post's facts on each run.
+
+An entry also stays good only as long as what else its findings depended on: the whole lint
+configuration, the rule selection and postctl's version (a change drops every entry), the
+folders `PC901` looked in for referenced files (their mtime), and, for a post dated in the
+future, whether it still is (`PC304`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from postctl import __version__
+from postctl.cache import BLOCK, FileKey, cache_database, file_key
+from postctl.lint import Finding, Linted, PostLinter
+from postctl.model import Post, PostError
+from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
+from postctl.site import Site, map_posts
+
+DATABASE = "lint.sqlite"
+# Bump when the entry layout changes; every entry written under another value is dropped.
+FORMAT = "1"
+
+
+def fingerprint(site: Site, linter: PostLinter) -> str:
+    """What every entry depends on besides its own file: postctl, the site, its whole
+    configuration (lint settings, post rules), the rules selected and their severities, and
+    the JSON Schema file's bytes."""
+    schema = b""
+    settings = site.config["lint"] if site.config.values else {}
+    if settings and settings["schema"]:
+        try:
+            schema = (site.root / settings["schema"]).read_bytes()
+        except OSError:
+            schema = b"unreadable"
+    text = json.dumps(
+        [
+            FORMAT,
+            __version__,
+            site.kind,
+            str(site.root),
+            site.config.values,
+            sorted(linter.enabled),
+            sorted(linter.selection.severity.items()),
+            hashlib.sha256(schema).hexdigest(),
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class LintCache:
+    """An open lint cache database; every method swallows SQLite errors and reports a miss."""
+
+    def __init__(self, connection: sqlite3.Connection, writable: bool) -> None:
+        self.connection = connection
+        self.writable = writable
+        self.broken = False
+        self._pending: list[tuple[str, int, int, int, int, str]] = []
+
+    @classmethod
+    def open(cls, site: Site, wanted: str) -> LintCache | None:
+        """The site's lint cache for the configuration `wanted` (a fingerprint); None when
+        there is none to use."""
+        found = cache_database(site, DATABASE)
+        if found is None:
+            return None
+        database, writable = found
+        cache = cls._connect(database, writable, wanted)
+        if cache is None and writable:
+            try:  # corrupt, or from an incompatible SQLite: start over
+                database.unlink()
+            except OSError:
+                return None
+            cache = cls._connect(database, writable, wanted)
+        return cache
+
+    @classmethod
+    def _connect(cls, database: Path, writable: bool, wanted: str) -> LintCache | None:
+        try:
+            if writable:
+                connection = sqlite3.connect(database, timeout=0.2, isolation_level=None)
+                connection.execute("PRAGMA synchronous=OFF")  # a lost entry is only re-linted
+            else:
+                uri = database.absolute().as_uri() + "?mode=ro"
+                connection = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
+            cache = cls(connection, writable)
+            cache._check_fingerprint(wanted)
+            return cache
+        except sqlite3.Error:
+            return None
+
+    def _check_fingerprint(self, wanted: str) -> None:
+        c = self.connection
+        try:
+            row = c.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+        except sqlite3.OperationalError:
+            row = None  # a new database (or not ours)
+        if row is not None and row[0] == wanted:
+            return
+        if not self.writable:
+            raise sqlite3.DatabaseError("lint cache written for another configuration")
+        c.execute("BEGIN")
+        c.execute("DROP TABLE IF EXISTS entries")
+        c.execute("DROP TABLE IF EXISTS meta")
+        c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        c.execute(
+            "CREATE TABLE entries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " ctime_ns INTEGER, inode INTEGER, entry TEXT NOT NULL) WITHOUT ROWID"
+        )
+        c.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (wanted,))
+        c.execute("COMMIT")
+
+    def entries(self, paths: Sequence[str] | None) -> dict[str, tuple[FileKey, str]]:
+        """{path: (file key, entry text)} for `paths`, or for every entry when None."""
+        if self.broken:
+            return {}
+        query = "SELECT path, size, mtime_ns, ctime_ns, inode, entry FROM entries"
+        try:
+            if paths is None:
+                rows = self.connection.execute(query).fetchall()
+            else:
+                rows = []
+                for i in range(0, len(paths), BLOCK):
+                    block = list(paths[i : i + BLOCK])
+                    marks = ",".join("?" * len(block))
+                    rows += self.connection.execute(
+                        f"{query} WHERE path IN ({marks})", block
+                    ).fetchall()
+        except sqlite3.Error:
+            self.broken = True
+            return {}
+        return {
+            path: ((size, mtime, ctime, inode), text)
+            for path, size, mtime, ctime, inode, text in rows
+        }
+
+    def put(self, path: str, key: FileKey | None, text: str) -> None:
+        if self.writable and key is not None:
+            self._pending.append((path, *key, text))
+
+    def flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending or not self.writable or self.broken:
+            return
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", pending)
+            c.execute("COMMIT")
+        except sqlite3.Error:  # locked by another run, disk full: this run just stores less
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+
+    def prune(self, keep: Sequence[str]) -> None:
+        """Drop the entries of files not in `keep` (the whole site's posts)."""
+        if not self.writable or self.broken:
+            return
+        try:
+            c = self.connection
+            if c.execute("SELECT count(*) FROM entries").fetchone()[0] <= len(keep):
+                return
+            c.execute("BEGIN")
+            c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
+            c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+            c.execute("DELETE FROM entries WHERE path NOT IN (SELECT path FROM keep)")
+            c.execute("DROP TABLE keep")
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        self.flush()
+        try:
+            self.connection.close()
+        except sqlite3.Error:
+            pass
+
+
+def entry_text(
+    linter: PostLinter,
+    result: Post | PostError,
+    findings: list[Finding] | None,
+    facts: Facts | None,
+) -> str:
+    """The JSON entry for one linted file (`findings` None: not linted, only its facts kept).
+    Called where the post was linted, with the folders its rules looked in still recorded."""
+    ctx = linter.ctx
+    dated = None
+    if (
+        findings is not None
+        and isinstance(result, Post)
+        and "PC304" in linter.enabled
+        and not result.draft
+        and result.has("date")
+        and result.parsed_date is not None
+    ):  # PC304's finding holds only until the date comes
+        value = result.parsed_date.value
+        dated = [value.isoformat(), is_future(value, ctx.now)]
+    return json.dumps(
+        {
+            "findings": None
+            if findings is None
+            else [[f.line, f.col, f.code, f.severity, f.message, f.fixable] for f in findings],
+            "facts": None if facts is None else _facts_json(facts),
+            "dated": dated,
+            "folders": {folder: ctx.folder_stamps.get(folder) for folder in ctx.consulted or ()},
+        }
+    )
+
+
+def _facts_json(facts: Facts) -> dict[str, Any]:
+    return {
+        "draft": facts.draft,
+        "hidden": facts.hidden,
+        "hides_below": facts.hides_below,
+        "listing": facts.listing,
+        "url": facts.url,
+        "title": facts.title,
+        "terms": {
+            taxonomy: [[u.key, u.terms, u.line, u.col, u.fixable] for u in uses]
+            for taxonomy, uses in facts.terms.items()
+        },
+    }
+
+
+class _Stamps(dict[str, Any]):
+    """Current folder stamps, each folder looked up once per run."""
+
+    def __missing__(self, folder: str) -> Any:
+        stamp = folder_stamp(folder)
+        value = list(stamp) if stamp is not None else None
+        self[folder] = value
+        return value
+
+
+def decode(
+    path: Path, text: str, linter: PostLinter, stamps: _Stamps | None, wanted: bool
+) -> Linted | None:
+    """The cached result for `path`, or None when the entry cannot be used: not JSON this
+    postctl wrote, linted without findings when they are `wanted`, or (with `stamps`, the
+    current folder stamps) stale because a folder it looked in changed or the future came."""
+    try:
+        entry = json.loads(text)
+        if stamps is not None:
+            if any(stamps[folder] != stamp for folder, stamp in entry["folders"].items()):
+                return None
+            dated = entry["dated"]
+            if dated is not None and is_future(
+                datetime.fromisoformat(dated[0]), linter.ctx.now
+            ) != bool(dated[1]):
+                return None
+        rows = entry["findings"]
+        if rows is None and wanted:
+            return None
+        findings = [
+            Finding(path, line, col, code, RULES[code].name, severity, message, fixable)
+            for line, col, code, severity, message, fixable in rows or ()
+        ]
+        facts_json = entry["facts"]
+        facts = None if facts_json is None else _facts(path, facts_json)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return path, findings, facts, None
+
+
+def _facts(path: Path, data: dict[str, Any]) -> Facts:
+    url, title = data["url"], data["title"]
+    return Facts(
+        path=path,
+        draft=data["draft"],
+        hidden=data["hidden"],
+        hides_below=data["hides_below"],
+        listing=data["listing"],
+        url=tuple(url) if url is not None else None,  # type: ignore[arg-type]
+        title=tuple(title) if title is not None else None,  # type: ignore[arg-type]
+        terms={
+            taxonomy: [
+                TermUse(key, terms, line, col, fixable) for key, terms, line, col, fixable in uses
+            ]
+            for taxonomy, uses in data["terms"].items()
+        },
+    )
+
+
+def lint_cached(
+    site: Site, linter: PostLinter, paths: Sequence[Path], complete: bool
+) -> list[Linted]:
+    """`map_posts(site, paths, linter)` through the lint cache: entries of unchanged files are
+    decoded, the other files are linted (in parallel on large sites) and stored. `complete`:
+    `paths` are all of the site's posts (entries of other files are dropped)."""
+    cache = LintCache.open(site, fingerprint(site, linter))
+    if cache is None:
+        return map_posts(site, paths, linter)
+    try:
+        names = [str(p) for p in paths]
+        keys = [file_key(name) for name in names]  # before linting: a later edit shows
+        known = cache.entries(None if complete else names)
+        report = linter.report
+        stamps = _Stamps()
+        linted: list[Linted | None] = []
+        misses: list[int] = []
+        for i, (path, name, key) in enumerate(zip(paths, names, keys)):
+            found = known.get(name)
+            item = None
+            if key is not None and found is not None and found[0] == key:
+                item = decode(path, found[1], linter, stamps, report is None or path in report)
+            if item is None:
+                misses.append(i)
+            linted.append(item)
+        if misses:
+            linter.for_cache = True
+            try:
+                texts = map_posts(site, [paths[i] for i in misses], linter)
+            finally:
+                linter.for_cache = False
+            for i, text in zip(misses, texts):
+                wanted = report is None or paths[i] in report
+                linted[i] = decode(paths[i], text, linter, None, wanted)
+                cache.put(names[i], keys[i], text)
+        if complete:
+            cache.flush()
+            cache.prune(names)
+    finally:
+        cache.close()
+    assert all(item is not None for item in linted)
+    return linted  # type: ignore[return-value]
