@@ -878,15 +878,19 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
     or underscores (`Python`, `python`, `py-thon`). Generators make separate term pages for
     each spelling, or merge them into one URL with an arbitrary title. The spelling most posts
     use is taken as canonical; `--fix` rewrites the others to it."""
-    for taxonomy in ctx.taxonomies:
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        uses: list[tuple[Path, TermUse, list[str]]] = []
+    aliases = ctx.aliases
+
+    def uses(taxonomy: str) -> Iterator[tuple[Path, TermUse, list[str]]]:
         for post in facts:
             for use in post.terms.get(taxonomy, ()):
-                terms = [ctx.aliases.get(t, t) for t in use.terms] if ctx.aliases else use.terms
-                uses.append((post.path, use, terms))
-                for term in set(terms):
-                    spellings[term_key(term)][term] += 1
+                terms = [aliases.get(t, t) for t in use.terms] if aliases else use.terms
+                yield post.path, use, terms
+
+    for taxonomy in ctx.taxonomies:
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        for _, _, terms in uses(taxonomy):
+            for term in set(terms):
+                spellings[term_key(term)][term] += 1
         canonical: dict[str, str] = {}
         allowed = set(ctx.allowed.get(taxonomy, ()))
         for group_key, counter in spellings.items():
@@ -897,7 +901,7 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
                 canonical[group_key] = ranked[0]
         if not canonical:
             continue
-        for path, use, terms in uses:
+        for path, use, terms in uses(taxonomy):
             wrong = [t for t in dict.fromkeys(terms) if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
@@ -915,15 +919,24 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
 def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
     """A tag or category appears on one post in the whole site. That is often a typo or a term
     nobody will browse; consider a broader one. (Spelling variants count as the same term.)"""
+    aliases = ctx.aliases
     for taxonomy in ctx.taxonomies:
-        users: dict[str, list[tuple[Path, TermUse, str]]] = defaultdict(list)
+        # Each term's first use, and the terms a second post uses too: one pass, no lists of
+        # every use (this runs over every term of the site on every lint).
+        first: dict[str, tuple[Path, TermUse, str]] = {}
+        shared: set[str] = set()
         for post in facts:
+            path = post.path
             for use in post.terms.get(taxonomy, ()):
                 for term in dict.fromkeys(use.terms):
-                    users[term_key(ctx.aliases.get(term, term))].append((post.path, use, term))
-        for group in users.values():
-            path, use, term = group[0]
-            if all(other is path for other, _, _ in group):
+                    group = term_key(aliases.get(term, term) if aliases else term)
+                    seen = first.get(group)
+                    if seen is None:
+                        first[group] = (path, use, term)
+                    elif seen[0] is not path:
+                        shared.add(group)
+        for group, (path, use, term) in first.items():
+            if group not in shared:
                 message = f"{use.key} {term!r} is used by this post only"
                 yield path, Issue(use.line, use.col, message)
 
