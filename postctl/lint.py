@@ -259,6 +259,8 @@ class PostLinter:
         self.needs_facts = bool(self.site_rules) or (
             site.kind != "jekyll" and any(r.pages_only for r in self.post_rules)
         )
+        # Every post's body is read (when the rules that read it run on every post).
+        self.reads_bodies = report is None and bool(self.enabled & BODY_RULES)
         self._ctx: Context | None = None
         # Set by the lint cache: give back each file's cache entry (JSON text) instead.
         self.for_cache = False
@@ -476,7 +478,7 @@ def lint_site(
 
             linted = lint_cached(site, linter, context_files, complete=whole_site)
         else:
-            linted = map_posts(site, context_files, linter)
+            linted = map_posts(site, context_files, linter, keep_body=linter.reads_bodies)
         findings = _finish(linter, linted)
     posts = [post for _, _, _, post in linted if isinstance(post, Post)]
     return LintReport(findings, len(files), posts)

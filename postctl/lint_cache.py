@@ -310,7 +310,7 @@ def lint_cached(
     `paths` are all of the site's posts (entries of other files are dropped)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        return map_posts(site, paths, linter)
+        return map_posts(site, paths, linter, keep_body=linter.reads_bodies)
     try:
         names = [str(p) for p in paths]
         keys = [file_key(name) for name in names]  # before linting: a later edit shows
@@ -330,7 +330,9 @@ def lint_cached(
         if misses:
             linter.for_cache = True
             try:
-                texts = map_posts(site, [paths[i] for i in misses], linter)
+                texts = map_posts(
+                    site, [paths[i] for i in misses], linter, keep_body=linter.reads_bodies
+                )
             finally:
                 linter.for_cache = False
             for i, text in zip(misses, texts):

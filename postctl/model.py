@@ -542,8 +542,11 @@ def load_post(
     *,
     drafts_folder: bool = False,
     categories_from_path: tuple[str, ...] = (),
+    keep_body: bool = False,
 ) -> Post:
-    """Read one post. Raises PostError (never another exception) when it cannot be read."""
+    """Read one post. Raises PostError (never another exception) when it cannot be read.
+    `keep_body`: keep the body text when the whole file was read anyway (a small file), so
+    that `post.body` need not read the file again (lint reads every body)."""
     path = path if isinstance(path, Path) else Path(path)  # Path(a Path) re-parses it
     try:
         with open(path, "rb") as f:
@@ -575,6 +578,11 @@ def load_post(
         raise PostError(path, _os_message(e), code=READ_ERROR) from None
     post.size = st.st_size
     post.mtime_ns = st.st_mtime_ns
+    if keep_body and whole:
+        try:
+            post.__dict__["_body"] = head[post.body_start :].decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # `post.body` reads it again and raises the PostError that says where
     return post
 
 

@@ -116,9 +116,11 @@ class Site:
             return False, ()
         return parts[index] == "_drafts", tuple(p for p in parts[:index] if p)
 
-    def load(self, path: Path) -> Post:
+    def load(self, path: Path, *, keep_body: bool = False) -> Post:
         drafts, cats = self.post_context(path)
-        return load_post(path, self.kind, drafts_folder=drafts, categories_from_path=cats)
+        return load_post(
+            path, self.kind, drafts_folder=drafts, categories_from_path=cats, keep_body=keep_body
+        )
 
 
 def _jekyll_reads_as_post(parts: Sequence[str]) -> bool:
@@ -422,12 +424,14 @@ def load_posts(
     return list(iter_posts(site, paths, jobs, cache=cache))
 
 
-def _map_chunk(site: Site, paths: list[Path], fn: Callable[[Post | PostError], Any]) -> list[Any]:
+def _map_chunk(
+    site: Site, paths: list[Path], fn: Callable[[Post | PostError], Any], keep_body: bool
+) -> list[Any]:
     results: list[Any] = []
     with gc_paused():
         for path in paths:
             try:
-                result: Post | PostError = site.load(path)
+                result: Post | PostError = site.load(path, keep_body=keep_body)
             except PostError as e:
                 result = e
             results.append(fn(result))
@@ -439,16 +443,19 @@ def map_posts(
     paths: Sequence[Path],
     fn: Callable[[Post | PostError], Any],
     jobs: int | None = None,
+    *,
+    keep_body: bool = False,
 ) -> list[Any]:
     """`fn(post or PostError)` for every path, in order, computed where the post was loaded (in
     worker processes on large sites), so per-post work such as linting is parallel too and only
     its small result travels back. `fn` must be picklable (a module-level function or an
-    instance of a module-level class). Bypasses the parse cache: whole posts are needed."""
+    instance of a module-level class). Bypasses the parse cache: whole posts are needed.
+    `keep_body`: `fn` reads every body (see `load_post`)."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
     if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
-        return _map_chunk(site, list(paths), fn)
+        return _map_chunk(site, list(paths), fn, keep_body)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -458,6 +465,12 @@ def map_posts(
     chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
     results: list[Any] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk in pool.map(_map_chunk, [site] * len(chunks), chunks, [fn] * len(chunks)):
+        for chunk in pool.map(
+            _map_chunk,
+            [site] * len(chunks),
+            chunks,
+            [fn] * len(chunks),
+            [keep_body] * len(chunks),
+        ):
             results.extend(chunk)
     return results

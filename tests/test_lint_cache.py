@@ -14,7 +14,10 @@ from postctl.lint import lint_site
 from postctl.lint_cache import DATABASE
 from postctl.site import find_site
 
-POST = "---\ntitle: {title}\ndate: 2024-01-02T10:00:00Z\ntags: [{tags}]\nimage: /img/{image}\n---\nHi\n"
+POST = (
+    "---\ntitle: {title}\ndate: 2024-01-02T10:00:00Z\ntags: [{tags}]\n"
+    "image: /img/{image}\n---\nHi\n"
+)
 
 
 def make_site(tmp_path, posts=3):

@@ -373,3 +373,16 @@ def test_sort_key_mixes_zones():
     a = parse_date("2020-01-01T10:00:00+02:00")
     b = parse_date("2020-01-01T09:00:00")
     assert a.sort_key < b.sort_key
+
+
+def test_keep_body_gives_the_same_body_and_errors(tmp_path):
+    path = tmp_path / "a.md"
+    write(path, "\ufeff---\r\ntitle: x\r\n---\r\nBody £\r\nmore\r\n")
+    kept = load_post(path, keep_body=True)
+    assert "_body" in kept.__dict__  # not read again from disk
+    assert kept.body == load_post(path).body == "Body £\r\nmore\r\n"
+    write(path, b"---\ntitle: x\n---\nok\nbad \xff\n")
+    for post in (load_post(path, keep_body=True), load_post(path)):
+        with pytest.raises(PostError) as info:
+            post.body  # noqa: B018
+        assert (info.value.code, info.value.line) == (model.ENCODING_ERROR, 5)
