@@ -375,16 +375,21 @@ def lint_posts(
 
 
 def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
-    """Add the site-wide rules' findings to the per-post ones, and order them."""
+    """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
+    order linted), then line, column and code."""
     ctx = linter.ctx
     facts = [f for _, _, f, _ in linted if f is not None]
     ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
-    findings = [
-        f
+    unrendered = ctx.unrendered
+    # One group per file, in order: sorting each small group is cheaper than sorting (and
+    # hashing the paths of) every finding of a large site.
+    groups = [
+        [f for f in post_findings if not (f.path in unrendered and RULES[f.code].pages_only)]
+        if unrendered
+        else list(post_findings)
         for _, post_findings, _, _ in linted
-        for f in post_findings
-        if not (f.path in ctx.unrendered and RULES[f.code].pages_only)
     ]
+    order: dict[Path, int] | None = None
     report = linter.report
     for rule in linter.selection.rules:
         if rule.scope != "site":
@@ -393,7 +398,10 @@ def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
         severity = linter.selection.severity.get(rule.code, rule.severity)
         for path, issue in rule.check(facts, ctx):
             if report is None or path in report:
-                findings.append(
+                if order is None:
+                    order = {p: i for i, (p, _, _, _) in enumerate(linted)}
+                group = groups[order.get(path, 0)] if groups else []
+                group.append(
                     Finding(
                         path,
                         issue.line,
@@ -406,9 +414,16 @@ def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
                         issue.fix,
                     )
                 )
-    order = {path: i for i, (path, _, _, _) in enumerate(linted)}
-    findings.sort(key=lambda f: (order.get(f.path, 0), f.line or 0, f.col or 0, f.code))
+    findings: list[Finding] = []
+    for group in groups:
+        if len(group) > 1:
+            group.sort(key=_line_order)
+        findings.extend(group)
     return findings
+
+
+def _line_order(finding: Finding) -> tuple[int, int, str]:
+    return finding.line or 0, finding.col or 0, finding.code
 
 
 def selection_for(site: Site, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Selection:
