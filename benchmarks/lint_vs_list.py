@@ -1,11 +1,12 @@
 """Time `postctl lint` against `postctl list` on a synthetic site (the issue's target: lint at
 most 1.3 x list). Runs the commands alternately and keeps each one's best wall time, which is
 the figure least disturbed by other work on the machine; the CPU time (user + system, all
-processes) is shown beside it.
+processes) is shown beside it, and the load average before and after.
 
-`postctl list` keeps a parse cache (`.postctl-cache/`), so it is timed both ways: `--no-cache`
-parses every file, as lint does (lint reads every body for encoding damage, so it cannot be
-answered from the cache), and warm, from the cache (one untimed run fills it first).
+Both commands keep a cache in `.postctl-cache/` (list: parsed posts; lint: each file's
+findings), so each is timed cold (`--no-cache`: every file parsed and, for lint, checked) and
+warm (one untimed run of each fills its cache first), and cold is compared with cold, warm with
+warm.
 
     python benchmarks/make_site.py /tmp/site --posts 10000 --kind hugo
     python benchmarks/lint_vs_list.py /tmp/site --runs 5
@@ -14,6 +15,7 @@ answered from the cache), and warm, from the cache (one untimed run fills it fir
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -42,21 +44,28 @@ def main() -> None:
     postctl = shutil.which("postctl") or str(Path(sys.executable).with_name("postctl"))
     site = str(args.site)
     commands = {
-        "lint": [postctl, "lint", site],
+        "lint --no-cache": [postctl, "lint", "--no-cache", site],
         "list --no-cache": [postctl, "list", "--no-cache", site],
+        "lint (warm cache)": [postctl, "lint", site],
         "list (warm cache)": [postctl, "list", site],
     }
-    timed(commands["list (warm cache)"])  # fill the cache
+    timed(commands["lint (warm cache)"])  # fill the caches
+    timed(commands["list (warm cache)"])
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(args.runs):  # alternate, so load on the machine hits all alike
         for name, command in commands.items():
             times[name].append(timed(command))
+    print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     best = {name: min(values) for name, values in times.items()}
     for name, (wall, cpu) in best.items():
         print(f"postctl {name:<18} {wall:6.2f} s wall, {cpu:6.2f} s CPU (best of {args.runs})")
-    lint = best["lint"][0]
-    print(f"lint / list --no-cache = {lint / best['list --no-cache'][0]:.2f} (wall)")
-    print(f"lint / list (warm)     = {lint / best['list (warm cache)'][0]:.2f} (wall)")
+    for kind in ("--no-cache", "(warm cache)"):
+        lint, listing = best[f"lint {kind}"], best[f"list {kind}"]
+        print(
+            f"lint / list {kind:<13} = {lint[0] / listing[0]:.2f} (wall), "
+            f"{lint[1] / listing[1]:.2f} (CPU)"
+        )
 
 
 if __name__ == "__main__":

@@ -1110,6 +1110,7 @@ postctl lint --select PC5 --ignore PC506   # tag rules only, without single-use 
 postctl lint -f github                # annotations in GitHub Actions
 postctl lint -f json | jq '.[] | select(.severity == "error")'
 postctl lint --explain PC601          # what a rule checks and why
+postctl lint --no-cache               # check every file again, ignoring the lint cache
 ```
 """,
 )

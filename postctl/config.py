@@ -127,7 +127,9 @@ SCHEMA: dict[str, Any] = {
     "extensions": Key(
         is_str_list, [".md", ".markdown", ".mdx", ".html"], "File extensions that hold posts."
     ),
-    "cache": Key(is_bool, True, "Keep a parse cache in `.postctl-cache/` at the site root."),
+    "cache": Key(
+        is_bool, True, "Keep the parse and lint caches in `.postctl-cache/` at the site root."
+    ),
     "jobs": Key(is_int, 0, "Worker processes for large sites (0: one per CPU)."),
     "new": {
         "front_matter": Key(
