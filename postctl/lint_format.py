@@ -4,34 +4,22 @@ Text from posts is escaped (`safe_text`) and never interpreted as markup."""
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import IO
 
 from postctl.lint import Finding, LintReport
-from postctl.output import display_path, make_console, safe_text, write_json
+from postctl.output import make_console, path_displayer, safe_text, write_json
 from postctl.rules import Rule
-
-
-def _display(path: Path) -> str:
-    """`display_path` without pathlib's cost per finding: relative to the current folder when
-    below it, else as given."""
-    text = str(path)
-    prefix = os.path.join(os.getcwd(), "")
-    if text.startswith(prefix):
-        return text[len(prefix) :]
-    return text if path.is_absolute() else display_path(path)
-
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def _where(finding: Finding) -> str:
-    where = _display(finding.path)
+def _where(finding: Finding, show: Callable[[Path | str], str]) -> str:
+    where = show(finding.path)
     if finding.line is not None:
         where += f":{finding.line}"
         if finding.col is not None:
@@ -42,16 +30,18 @@ def _where(finding: Finding) -> str:
 def write_text(findings: Sequence[Finding], stream: IO[str] | None = None) -> None:
     """`path:line:col: CODE message [severity]`, one finding a line."""
     stream = stream or sys.stdout
+    show = path_displayer()  # the current folder looked up once, not per finding
     for f in findings:
-        stream.write(safe_text(f"{_where(f)}: {f.code} {f.message} [{f.severity}]") + "\n")
+        stream.write(safe_text(f"{_where(f, show)}: {f.code} {f.message} [{f.severity}]") + "\n")
 
 
 def write_github(findings: Sequence[Finding], stream: IO[str] | None = None) -> None:
     """Workflow commands (`::error file=...,line=...::message`) that GitHub Actions shows as
     annotations on the pull request's changed lines."""
     stream = stream or sys.stdout
+    show = path_displayer()
     for f in findings:
-        props = [f"file={_gh_property(_display(f.path))}"]
+        props = [f"file={_gh_property(show(f.path))}"]
         if f.line is not None:
             props.append(f"line={f.line}")
             if f.col is not None:
@@ -71,7 +61,8 @@ def _gh_property(text: str) -> str:
 
 
 def write_findings_json(findings: Sequence[Finding], stream: IO[str] | None = None) -> None:
-    write_json([f.as_dict(_display(f.path)) for f in findings], stream)
+    show = path_displayer()
+    write_json([f.as_dict(show(f.path)) for f in findings], stream)
 
 
 def summary(report: LintReport) -> str:
@@ -99,8 +90,9 @@ def write_table(report: LintReport) -> None:
     from rich.text import Text
 
     console = make_console()
+    show = path_displayer()
     for path, group in groupby(report.findings, key=lambda f: f.path):
-        console.print(Text(safe_text(_display(path)), style="bold underline"), soft_wrap=True)
+        console.print(Text(safe_text(show(path)), style="bold underline"), soft_wrap=True)
         for f in group:
             where = f"{f.line or ''}:{f.col or ''}" if f.line is not None else "-"
             line = Text("  ")
