@@ -237,7 +237,7 @@ def _facts_json(facts: Facts) -> dict[str, Any]:
         "url": facts.url,
         "title": facts.title,
         "terms": {
-            taxonomy: [[u.key, u.terms, u.line, u.col, u.fixable] for u in uses]
+            taxonomy: uses  # named tuples: JSON arrays of their fields
             for taxonomy, uses in facts.terms.items()
         },
     }
@@ -294,9 +294,7 @@ def _facts(path: Path, data: dict[str, Any]) -> Facts:
         url=tuple(url) if url is not None else None,  # type: ignore[arg-type]
         title=tuple(title) if title is not None else None,  # type: ignore[arg-type]
         terms={
-            taxonomy: [
-                TermUse(key, terms, line, col, fixable) for key, terms, line, col, fixable in uses
-            ]
+            taxonomy: [TermUse._make(use) for use in uses]
             for taxonomy, uses in data["terms"].items()
         },
     )

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from postctl.model import (
     Post,
@@ -115,10 +115,10 @@ def _paragraph(doc: str) -> str:
 # -- context -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TermUse:
+class TermUse(NamedTuple):
     """Terms written under one key of a post, where the key is, and whether a fix may rewrite
-    them (a list or a string)."""
+    them (a list or a string). A named tuple: the lint cache rebuilds every post's uses on each
+    run, and a tuple is the cheapest record to build."""
 
     key: str
     terms: list[str]
