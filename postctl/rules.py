@@ -168,7 +168,8 @@ class Context:
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
-        return not facts.draft and facts.path not in self.unrendered
+        # (the common empty set tested first: hashing a Path costs more than the lookup)
+        return not facts.draft and not (self.unrendered and facts.path in self.unrendered)
 
     @functools.cached_property
     def url_base(self) -> str:
