@@ -84,9 +84,16 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def open_site(paths: Sequence[Path] | None, site_dir: Path | None, *, as_strings: bool = False):  # type: ignore[no-untyped-def]
+def open_site(  # type: ignore[no-untyped-def]
+    paths: Sequence[Path] | None,
+    site_dir: Path | None,
+    *,
+    as_strings: bool = False,
+    include_skipped: bool = False,
+):
     """The site and the post files a command works on (absolute path strings with
-    `as_strings`, else Paths); usage errors exit 2."""
+    `as_strings`, else Paths); usage errors exit 2. `include_skipped`: also files the
+    generator passes over (lint reports them)."""
     from postctl.config import ConfigError
     from postctl.site import SiteError, collect_files, find_site
 
@@ -96,10 +103,23 @@ def open_site(paths: Sequence[Path] | None, site_dir: Path | None, *, as_strings
             site = find_site(site_dir, explicit=True)
         else:
             site = find_site(paths[0] if paths else None)
-        files = collect_files(site, paths)
+        files = collect_files(site, paths, include_skipped=include_skipped)
     except (SiteError, ConfigError) as e:
         fail(str(e))
     return site, files if as_strings else [Path(f) for f in files]
+
+
+def find_site_or_fail(site_dir: Path | None, start: Path | None = None):  # type: ignore[no-untyped-def]
+    """The site a command works in, without collecting its posts; usage errors exit 2."""
+    from postctl.config import ConfigError
+    from postctl.site import SiteError, find_site
+
+    try:
+        if site_dir is not None:
+            return find_site(site_dir, explicit=True)
+        return find_site(start)
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
 
 
 NoCacheOpt = Annotated[
@@ -835,6 +855,422 @@ def stats_command(
     finish(errors, stats.posts, not post_filter.is_empty)
 
 
+class FrontMatterFormat(str, Enum):
+    yaml = "yaml"
+    toml = "toml"
+    json = "json"
+
+
+class LintFormat(str, Enum):
+    table = "table"
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class RulesFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command(
+    "new",
+    epilog="""**Examples**
+
+```
+postctl new "Hello, world"                        # _posts/2026-02-05-hello-world.md
+postctl new "Release notes" -t release -t news -c blog --author Ada
+postctl new "Half-baked idea" --draft             # Jekyll _drafts/, Hugo draft = true
+postctl new "Back in time" --date 2024-12-31T23:59
+postctl new "Weighted" --set weight=3 --set 'aliases=[/old/]'
+postctl new "日本語のタイトル" --slug japanese-title
+postctl new "Preview" --dry-run                   # print the file, write nothing
+postctl new "Now" --edit                          # then open $VISUAL / $EDITOR
+```
+""",
+)
+def new_command(
+    title: Annotated[str, typer.Argument(help="The post's title.", show_default=False)],
+    tags: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="A tag (repeat for more).", show_default=False),
+    ] = None,
+    categories: Annotated[
+        list[str] | None,
+        typer.Option("--category", "-c", help="A category (repeat for more).", show_default=False),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="The author.", show_default=False)] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="The post's date: 2026-02-05, 2026-02-05T03:33 (local time) or now "
+            "(default: now; Jekyll drafts get no date).",
+            show_default=False,
+        ),
+    ] = None,
+    layout: Annotated[str | None, typer.Option(help="The layout.", show_default=False)] = None,
+    excerpt: Annotated[
+        str | None,
+        typer.Option(help="The excerpt (Hugo: `summary`).", show_default=False),
+    ] = None,
+    image: Annotated[str | None, typer.Option(help="The image.", show_default=False)] = None,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="KEY=VALUE",
+            help="Any front-matter field, the value typed as YAML types it (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    slug: Annotated[
+        str | None,
+        typer.Option(help="The file's slug (default: made from the title).", show_default=False),
+    ] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Create a draft (Jekyll: in _drafts/).")
+    ] = False,
+    front_matter_format: Annotated[
+        FrontMatterFormat | None,
+        typer.Option(
+            "--format",
+            help="Front-matter format (default: the site's).",
+            show_default=False,
+        ),
+    ] = None,
+    template: Annotated[
+        Path | None,
+        typer.Option(
+            help="Template file: its front matter and body, with {title}, {date} and {slug} "
+            "filled in (default: config new.template).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the new file; write nothing.")
+    ] = False,
+    edit: Annotated[
+        bool, typer.Option("--edit", help="Open the new post in $VISUAL or $EDITOR.")
+    ] = False,
+    site: SiteOpt = None,
+) -> None:
+    """Create a post with the site's naming and front matter, and print its path.
+
+    Never overwrites: an existing file exits 1. A title whose slug is empty (only emoji or
+    punctuation) exits 2 asking for `--slug`.
+    """
+    from postctl.create import (
+        CreateError,
+        NewPostOptions,
+        editor_command,
+        open_in_editor,
+        plan_new_post,
+        write_new_file,
+    )
+    from postctl.output import display_path, safe_text
+
+    found = find_site_or_fail(site)
+    options = NewPostOptions(
+        title=title,
+        tags=tags or (),
+        categories=categories or (),
+        author=author,
+        date=date,
+        layout=layout,
+        excerpt=excerpt,
+        image=image,
+        assignments=assignments or (),
+        slug=slug,
+        draft=draft,
+        format=front_matter_format.value if front_matter_format else None,
+        template=template,
+    )
+    if edit and not dry_run and editor_command() is None:
+        fail("--edit: set $VISUAL or $EDITOR to the editor to open")
+    try:
+        planned = plan_new_post(found, options)
+        if dry_run:
+            typer.echo(safe_text(f"would create {display_path(planned.path)}"), err=True)
+            sys.stdout.write(planned.content.decode("utf-8"))
+            return
+        write_new_file(planned.path, planned.content, planned.folder)
+        typer.echo(safe_text(display_path(planned.path)))
+        if edit:
+            open_in_editor(planned.path)
+    except CreateError as e:
+        where = f"{display_path(e.path)}: " if e.path else ""
+        fail(safe_text(where + e.message), e.exit_code)
+
+
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change as a diff; write nothing.")
+]
+
+
+@app.command(
+    "publish",
+    epilog="""**Examples**
+
+```
+postctl publish _drafts/grid-batteries-explained.md      # Jekyll: to _posts/DATE-...
+postctl publish _drafts/idea.md --date 2026-03-01
+postctl publish content/posts/tide-tables.md             # Hugo: draft = false
+postctl publish _drafts/*.md --dry-run                   # show the moves and diffs
+```
+""",
+)
+def publish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Drafts to publish (files or folders).")],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            help="Publication date: 2026-02-05, 2026-02-05T03:33 (local time) or now "
+            "(Jekyll default: now; Hugo: the date is left as it is unless given).",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    site: SiteOpt = None,
+) -> None:
+    """Publish drafts: Jekyll moves `_drafts/slug.md` to `_posts/DATE-slug.md` and sets
+    `date`; Hugo and plain sites set `draft: false`. Nothing else in the file changes, and an
+    existing post is never replaced."""
+    _draft_workflow("publish", paths, site, date, dry_run)
+
+
+@app.command(
+    "unpublish",
+    epilog="""**Examples**
+
+```
+postctl unpublish _posts/2026-02-05-hello.md     # Jekyll: to _drafts/hello.md
+postctl unpublish content/posts/tide-tables.md   # Hugo: draft = true
+postctl unpublish _posts/2026-02-05-*.md --dry-run
+```
+""",
+)
+def unpublish_command(
+    paths: Annotated[list[Path], typer.Argument(help="Posts to unpublish (files or folders).")],
+    dry_run: DryRunOpt = False,
+    site: SiteOpt = None,
+) -> None:
+    """Turn posts back into drafts: Jekyll moves `_posts/DATE-slug.md` to `_drafts/slug.md` and
+    removes `date` (as jekyll-compose does); Hugo and plain sites set `draft: true`. Nothing
+    else in the file changes, and an existing draft is never replaced."""
+    _draft_workflow("unpublish", paths, site, None, dry_run)
+
+
+def _draft_workflow(
+    action: str, paths: Sequence[Path], site_dir: Path | None, date: str | None, dry_run: bool
+) -> None:
+    from postctl.create import CreateError
+    from postctl.drafts import DraftError, apply, load, plan, resolve_date
+    from postctl.edit import unified_diff
+    from postctl.output import display_path, is_terminal, safe_text
+
+    site, files = open_site(paths, site_dir)
+    if not files:
+        fail("no posts found in the given paths", EXIT_PROBLEMS)
+    try:
+        when = resolve_date(site, date)
+    except CreateError as e:
+        fail(safe_text(e.message))
+    failed = 0
+    for path in files:
+        shown = display_path(path)
+        try:
+            change = plan(site, load(site, path), action, when)  # type: ignore[arg-type]
+            if change.unchanged:
+                typer.echo(safe_text(f"{shown}: {change.unchanged}"), err=True)
+                continue
+            moved = f" -> {display_path(change.target)}" if change.moves else ""
+            if dry_run:
+                typer.echo(safe_text(f"would {action} {shown}{moved}"))
+                color = is_terminal() and "NO_COLOR" not in os.environ
+                sys.stdout.write(unified_diff(shown, change.old, change.new, color))
+                continue
+            apply(change)
+            typer.echo(safe_text(f"{action}ed {shown}{moved}"))
+        except DraftError as e:
+            failed += 1
+            typer.echo(safe_text(f"{display_path(e.path)}: {e.message}"), err=True)
+    if failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+@app.command(
+    "lint",
+    epilog="""**Examples**
+
+```
+postctl lint                          # the whole site around the current folder
+postctl lint _posts/2024-*.md         # some files (site-wide rules still see every post)
+postctl lint --strict                 # warnings fail too (exit 1)
+postctl lint --select PC5 --ignore PC506   # tag rules only, without single-use terms
+postctl lint -f github                # annotations in GitHub Actions
+postctl lint -f json | jq '.[] | select(.severity == "error")'
+postctl lint --explain PC601          # what a rule checks and why
+```
+""",
+)
+def lint_command(
+    paths: PathsArg = None,
+    site: SiteOpt = None,
+    output_format: Annotated[
+        LintFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="table (grouped by file; default on a terminal), text (one finding a line; "
+            "default when piped), json, or github (workflow annotations).",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", help="Explain one rule (code or name) and exit.", metavar="CODE"),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 on warnings too.")] = False,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--select",
+            help="Run only these rules (codes, prefixes such as PC5, or names); "
+            "comma-separated or repeated. Replaces lint.select.",
+        ),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (added to lint.ignore)."),
+    ] = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Repair what can be repaired safely (mojibake, term spellings and aliases, "
+            "duplicate terms), changing only those values; then report what is left.",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="With --fix: show the changes as a diff, write nothing."),
+    ] = False,
+    only_posts: Annotated[
+        bool,
+        typer.Option(
+            "--only-posts",
+            help="Skip named files that are not posts of the site (pre-commit passes every "
+            "staged Markdown file).",
+        ),
+    ] = False,
+) -> None:
+    """Check posts' front matter (and bodies for encoding damage) against the rule catalogue
+    (`postctl rules`). Exit 0 without errors, 1 with errors (or warnings with --strict),
+    2 on usage or configuration errors."""
+    from postctl import lint_format
+    from postctl.config import ConfigError
+    from postctl.lint import find_rule, lint_site
+    from postctl.output import is_terminal
+    from postctl.site import SiteError
+
+    if dry_run and not fix:
+        fail("--dry-run only goes with --fix")
+    if explain is not None:
+        rule = find_rule(explain)
+        if rule is None:
+            fail(f"--explain: no rule {explain!r} (see `postctl rules`)")
+        typer.echo(lint_format.explain(rule), nl=False)
+        return
+    site_obj, files = open_site(paths, site, include_skipped=True)
+    if only_posts:
+        files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
+        if not files:
+            return
+    try:
+        report = lint_site(
+            site_obj,
+            list(paths or []),
+            select=_split(select),
+            ignore=_split(ignore),
+            files=files,
+        )
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
+    fix_failed = False
+    if fix:
+        report, fix_failed = _lint_fix(report, dry_run)
+        if dry_run:  # the diff is the output; exit 1 when there is something to fix
+            raise typer.Exit(EXIT_PROBLEMS if fix_failed else EXIT_OK)
+    fmt = output_format.value if output_format else ("table" if is_terminal() else "text")
+    if fmt == "table":
+        lint_format.write_table(report)
+    elif fmt == "json":
+        lint_format.write_findings_json(report.findings)
+    elif fmt == "github":
+        lint_format.write_github(report.findings)
+    else:
+        lint_format.write_text(report.findings)
+    if report.failed(strict) or fix_failed:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
+    """Apply (or with `dry_run`, show as diffs) the report's fixes; the report of what is left
+    and whether some file could not be fixed."""
+    from dataclasses import replace
+
+    from postctl.edit import unified_diff
+    from postctl.fixes import apply_fixes
+    from postctl.output import display_path, is_terminal, safe_text
+
+    results = apply_fixes(report, dry_run=dry_run)
+    fixed = [f for r in results if r.changed and r.skipped is None for f in r.findings]
+    for result in results:
+        if result.skipped is not None:
+            where = display_path(result.path)
+            typer.echo(safe_text(f"{where}: not fixed: {result.skipped}"), err=True)
+        elif dry_run and result.changed:
+            label = display_path(result.path)
+            diff = unified_diff(label, result.before, result.after, color=is_terminal())
+            typer.echo(diff, nl=False)
+    files = sum(1 for r in results if r.changed and r.skipped is None)
+    verb = "would fix" if dry_run else "fixed"
+    note = " (dry run: nothing written)" if dry_run else ""
+    typer.echo(f"postctl: {verb} {len(fixed)} problem(s) in {files} file(s){note}", err=True)
+    if dry_run:
+        return report, bool(fixed) or any(r.skipped is not None for r in results)
+    done = {id(f) for f in fixed}
+    left = replace(report, findings=[f for f in report.findings if id(f) not in done])
+    return left, any(r.skipped is not None for r in results)
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+
+
+@app.command(
+    "rules",
+    epilog="""**Examples**
+
+```
+postctl rules                 # every lint rule: code, name, severity, fixable
+postctl rules -f json | jq '.[] | select(.fixable)'
+postctl lint --explain PC503  # one rule in full
+```
+""",
+)
+def rules_command(
+    output_format: Annotated[
+        RulesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = RulesFormat.table,
+) -> None:
+    """List the lint rules with their stable codes, names and default severities."""
+    from postctl.lint_format import write_rules
+    from postctl.rules import RULES
+
+    write_rules(sorted(RULES.values(), key=lambda r: r.code), output_format.value)
+
+
 class RetagFormat(str, Enum):
     table = "table"
     json = "json"
@@ -857,11 +1293,13 @@ postctl retag --add python --tag django      # tag every post tagged django
 postctl retag --remove draft-ideas --dry-run # show the diff, write nothing
 postctl retag --field categories News news --ignore-case
 postctl retag --move tutorial --to categories
+postctl retag --remove old --since 2024-01-01 --no-drafts
 ```
 
 The first two arguments are OLD and NEW unless --add, --remove or --move is given; the
-other arguments are the posts (files or folders) to work on. Only the edited value's bytes
-change: comments, quoting, key order, dates, line endings and the body stay as they were.
+other arguments are the posts (files or folders) to work on, narrowed by the filters. Only
+the edited value's bytes change: comments, quoting, key order, dates, line endings and the
+body stay as they were.
 
 Exit codes: 0 done (or nothing to do), 1 some file was skipped or failed (each is listed with
 the reason), 2 usage or configuration error.
@@ -907,7 +1345,11 @@ def retag_command(
     ] = "tags",
     ignore_case: Annotated[
         bool,
-        typer.Option("--ignore-case", "-i", help="Match terms case-insensitively."),
+        typer.Option(
+            "--ignore-case",
+            "-i",
+            help="Match terms (and the --tag/--category filters) case-insensitively.",
+        ),
     ] = False,
     dry_run: Annotated[
         bool,
@@ -927,10 +1369,72 @@ def retag_command(
         RetagFormat,
         typer.Option("--format", "-f", help="Summary format (table is plain text when piped)."),
     ] = RetagFormat.table,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--tag",
+            "-t",
+            help="Only posts with this tag; repeat for posts with all of them.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--category",
+            "-c",
+            help="Only posts in this category; repeat for posts in all of them.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    author: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--author",
+            help="Only posts by this author (any case); repeat for any of them.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only posts dated on or after DATE (YYYY-MM-DD, or with a time and zone).",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            help="Only posts dated on or before DATE (a date alone includes that whole day).",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    drafts: Annotated[
+        bool | None,
+        typer.Option(
+            "--drafts/--no-drafts",
+            help="Include drafts (the default) or leave them out.",
+            rich_help_panel="Filters",
+            show_default=False,
+        ),
+    ] = None,
+    only_drafts: Annotated[
+        bool, typer.Option("--only-drafts", help="Only drafts.", rich_help_panel="Filters")
+    ] = False,
 ) -> None:
     """Rename, merge, add, remove or move tags (or any list field) across posts, changing
     only the bytes of the edited value."""
     from postctl.edit import unified_diff
+    from postctl.filters import PostFilter, parse_bound
     from postctl.output import display_path, is_terminal, make_console, write_records, write_table
     from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag
 
@@ -960,7 +1464,22 @@ def retag_command(
         )
     except ValueError as e:
         fail(str(e))
+    if only_drafts and drafts is False:
+        fail("--only-drafts and --no-drafts contradict each other")
+    try:
+        post_filter = PostFilter(
+            tags=tuple(tag or ()),
+            categories=tuple(category or ()),
+            authors=tuple(author or ()),
+            since=parse_bound(since) if since is not None else None,
+            until=parse_bound(until) if until is not None else None,
+            drafts="only" if only_drafts else "exclude" if drafts is False else "include",
+            ignore_case=ignore_case,
+        )
+    except ValueError as e:
+        fail(f"--since/--until: {e}")
     loaded_site, posts, errors = load_site_posts([Path(p) for p in paths], site)
+    posts = [post for post in posts if post_filter.matches(post)]
     if drop_empty is None:
         drop_empty = loaded_site.config["retag.drop_empty"]
     rule = dataclasses.replace(rule, drop_empty=drop_empty)
@@ -978,15 +1497,16 @@ def retag_command(
     rows: list[dict] = []
     json_rows: list[dict] = []
     for result in report.results:
+        shown = display_path(result.path)
         for row in result_rows(result, dry_run):
-            json_rows.append(row | {"path": str(result.path)})
+            rows.append(row | {"path": shown})
+            json_rows.append(dict(rows[-1]))
             if dry_run and result.status == "changed":
-                json_rows[-1]["diff"] = unified_diff(str(result.path), result.before, result.after)
-            rows.append(row | {"path": display_path(result.path)})
+                json_rows[-1]["diff"] = unified_diff(shown, result.before, result.after)
     for error in errors:
         reason = f"does not parse: {error.message}"
         rows.append({"status": "skipped", "path": display_path(error.path), "reason": reason})
-        json_rows.append({"status": "skipped", "path": str(error.path), "reason": reason})
+        json_rows.append(dict(rows[-1]))
     if output_format is not RetagFormat.table:
         write_records(output_format.value, SUMMARY_COLUMNS, rows, json_rows)
     else:

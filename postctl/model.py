@@ -338,19 +338,14 @@ class Post:
         return self._terms(field_name, None)
 
     def _terms(self, plural: str, singular: str | None) -> list[str]:
-        if self.kind == "jekyll":
+        if self.kind == "jekyll" and singular is not None:
             # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): a singular key
-            # that Ruby finds truthy (not nil, not false) wins and is taken whole; the plural
-            # key's string is split on whitespace, its list taken as is, and any other value
-            # gives nothing (Jekyll 4.3: `tags: 2020` and `tags: true` are no tags).
-            if singular is not None:
-                value = self.get(singular)
-                if value is not None and value is not False:
-                    return _as_terms(value, split=False)
-            value = self.get(plural)
-            return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
+            # that Ruby finds truthy (not nil, not false) wins; see key_terms for the rest.
+            value = self.get(singular)
+            if value is not None and value is not False:
+                return key_terms(self.kind, singular, value)
         # Hugo (and most other generators) take a string as one term: `tags = "a b"` is "a b".
-        return _as_terms(self.get(plural), split=False)
+        return key_terms(self.kind, plural, self.get(plural))
 
     @cached_property
     def draft(self) -> bool:
@@ -489,10 +484,20 @@ def term_text(value: Any) -> str:
     return str(value)
 
 
-def terms_of(value: Any, split: bool) -> list[str]:
-    """The terms a list field's raw value stands for; `split`: a string is split on whitespace
-    (Jekyll's plural keys) instead of being one term (Hugo, Jekyll's singular `tag`)."""
-    return _as_terms(value, split)
+JEKYLL_SINGULAR_KEYS = ("tag", "category")
+
+
+def key_terms(kind: SiteKind, key: str, value: Any) -> list[str]:
+    """The terms the generator reads from one front-matter key's value. Jekyll
+    (Utils.pluralized_array_from_hash, jekyll/lib/jekyll/utils.rb): a plural key's string is
+    split on whitespace, its list taken as is, and any other value gives nothing (Jekyll 4.3:
+    `tags: 2020` and `tags: true` are no tags); a singular `tag`/`category` is taken whole
+    unless Ruby finds it falsy (nil, false). Hugo and others take a string as one term."""
+    if kind == "jekyll":
+        if key in JEKYLL_SINGULAR_KEYS:
+            return [] if value is None or value is False else _as_terms(value, split=False)
+        return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
+    return _as_terms(value, split=False)
 
 
 def _as_terms(value: Any, split: bool) -> list[str]:
@@ -1216,11 +1221,31 @@ def compose_yaml(post: Post) -> Any:
     loaded, so the text is known to be safe to compose."""
     if post.format != "yaml" or not post.raw.strip():
         return None
-    loader = _yaml_loader()(post.raw)
+    loader = _yaml_loader(post.kind)(post.raw)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+_RESOLVERS: dict[str, Any] = {}
+
+
+def yaml_reads_as_string(text: str, kind: SiteKind = "plain") -> bool:
+    """Whether `text`, written as a plain (unquoted) YAML scalar, reads back as a string on this
+    kind of site rather than a boolean, number, date or null (YAML 1.1, or Hugo's YAML 1.2
+    scalars). For the editor, which quotes a value otherwise."""
+    if kind not in _RESOLVERS:
+        import yaml
+
+        class Resolver(yaml.resolver.Resolver):
+            yaml_implicit_resolvers = _yaml_loader(kind).yaml_implicit_resolvers
+
+        _RESOLVERS[kind] = Resolver()
+    import yaml
+
+    tag = _RESOLVERS[kind].resolve(yaml.ScalarNode, text, (True, False))
+    return bool(tag == "tag:yaml.org,2002:str")
 
 
 def _yaml_kind(node: Any) -> str:
@@ -1464,6 +1489,110 @@ def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
             stack.extend(((*keys, i), v) for i, v in reversed(list(enumerate(item))))
         else:
             yield keys, item
+
+
+# -- front matter that is not a post's -----------------------------------------------------------
+
+
+def load_yaml_value(text: str, source: Path | str = "<value>") -> Any:
+    """One YAML document read with the front-matter loader and its limits (safe tags, depth,
+    alias bombs): for values typed on the command line and generator config files such as
+    Jekyll's `_config.yml`. Raises PostError naming `source` and the line and column."""
+    post = Post(path=Path(source), raw=text, format="yaml", fm_line=1)
+    _check_depth(post, text)
+    loader = _yaml_loader()(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_aliases(post, root)
+        return loader.construct_document(root)
+    except PostError:
+        raise
+    except Exception as e:  # yaml.YAMLError and constructor failures
+        raise _yaml_error(post, e) from None
+    finally:
+        loader.dispose()
+
+
+def locate_front_matter(path: Path | str, content: bytes) -> Post:
+    """Where the front matter and the body of `content` are, without parsing the front matter:
+    for text that is not valid front matter yet, such as a template with `{title}` placeholders.
+    The Post has its format, delimiters and byte spans; `data` stays empty."""
+    path = Path(path)
+    post = Post(path=path, size=len(content))
+    start = len(BOM) if content.startswith(BOM) else 0
+    post.bom = start > 0
+    handler = _detect(content, start)
+    if handler is None:
+        post.body_start = start
+        return post
+    try:
+        handler.split_into(post, content, start)
+    except _NeedMore:
+        raise PostError(
+            path,
+            f"front matter opened with {handler.open_text!r} on line 1"
+            f" is never closed (add a {handler.close_text!r} line)",
+            1,
+            1,
+            UNCLOSED,
+        ) from None
+    return post
+
+
+@dataclass(frozen=True)
+class YAMLScalar:
+    """One scalar of a post's YAML front matter as written: where it is, its source text, the
+    type PyYAML (YAML 1.1) resolved it to (`bool`, `int`, `float`, `str`, `timestamp`, `null`),
+    and whether it was plain (unquoted), which is when YAML 1.1 and 1.2 can read it differently."""
+
+    keys: tuple[Any, ...]
+    text: str
+    tag: str
+    plain: bool
+    is_key: bool
+    line: int
+    col: int
+
+
+def yaml_scalars(post: Post) -> list[YAMLScalar]:
+    """Every scalar (keys and values) of a YAML post's front matter, with the spelling the
+    author typed; [] for other formats. Composes the node tree again (`compose_yaml`): call it
+    only when the raw text suggests it is needed."""
+    root = compose_yaml(post)
+    out: list[YAMLScalar] = []
+    seen: set[int] = set()
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), root)] if root is not None else []
+    while stack:
+        keys, node = stack.pop()
+        if id(node) in seen:  # an alias repeats a node; report it once, where it is written
+            continue
+        seen.add(id(node))
+        if node.id == "scalar":
+            out.append(_scalar(post, keys, node, is_key=False))
+        elif node.id == "sequence":
+            stack.extend(((*keys, i), item) for i, item in reversed(list(enumerate(node.value))))
+        else:
+            for key_node, value_node in reversed(node.value):
+                name = key_node.value if key_node.id == "scalar" else "?"
+                if key_node.id == "scalar":
+                    out.append(_scalar(post, (*keys, name), key_node, is_key=True))
+                stack.append(((*keys, name), value_node))
+    out.sort(key=lambda s: (s.line, s.col))
+    return out
+
+
+def _scalar(post: Post, keys: tuple[Any, ...], node: Any, is_key: bool) -> YAMLScalar:
+    return YAMLScalar(
+        keys=keys,
+        text=node.value,
+        tag=node.tag.rsplit(":", 1)[-1],
+        plain=not node.style,  # None (pure-Python loader) or "" (libyaml) for plain
+        is_key=is_key,
+        line=post.fm_line + node.start_mark.line,
+        col=node.start_mark.column + 1,
+    )
 
 
 # -- typed JSON (for Post.to_dict / from_dict and the parse cache) --------------------------------

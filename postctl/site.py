@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from postctl.config import Config, has_config, load_config
 from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
@@ -419,3 +420,44 @@ def load_posts(
 ) -> list[Post | PostError]:
     """`iter_posts` as a list."""
     return list(iter_posts(site, paths, jobs, cache=cache))
+
+
+def _map_chunk(site: Site, paths: list[Path], fn: Callable[[Post | PostError], Any]) -> list[Any]:
+    results: list[Any] = []
+    with _gc_paused():
+        for path in paths:
+            try:
+                result: Post | PostError = site.load(path)
+            except PostError as e:
+                result = e
+            results.append(fn(result))
+    return results
+
+
+def map_posts(
+    site: Site,
+    paths: Sequence[Path],
+    fn: Callable[[Post | PostError], Any],
+    jobs: int | None = None,
+) -> list[Any]:
+    """`fn(post or PostError)` for every path, in order, computed where the post was loaded (in
+    worker processes on large sites), so per-post work such as linting is parallel too and only
+    its small result travels back. `fn` must be picklable (a module-level function or an
+    instance of a module-level class). Bypasses the parse cache: whole posts are needed."""
+    if jobs is None:
+        jobs = site.config["jobs"] if site.config.values else 0
+    jobs = jobs or os.cpu_count() or 1
+    if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
+        return _map_chunk(site, list(paths), fn)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(64, len(paths) // (jobs * 4) + 1)
+    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
+    results: list[Any] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for chunk in pool.map(_map_chunk, [site] * len(chunks), chunks, [fn] * len(chunks)):
+            results.extend(chunk)
+    return results
