@@ -88,6 +88,15 @@ class RetagSpec:
         moved = [t for t in result if self.matches(t, self.move)]
         return [t for t in result if not self.matches(t, self.move)], moved
 
+    def may_change(self, terms: Iterable[str]) -> bool:
+        """Whether a post whose field reads as `terms` (normalized, as Post.terms gives them)
+        may be changed: a cheap test that never misses a post `plan` would change."""
+        terms = list(terms)
+        touched = [old for old, _ in self.rename] + [*self.remove, *self.move]
+        if any(self.matches(t, touched) for t in terms):
+            return True
+        return bool(self.additions(terms))
+
     def additions(self, present: list[str]) -> list[str]:
         """The terms to add to a post that has `present`."""
         return [t for t in dict.fromkeys(self.add) if not self.matches(t, present)]
@@ -152,6 +161,8 @@ def plan(post: Post, spec: RetagSpec) -> dict[str, tuple[list[str], list[str]]]:
         after[key], moved_here = spec.rewrite(before[key])
         moved += moved_here
     everything = [t for key in keys for t in after[key]]
+    if spec.field == "categories":
+        everything += post.categories_from_path  # Jekyll's folder categories are already there
     after[keys[0]] = after[keys[0]] + spec.additions(everything)
     changes = {key: (before[key], after[key]) for key in keys if after[key] != before[key]}
     if moved and spec.move_to:
