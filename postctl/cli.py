@@ -1386,10 +1386,8 @@ def retag_command(
     """Rename, merge, add, remove or move tags (or any list field) across posts, changing
     only the bytes of the edited value."""
     from postctl.edit import unified_diff
-    from postctl.model import PostError
     from postctl.output import display_path, is_terminal, make_console, write_records, write_table
     from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag
-    from postctl.site import iter_posts
 
     args = list(args or [])
     rename: list[tuple[str, str]] = []
@@ -1432,7 +1430,7 @@ def retag_command(
         ignore_case=ignore_case,
     )
     # Tags and categories are in the cheap post summaries: they pick the posts that may change,
-    # and only those are then loaded whole (from the parse cache when it has them).
+    # and only those are read whole, once, just before their edit.
     summaries = field_name in ("tags", "categories") and not post_filter.needs_front_matter
     loaded_site, stream, errors = stream_site_posts(
         [Path(p) for p in paths], site, no_cache=no_cache, summaries=summaries
@@ -1445,17 +1443,6 @@ def retag_command(
             terms = getattr(post, field_name) if summaries else post.terms(field_name)
             if rule.may_change(terms):
                 chosen.append(post)
-    posts = chosen
-    if summaries and chosen:
-        posts = []
-        for loaded in iter_posts(
-            loaded_site, [p.path for p in chosen], cache=False if no_cache else None
-        ):
-            if isinstance(loaded, PostError):
-                errors.append(loaded)
-                report_errors([loaded])
-            else:
-                posts.append(loaded)
     if drop_empty is None:
         drop_empty = loaded_site.config["retag.drop_empty"]
     rule = dataclasses.replace(rule, drop_empty=drop_empty)
@@ -1469,7 +1456,13 @@ def retag_command(
                 unified_diff(display_path(result.path), result.before, result.after, color)
             )
 
-    report = retag(posts, rule, dry_run=dry_run, on_result=on_result)
+    report = retag(
+        chosen,
+        rule,
+        dry_run=dry_run,
+        on_result=on_result,
+        load=loaded_site.load if summaries else None,
+    )
     report.examined = examined
     rows: list[dict] = []
     json_rows: list[dict] = []

@@ -269,3 +269,18 @@ def test_adding_a_category_jekyll_takes_from_the_folder_changes_nothing(tmp_path
     assert post.categories == ["news"]
     report = retag([post], spec(add=("news",), field="categories"))
     assert report.results == [] and path.read_text() == "---\ntitle: A\n---\n"
+
+
+def test_posts_loaded_on_demand(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    good = write(tmp_path / "good.md", "---\ntags: [a]\n---\n")
+    broken = write(tmp_path / "broken.md", "---\ntags: [a\n---\n")
+    stubs = [SimpleNamespace(path=str(good)), SimpleNamespace(path=str(broken))]
+    report = retag(stubs, spec(rename=(("a", "b"),)), load=load_post)
+    assert [(r.path.name, r.status) for r in report.results] == [
+        ("good.md", "changed"),
+        ("broken.md", "skipped"),
+    ]
+    assert report.results[1].reason.startswith("does not parse")
+    assert good.read_text() == "---\ntags: [b]\n---\n"
