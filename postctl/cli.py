@@ -1093,7 +1093,7 @@ def _draft_workflow(
             typer.echo(safe_text(f"{action}ed {shown}{moved}"))
         except DraftError as e:
             failed += 1
-            typer.echo(safe_text(f"{display_path(e.path)}: {e.message}"), err=True)
+            typer.echo(safe_text(f"{display_path(e.path)}{e.where}: {e.message}"), err=True)
     if failed:
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -43,14 +43,15 @@ DATED_DRAFT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(\.[^.]+)?$")
 class DraftError(Exception):
     """Why one file cannot be published or unpublished; `exit_code` 1 (the file) or 2 (usage)."""
 
-    def __init__(self, path: Path, message: str, exit_code: int = 1) -> None:
+    def __init__(self, path: Path, message: str, exit_code: int = 1, where: str = "") -> None:
         super().__init__(message)
         self.path = path
         self.message = message
         self.exit_code = exit_code
+        self.where = where  # ":line:col" when the problem is at a place in the file
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        return f"{self.path}{self.where}: {self.message}"
 
 
 @dataclass
@@ -256,4 +257,5 @@ def load(site: Site, path: Path) -> Post:
     try:
         return site.load(path)
     except PostError as e:
-        raise DraftError(path, f"{e.code} {e.message}") from None
+        where = e.location[len(str(e.path)) :]
+        raise DraftError(path, f"{e.code} {e.message}", where=where) from None

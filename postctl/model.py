@@ -1127,7 +1127,10 @@ def _plain_value(loader: Any, text: str) -> Any:
         return _FAIL
     import yaml
 
-    value = loader.yaml_constructors[tag](_constructor(loader), yaml.ScalarNode(tag, text))
+    try:
+        value = loader.yaml_constructors[tag](_constructor(loader), yaml.ScalarNode(tag, text))
+    except (ValueError, OverflowError):  # e.g. a 5,000-digit integer: the full loader explains
+        return _FAIL
     if len(cache) < 4096 and not isinstance(value, (date, datetime)):
         cache[text] = value  # true, false, null, small numbers: the same few again
     return value
