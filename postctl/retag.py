@@ -76,7 +76,7 @@ class RetagSpec:
         return new + self.additions(new), moved
 
     def rewrite(self, terms: list[str]) -> tuple[list[str], list[str]]:
-        """Renames and removals: (the new terms, the terms moved out)."""
+        """Renames, removals and moves: (the new terms, the terms moved out)."""
         renames = {self._key(old): new for old, new in self.rename}
         result = list(terms)
         if any(self._key(t) in renames for t in terms):
