@@ -8,7 +8,8 @@
 Each round times both commands as a user runs them (a fresh `postctl` process, wall clock) on a
 fresh copy of the site, so every retag really edits its files. Cold: the copy has no parse cache
 yet (both commands parse every file and write the cache). Warm: an untimed `postctl list` has
-filled the cache first (retag still edits every file it changes). The copy itself is not timed.
+filled the cache first (retag still edits every file it changes). No-cache: both run with
+`--no-cache` (every file parsed, no cache read or written). The copy itself is not timed.
 Reported: the median and best of the rounds, the ratio of the medians, and what retag changed.
 """
 
@@ -56,7 +57,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--old", default="python", help="the tag to rename (default: python)")
     parser.add_argument("--new", default="py")
-    parser.add_argument("--cache", choices=("cold", "warm", "both"), default="both")
+    parser.add_argument("--cache", choices=("cold", "warm", "no-cache", "all"), default="all")
     options = parser.parse_args()
 
     site = options.site
@@ -69,7 +70,7 @@ def main() -> None:
             print(f"generating {site} ...", file=sys.stderr)
             make_site(site, options.posts, options.kind)
     command = postctl()
-    modes = ("cold", "warm") if options.cache == "both" else (options.cache,)
+    modes = ("cold", "warm", "no-cache") if options.cache == "all" else (options.cache,)
     print(f"site: {site} ({options.rounds} rounds)")
     with tempfile.TemporaryDirectory(prefix="postctl-bench-") as tmp:
         work = Path(tmp)
@@ -81,11 +82,12 @@ def main() -> None:
                     copy = fresh_copy(site, work, name)
                     if mode == "warm":
                         timed([*command, "list", str(copy)])
+                    extra = ["--no-cache"] if mode == "no-cache" else []
                     if name == "list":
-                        elapsed, _ = timed([*command, "list", str(copy)])
+                        elapsed, _ = timed([*command, "list", str(copy), *extra])
                         list_times.append(elapsed)
                     else:
-                        args = [*command, "retag", options.old, options.new, str(copy)]
+                        args = [*command, "retag", options.old, options.new, str(copy), *extra]
                         elapsed, out = timed(args)
                         retag_times.append(elapsed)
                         changed = out.strip().splitlines()[-1] if out.strip() else ""
