@@ -1193,6 +1193,7 @@ def lint_command(
             select=_split(select),
             ignore=_split(ignore),
             files=files,
+            keep_posts=fix,
         )
     except (SiteError, ConfigError) as e:
         fail(str(e))
