@@ -275,7 +275,7 @@ class PostLinter:
             self._ctx.site_rules = self.site_rules
         return self._ctx
 
-    def __call__(self, result: Post | PostError) -> Linted | str:
+    def __call__(self, result: Post | PostError) -> Linted | tuple[str, str]:
         if self.for_cache:
             return self.cache_entry(result)
         wanted = self.report is None or result.path in self.report
@@ -291,7 +291,7 @@ class PostLinter:
             del result.__dict__[name]
         return result.path, findings, facts, result
 
-    def cache_entry(self, result: Post | PostError) -> str:
+    def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
         """`postctl.lint_cache`'s entry for one file: its findings, facts, and what else they
         depended on (the folders its rules looked in)."""
         from postctl.lint_cache import entry_text

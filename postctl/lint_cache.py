@@ -32,7 +32,7 @@ from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
 # Bump when the entry layout changes; every entry written under another value is dropped.
-FORMAT = "1"
+FORMAT = "2"
 
 
 def fingerprint(site: Site, linter: PostLinter) -> str:
@@ -70,7 +70,7 @@ class LintCache:
         self.connection = connection
         self.writable = writable
         self.broken = False
-        self._pending: list[tuple[str, int, int, int, int, str]] = []
+        self._pending: list[tuple[str, int, int, int, int, str, str]] = []
 
     @classmethod
     def open(cls, site: Site, wanted: str) -> LintCache | None:
@@ -120,16 +120,18 @@ class LintCache:
         c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         c.execute(
             "CREATE TABLE entries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " ctime_ns INTEGER, inode INTEGER, entry TEXT NOT NULL) WITHOUT ROWID"
+            " ctime_ns INTEGER, inode INTEGER, entry TEXT NOT NULL, folders TEXT NOT NULL)"
+            " WITHOUT ROWID"
         )
         c.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (wanted,))
         c.execute("COMMIT")
 
-    def entries(self, paths: Sequence[str] | None) -> dict[str, tuple[FileKey, str]]:
-        """{path: (file key, entry text)} for `paths`, or for every entry when None."""
+    def entries(self, paths: Sequence[str] | None) -> dict[str, tuple[FileKey, str, str]]:
+        """{path: (file key, entry text, folders text)} for `paths`, or for every entry when
+        None."""
         if self.broken:
             return {}
-        query = "SELECT path, size, mtime_ns, ctime_ns, inode, entry FROM entries"
+        query = "SELECT path, size, mtime_ns, ctime_ns, inode, entry, folders FROM entries"
         try:
             if paths is None:
                 rows = self.connection.execute(query).fetchall()
@@ -145,13 +147,13 @@ class LintCache:
             self.broken = True
             return {}
         return {
-            path: ((size, mtime, ctime, inode), text)
-            for path, size, mtime, ctime, inode, text in rows
+            path: ((size, mtime, ctime, inode), text, folders)
+            for path, size, mtime, ctime, inode, text, folders in rows
         }
 
-    def put(self, path: str, key: FileKey | None, text: str) -> None:
+    def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
         if self.writable and key is not None:
-            self._pending.append((path, *key, text))
+            self._pending.append((path, *key, *entry))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
@@ -160,7 +162,7 @@ class LintCache:
         try:
             c = self.connection
             c.execute("BEGIN")
-            c.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?)", pending)
+            c.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending)
             c.execute("COMMIT")
         except sqlite3.Error:  # locked by another run, disk full: this run just stores less
             try:
@@ -201,9 +203,11 @@ def entry_text(
     result: Post | PostError,
     findings: list[Finding] | None,
     facts: Facts | None,
-) -> str:
-    """The JSON entry for one linted file (`findings` None: not linted, only its facts kept).
-    Called where the post was linted, with the folders its rules looked in still recorded."""
+) -> tuple[str, str]:
+    """The JSON entry for one linted file (`findings` None: not linted, only its facts kept),
+    and apart from it the folders its rules looked in, with their stamps (posts that name
+    images in the same folders share that text, so it is checked once per run). Called where
+    the post was linted, with those folders still recorded."""
     ctx = linter.ctx
     dated = None
     if (
@@ -216,16 +220,17 @@ def entry_text(
     ):  # PC304's finding holds only until the date comes
         value = result.parsed_date.value
         dated = [value.isoformat(), is_future(value, ctx.now)]
-    return json.dumps(
+    entry = json.dumps(
         {
             "findings": None
             if findings is None
             else [[f.line, f.col, f.code, f.severity, f.message, f.fixable] for f in findings],
             "facts": None if facts is None else _facts_json(facts),
             "dated": dated,
-            "folders": {folder: ctx.folder_stamps.get(folder) for folder in ctx.consulted or ()},
         }
     )
+    folders = sorted((folder, ctx.folder_stamps.get(folder)) for folder in ctx.consulted or ())
+    return entry, json.dumps(folders)
 
 
 def _facts_json(facts: Facts) -> dict[str, Any]:
@@ -246,24 +251,35 @@ def _facts_json(facts: Facts) -> dict[str, Any]:
 class _Stamps(dict[str, Any]):
     """Current folder stamps, each folder looked up once per run."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._unchanged: dict[str, bool] = {}
+
     def __missing__(self, folder: str) -> Any:
         stamp = folder_stamp(folder)
         value = list(stamp) if stamp is not None else None
         self[folder] = value
         return value
 
+    def unchanged(self, folders: str) -> bool:
+        """Whether the folders of an entry (its folders text) still have their stamps."""
+        verdict = self._unchanged.get(folders)
+        if verdict is None:
+            try:
+                verdict = all(self[folder] == stamp for folder, stamp in json.loads(folders))
+            except (ValueError, TypeError):
+                verdict = False
+            self._unchanged[folders] = verdict
+        return verdict
 
-def decode(
-    path: Path, text: str, linter: PostLinter, stamps: _Stamps | None, wanted: bool
-) -> Linted | None:
+
+def decode(path: Path, text: str, linter: PostLinter, fresh: bool, wanted: bool) -> Linted | None:
     """The cached result for `path`, or None when the entry cannot be used: not JSON this
-    postctl wrote, linted without findings when they are `wanted`, or (with `stamps`, the
-    current folder stamps) stale because a folder it looked in changed or the future came."""
+    postctl wrote, linted without findings when they are `wanted`, or (unless `fresh`, just
+    linted) stale because the future came. (Its folders are checked apart.)"""
     try:
         entry = json.loads(text)
-        if stamps is not None:
-            if any(stamps[folder] != stamp for folder, stamp in entry["folders"].items()):
-                return None
+        if not fresh:
             dated = entry["dated"]
             if dated is not None and is_future(
                 datetime.fromisoformat(dated[0]), linter.ctx.now
@@ -320,8 +336,13 @@ def lint_cached(
         for i, (path, name, key) in enumerate(zip(paths, names, keys)):
             found = known.get(name)
             item = None
-            if key is not None and found is not None and found[0] == key:
-                item = decode(path, found[1], linter, stamps, report is None or path in report)
+            if (
+                key is not None
+                and found is not None
+                and found[0] == key
+                and stamps.unchanged(found[2])
+            ):
+                item = decode(path, found[1], linter, False, report is None or path in report)
             if item is None:
                 misses.append(i)
             linted.append(item)
@@ -333,10 +354,10 @@ def lint_cached(
                 )
             finally:
                 linter.for_cache = False
-            for i, text in zip(misses, texts):
+            for i, entry in zip(misses, texts):
                 wanted = report is None or paths[i] in report
-                linted[i] = decode(paths[i], text, linter, None, wanted)
-                cache.put(names[i], keys[i], text)
+                linted[i] = decode(paths[i], entry[0], linter, True, wanted)
+                cache.put(names[i], keys[i], entry)
         if complete:
             cache.flush()
             cache.prune(names)

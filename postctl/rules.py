@@ -888,10 +888,17 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
                 yield post.path, use, terms
 
     for taxonomy in ctx.taxonomies:
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        # group key -> {spelling: number of uses}; plain dicts, as this counts every term of
+        # the site on every lint
+        spellings: dict[str, dict[str, int]] = {}
         for _, _, terms in uses(taxonomy):
             for term in set(terms):
-                spellings[term_key(term)][term] += 1
+                group = term_key(term)
+                counts = spellings.get(group)
+                if counts is None:
+                    spellings[group] = {term: 1}
+                else:
+                    counts[term] = counts.get(term, 0) + 1
         canonical: dict[str, str] = {}
         allowed = set(ctx.allowed.get(taxonomy, ()))
         for group_key, counter in spellings.items():
@@ -909,7 +916,7 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
             renames = tuple((t, canonical[term_key(t)]) for t in wrong)
             fix = Fix("terms", use.key, renames) if use.fixable else None
             for term in wrong:
-                group = spellings[term_key(term)]
+                group = Counter(spellings[term_key(term)])
                 right = canonical[term_key(term)]
                 others = ", ".join(f"{t!r} ({n})" for t, n in group.most_common() if t != term)
                 message = f"{use.key} {term!r} is also spelled {others}: use {right!r}"

@@ -104,7 +104,6 @@ def test_no_cache_neither_reads_nor_writes_it(run, tmp_path):
             "findings": [[1, 1, "PC501", "warning", "planted", False]],
             "facts": None,
             "dated": None,
-            "folders": {},
         }
     )
     db.execute("UPDATE entries SET entry = ?", (entry,))
