@@ -118,6 +118,11 @@ def test_a_damaged_cache_only_means_linting_again(run, tmp_path):
     site = make_site(tmp_path, posts=2)
     expected = lint_json(run, site)
     db = sqlite3.connect(database(site))
+    one = db.execute("SELECT path FROM entries").fetchone()[0]
+    for damage in ("not json", "[1", "1], [2", "{}", "null"):  # one entry, the others good
+        db.execute("UPDATE entries SET entry = ? WHERE path = ?", (damage, one))
+        db.commit()
+        assert lint_json(run, site) == expected
     db.execute("UPDATE entries SET entry = 'not json'")
     db.commit()
     db.close()
