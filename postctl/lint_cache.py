@@ -15,7 +15,6 @@ future, whether it still is (`PC304`).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -38,15 +37,17 @@ FORMAT = "2"
 def fingerprint(site: Site, linter: PostLinter) -> str:
     """What every entry depends on besides its own file: postctl, the site, its whole
     configuration (lint settings, post rules), the rules selected and their severities, and
-    the JSON Schema file's bytes."""
-    schema = b""
+    the JSON Schema file's bytes (as a digest)."""
+    schema = ""
     settings = site.config["lint"] if site.config.values else {}
     if settings and settings["schema"]:
+        import hashlib
+
         try:
-            schema = (site.root / settings["schema"]).read_bytes()
+            schema = hashlib.sha256((site.root / settings["schema"]).read_bytes()).hexdigest()
         except OSError:
-            schema = b"unreadable"
-    text = json.dumps(
+            schema = "unreadable"
+    return json.dumps(
         [
             FORMAT,
             __version__,
@@ -55,12 +56,11 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
             site.config.values,
             sorted(linter.enabled),
             sorted(linter.selection.severity.items()),
-            hashlib.sha256(schema).hexdigest(),
+            schema,
         ],
         sort_keys=True,
         default=str,
     )
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class LintCache:

@@ -14,7 +14,6 @@ a check is the rule's explanation (`postctl lint --explain CODE`).
 from __future__ import annotations
 
 import functools
-import inspect
 import os
 import re
 import stat
@@ -109,7 +108,7 @@ def _load_rule(code: str, name: str, summary: str, explanation: str) -> None:
 
 
 def _paragraph(doc: str) -> str:
-    return " ".join(inspect.cleandoc(doc).split())
+    return " ".join(doc.split())  # the words of the docstring, whatever its indentation
 
 
 # -- context -------------------------------------------------------------------------------------

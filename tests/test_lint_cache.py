@@ -169,3 +169,12 @@ def test_linting_some_files_keeps_the_site_rules_right(run, tmp_path):
         "p0.md",
         "p2.md",
     }
+
+
+def test_an_edited_schema_file_drops_the_entries(run, tmp_path):
+    site = make_site(tmp_path)
+    write(site / "postctl.toml", '[lint]\nschema = "schema.json"\n')
+    write(site / "schema.json", '{"type": "object", "required": ["author"]}')
+    assert {f["code"] for f in lint_json(run, site)} == {"PC902"}
+    write(site / "schema.json", '{"type": "object"}')
+    assert lint_json(run, site) == []
