@@ -118,12 +118,12 @@ def parse_date(value: Any) -> ParsedDate | None:
         return None
     y, mo, d, hh, mi, ss, frac, utc, sign, oh, om = m.groups()
     tz = None
-    if utc:
-        tz = timezone.utc
-    elif sign:
-        offset = timedelta(hours=int(oh), minutes=int(om))
-        tz = timezone(-offset if sign == "-" else offset)
     try:
+        if utc:
+            tz = timezone.utc
+        elif sign:  # an offset of a day or more (`+9999`) is no zone at all: ValueError
+            offset = timedelta(hours=int(oh), minutes=int(om))
+            tz = timezone(-offset if sign == "-" else offset)
         micro = int((frac or "0")[:6].ljust(6, "0"))
         parsed = datetime(
             int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), micro, tzinfo=tz
