@@ -93,7 +93,10 @@ class ParsedDate:
         """A naive UTC datetime, so posts with and without a zone sort together."""
         if self.value.tzinfo is None:
             return self.value
-        return self.value.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            return self.value.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00+05:00 is before datetime.min in UTC
+            return self.value.replace(tzinfo=None)
 
 
 # ISO 8601 and Ruby's Time#to_s ("2013-09-14 20:46:50 -0400", which PyYAML leaves as a string),
