@@ -397,7 +397,10 @@ def load_post(
     """Read one post. Raises PostError (never another exception) when it cannot be read."""
     path = Path(path)
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO named `post.md` would otherwise wait forever for a writer;
+        # it is refused as "not a regular file" below. Regular files ignore the flag.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
             st = os.fstat(f.fileno())
             if not _is_regular(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
