@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -489,6 +490,7 @@ def parse_post(
             content += read_rest()
             complete = True
     handler.parse_into(post)
+    _check_values(post)
     return post
 
 
@@ -679,7 +681,9 @@ class JSONHandler(_Handler):
         try:
             # Hugo's page lexer (parser/pageparser) finds the object's closing brace by counting
             # braces outside strings; raw_decode does the same and lets a `}` at column 0 nest.
-            _, end = json.JSONDecoder().raw_decode(text)
+            # Numbers stay text here: only the extent matters, and int() of a 5,000-digit
+            # number raises ValueError (parse_into reports it with the file's position).
+            _, end = json.JSONDecoder(parse_int=str, parse_float=str).raw_decode(text)
         except json.JSONDecodeError as e:
             if e.pos >= len(text) - 1:
                 raise _NeedMore from None
@@ -734,7 +738,8 @@ class JSONHandler(_Handler):
                 SYNTAX_ERROR,
             ) from None
         except ValueError as e:
-            raise PostError(post.path, f"JSON: {e}", post.fm_line, 1, SYNTAX_ERROR) from None
+            message = _INT_LIMIT.sub(r"a number has more than \1 digits", str(e))
+            raise PostError(post.path, f"JSON: {message}", post.fm_line, 1, SYNTAX_ERROR) from None
         except RecursionError:
             raise PostError(post.path, "JSON nested too deeply", post.fm_line, 1, UNSAFE) from None
         if not isinstance(data, dict):
@@ -824,6 +829,7 @@ def _yaml_error(post: Post, error: Exception) -> PostError:
             message = f"{context}, {problem}"
     else:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = _INT_LIMIT.sub(r"a number has more than \1 digits", message)
     code = SYNTAX_ERROR
     if "could not determine a constructor" in message:
         tag = message.split("tag", 1)[-1].strip(" '!")
@@ -869,6 +875,42 @@ def _check_depth(post: Post, text: str) -> None:
                     1,
                     UNSAFE,
                 )
+
+
+# Python's refusal to convert a huge decimal integer (its advice is for programmers, not users).
+_INT_LIMIT = re.compile(r"Exceeds the limit \((\d+) digits\) for integer string conversion.*")
+
+
+def _check_values(post: Post) -> None:
+    """Refuse parsed values no command could use: TOML and JSON nested deeper than MAX_DEPTH
+    (YAML is bounded before it is parsed; json.dump and every recursive walk would fail on
+    them), and integers too long for str() (`0xfff...` parses whatever its length, but Python
+    refuses to print more than sys.get_int_max_str_digits() digits)."""
+    digits = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    stack: list[tuple[Any, int, str | None]] = [(post.data, 1, None)]
+    while stack:
+        value, depth, key = stack.pop()
+        if depth > MAX_DEPTH:
+            raise PostError(
+                post.path,
+                f"front matter is nested more than {MAX_DEPTH} levels deep",
+                *post.key_position(key or ""),
+                UNSAFE,
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, key or str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, key) for v in value)
+        elif isinstance(value, int) and digits and value.bit_length() > 3 * digits:
+            try:
+                str(value)
+            except ValueError:
+                raise PostError(
+                    post.path,
+                    f"a number has more than {digits} digits",
+                    *post.key_position(key or ""),
+                    SYNTAX_ERROR,
+                ) from None
 
 
 def _check_aliases(post: Post, root: Any) -> None:
