@@ -821,6 +821,16 @@ def _yaml_error(post: Post, error: Exception) -> PostError:
     line = col = None
     if mark is not None:
         line, col = post.fm_line + mark.line, mark.column + 1
+    elif isinstance(getattr(error, "position", None), int):
+        # A ReaderError (control character, NUL) has no mark, only an offset: in characters
+        # from the pure-Python reader, in UTF-8 bytes from libyaml.
+        position = error.position  # type: ignore[attr-defined]
+        if getattr(error, "encoding", None) == "unicode":
+            before = post.raw[:position]
+        else:
+            before = post.raw.encode("utf-8")[:position].decode("utf-8", "ignore")
+        line = post.fm_line + before.count("\n")
+        col = len(before) - before.rfind("\n")
     problem = getattr(error, "problem", None)
     if problem:
         message = problem
