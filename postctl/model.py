@@ -598,10 +598,20 @@ class YAMLHandler(_DelimitedHandler):
             root = loader.get_single_node()
             if root is None:
                 return
-            if root.id != "mapping":
+            kind = _yaml_kind(root)
+            if kind is None:
+                # `!!python/object/apply:os.system [...]` as the whole front matter
                 raise PostError(
                     post.path,
-                    f"front matter is {_yaml_kind(root)}, not a mapping of keys to values",
+                    f"YAML: unsafe or unknown tag '{_tag_text(root.tag)}' is not allowed",
+                    post.fm_line + root.start_mark.line,
+                    root.start_mark.column + 1,
+                    UNSAFE,
+                )
+            if kind != "a mapping":  # also `!!set {a, b}`, a mapping node that is no dict
+                raise PostError(
+                    post.path,
+                    f"front matter is {kind}, not a mapping of keys to values",
                     post.fm_line + root.start_mark.line,
                     root.start_mark.column + 1,
                     NOT_A_MAPPING,
@@ -803,8 +813,9 @@ def _constructed_key(loader: Any, node: Any) -> Any:
         return node.value
 
 
-def _yaml_kind(node: Any) -> str:
-    tag = node.tag.rsplit(":", 1)[-1]
+def _yaml_kind(node: Any) -> str | None:
+    """What a YAML node is, in words; None for a tag the safe loader does not construct."""
+    tag = node.tag.removeprefix("tag:yaml.org,2002:")
     return {
         "seq": "a list",
         "str": "a single string",
@@ -813,7 +824,17 @@ def _yaml_kind(node: Any) -> str:
         "int": "a number",
         "float": "a number",
         "bool": "a boolean",
-    }.get(tag, f"a {tag}")
+        "timestamp": "a date",
+        "binary": "binary data",
+        "set": "a set",
+        "omap": "an ordered mapping",
+        "pairs": "a list of pairs",
+    }.get(tag)
+
+
+def _tag_text(tag: str) -> str:
+    """A tag as written: `!!python/name:os.system` rather than its expanded URI."""
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _yaml_error(post: Post, error: Exception) -> PostError:
@@ -842,8 +863,8 @@ def _yaml_error(post: Post, error: Exception) -> PostError:
         message = _INT_LIMIT.sub(r"a number has more than \1 digits", message)
     code = SYNTAX_ERROR
     if "could not determine a constructor" in message:
-        tag = message.split("tag", 1)[-1].strip(" '!")
-        message = f"unsafe or unknown tag '!{tag}' is not allowed"
+        tag = message.split("tag", 1)[-1].strip(" '")
+        message = f"unsafe or unknown tag '{_tag_text(tag)}' is not allowed"
         code = UNSAFE
     return PostError(post.path, f"YAML: {message}", line, col, code)
 
