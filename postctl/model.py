@@ -618,16 +618,21 @@ class YAMLHandler(_DelimitedHandler):
                 )
             _check_aliases(post, root)
             positions: dict[str, tuple[int, int]] = {}
-            spelled: dict[Any, str] = {}
-            for key_node, _ in root.value:
+            for index, (key_node, value_node) in enumerate(root.value):
                 key = str(key_node.value) if key_node.id == "scalar" else "?"
                 pos = (post.fm_line + key_node.start_mark.line, key_node.start_mark.column + 1)
                 if key in positions:
                     post.duplicate_keys.append((key, *pos))
                 else:
                     positions[key] = pos
-                    if key_node.id == "scalar" and key_node.tag != "tag:yaml.org,2002:str":
-                        spelled[_constructed_key(loader, key_node)] = key
+                if key_node.id == "scalar" and key_node.tag not in (_YAML_STR, _YAML_MERGE):
+                    # Top-level keys as written: `yes:`, `1:` and `2020-01-01:` stay the strings
+                    # the author typed rather than True, 1 and a date (which would also make
+                    # `1:` and `yes:` one key, as True == 1). A new node: an alias may share it.
+                    as_written = type(key_node)(
+                        _YAML_STR, key_node.value, key_node.start_mark, key_node.end_mark
+                    )
+                    root.value[index] = (as_written, value_node)
             data = loader.construct_document(root)
         except PostError:
             raise
@@ -635,11 +640,8 @@ class YAMLHandler(_DelimitedHandler):
             raise _yaml_error(post, e) from None
         finally:
             loader.dispose()
-        # Top-level keys as written: `yes:`, `1:` and `2020-01-01:` stay the strings the author
-        # typed rather than becoming True, 1 and a date.
-        post.data = {
-            k if isinstance(k, str) else spelled.get(k, str(k)): v for k, v in data.items()
-        }
+        # Keys merged in with `<<: *defaults` are constructed as YAML types them.
+        post.data = {k if isinstance(k, str) else str(k): v for k, v in data.items()}
         post.key_positions = positions
 
 
@@ -775,6 +777,8 @@ HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
 # -- YAML details -----------------------------------------------------------------------------
 
 _LOADER: Any = None
+_YAML_STR = "tag:yaml.org,2002:str"
+_YAML_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _yaml_loader() -> Any:
@@ -802,15 +806,6 @@ def _yaml_loader() -> Any:
         )
         _LOADER = Loader
     return _LOADER
-
-
-def _constructed_key(loader: Any, node: Any) -> Any:
-    try:
-        key = loader.construct_object(node, deep=True)
-        hash(key)
-        return key
-    except Exception:
-        return node.value
 
 
 def _yaml_kind(node: Any) -> str | None:
