@@ -1,0 +1,133 @@
+"""Checks shared by the hostile-input tests: file-system snapshots, the one-line message format,
+and an honest stand-in for mode 000 when the tests run as root."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import re
+import signal
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hostile_cases import Case, Outcome, is_unreadable_by_mode, running_as_root
+
+# postctl's own cache may appear in a site (it is meant to); everything else must stay put.
+IGNORED_DIRS = {".postctl-cache"}
+
+
+def snapshot(root: Path) -> dict[str, tuple[Any, ...]]:
+    """Every entry below `root` (without following symlinks): type, mode, size, mtime and, for
+    readable regular files, a hash of the bytes. Equal snapshots: nothing was changed, created,
+    removed or touched, and no temp file was left behind."""
+    entries: dict[str, tuple[Any, ...]] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRS)
+        for name in [*dirnames, *filenames]:
+            path = Path(dirpath, name)
+            st = os.lstat(path)
+            digest = None
+            if stat.S_ISREG(st.st_mode) and os.access(path, os.R_OK):
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if stat.S_ISLNK(st.st_mode):
+                digest = os.readlink(path)
+            entries[path.relative_to(root).as_posix()] = (
+                stat.S_IFMT(st.st_mode),
+                stat.S_IMODE(st.st_mode),
+                st.st_size,
+                st.st_mtime_ns if not stat.S_ISDIR(st.st_mode) else None,
+                digest,
+            )
+    return entries
+
+
+def assert_no_traceback(result: Any) -> None:
+    """The CLI runner re-raises exceptions (catch_exceptions=False), so reaching here means none
+    escaped; the output must not carry one either (e.g. printed by a library)."""
+    for stream in (result.stdout, result.stderr):
+        assert "Traceback (most recent call last)" not in stream, stream[-2000:]
+        assert not re.search(r'^\s+File "', stream, re.M), stream[-2000:]
+
+
+def message_pattern(path: str, outcome: Outcome) -> re.Pattern[str]:
+    """`path:line:col: ... CODE ... fragment`, all on one line (the location exactly as the
+    case states it: a case with a position must print it, one without must not invent one)."""
+    if outcome.where is None:  # position not pinned by the case
+        where = r"(?::\d+(?::\d+)?)?"
+    elif outcome.where.endswith(":"):  # line pinned, column not
+        where = re.escape(outcome.where) + r"\d+"
+    else:
+        where = re.escape(outcome.where)
+    return re.compile(
+        rf"^(?:::error file=)?{re.escape(path)}{where}(?::| ).*"
+        rf"{re.escape(outcome.code or '')}.*{re.escape(outcome.message)}",
+        re.M,
+    )
+
+
+def assert_reported(output: str, path: str, outcome: Outcome) -> None:
+    assert message_pattern(path, outcome).search(output), (
+        f"expected a one-line `{path}{outcome.where or ''}: {outcome.code} ...{outcome.message}` "
+        f"in the output:\n{output[-3000:]}"
+    )
+
+
+def assert_stderr_lines(stderr: str, case: Case) -> None:
+    """Every stderr line names a post of the case (`path:` or `path:line:col:`) or is postctl's
+    own `postctl: ...` line: no multi-line messages, no stray library output."""
+    paths = sorted(case.outcomes, key=len, reverse=True)
+    for line in stderr.splitlines():
+        if not line.strip():
+            continue
+        assert line.startswith("postctl:") or any(line.startswith(f"{p}:") for p in paths), (
+            f"stderr line is not a one-line `path:line:col: message`: {line!r}\n{stderr[-2000:]}"
+        )
+
+
+def changed_entries(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+@pytest.fixture
+def emulate_permissions(monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Make mode-000 files unreadable when the tests run as root (CI does; root reads any mode).
+
+    postctl opens posts with os.open, so wrapping it with the kernel's check for a normal user
+    (no read bit: EACCES) tests the same code path a user hits. Returns True when emulating."""
+    if not running_as_root():
+        return False
+    real_open = os.open
+
+    def open_as_user(path: Any, flags: int, mode: int = 0o777, *, dir_fd: Any = None) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR) == 0 and is_unreadable_by_mode(Path(path)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, mode, dir_fd=dir_fd)
+
+    monkeypatch.setattr(os, "open", open_as_user)
+    return True
+
+
+class Hung(Exception):
+    """Not an OSError, so no `except OSError` in postctl can swallow it."""
+
+
+@pytest.fixture
+def no_hang():  # type: ignore[no-untyped-def]
+    """Fail instead of hanging: opening a FIFO without O_NONBLOCK waits forever for a writer."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise Hung("still running after 10 s: a blocking open or a runaway loop?")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(10)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
