@@ -618,30 +618,33 @@ class YAMLHandler(_DelimitedHandler):
                 )
             _check_aliases(post, root)
             positions: dict[str, tuple[int, int]] = {}
-            for index, (key_node, value_node) in enumerate(root.value):
-                key = str(key_node.value) if key_node.id == "scalar" else "?"
-                pos = (post.fm_line + key_node.start_mark.line, key_node.start_mark.column + 1)
-                if key in positions:
-                    post.duplicate_keys.append((key, *pos))
-                else:
-                    positions[key] = pos
-                if key_node.id == "scalar" and key_node.tag not in (_YAML_STR, _YAML_MERGE):
-                    # Top-level keys as written: `yes:`, `1:` and `2020-01-01:` stay the strings
-                    # the author typed rather than True, 1 and a date (which would also make
-                    # `1:` and `yes:` one key, as True == 1). A new node: an alias may share it.
-                    as_written = type(key_node)(
-                        _YAML_STR, key_node.value, key_node.start_mark, key_node.end_mark
+            for key_node, _ in root.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                if key_node.id != "scalar":
+                    raise PostError(
+                        post.path,
+                        "YAML: a top-level key must be a plain name, not a list or mapping",
+                        post.fm_line + key_node.start_mark.line,
+                        key_node.start_mark.column + 1,
+                        SYNTAX_ERROR,
                     )
-                    root.value[index] = (as_written, value_node)
-            data = loader.construct_document(root)
+                pos = (post.fm_line + key_node.start_mark.line, key_node.start_mark.column + 1)
+                if key_node.value in positions:
+                    post.duplicate_keys.append((key_node.value, *pos))
+                else:
+                    positions[key_node.value] = pos
+            # Top-level keys stay the strings the author typed: `yes:`, `1:` and `2020-01-01:`
+            # would otherwise become True, 1 (the same dict key as True) and a date.
+            loader.flatten_mapping(root)  # YAML merge keys (`<<: *defaults`)
+            data = {k.value: loader.construct_object(v, deep=True) for k, v in root.value}
         except PostError:
             raise
         except Exception as e:  # yaml.YAMLError and constructor failures
             raise _yaml_error(post, e) from None
         finally:
             loader.dispose()
-        # Keys merged in with `<<: *defaults` are constructed as YAML types them.
-        post.data = {k if isinstance(k, str) else str(k): v for k, v in data.items()}
+        post.data = data
         post.key_positions = positions
 
 
@@ -777,8 +780,6 @@ HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
 # -- YAML details -----------------------------------------------------------------------------
 
 _LOADER: Any = None
-_YAML_STR = "tag:yaml.org,2002:str"
-_YAML_MERGE = "tag:yaml.org,2002:merge"
 
 
 def _yaml_loader() -> Any:

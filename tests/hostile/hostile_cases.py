@@ -271,7 +271,8 @@ CASES: list[Case] = [
         "#x0000",
         ":2:11",
     ),
-    bad("unhashable-key", yaml_post("? [a, b]\n: 1\n"), "PC004", "unhashable key", ":2:3"),
+    bad("list-as-key", yaml_post("? [a, b]\n: 1\n"), "PC004", "must be a plain name", ":2:3"),
+    bad("nested-list-as-key", yaml_post("x:\n  ? [a]\n  : 1\n"), "PC004", "unhashable", ":3:5"),
     good("yaml-value-key", yaml_post("op: =\n"), _data(op="=")),
     good(
         "impossible-date",

@@ -1,0 +1,145 @@
+"""Site discovery, post collection, configuration and loading many posts."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import EXAMPLES, write
+
+from postctl import site as site_module
+from postctl.config import ConfigError, load_config
+from postctl.model import PostError
+from postctl.site import SiteError, collect, find_site, load_posts
+
+
+def jekyll_site(root):
+    write(root / "_config.yml", "title: t\n")
+    write(root / "_posts" / "2020-01-01-a.md", "---\ntitle: A\n---\n")
+    write(root / "_drafts" / "b.md", "---\ntitle: B\n---\n")
+    write(root / "blog" / "_posts" / "2020-02-02-c.markdown", "---\ntitle: C\n---\n")
+    write(root / "about.md", "---\ntitle: About\n---\n")  # a page, not a post
+    write(root / "_site" / "_posts" / "2020-01-01-a.md", "---\ntitle: built\n---\n")
+    write(root / ".git" / "_posts" / "x.md", "---\n---\n")
+    return root
+
+
+def test_jekyll_site_posts_and_drafts(tmp_path):
+    site = find_site(jekyll_site(tmp_path))
+    assert site.kind == "jekyll" and site.root == tmp_path
+    names = [p.relative_to(tmp_path).as_posix() for p in collect(site)]
+    assert names == ["_drafts/b.md", "_posts/2020-01-01-a.md", "blog/_posts/2020-02-02-c.markdown"]
+    draft = site.load(tmp_path / "_drafts" / "b.md")
+    assert draft.draft
+    assert site.load(tmp_path / "blog" / "_posts" / "2020-02-02-c.markdown").categories == ["blog"]
+
+
+def test_site_found_from_a_nested_path(tmp_path):
+    jekyll_site(tmp_path)
+    site = find_site(tmp_path / "blog" / "_posts")
+    assert site.root == tmp_path
+    assert [p.name for p in collect(site, [tmp_path / "blog"])] == ["2020-02-02-c.markdown"]
+
+
+@pytest.mark.parametrize("config", ["hugo.toml", "hugo.yaml", "config.toml"])
+def test_hugo_site(tmp_path, config):
+    write(tmp_path / config, "title = 'x'\n")
+    write(tmp_path / "content" / "posts" / "a.md", "---\ntitle: A\n---\n")
+    write(tmp_path / "content" / "posts" / "b" / "index.md", "+++\ntitle = 'B'\n+++\n")
+    write(tmp_path / "README.md", "# not content\n")
+    write(tmp_path / "public" / "x.md", "---\n---\n")
+    site = find_site(tmp_path)
+    assert site.kind == "hugo"
+    assert [p.name for p in collect(site)] == ["a.md", "index.md"]
+
+
+def test_legacy_config_toml_needs_content_folder(tmp_path):
+    write(tmp_path / "config.toml", "x = 1\n")
+    write(tmp_path / "notes.md", "---\n---\n")
+    assert find_site(tmp_path).kind == "plain"
+
+
+def test_plain_folder(tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: a\n---\n")
+    write(tmp_path / "sub" / "b.mdx", "---\ntitle: b\n---\n")
+    write(tmp_path / "c.txt", "no")
+    write(tmp_path / "node_modules" / "d.md", "---\n---\n")
+    site = find_site(tmp_path)
+    assert site.kind == "plain"
+    assert [p.name for p in collect(site)] == ["a.md", "b.mdx"]
+
+
+def test_symlink_loop_and_dangling_symlink_do_not_trap_the_walk(tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: a\n---\n")
+    os.symlink(tmp_path, tmp_path / "loop")
+    os.symlink(tmp_path / "missing.md", tmp_path / "dangling.md")
+    site = find_site(tmp_path)
+    files = collect(site)
+    assert [p.name for p in files] == ["a.md", "dangling.md"]
+    results = load_posts(site, files)
+    assert isinstance(results[1], PostError) and "dangling" in results[1].message
+
+
+def test_missing_path_is_a_site_error(tmp_path):
+    with pytest.raises(SiteError, match="no-such"):
+        find_site(tmp_path / "no-such")
+    site = find_site(tmp_path)
+    with pytest.raises(SiteError, match=r"gone\.md"):
+        collect(site, [tmp_path / "gone.md"])
+
+
+def test_config_in_postctl_toml_and_pyproject(tmp_path):
+    write(tmp_path / "postctl.toml", 'kind = "hugo"\ncontent_dirs = ["posts"]\n')
+    write(tmp_path / "posts" / "a.md", "---\ntitle: a\n---\n")
+    write(tmp_path / "other" / "b.md", "---\ntitle: b\n---\n")
+    site = find_site(tmp_path)
+    assert site.kind == "hugo" and [p.name for p in collect(site)] == ["a.md"]
+    other = tmp_path / "py"
+    write(other / "pyproject.toml", '[project]\nname="x"\n[tool.postctl]\nexclude = ["b*"]\n')
+    write(other / "a.md", "---\n---\n")
+    write(other / "b.md", "---\n---\n")
+    assert [p.name for p in collect(find_site(other))] == ["a.md"]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "reason"),
+    [
+        ("kidn = 'hugo'", "kidn", "unknown key"),
+        ("kind = 'wordpress'", "kind", "expected one of"),
+        ("cache = 'yes'", "cache", "true or false"),
+        ("exclude = 'drafts'", "exclude", "list of strings"),
+        ("kind = ", None, "not valid TOML"),
+    ],
+)
+def test_bad_config_names_file_and_key(tmp_path, text, key, reason):
+    write(tmp_path / "postctl.toml", text + "\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert info.value.key == key and reason in info.value.reason
+    assert str(info.value).startswith(str(tmp_path / "postctl.toml"))
+
+
+def test_parallel_loading_keeps_order_and_errors(tmp_path, monkeypatch):
+    monkeypatch.setattr(site_module, "PARALLEL_THRESHOLD", 10)
+    for i in range(60):
+        body = "---\ntitle: [broken\n---\n" if i % 7 == 3 else f"---\ntitle: p{i}\n---\n"
+        write(tmp_path / f"p{i:03d}.md", body)
+    site = find_site(tmp_path)
+    files = collect(site)
+    serial = load_posts(site, files, jobs=1)
+    parallel = load_posts(site, files, jobs=2)
+    assert [type(r) for r in serial] == [type(r) for r in parallel]
+    assert [getattr(r, "title", None) for r in parallel] == [
+        getattr(r, "title", None) for r in serial
+    ]
+    errors = [r for r in parallel if isinstance(r, PostError)]
+    assert len(errors) == 9 and all(e.line == 3 for e in errors)
+
+
+def test_examples_are_a_jekyll_and_a_hugo_site():
+    blog = find_site(EXAMPLES / "blog")
+    assert blog.kind == "jekyll" and len(collect(blog)) >= 15
+    hugo = find_site(EXAMPLES / "hugo")
+    assert hugo.kind == "hugo"
+    formats = {r.format for r in load_posts(hugo, collect(hugo))}
+    assert formats == {"yaml", "toml", "json"}
