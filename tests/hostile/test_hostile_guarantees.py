@@ -1,0 +1,208 @@
+"""Guarantees that hold for every command at once: a bulk run carries on past every bad file,
+usage and configuration errors exit 2 naming the problem, bombs are answered fast and small by
+the real `postctl` process, and piping into `head` is not a crash."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hostile_cases import CASES, billion_laughs, sentinel_path, write_case
+from hostile_commands import invocations, profile, registered, takes_paths
+from hostile_support import (
+    assert_no_traceback,
+    assert_reported,
+    changed_entries,
+    emulate_permissions,  # noqa: F401  (fixture)
+    no_hang,  # noqa: F401  (fixture)
+    snapshot,
+)
+
+from postctl.cli import EXIT_PROBLEMS, EXIT_USAGE
+
+COMMANDS = sorted(registered())
+PATH_COMMANDS = [c for c in COMMANDS if takes_paths(c)]
+BULK_CASES = [c for c in CASES if c.args == (".",)]
+
+
+@pytest.fixture
+def bulk_site(tmp_path: Path) -> Path:
+    """Every hostile case in one site, each in a folder named after it."""
+    site = tmp_path / "site"
+    for case in BULK_CASES:
+        write_case(case, site / case.id)
+        (site / case.id / "postctl.toml").unlink()  # one site, one root
+    (site / "postctl.toml").write_bytes(b"")
+    return site
+
+
+@pytest.mark.usefixtures("emulate_permissions", "no_hang")
+@pytest.mark.parametrize(
+    "argv", [a for c in PATH_COMMANDS for a in invocations(c, ["."])], ids=" ".join
+)
+def test_a_bulk_run_carries_on_past_every_bad_post(bulk_site: Path, argv: list[str], run) -> None:  # type: ignore[no-untyped-def]
+    before = snapshot(bulk_site)
+    result = run(*argv, cwd=bulk_site)
+    assert_no_traceback(result)
+    output = result.stdout + result.stderr
+    rules = profile(argv[0])
+    assert result.exit_code == rules.bad_exit, output[-3000:]
+    good = []
+    for case in BULK_CASES:
+        for path, outcome in case.outcomes.items():
+            if outcome.ok:
+                good.append(f"{case.id}/{path}")
+            else:
+                assert_reported(output, f"{case.id}/{path}", outcome)
+    if argv[0] == "list" and argv[-1] != "json":  # every post that reads is still listed
+        missing = [p for p in good if p not in result.stdout]
+        assert not missing, f"posts dropped after a bad one: {missing}"
+    if not rules.writes:
+        assert not changed_entries(before, snapshot(bulk_site))
+    assert not sentinel_path(bulk_site / BULK_CASES[0].id).exists()
+
+
+@pytest.mark.parametrize("name", PATH_COMMANDS)
+def test_a_path_that_does_not_exist_exits_2(name: str, tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "postctl.toml").write_bytes(b"")
+    result = run(*invocations(name, ["missing.md"])[0], cwd=tmp_path)
+    assert_no_traceback(result)
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        "postctl: error: missing.md: no such file or folder"
+    )
+
+
+# config.py is outside what this branch may change: its _read_toml lets UnicodeDecodeError (a
+# UTF-16 or Latin-1 postctl.toml) and RecursionError (deep nesting) escape as tracebacks.
+# Strict xfail: the day it is fixed these fail as XPASS and the marks must go.
+_CONFIG_BUG = pytest.mark.xfail(
+    strict=True,
+    raises=(UnicodeDecodeError, RecursionError),
+    reason="config._read_toml: undecodable or deeply nested TOML escapes",
+)
+BAD_CONFIGS = [
+    pytest.param(b"kind = \n", "postctl.toml", id="toml-syntax"),
+    pytest.param(b"colour = 'red'\n", "colour", id="unknown-key"),
+    pytest.param(b"kind = 5\n", "kind", id="wrong-type"),
+    pytest.param(b"x = 1\nx = 2\n", "postctl.toml", id="duplicate-key"),
+    pytest.param(
+        "kind = 'plain'\n".encode("utf-16"), "postctl.toml", id="utf-16", marks=_CONFIG_BUG
+    ),
+    pytest.param(
+        "# café\nkind = 'plain'\n".encode("latin-1"),
+        "postctl.toml",
+        id="latin-1",
+        marks=_CONFIG_BUG,
+    ),
+    pytest.param(
+        b"x = " + b"[" * 10_000 + b"]" * 10_000 + b"\n",
+        "postctl.toml",
+        id="deep",
+        marks=_CONFIG_BUG,
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "fragment"), BAD_CONFIGS)
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_bad_config_exits_2_naming_it(
+    name: str, content: bytes, fragment: str, tmp_path: Path, run
+) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "postctl.toml").write_bytes(content)
+    (tmp_path / "post.md").write_bytes(b"---\ntitle: Fine\n---\n")
+    before = snapshot(tmp_path)
+    argv = invocations(name, ["."])[0]
+    result = run(*argv, cwd=tmp_path)
+    assert_no_traceback(result)
+    if not profile(name).reads_posts and result.exit_code == 0:
+        pytest.skip(f"`postctl {name}` does not read the site's config")
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "postctl.toml" in result.stderr and fragment in result.stderr, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert not changed_entries(before, snapshot(tmp_path))
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_help_for_every_command(name: str, run) -> None:  # type: ignore[no-untyped-def]
+    result = run(name, "--help")
+    assert result.exit_code == 0 and "Usage" in result.stdout
+    assert_no_traceback(result)
+
+
+# -- the real process: time, memory, pipes ----------------------------------------------------
+
+BOMBS = {
+    "billion-laughs.md": billion_laughs(9),
+    "self-alias.md": b"---\nx: &x [*x]\n---\n",
+    "yaml-10000.md": b"---\nx: " + b"[" * 10_000 + b"]" * 10_000 + b"\n---\n",
+    "json-10000.md": b'{"x": ' + b"[" * 10_000 + b"]" * 10_000 + b"}\n",
+    "toml-10000.md": b"+++\nx = " + b"[" * 10_000 + b"]" * 10_000 + b"\n+++\n",
+}
+
+
+def measure_postctl(argv: list[str], site: Path) -> tuple[int, float, float, str, str]:
+    """Run the real `python -m postctl` in `site`: (exit code, seconds, the child's own peak RSS
+    in MB from os.wait4, stdout, stderr)."""
+    out_path, err_path = site.parent / "stdout", site.parent / "stderr"
+    started = time.perf_counter()
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "postctl", *argv],
+            cwd=site,
+            stdout=out,
+            stderr=err,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    peak_mb = usage.ru_maxrss / 1024  # kilobytes on Linux
+    stdout, stderr = out_path.read_text(), err_path.read_text()
+    return os.waitstatus_to_exitcode(status), elapsed, peak_mb, stdout, stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "wait4"), reason="needs os.wait4 for the child's peak RSS")
+@pytest.mark.parametrize(
+    "argv", [a for c in PATH_COMMANDS for a in invocations(c, ["."])], ids=" ".join
+)
+def test_bombs_answered_under_1_s_and_100_mb(argv: list[str], tmp_path: Path) -> None:
+    """Alias bombs and 10,000-deep nesting, all in one site, through the real process (Python's
+    start-up included): under a second and under 100 MB peak RSS, for every command and format."""
+    site = tmp_path / "site"
+    site.mkdir()
+    for name, content in BOMBS.items():
+        (site / name).write_bytes(content)
+    (site / "postctl.toml").write_bytes(b"")
+    code, elapsed, peak_mb, stdout, stderr = measure_postctl(argv, site)
+    assert code == EXIT_PROBLEMS, stderr
+    assert "Traceback" not in stderr
+    for name in BOMBS:
+        assert name in stderr or name in stdout, f"{name} not reported:\n{stderr}"
+    assert elapsed < 1.0, f"{' '.join(argv)}: {elapsed:.2f} s"
+    assert peak_mb < 100, f"{' '.join(argv)}: {peak_mb:.0f} MB"
+
+
+def test_piping_into_head_is_not_a_crash(tmp_path: Path) -> None:
+    """`postctl list | head -1`: the pipe closes early; no traceback, no 'Broken pipe' noise."""
+    for i in range(600):  # ~150 kB of table: more than a pipe buffer holds
+        (tmp_path / f"post-{i:04d}.md").write_bytes(
+            f"---\ntitle: Post {i} {'x' * 200}\n---\n".encode()
+        )
+    (tmp_path / "postctl.toml").write_bytes(b"")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postctl", "list", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    first = process.stdout.readline()
+    process.stdout.close()  # what `head -1` does
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 0
+    assert first.startswith(b"DATE")
+    assert stderr == "", stderr
