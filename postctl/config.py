@@ -129,6 +129,13 @@ SCHEMA: dict[str, Any] = {
     ),
     "cache": Key(is_bool, True, "Keep a parse cache in `.postctl-cache/` at the site root."),
     "jobs": Key(is_int, 0, "Worker processes for large sites (0: one per CPU)."),
+    "retag": {
+        "drop_empty": Key(
+            is_bool,
+            False,
+            "When retag removes a post's last term, remove the key instead of leaving `tags: []`.",
+        ),
+    },
 }
 
 

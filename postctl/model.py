@@ -36,6 +36,11 @@ MAX_EXPANDED_NODES = 100_000
 # Jekyll's post file name: DATE_FILENAME_MATCHER in jekyll/lib/jekyll/document.rb,
 # %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
 JEKYLL_FILENAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*?)(\.[^.]+)?$")
+# Hugo's default `frontmatter.date` chain, aliases included: date, then publishDate (pubdate,
+# published), then lastmod (modified); newDefaultFrontmatterConfig and dateFieldAliases in
+# hugo/resources/page/pagemeta/page_frontmatter.go. Hugo 0.168 dated a post with only
+# `lastmod: 2020-01-14` 2020-01-14.
+HUGO_DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 
 
 class PostError(Exception):
@@ -109,8 +114,12 @@ _DATE_TEXT = re.compile(
 )
 
 
-def parse_date(value: Any) -> ParsedDate | None:
-    """Read a front-matter date value; None when it is not a real date (e.g. 2020-02-30)."""
+def parse_date(value: Any, *, rollover: bool = False) -> ParsedDate | None:
+    """Read a front-matter date value; None when it is not a real date (e.g. 2020-02-30).
+
+    With `rollover`, a day past the month's end but not past 31 rolls into the next month, as
+    Ruby's Time.parse does for Jekyll (Utils.parse_date in jekyll/lib/jekyll/utils.rb): Jekyll
+    4.3 dates `date: 2020-02-30` and `2020-02-30-x.md` 2020-03-01, and fails on day 32."""
     if isinstance(value, datetime):
         return ParsedDate(value, True, value.tzinfo is not None)
     if isinstance(value, date):
@@ -129,9 +138,13 @@ def parse_date(value: Any) -> ParsedDate | None:
             offset = timedelta(hours=int(oh), minutes=int(om))
             tz = timezone(-offset if sign == "-" else offset)
         micro = int((frac or "0")[:6].ljust(6, "0"))
-        parsed = datetime(
-            int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0), micro, tzinfo=tz
-        )
+        clock = (int(hh or 0), int(mi or 0), int(ss or 0), micro)
+        day = int(d)
+        if rollover and 28 < day <= 31 and 1 <= int(mo) <= 12:
+            first = datetime(int(y), int(mo), 1, *clock, tzinfo=tz)
+            parsed = first + timedelta(days=day - 1)
+        else:
+            parsed = datetime(int(y), int(mo), day, *clock, tzinfo=tz)
     except ValueError:
         return None
     return ParsedDate(parsed, hh is not None, tz is not None)
@@ -172,14 +185,23 @@ class Post:
 
     def get(self, key: str, default: Any = None) -> Any:
         """A front-matter value; keys are case-insensitive on Hugo sites, as in Hugo."""
-        if key in self.data:
-            return self.data[key]
         if self.kind == "hugo":
+            written = self.hugo_keys.get(key.lower())
+            return default if written is None else self.data[written]
+        return self.data.get(key, default)
+
+    @cached_property
+    def hugo_keys(self) -> dict[str, str]:
+        """Lower-cased key -> the key as written whose value Hugo keeps. Hugo lower-cases keys
+        with maps.PrepareParams (hugo/common/maps/params.go), which moves each mixed-case key's
+        value onto the lower-case key: with `draft: false` and `Draft: true`, in either order,
+        Hugo 0.168 makes a draft."""
+        keys: dict[str, str] = {}
+        for key in self.data:
             lowered = key.lower()
-            for k, v in self.data.items():
-                if k.lower() == lowered:
-                    return v
-        return default
+            if key != lowered or lowered not in keys:
+                keys[lowered] = key
+        return keys
 
     def has(self, key: str) -> bool:
         return self.get(key, _MISSING) is not _MISSING
@@ -228,24 +250,60 @@ class Post:
         return JEKYLL_FILENAME.match(self.path.name)
 
     @cached_property
+    def file_slug(self) -> str:
+        """Jekyll's slug from the file name (Document#populate_title, jekyll/lib/jekyll/
+        document.rb): what follows the date, else the name without its extension, with trailing
+        periods dropped (Jekyll 4.3 slugs `2020-03-06-trailing-dots..md` "trailing-dots")."""
+        match = self.filename_match
+        return (match.group(4) if match else self.path.stem).rstrip(".")
+
+    @cached_property
     def title(self) -> str | None:
         value = self.get("title")
+        if self.kind == "jekyll" and (value is None or value is False):
+            # Document#populate_title: `data["title"] ||= Utils.titleize_slug(slug)`, so a
+            # post without a title (or with `title: false`, Ruby's other falsy value), draft or
+            # not, is titled from its file name. Ruby's split drops trailing empty fields.
+            words = self.file_slug.split("-")
+            while words and not words[-1]:
+                words.pop()
+            return " ".join(w.capitalize() for w in words)
         if value is not None and not isinstance(value, (dict, list)):
             return term_text(value)
-        # Jekyll titles an untitled post from its file name: Document#populate_title
-        # (jekyll/lib/jekyll/document.rb) calls Utils.titleize_slug on the slug.
-        if self.kind == "jekyll" and self.filename_match and value is None:
-            return " ".join(w.capitalize() for w in self.filename_match.group(4).split("-"))
         return None
 
     @cached_property
+    def date_key(self) -> str | None:
+        """The front-matter key (as written) the date is read from, or None."""
+        if self.kind == "hugo":
+            for key in HUGO_DATE_KEYS:
+                value = self.get(key)
+                # Hugo's newDateFieldHandler skips missing, nil and "" values.
+                if value is not None and value != "":
+                    return self.hugo_keys[key]
+            return None
+        return "date" if "date" in self.data else None
+
+    @cached_property
     def parsed_date(self) -> ParsedDate | None:
-        """Front matter wins; else Jekyll's date from the file name (Document#post_read)."""
-        if self.has("date"):
-            return parse_date(self.get("date"))
-        if self.kind != "hugo" and self.filename_match:
+        """Front matter wins (on Hugo sites, the first of HUGO_DATE_KEYS); else Jekyll's date
+        from the file name (Document#populate_title). A date that does not parse is None:
+        Jekyll and Hugo fail the build on it. A Jekyll draft without either stays undated here,
+        though Jekyll dates it by its file's modification time (Document#date): that is not in
+        the file, and changes with every checkout."""
+        jekyll = self.kind == "jekyll"
+        if self.date_key is not None:
+            return parse_date(self.data[self.date_key], rollover=jekyll)
+        if self.kind == "hugo":
+            return None
+        if self.filename_match:
             y, m, d = self.filename_match.group(1, 2, 3)
-            return parse_date(f"{int(y):04d}-{int(m):02d}-{int(d):02d}")
+            year = int(y)
+            if len(y) == 2:
+                # Ruby's Time.parse completes a two-digit year as 1969-2068: Jekyll 4.3 dates
+                # `20-03-13-x.md` 2020-03-13.
+                year += 1900 if year >= 69 else 2000
+            return parse_date(f"{year:04d}-{int(m):02d}-{int(d):02d}", rollover=jekyll)
         return None
 
     @property
@@ -256,7 +314,7 @@ class Post:
     def date_source(self) -> str | None:
         if self.parsed_date is None:
             return None
-        return "front matter" if self.has("date") else "file name"
+        return "front matter" if self.date_key is not None else "file name"
 
     @cached_property
     def tags(self) -> list[str]:
@@ -264,9 +322,16 @@ class Post:
 
     @cached_property
     def categories(self) -> list[str]:
-        terms = self._terms("categories", "category")
-        # Jekyll adds the folders above _posts as categories (Document#categories_from_path).
-        return _unique([*terms, *self.categories_from_path])
+        if self.kind != "jekyll":
+            return _unique(self._terms("categories", None))
+        # Document#categories_from_path, #merge_categories! and #populate_categories
+        # (jekyll/lib/jekyll/document.rb): the folders above _posts first, then the
+        # `categories` list, then a truthy `category`, repeats dropped. Jekyll 4.3 gives
+        # `news/_posts` with `categories: [extra, news]` [news, extra], and `category: one two`
+        # with `categories: [p, q]` [p, q, "one two"].
+        singular = self.get("category")
+        extra = [] if singular is None or singular is False else _as_terms(singular, split=False)
+        return _unique([*self.categories_from_path, *self._terms("categories", None), *extra])
 
     def terms(self, field_name: str) -> list[str]:
         """The terms of any list field (`tags`, `categories`, or a custom taxonomy)."""
@@ -278,11 +343,16 @@ class Post:
 
     def _terms(self, plural: str, singular: str | None) -> list[str]:
         if self.kind == "jekyll":
-            # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): the singular key
-            # wins and is taken whole; the plural key's string is split on whitespace.
-            if singular is not None and self.get(singular) is not None:
-                return _as_terms(self.get(singular), split=False)
-            return _as_terms(self.get(plural), split=True)
+            # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): a singular key
+            # that Ruby finds truthy (not nil, not false) wins and is taken whole; the plural
+            # key's string is split on whitespace, its list taken as is, and any other value
+            # gives nothing (Jekyll 4.3: `tags: 2020` and `tags: true` are no tags).
+            if singular is not None:
+                value = self.get(singular)
+                if value is not None and value is not False:
+                    return _as_terms(value, split=False)
+            value = self.get(plural)
+            return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
         # Hugo (and most other generators) take a string as one term: `tags = "a b"` is "a b".
         return _as_terms(self.get(plural), split=False)
 
@@ -315,8 +385,8 @@ class Post:
         value = self.get("slug")
         if isinstance(value, str) and value.strip():
             return value.strip()
-        if self.kind == "jekyll" and self.filename_match:
-            return self.filename_match.group(4)
+        if self.kind == "jekyll":
+            return self.file_slug
         stem = self.path.stem
         if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
             return self.path.parent.name
@@ -350,6 +420,12 @@ def term_text(value: Any) -> str:
     if value is None:
         return ""
     return str(value)
+
+
+def terms_of(value: Any, split: bool) -> list[str]:
+    """The terms a list field's raw value stands for; `split`: a string is split on whitespace
+    (Jekyll's plural keys) instead of being one term (Hugo, Jekyll's singular `tag`)."""
+    return _as_terms(value, split)
 
 
 def _as_terms(value: Any, split: bool) -> list[str]:
@@ -466,6 +542,14 @@ def parse_post(
         post.bom = True
         start = len(BOM)
     handler = _detect(content, start)
+    if handler is None and kind == "hugo" and content[start : start + 1] in _HUGO_SPACE:
+        # Hugo's page lexer (lexIntroSection, hugo/parser/pageparser/pagelexer_intro.go) skips
+        # spaces, tabs and line breaks before the front matter; Hugo 0.168 read the front
+        # matter of a file starting "\n\n  ---". Jekyll does not.
+        after_space = _HUGO_LEADING_SPACE.match(content, start).end()  # type: ignore[union-attr]
+        handler = _detect(content, after_space)
+        if handler is not None:
+            start = after_space
     if handler is None:
         if b"\x00" in content[:8192]:
             raise PostError(
@@ -479,11 +563,12 @@ def parse_post(
             break
         except _NeedMore:
             if complete or read_rest is None:
+                open_line = _lines_before(content, start) + 1
                 raise PostError(
                     path,
-                    f"front matter opened with {handler.open_text!r} on line 1"
+                    f"front matter opened with {handler.open_text!r} on line {open_line}"
                     f" is never closed (add a {handler.close_text!r} line)",
-                    1,
+                    open_line,
                     1,
                     UNCLOSED,
                 ) from None
@@ -496,6 +581,15 @@ def parse_post(
 
 class _NeedMore(Exception):
     pass
+
+
+_HUGO_SPACE = (b" ", b"\t", b"\r", b"\n")
+_HUGO_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
+
+
+def _lines_before(content: bytes, start: int) -> int:
+    """Line breaks before the front matter (only Hugo lets blank lines precede it)."""
+    return content.count(b"\n", 0, start)
 
 
 def _detect(content: bytes, start: int) -> _Handler | None:
@@ -560,6 +654,13 @@ class _DelimitedHandler(_Handler):
         self._open = re.compile(re.escape(delim) + rb"[ \t]*\r?\n")
         alternatives = b"|".join(re.escape(c) for c in self.closers)
         self._close = re.compile(rb"^(" + alternatives + rb")[ \t]*(\r?\n|\Z)", re.M)
+        # Hugo closes at the first line that starts with the opening delimiter; the rest of
+        # that line is body (lexFrontMatterSection, hugo/parser/pageparser/
+        # pagelexer_intro.go). Hugo 0.168 closed YAML at `----` and at `--- text`, and not at
+        # `...`, which made `---` ... `...` an unclosed front matter error.
+        self._hugo_close = re.compile(
+            rb"^(" + re.escape(delim) + rb")(?:[ \t]*(?:\r?\n|\Z))?", re.M
+        )
         super().__init__(re.compile("^" + re.escape(self.open_text) + r"[ \t]*$", re.M))
 
     def detect_bytes(self, content: bytes, start: int) -> bool:
@@ -570,7 +671,8 @@ class _DelimitedHandler(_Handler):
         opener = self._open.match(content, start)
         assert opener is not None
         fm_start, post.newline = _first_line_end(content, start)
-        close = self._close.search(content, fm_start)
+        closer = self._hugo_close if post.kind == "hugo" else self._close
+        close = closer.search(content, fm_start)
         if close is None:
             raise _NeedMore
         post.format = self.name
@@ -579,8 +681,8 @@ class _DelimitedHandler(_Handler):
         post.fm_start = fm_start
         post.fm_end = close.start()
         post.body_start = close.end()
-        post.fm_line = 2
-        post.raw = _decode(post.path, content[fm_start : close.start()], 2)
+        post.fm_line = 2 + _lines_before(content, start)
+        post.raw = _decode(post.path, content[fm_start : close.start()], post.fm_line)
 
 
 class YAMLHandler(_DelimitedHandler):
@@ -593,7 +695,7 @@ class YAMLHandler(_DelimitedHandler):
     def parse_into(self, post: Post) -> None:
         text = post.raw
         _check_depth(post, text)
-        loader = _yaml_loader()(text)
+        loader = _yaml_loader(post.kind)(text)
         try:
             root = loader.get_single_node()
             if root is None:
@@ -713,15 +815,23 @@ class JSONHandler(_Handler):
         post.format = "json"
         post.open_delimiter = "{"
         post.close_delimiter = "}"
-        post.fm_line = 1
+        post.fm_line = 1 + _lines_before(content, start)
         post.fm_start = start
         if err is not None:
+            col = err.colno
+            if err.lineno == 1:  # Hugo allows spaces before the brace
+                line_start = content.rfind(b"\n", 0, start) + 1
+                col += start - max(line_start, len(BOM) if post.bom else 0)
             raise PostError(
-                post.path, f"JSON: {_lower_first(err.msg)}", err.lineno, err.colno, SYNTAX_ERROR
+                post.path,
+                f"JSON: {_lower_first(err.msg)}",
+                post.fm_line + err.lineno - 1,
+                col,
+                SYNTAX_ERROR,
             )
         raw_bytes = raw_json.encode("utf-8", "surrogateescape")
         post.fm_end = start + len(raw_bytes)
-        post.raw = _decode(post.path, raw_bytes, 1)
+        post.raw = _decode(post.path, raw_bytes, post.fm_line)
         body, post.newline = _first_line_end(content, post.fm_end)
         # Hugo skips the newline after the closing brace; anything else on that line is body.
         post.body_start = body if content[post.fm_end : body].strip() == b"" else post.fm_end
@@ -779,15 +889,37 @@ HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
 
 # -- YAML details -----------------------------------------------------------------------------
 
-_LOADER: Any = None
+_LOADERS: dict[str, Any] = {}
+
+# Hugo reads YAML 1.2 scalars (Hugo 0.168 read `draft: yes` and `draft: on` as the strings "yes"
+# and "on", so not drafts, and `1:20` as a string), where PyYAML, like Jekyll's Psych, reads
+# YAML 1.1 (`yes` is true, `1:20` is 80). Hugo's booleans and numbers without base 60:
+_YAML12_SCALARS = {
+    "tag:yaml.org,2002:bool": re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    "tag:yaml.org,2002:int": re.compile(
+        r"""^(?:[-+]?0b[0-1_]+
+        |[-+]?0[0-7_]+
+        |[-+]?(?:0|[1-9][0-9_]*)
+        |[-+]?0x[0-9a-fA-F_]+)$""",
+        re.X,
+    ),
+    "tag:yaml.org,2002:float": re.compile(
+        r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+        |\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)
+        |\.(?:nan|NaN|NAN))$""",
+        re.X,
+    ),
+}
 
 
-def _yaml_loader() -> Any:
+def _yaml_loader(kind: SiteKind = "plain") -> Any:
     """PyYAML's safe loader (the libyaml C one when present), with two changes: an impossible
     timestamp such as 2020-02-30 stays a string for lint to report instead of failing the whole
-    post, and `=` (YAML 1.1's value key, which SafeLoader cannot construct) is a plain string."""
-    global _LOADER
-    if _LOADER is None:
+    post, and `=` (YAML 1.1's value key, which SafeLoader cannot construct) is a plain string.
+    On Hugo sites, booleans and numbers follow YAML 1.2 (_YAML12_SCALARS)."""
+    flavour = "hugo" if kind == "hugo" else "yaml1.1"
+    if flavour not in _LOADERS:
         import yaml
 
         base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -805,8 +937,29 @@ def _yaml_loader() -> Any:
         Loader.add_constructor(
             "tag:yaml.org,2002:value", yaml.constructor.SafeConstructor.construct_yaml_str
         )
-        _LOADER = Loader
-    return _LOADER
+        if flavour == "hugo":
+            Loader.yaml_implicit_resolvers = {
+                first: [(tag, _YAML12_SCALARS.get(tag, regexp)) for tag, regexp in resolvers]
+                for first, resolvers in base.yaml_implicit_resolvers.items()
+            }
+        _LOADERS[flavour] = Loader
+    return _LOADERS[flavour]
+
+
+def compose_yaml(post: Post) -> Any:
+    """The composed node tree of a YAML post's front matter (PyYAML nodes), or None when it is
+    empty or not YAML. For the byte-exact editor: every node has `start_mark`/`end_mark`, whose
+    `index` is a character offset into `post.raw` (`line`/`column` are 0-based), plus `style`
+    (scalars: "" or None for plain, `'`, `"`, `|`, `>`) and `flow_style` (collections). An alias
+    is the very node it names, so its marks point at the anchored value. The post already
+    loaded, so the text is known to be safe to compose."""
+    if post.format != "yaml" or not post.raw.strip():
+        return None
+    loader = _yaml_loader()(post.raw)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 def _yaml_kind(node: Any) -> str | None:

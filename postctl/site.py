@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from postctl.config import Config, has_config, load_config
-from postctl.model import Post, PostError, SiteKind, load_post
+from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
 
 # Folders no generator reads posts from: VCS data, build output, dependencies.
 SKIP_DIRS = frozenset(
@@ -32,6 +32,10 @@ HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 LEGACY_HUGO_CONFIGS = ("config.toml", "config.yaml", "config.yml", "config.json")
 # Sites with more posts than this are loaded across processes.
 PARALLEL_THRESHOLD = 2000
+# Jekyll's folders of posts and of drafts.
+JEKYLL_POST_DIRS = ("_posts", "_drafts")
+# Names Jekyll's EntryFilter#special? skips (jekyll/lib/jekyll/entry_filter.rb).
+JEKYLL_SPECIAL_LEADING = ("_", ".", "#", "~")
 
 
 class SiteError(Exception):
@@ -63,8 +67,11 @@ class Site:
         )
         return tuple(e.lower() for e in exts)
 
-    def is_post(self, path: Path) -> bool:
-        """Whether a file under the site is one of its posts, by the generator's rules."""
+    def is_post(self, path: Path, *, include_skipped: bool = False) -> bool:
+        """Whether a file under the site is one of its posts, by the generator's rules.
+
+        With `include_skipped`, also a file in Jekyll's `_posts`/`_drafts` that Jekyll passes
+        over (no date in its name, a leading `_`): lint wants to report those, not miss them."""
         if path.suffix.lower() not in self.extensions:
             return False
         rel = _relative(path, self.root)
@@ -73,9 +80,9 @@ class Site:
         if any(fnmatch.fnmatch(rel.as_posix(), pat) for pat in self._exclude):
             return False
         if self.kind == "jekyll" and not (self.config.values and self.config["content_dirs"]):
-            # Jekyll reads posts from `_posts` (and drafts from `_drafts`) at any depth
-            # (jekyll/lib/jekyll/readers/post_reader.rb).
-            return "_posts" in rel.parts[:-1] or "_drafts" in rel.parts[:-1]
+            if include_skipped:
+                return any(part in JEKYLL_POST_DIRS for part in rel.parts[:-1])
+            return _jekyll_reads_as_post(rel)
         return any(_relative(path, d) is not None for d in self.content_dirs)
 
     @property
@@ -88,16 +95,36 @@ class Site:
             return False, ()
         rel = _relative(path, self.root)
         parts = rel.parts[:-1] if rel is not None else path.parts[:-1]
-        drafts = "_drafts" in parts
-        special = "_drafts" if drafts else "_posts"
-        cats: tuple[str, ...] = ()
-        if special in parts:
-            cats = tuple(p for p in parts[: parts.index(special)] if p)
-        return drafts, cats
+        index = next((i for i, p in enumerate(parts) if p in JEKYLL_POST_DIRS), None)
+        if index is None:
+            return False, ()
+        return parts[index] == "_drafts", tuple(p for p in parts[:index] if p)
 
     def load(self, path: Path) -> Post:
         drafts, cats = self.post_context(path)
         return load_post(path, self.kind, drafts_folder=drafts, categories_from_path=cats)
+
+
+def _jekyll_reads_as_post(rel: Path) -> bool:
+    """Whether Jekyll reads a file (relative to the site root) as a post or a draft.
+
+    Reader#read_directories walks every folder whose name does not start with `_ . # ~` and
+    PostReader reads the `_posts` and `_drafts` found there; inside them EntryFilter drops
+    entries whose first folder or whose file name starts with one of those, and a post's file
+    name must start with its date (Document::DATE_FILENAME_MATCHER). Jekyll 4.3 skipped
+    `_posts/nodate.md`, `_posts/_x.md`, `_posts/_sub/2020-01-01-x.md` and
+    `_x/_posts/2020-01-01-x.md`, and read `_posts/sub/_x/2020-01-01-x.md`
+    (jekyll/lib/jekyll/reader.rb, readers/post_reader.rb, entry_filter.rb)."""
+    parts = rel.parts
+    for i, part in enumerate(parts[:-1]):
+        if part in JEKYLL_POST_DIRS:
+            inner, name = parts[i + 1], parts[-1]
+            if inner.startswith(JEKYLL_SPECIAL_LEADING) or name.startswith(JEKYLL_SPECIAL_LEADING):
+                return False
+            return part == "_drafts" or JEKYLL_FILENAME.match(name) is not None
+        if part.startswith(JEKYLL_SPECIAL_LEADING):
+            return False
+    return False
 
 
 def _relative(path: Path, base: Path) -> Path | None:
@@ -153,9 +180,12 @@ def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None)
     )
 
 
-def collect(site: Site, paths: Sequence[Path | str] = ()) -> list[Path]:
+def collect(
+    site: Site, paths: Sequence[Path | str] = (), *, include_skipped: bool = False
+) -> list[Path]:
     """The post files named by `paths` (files are taken as given, folders are searched by the
-    site's rules), or all of the site's posts. Sorted, without duplicates."""
+    site's rules), or all of the site's posts. Sorted, without duplicates. `include_skipped`
+    adds the files the generator would pass over (see Site.is_post)."""
     found: dict[Path, None] = {}
     roots = [Path(p) for p in paths] if paths else site.content_dirs
     for given in roots:
@@ -164,7 +194,7 @@ def collect(site: Site, paths: Sequence[Path | str] = ()) -> list[Path]:
             continue
         if absolute.is_dir():
             for file in _walk(absolute):
-                if site.is_post(file):
+                if site.is_post(file, include_skipped=include_skipped):
                     found[file] = None
         elif absolute.exists() or absolute.is_symlink():
             found[absolute] = None

@@ -292,7 +292,8 @@ def test_jekyll_categories_from_path_and_singular(tmp_path):
     from postctl.site import find_site
 
     post = find_site(tmp_path).load(path)
-    assert post.categories == ["Big News", "news"]
+    # Jekyll 4.3 puts the folders above _posts first (Document#populate_categories).
+    assert post.categories == ["news", "Big News"]
 
 
 @pytest.mark.parametrize(

@@ -143,3 +143,11 @@ def test_examples_are_a_jekyll_and_a_hugo_site():
     assert hugo.kind == "hugo"
     formats = {r.format for r in load_posts(hugo, collect(hugo))}
     assert formats == {"yaml", "toml", "json"}
+
+
+def test_jekyll_skipped_files_are_collected_only_on_request(tmp_path):
+    jekyll_site(tmp_path)
+    write(tmp_path / "_posts" / "no-date.md", "---\ntitle: skipped by Jekyll\n---\n")
+    site = find_site(tmp_path)
+    assert "no-date.md" not in [p.name for p in collect(site)]
+    assert "no-date.md" in [p.name for p in collect(site, include_skipped=True)]

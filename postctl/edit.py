@@ -1,0 +1,1227 @@
+"""Byte-exact front-matter edits: change, add or remove one top-level value of a post, and write
+the result safely. Every byte outside the edited value stays as it was: other keys and their
+order, comments, blank lines, quoting, dates as written, CRLF, a BOM, the final newline, the body.
+
+The API (all edits take the whole file's bytes and return the new bytes; nothing is written):
+
+- `set_value(post, content, key, value) -> bytes` -- change a top-level value in place, or append
+  the key at the end of the front matter (YAML, JSON) or of its top-level keys (TOML: before the
+  first `[table]`). Values: str, bool, int, float, date, datetime, None (YAML only) and lists of
+  strings. A string keeps the old value's quote style when it can be written in it.
+- `set_terms(post, content, key, terms) -> bytes` -- rewrite a list field item by item: kept
+  items keep their exact spelling, a renamed item keeps its quote style, a flow list `[a, b]`
+  stays flow (even across lines), a block list keeps its indentation, dash style and comments.
+  A Jekyll space-separated string (`tags: a b`) stays a string when the terms allow it; a single
+  string (Hugo, Jekyll's singular `tag:`) stays a string while there is one term. An empty or
+  missing value (`tags:`, `tags: ~`) becomes a flow list.
+- `remove_key(post, content, key) -> bytes` -- remove only that key's lines (comments before the
+  next key stay).
+- `read_for_edit(post) -> (Post, bytes)` -- the file as it is now, parsed, ready for the above.
+- `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
+  False when the bytes on disk are already `new_bytes` (nothing is written).
+- `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
+- `EditError(path, reason)` -- raised for anything that cannot be done exactly and safely.
+
+`post` is the `Post` that `content` was loaded as (its `path`, `kind` and context are used);
+when `content` has changed since (a chain of edits), the edit re-parses it first. Every edit is
+verified before it is returned: the new bytes are parsed again with `postctl.model.parse_post`,
+the edited key must read back as intended, every other key must be unchanged and in the same
+order, and the bytes before the front matter and the body must be identical. Otherwise the edit
+raises EditError instead of returning something wrong.
+
+Locating values: YAML through the composed node tree (`model.compose_yaml`, PyYAML's marks);
+TOML and JSON through a small scanner here that finds the byte span of each top-level value and
+of each array item. The scanner only finds spans; values are always read by the model's parsers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import re
+import stat
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from postctl.model import Post, PostError, compose_yaml, parse_post, term_text, terms_of
+
+# Jekyll's singular keys are taken whole (Utils.pluralized_array_from_hash in
+# jekyll/lib/jekyll/utils.rb); its plural keys split a string on whitespace.
+JEKYLL_SINGULAR_KEYS = frozenset({"tag", "category"})
+
+
+class EditError(Exception):
+    """An edit or a write that cannot be done exactly and safely: which file and why.
+    `failed` is True when a write was attempted and failed (the file is left as it was);
+    otherwise the edit was refused before anything was written."""
+
+    def __init__(self, path: Path | str, reason: str, failed: bool = False) -> None:
+        super().__init__(reason)
+        self.path = Path(path)
+        self.reason = reason
+        self.failed = failed
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (EditError, (self.path, self.reason, self.failed))
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+# -- public edits ---------------------------------------------------------------------------------
+
+
+def set_value(post: Post, content: bytes, key: str, value: Any) -> bytes:
+    """`content` with top-level `key` set to `value` (added at the end when missing)."""
+    post = _current(post, content)
+    doc = _locate(post)
+    _check_value(post, value)
+    entry = _entry(post, doc, key)
+    if entry is None:
+        edits = [_append_edit(post, doc, key, value)]
+    elif isinstance(value, list) and value and entry.shape in ("flow", "block") and entry.items:
+        _check_flat(post, entry)
+        edits = _item_edits(post, entry, value, exact=True)
+    else:
+        edits = [_replace_value_edit(post, doc, entry, value)]
+    new_raw = _splice(post.raw, edits)
+
+    def check(new: Any) -> bool:
+        return _value_matches(value, new)
+
+    return _finish(post, content, new_raw, key, check, appended=entry is None)
+
+
+def set_terms(post: Post, content: bytes, key: str, terms: Sequence[str]) -> bytes:
+    """`content` with list field `key` holding exactly `terms`, edited item by item."""
+    post = _current(post, content)
+    terms = list(terms)
+    if not all(isinstance(t, str) for t in terms):
+        raise EditError(post.path, f"terms for '{key}' must be strings")
+    doc = _locate(post)
+    entry = _entry(post, doc, key)
+    split = post.kind == "jekyll" and key not in JEKYLL_SINGULAR_KEYS
+    if entry is None:
+        if not terms:
+            return content
+        edits = [_append_edit(post, doc, key, terms)]
+    else:
+        old_terms = terms_of(post.data.get(key), split)
+        if old_terms == terms:
+            return content
+        edits = _terms_edits(post, doc, entry, terms, split)
+    new_raw = _splice(post.raw, edits)
+
+    def check(new: Any) -> bool:
+        return terms_of(new, split) == terms and not isinstance(new, dict)
+
+    return _finish(post, content, new_raw, key, check, appended=entry is None)
+
+
+def remove_key(post: Post, content: bytes, key: str) -> bytes:
+    """`content` without top-level `key` (only its own lines go); unchanged when it is absent."""
+    post = _current(post, content)
+    doc = _locate(post)
+    entry = _entry(post, doc, key)
+    if entry is None:
+        return content
+    new_raw = _splice(post.raw, [_remove_edit(post, doc, entry)])
+    return _finish(post, content, new_raw, key, None, appended=False)
+
+
+def read_for_edit(post: Post) -> tuple[Post, bytes]:
+    """The post's file as it is now: a `Post` parsed from exactly these bytes (with the size and
+    mtime taken before reading, for `write_atomic` to notice a later change) and the bytes.
+    EditError when it cannot be read or does not parse (such a file is never written)."""
+    try:
+        st = os.stat(post.path)
+        content = post.path.read_bytes()
+        fresh = parse_post(
+            post.path,
+            content,
+            post.kind,
+            drafts_folder=post.drafts_folder,
+            categories_from_path=post.categories_from_path,
+        )
+    except OSError as e:
+        raise EditError(post.path, _reason(e)) from None
+    except PostError as e:
+        raise EditError(post.path, f"does not parse, not editing it: {e.message}") from None
+    fresh.mtime_ns = st.st_mtime_ns
+    return fresh, content
+
+
+# -- where things are -----------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """One list item: its value's exact span in the front-matter text."""
+
+    start: int
+    end: int
+    value: Any
+    style: str  # "" plain, "'" or '"' quoted, anything else: another spelling
+    line_start: int = 0  # block items: start of the `- ` line
+    line_end: int = 0  # block items: past the newline of the item's last line
+
+
+@dataclass
+class _Entry:
+    """One top-level `key: value`: spans in the front-matter text (character offsets)."""
+
+    key: str
+    key_start: int
+    key_end: int
+    line_start: int  # start of the key's line
+    after_sep: int  # just past the `:` / `=`
+    start: int  # the value's span
+    end: int
+    entry_end: int  # past the newline of the entry's last line
+    shape: str  # "scalar", "empty", "flow", "block" or "other" (not editable in place)
+    style: str = ""
+    items: list[_Item] = field(default_factory=list)
+    why_other: str = ""
+
+
+@dataclass
+class _Doc:
+    entries: list[_Entry]
+    append_at: int  # where a new top-level key goes
+    indent: str = ""  # YAML: indentation of the top-level keys
+    close: int = 0  # JSON: offset of the closing brace
+
+
+def _current(post: Post, content: bytes) -> Post:
+    """`post` when it was parsed from `content`, else `content` parsed afresh."""
+    raw = post.raw.encode("utf-8")
+    if (
+        post.format is not None
+        and content[post.fm_start : post.fm_end] == raw
+        and len(content) >= post.body_start
+        and (post.size == len(content) or post.mtime_ns == 0)
+    ):
+        return post
+    try:
+        fresh = parse_post(
+            post.path,
+            content,
+            post.kind,
+            drafts_folder=post.drafts_folder,
+            categories_from_path=post.categories_from_path,
+        )
+    except PostError as e:
+        raise EditError(post.path, f"does not parse, not editing it: {e.message}") from None
+    return fresh
+
+
+def _entry(post: Post, doc: _Doc, key: str) -> _Entry | None:
+    found = [e for e in doc.entries if e.key == key]
+    if len(found) > 1 or any(k == key for k, _, _ in post.duplicate_keys):
+        raise EditError(post.path, f"'{key}' appears more than once; fix that first")
+    return found[0] if found else None
+
+
+def _locate(post: Post) -> _Doc:
+    if post.format is None:
+        raise EditError(post.path, "has no front matter")
+    try:
+        if post.format == "yaml":
+            return _yaml_doc(post)
+        if post.format == "toml":
+            return _toml_doc(post.raw)
+        return _json_doc(post.raw)
+    except _ScanError as e:
+        raise EditError(post.path, f"cannot locate values in the front matter: {e}") from None
+
+
+class _ScanError(Exception):
+    pass
+
+
+_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")  # what YAML counts as a line break
+
+
+def _lines(text: str) -> list[str]:
+    """Lines with their breaks, split where YAML breaks lines (not at form feeds and the like)."""
+    out = []
+    pos = 0
+    for m in _BREAK.finditer(text):
+        out.append(text[pos : m.end()])
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
+    return out
+
+
+def _line_start(text: str, index: int) -> int:
+    return max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    """Past the line break of the line holding `index` (or the end of the text)."""
+    m = _BREAK.search(text, index)
+    return m.end() if m else len(text)
+
+
+def _yaml_doc(post: Post) -> _Doc:
+    text = post.raw
+    root = compose_yaml(post)
+    if root is None:
+        return _Doc([], len(text))
+    if root.id != "mapping" or root.flow_style:
+        raise _ScanError("the front matter is a flow mapping ({...}), not one key per line")
+    pairs = [(k, v) for k, v in root.value if k.id == "scalar"]
+    starts = [_line_start(text, k.start_mark.index) for k, _ in pairs]
+    indent = pairs[0][0].start_mark.column if pairs else 0
+    entries = []
+    for i, (k, v) in enumerate(pairs):
+        line_start = starts[i]
+        limit = starts[i + 1] if i + 1 < len(pairs) else len(text)
+        key_start, key_end = k.start_mark.index, k.end_mark.index
+        colon = key_end
+        while colon < len(text) and text[colon] in " \t":
+            colon += 1
+        entry = _Entry(
+            key=k.value,
+            key_start=key_start,
+            key_end=key_end,
+            line_start=line_start,
+            after_sep=colon + 1,
+            start=v.start_mark.index,
+            end=v.end_mark.index,
+            entry_end=_trim_entry(text, line_start, limit, k.start_mark.column),
+            shape="other",
+        )
+        entries.append(entry)
+        if text[line_start:key_start].strip() or text[colon : colon + 1] != ":":
+            entry.why_other = "its key is not a plain `key:` line"
+        elif not (entry.after_sep <= entry.start <= entry.end <= limit):
+            entry.why_other = "its value is an alias (*name) of another value"
+        elif text[entry.start : entry.start + 1] in ("&", "!", "*"):
+            entry.why_other = "its value has an anchor, alias or tag"
+        elif v.id == "scalar":
+            _yaml_scalar_entry(text, entry, v)
+        elif v.id == "sequence":
+            _yaml_sequence_entry(text, entry, v)
+        else:
+            entry.why_other = "its value is a mapping"
+    return _Doc(entries, len(text), indent=" " * indent)
+
+
+def _trim_entry(text: str, line_start: int, limit: int, indent: int) -> int:
+    """The end of an entry's own lines: blank lines and comments at the key's indentation (or
+    less) before the next key belong to what follows."""
+    lines = _lines(text[line_start:limit])
+    end = limit
+    while len(lines) > 1:
+        last = lines[-1]
+        stripped = last.lstrip(" \t")
+        if stripped.strip() and not (
+            stripped.startswith("#") and len(last) - len(stripped) <= indent
+        ):
+            break
+        end -= len(last)
+        lines.pop()
+    return end
+
+
+def _yaml_scalar_entry(text: str, entry: _Entry, node: Any) -> None:
+    entry.style = node.style or ""
+    if node.tag.endswith(":null") and entry.start == entry.end:
+        entry.shape = "empty"
+        entry.start = entry.end = entry.after_sep
+        return
+    if entry.style in ("|", ">"):
+        # A block scalar's end mark lies past its trailing blank lines.
+        entry.end = entry.start + len(text[entry.start : entry.end].rstrip(" \t\r\n"))
+    entry.shape = "scalar"
+
+
+def _yaml_sequence_entry(text: str, entry: _Entry, node: Any) -> None:
+    items = []
+    for item in node.value:
+        if item.id != "scalar":
+            entry.why_other = "it holds nested lists or mappings"
+            return
+        if not (entry.start <= item.start_mark.index <= item.end_mark.index <= entry.entry_end):
+            entry.why_other = "an item is an alias (*name) of another value"
+            return
+        if text[item.start_mark.index : item.start_mark.index + 1] in ("&", "!", "*"):
+            entry.why_other = "an item has an anchor, alias or tag"
+            return
+        end = item.end_mark.index
+        if item.style in ("|", ">"):
+            end = item.start_mark.index + len(text[item.start_mark.index : end].rstrip())
+        items.append(_Item(item.start_mark.index, end, _yaml_item_value(item), item.style or ""))
+    if node.flow_style:
+        entry.shape = "flow"
+        entry.items = items
+        return
+    for item in items:
+        item.line_start = _line_start(text, item.start)
+        if not re.fullmatch(r"[ \t]*-[ \t]+", text[item.line_start : item.start]):
+            entry.why_other = "its items are not one `- item` per line"
+            return
+        item.line_end = _line_end(text, item.end)
+    entry.shape = "block"
+    entry.items = items
+    entry.start = items[0].line_start
+    entry.end = items[-1].line_end
+
+
+def _yaml_item_value(node: Any) -> Any:
+    # Only the text matters for matching items to terms; the verification re-reads everything.
+    return node.value
+
+
+# -- TOML and JSON spans --------------------------------------------------------------------------
+
+_TOML_BARE = r"[A-Za-z0-9_-]+"
+_TOML_KEY_PART = rf'(?:{_TOML_BARE}|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\')'
+_TOML_KEY_LINE = re.compile(
+    rf"[ \t]*({_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*=[ \t]*"
+)
+
+
+def _toml_doc(text: str) -> _Doc:
+    entries: list[_Entry] = []
+    pos = 0
+    table_at: int | None = None
+    while pos < len(text):
+        line_end = _line_end(text, pos)
+        stripped = text[pos:line_end].strip()
+        if not stripped or stripped.startswith("#"):
+            pos = line_end
+            continue
+        if stripped.startswith("["):
+            table_at = pos
+            break
+        m = _TOML_KEY_LINE.match(text, pos)
+        if not m:
+            raise _ScanError(f"unexpected text {stripped[:30]!r}")
+        start = m.end()
+        end = _toml_value_end(text, start)
+        rest = _line_end(text, end)
+        after = text[end:rest].strip()
+        if after and not after.startswith("#"):
+            raise _ScanError(f"unexpected text after a value: {after[:30]!r}")
+        written = m.group(1)
+        entry = _Entry(
+            key=_toml_key_name(written),
+            key_start=m.start(1),
+            key_end=m.end(1),
+            line_start=pos,
+            after_sep=text.index("=", m.end(1)) + 1,
+            start=start,
+            end=end,
+            entry_end=rest,
+            shape="scalar",
+            style=_string_style(text, start),
+        )
+        if re.search(r"[ \t]*\.[ \t]*", written) and not written.startswith(('"', "'")):
+            entry.shape, entry.why_other = "other", "it is a dotted key"
+        elif text[start] == "[":
+            entry.shape = "flow"
+            entry.items = _toml_items(text, start)
+        elif text[start] == "{":
+            entry.shape, entry.why_other = "other", "its value is an inline table"
+        entries.append(entry)
+        pos = rest
+    # A new key goes after the last top-level key: after a [table] header it would be the
+    # table's.
+    append_at = len(text)
+    if table_at is not None:
+        append_at = entries[-1].entry_end if entries else table_at
+    return _Doc(entries, append_at)
+
+
+def _toml_key_name(written: str) -> str:
+    if written.startswith('"'):
+        return json.loads(written)
+    if written.startswith("'"):
+        return written[1:-1]
+    return written
+
+
+def _string_style(text: str, start: int) -> str:
+    for quote in ('"""', "'''", '"', "'"):
+        if text.startswith(quote, start):
+            return quote
+    return ""
+
+
+def _toml_value_end(text: str, i: int) -> int:
+    """The end of the TOML value starting at `i`."""
+    try:
+        if text.startswith('"""', i):
+            j = i + 3
+            while True:
+                j = text.index('"""', j)
+                backslashes = len(text[:j]) - len(text[:j].rstrip("\\"))
+                if backslashes % 2 == 0:
+                    break
+                j += 1
+            end = j + 3
+            while text.startswith('"', end) and end - j < 5:  # up to two quotes inside
+                end += 1
+            return end
+        if text.startswith("'''", i):
+            j = text.index("'''", i + 3)
+            end = j + 3
+            while text.startswith("'", end) and end - j < 5:
+                end += 1
+            return end
+        if text[i] == '"':
+            j = i + 1
+            while text[j] != '"':
+                if text[j] in "\r\n":
+                    raise _ScanError("unclosed string")
+                j += 2 if text[j] == "\\" else 1
+            return j + 1
+        if text[i] == "'":
+            return text.index("'", i + 1) + 1
+        if text[i] == "[":
+            items = _toml_items(text, i)
+            j = items[-1].end if items else i + 1
+            return _toml_skip(text, j, "]") + 1
+        if text[i] == "{":
+            j = i + 1
+            while True:
+                j = _toml_skip_space(text, j)
+                if text[j] == "}":
+                    return j + 1
+                m = _TOML_KEY_LINE.match(text, j)
+                if not m:
+                    raise _ScanError("bad inline table")
+                j = _toml_value_end(text, m.end())
+                j = _toml_skip_space(text, j)
+                if text[j] == ",":
+                    j += 1
+        m = re.compile(r"[^,\]}#\r\n]*").match(text, i)
+        assert m is not None
+        end = i + len(m.group().rstrip(" \t"))
+        if end == i:
+            raise _ScanError("a key without a value")
+        return end
+    except (IndexError, ValueError):
+        raise _ScanError("unclosed value") from None
+
+
+def _toml_skip_space(text: str, j: int) -> int:
+    """Past spaces, line breaks and comments (inside arrays)."""
+    while j < len(text):
+        if text[j] in " \t\r\n":
+            j += 1
+        elif text[j] == "#":
+            j = _line_end(text, j)
+        else:
+            break
+    return j
+
+
+def _toml_skip(text: str, j: int, closer: str) -> int:
+    """From the end of the last item: past a trailing comma to the closing bracket's offset."""
+    j = _toml_skip_space(text, j)
+    if text[j] == ",":
+        j = _toml_skip_space(text, j + 1)
+    if text[j] != closer:
+        raise _ScanError(f"expected {closer!r}")
+    return j
+
+
+def _toml_items(text: str, i: int) -> list[_Item]:
+    items = []
+    j = i + 1
+    while True:
+        j = _toml_skip_space(text, j)
+        if text[j] == "]":
+            return items
+        end = _toml_value_end(text, j)
+        items.append(_Item(j, end, _toml_item_value(text[j:end]), _string_style(text, j)))
+        j = _toml_skip_space(text, end)
+        if text[j] == ",":
+            j += 1
+        elif text[j] != "]":
+            raise _ScanError("expected ',' or ']' in an array")
+
+
+def _toml_item_value(spelling: str) -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib  # type: ignore[no-redef]
+    try:
+        return tomllib.loads(f"v = {spelling}")["v"]
+    except tomllib.TOMLDecodeError:
+        raise _ScanError(f"bad array item {spelling[:30]!r}") from None
+
+
+def _json_skip(text: str, j: int) -> int:
+    while j < len(text) and text[j] in " \t\r\n":
+        j += 1
+    return j
+
+
+def _json_doc(text: str) -> _Doc:
+    decoder = json.JSONDecoder()
+    entries: list[_Entry] = []
+    try:
+        j = _json_skip(text, 0)
+        if text[j] != "{":
+            raise _ScanError("not an object")
+        j = _json_skip(text, j + 1)
+        while text[j] != "}":
+            key_start = j
+            key, key_end = decoder.raw_decode(text, j)
+            j = _json_skip(text, key_end)
+            if text[j] != ":":
+                raise _ScanError("expected ':'")
+            after_sep = j + 1
+            start = _json_skip(text, after_sep)
+            value, end = decoder.raw_decode(text, start)
+            entry = _Entry(
+                key=key,
+                key_start=key_start,
+                key_end=key_end,
+                line_start=_line_start(text, key_start),
+                after_sep=after_sep,
+                start=start,
+                end=end,
+                entry_end=end,
+                shape="scalar",
+                style='"' if isinstance(value, str) else "",
+            )
+            if isinstance(value, list):
+                entry.shape = "flow"
+                entry.items = _json_items(decoder, text, start)
+            elif isinstance(value, dict):
+                entry.shape, entry.why_other = "other", "its value is an object"
+            entries.append(entry)
+            j = _json_skip(text, end)
+            if text[j] == ",":
+                j = _json_skip(text, j + 1)
+            elif text[j] != "}":
+                raise _ScanError("expected ',' or '}'")
+        return _Doc(entries, j, close=j)
+    except (IndexError, ValueError) as e:
+        raise _ScanError(str(e) or "bad JSON") from None
+
+
+def _json_items(decoder: json.JSONDecoder, text: str, i: int) -> list[_Item]:
+    items = []
+    j = _json_skip(text, i + 1)
+    while text[j] != "]":
+        value, end = decoder.raw_decode(text, j)
+        items.append(_Item(j, end, value, '"' if isinstance(value, str) else ""))
+        j = _json_skip(text, end)
+        if text[j] == ",":
+            j = _json_skip(text, j + 1)
+    return items
+
+
+# -- building edits -------------------------------------------------------------------------------
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+def _splice(text: str, edits: list[Edit]) -> str:
+    out = []
+    cursor = 0
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
+        if start < cursor:
+            raise AssertionError("overlapping edits")
+        out.append(text[cursor:start])
+        out.append(replacement)
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def _newline(post: Post) -> str:
+    return post.newline or "\n"
+
+
+def _not_in_place(post: Post, entry: _Entry) -> EditError:
+    return EditError(
+        post.path, f"cannot edit '{entry.key}' in place: {entry.why_other or 'unsupported'}"
+    )
+
+
+def _replace_value_edit(post: Post, doc: _Doc, entry: _Entry, value: Any) -> Edit:
+    if entry.shape == "other":
+        raise _not_in_place(post, entry)
+    style = entry.style
+    if entry.shape in ("flow", "block") and entry.items:
+        style = entry.items[0].style
+    rendered = _render(post, value, style)
+    if entry.shape == "empty":
+        return (entry.after_sep, entry.after_sep, " " + rendered)
+    if entry.shape == "block":
+        # The whole block list becomes the new value on the key's line.
+        return _block_to_inline(post, entry, rendered)
+    return (entry.start, entry.end, rendered)
+
+
+def _block_to_inline(post: Post, entry: _Entry, rendered: str) -> Edit:
+    text = post.raw
+    key_line_end = _line_end(text, entry.after_sep)
+    comment = text[entry.after_sep : key_line_end].strip()
+    if comment:
+        comment = " " + comment
+    return (entry.after_sep, entry.end, f" {rendered}{comment}{_newline(post)}")
+
+
+def _append_edit(post: Post, doc: _Doc, key: str, value: Any) -> Edit:
+    nl = _newline(post)
+    text = post.raw
+    rendered = _render(post, value, "")
+    if post.format == "json":
+        name = json.dumps(key, ensure_ascii=False)
+        if not doc.entries:
+            return (doc.close, doc.close, f"{name}: {rendered}")
+        last = doc.entries[-1]
+        if len(doc.entries) > 1:
+            previous = doc.entries[-2]
+            gap = text[previous.end : last.key_start]
+            separator = gap[gap.index(",") + 1 :]
+        else:
+            separator = text[text.index("{") + 1 : last.key_start]
+        member = f"{name}{text[last.key_end : last.start]}{rendered}"
+        return (last.end, last.end, f",{separator}{member}")
+    at = doc.append_at
+    prefix = nl if at > 0 and not text[:at].endswith(("\n", "\r")) else ""
+    if post.format == "toml":
+        name = key if re.fullmatch(_TOML_BARE, key) else _toml_basic(key)
+        return (at, at, f"{prefix}{name} = {rendered}{nl}")
+    name = key if _yaml_plain_ok(key, flow=False) else _yaml_double(key)
+    return (at, at, f"{prefix}{doc.indent}{name}: {rendered}{nl}")
+
+
+def _remove_edit(post: Post, doc: _Doc, entry: _Entry) -> Edit:
+    if post.format != "json":
+        return (entry.line_start, entry.entry_end, "")
+    text = post.raw
+    index = doc.entries.index(entry)
+    if index + 1 < len(doc.entries):
+        return (entry.key_start, doc.entries[index + 1].key_start, "")
+    if index > 0:
+        return (doc.entries[index - 1].end, entry.end, "")
+    return (text.index("{") + 1, _json_skip(text, entry.end), "")
+
+
+def _terms_edits(post: Post, doc: _Doc, entry: _Entry, terms: list[str], split: bool) -> list[Edit]:
+    if entry.shape == "other":
+        raise _not_in_place(post, entry)
+    if entry.shape == "empty" or (entry.shape == "scalar" and post.data.get(entry.key) is None):
+        if not terms:
+            return []
+        return [_replace_value_edit(post, doc, entry, terms)]
+    if entry.shape == "scalar":
+        return [_scalar_terms_edit(post, doc, entry, terms, split)]
+    if not terms:
+        if entry.shape == "block":
+            return [_block_to_inline(post, entry, "[]")]
+        return [(entry.start, entry.end, "[]")]
+    if not entry.items:
+        return [(entry.start, entry.end, _render(post, terms, ""))]
+    _check_flat(post, entry)
+    return _item_edits(post, entry, terms)
+
+
+def _check_flat(post: Post, entry: _Entry) -> None:
+    if any(isinstance(item.value, (list, dict)) for item in entry.items):
+        raise EditError(post.path, f"'{entry.key}' holds nested lists; edit it by hand")
+
+
+def _scalar_terms_edit(post: Post, doc: _Doc, entry: _Entry, terms: list[str], split: bool) -> Edit:
+    """A string value: it stays a string when that reads back as `terms`."""
+    style = entry.style
+    if isinstance(post.data.get(entry.key), str) and terms:
+        if split and all(t and not re.search(r"\s", t) for t in terms):
+            candidate = " ".join(terms)
+        elif not split and len(terms) == 1:
+            candidate = terms[0]
+        else:
+            candidate = None
+        if candidate is not None:
+            rendered = _render_str(post, candidate, style, flow=False)
+            if rendered is not None:
+                return (entry.start, entry.end, rendered)
+    rendered = _render(post, terms, style) if terms else "[]"
+    return (entry.start, entry.end, rendered)
+
+
+def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False) -> list[Edit]:
+    """Align the old items with the new terms and edit only what differs. `exact`: an item
+    that is not a string (`2019`, `true`) is never taken for the same term as text."""
+    from difflib import SequenceMatcher
+
+    items = entry.items
+    values = post.data.get(entry.key)
+    if not (isinstance(values, list) and len(values) == len(items)):
+        values = [item.value for item in items]
+    old: list[Any] = [
+        term_text(value) if isinstance(value, str) or not exact else ("not a string", i)
+        for i, value in enumerate(values)
+    ]
+    style = _dominant_style(items)
+    matcher = SequenceMatcher(a=old, b=terms, autojunk=False)
+    keep: list[bool] = [True] * len(items)
+    replace: dict[int, str] = {}
+    inserts: dict[int, list[str]] = {}  # before old item i (len(items): at the end)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(paired):
+            replace[i1 + k] = terms[j1 + k]
+        for k in range(i1 + paired, i2):
+            keep[k] = False
+        if j2 - j1 > paired:
+            inserts.setdefault(i2, []).extend(terms[j1 + paired : j2])
+    text = post.raw
+    edits: list[Edit] = []
+    for i, new_term in replace.items():
+        item = items[i]
+        rendered = _render_item(post, new_term, item.style or style, entry.shape == "flow")
+        edits.append((item.start, item.end, rendered))
+    if entry.shape == "block":
+        nl = _newline(post)
+        for i, item in enumerate(items):
+            if not keep[i]:
+                edits.append((item.line_start, item.line_end, ""))
+        for before, new_terms in inserts.items():
+            model = items[min(before, len(items) - 1)]
+            prefix = text[model.line_start : model.start]
+            lines = "".join(f"{prefix}{_render_item(post, t, style, False)}{nl}" for t in new_terms)
+            if before < len(items):
+                edits.append((items[before].line_start, items[before].line_start, lines))
+            else:
+                at = items[-1].line_end
+                lead = "" if text[:at].endswith(("\n", "\r")) else nl
+                edits.append((at, at, lead + lines))
+        return edits
+    if _one_per_line(text, items):
+        return edits + _line_item_edits(post, items, keep, inserts, style)
+    separator = _flow_separator(text, items)
+    if not any(keep) and not replace:
+        # Every old item goes: the new ones take their place.
+        rendered = [_render_item(post, t, style, True) for t in terms]
+        return [(items[0].start, items[-1].end, separator.join(rendered))]
+    i = 0
+    while i < len(items):  # runs of removed items, with one separator each
+        if keep[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(items) and not keep[j]:
+            j += 1
+        if j < len(items):
+            edits.append((items[i].start, items[j].start, ""))
+        else:
+            edits.append((items[i - 1].end, items[j - 1].end, ""))
+        i = j
+    for before, new_terms in inserts.items():
+        rendered = [_render_item(post, t, style, True) for t in new_terms]
+        if before < len(items):
+            at = items[before].start
+            edits.append((at, at, "".join(r + separator for r in rendered)))
+        else:
+            at = items[-1].end
+            edits.append((at, at, "".join(separator + r for r in rendered)))
+    return edits
+
+
+_AFTER_ITEM = re.compile(r"[ \t]*(,?)[ \t]*(#[^\r\n]*)?(\r\n|[\r\n]|\Z)")
+
+
+def _one_per_line(text: str, items: list[_Item]) -> bool:
+    """Whether a flow list has each item on a line of its own (`[` and `]` on other lines)."""
+    for item in items:
+        item.line_start = _line_start(text, item.start)
+        after = _AFTER_ITEM.match(text, item.end)
+        if text[item.line_start : item.start].strip() or after is None:
+            return False
+        item.line_end = after.end()
+    return True
+
+
+def _line_item_edits(
+    post: Post, items: list[_Item], keep: list[bool], inserts: dict[int, list[str]], style: str
+) -> list[Edit]:
+    """Edits to a flow list written one item per line: whole lines go and come, and the commas
+    follow the list's own habit (a trailing comma after the last item or not)."""
+    text = post.raw
+    edits: list[Edit] = []
+    last = len(items) - 1
+    trailing_comma = _AFTER_ITEM.match(text, items[last].end).group(1)  # type: ignore[union-attr]
+    kept = [i for i in range(len(items)) if keep[i]]
+    for i in range(len(items)):
+        if not keep[i]:
+            edits.append((items[i].line_start, items[i].line_end, ""))
+    nl = _newline(post)
+    for before, new_terms in inserts.items():
+        model = items[min(before, last)]
+        prefix = text[model.line_start : model.start]
+        rendered = [f"{prefix}{_render_item(post, t, style, True)}" for t in new_terms]
+        if before <= last:
+            at = items[before].line_start
+            edits.append((at, at, "".join(f"{r},{nl}" for r in rendered)))
+        else:
+            at = items[last].line_end
+            lead = "" if text[:at].endswith(("\n", "\r")) else nl
+            lines = f",{nl}".join(rendered) + trailing_comma + nl
+            edits.append((at, at, lead + lines))
+            if kept and kept[-1] == last and not trailing_comma:
+                edits.append((items[last].end, items[last].end, ","))
+    if kept and kept[-1] != last and not inserts.get(len(items)) and not trailing_comma:
+        # The new last item loses the comma that separated it from the removed ones.
+        comma = text.index(",", items[kept[-1]].end)
+        edits.append((comma, comma + 1, ""))
+    return edits
+
+
+def _dominant_style(items: list[_Item]) -> str:
+    styles = [item.style for item in items if item.style in ("", "'", '"')]
+    if not styles:
+        return ""
+    return max(("", "'", '"'), key=styles.count)
+
+
+def _flow_separator(text: str, items: list[_Item]) -> str:
+    for a, b in itertools.pairwise(items):
+        gap = text[a.end : b.start]
+        if "#" not in gap and gap.count(",") == 1:
+            return gap
+    return ", "
+
+
+# -- rendering values -----------------------------------------------------------------------------
+
+
+def _check_value(post: Post, value: Any) -> None:
+    ok = isinstance(value, (str, bool, int, float, date)) or (
+        value is None and post.format == "yaml"
+    )
+    if isinstance(value, list):
+        ok = all(isinstance(v, str) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        ok = False
+    if not ok:
+        raise EditError(post.path, f"cannot write a {type(value).__name__} value")
+
+
+def _render(post: Post, value: Any, style: str) -> str:
+    """A value written in the post's format; `style` is the quote style of what it replaces."""
+    if isinstance(value, list):
+        return "[" + ", ".join(_render_item(post, v, style, True) for v in value) + "]"
+    if isinstance(value, str):
+        rendered = _render_str(post, value, style, flow=False)
+        if rendered is None:
+            rendered = _render_str(post, value, '"', flow=False)
+        assert rendered is not None
+        return rendered
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    assert isinstance(value, date)  # datetime included
+    text = value.isoformat()
+    return json.dumps(text) if post.format == "json" else text
+
+
+def _render_item(post: Post, value: str, style: str, flow: bool) -> str:
+    rendered = _render_str(post, value, style, flow)
+    if rendered is None:
+        rendered = _render_str(post, value, '"', flow)
+    assert rendered is not None
+    return rendered
+
+
+def _render_str(post: Post, value: str, style: str, flow: bool) -> str | None:
+    """A string in the given quote style, or None when that style cannot hold it."""
+    if post.format == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if post.format == "toml":
+        if style == "'" and "'" not in value and not _CONTROL.search(value):
+            return f"'{value}'"
+        return _toml_basic(value)
+    if style == "'":
+        if _CONTROL.search(value) or _YAML_BREAKS.search(value):
+            return None
+        return "'" + value.replace("'", "''") + "'"
+    if style == '"':
+        return _yaml_double(value)
+    if style == "":
+        return value if _yaml_plain_ok(value, flow) else _yaml_double(value)
+    return None
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_YAML_BREAKS = re.compile(r"[\x85\u2028\u2029]")
+_YAML_ESCAPE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
+_YAML_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]([^\x00-\x1f\x7f]*[^\s:])?")
+
+
+def _yaml_double(value: str) -> str:
+    # A JSON string is a YAML double-quoted scalar; YAML also wants C1 controls, NEL and the
+    # line/paragraph separators escaped, which JSON leaves as they are.
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_ESCAPE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _toml_basic(value: str) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\x7f", "\\u007f")
+
+
+def _yaml_plain_ok(value: str, flow: bool) -> bool:
+    """Whether `value` written plain (unquoted) reads back as this very string."""
+    if not _YAML_PLAIN.fullmatch(value) or _YAML_BREAKS.search(value) or _YAML_ESCAPE.search(value):
+        return False
+    if ": " in value or " #" in value or "\t" in value:
+        return False
+    if flow and any(c in value for c in ",[]{}"):
+        return False
+    return _yaml_resolves_to_str(value)
+
+
+_RESOLVER: Any = None
+
+
+def _yaml_resolves_to_str(value: str) -> bool:
+    global _RESOLVER
+    if _RESOLVER is None:
+        import yaml
+
+        _RESOLVER = yaml.resolver.Resolver()
+    import yaml
+
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+def _finish(
+    post: Post,
+    content: bytes,
+    new_raw: str,
+    key: str,
+    check: Callable[[Any], bool] | None,
+    *,
+    appended: bool,
+) -> bytes:
+    """The new file bytes, once re-parsing them shows the edit did exactly what was meant."""
+    if new_raw == post.raw:
+        return content
+    new_content = content[: post.fm_start] + new_raw.encode("utf-8") + content[post.fm_end :]
+    try:
+        new = parse_post(
+            post.path,
+            new_content,
+            post.kind,
+            drafts_folder=post.drafts_folder,
+            categories_from_path=post.categories_from_path,
+        )
+    except PostError as e:
+        raise EditError(post.path, f"the edit of '{key}' would not parse ({e.message})") from None
+
+    def refuse(what: str) -> EditError:
+        return EditError(post.path, f"the edit of '{key}' would change {what}; nothing written")
+
+    if (
+        new.format != post.format
+        or new_content[: new.fm_start] != content[: post.fm_start]
+        or new_content[new.body_start :] != content[post.body_start :]
+    ):
+        raise refuse("the delimiters or the body")
+    old_keys = [k for k in post.data if k != key]
+    new_keys = [k for k in new.data if k != key]
+    if old_keys != new_keys:
+        raise refuse("other keys")
+    for k in old_keys:
+        if not _same(post.data[k], new.data[k]):
+            raise refuse(f"'{k}'")
+    if check is None:
+        if key in new.data:
+            raise refuse("nothing (the key is still there)")
+    elif key not in new.data or not check(new.data[key]):
+        raise EditError(post.path, f"the edit of '{key}' did not read back as intended")
+    elif appended and list(new.data)[-1] != key and post.format != "toml":
+        raise refuse("the key order")
+    return new_content
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, with NaN equal to itself and bool never equal to int."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return bool(a == b)
+
+
+def _value_matches(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, (date, datetime)) and isinstance(actual, str):  # JSON
+        return actual == expected.isoformat()
+    if isinstance(expected, float) and isinstance(actual, int) and not isinstance(actual, bool):
+        return float(actual) == expected
+    return _same(expected, actual)
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+def write_atomic(
+    path: Path | str, new_bytes: bytes, original: Post, expected: bytes | None = None
+) -> bool:
+    """Replace the file at `path` with `new_bytes`, safely; True when it was written.
+
+    A symlink is followed and its target written (the link stays a link). Refused with
+    EditError: a read-only file, a file with several hard links (writing would split them), and
+    a file that changed on disk since `original` was read (size, mtime and, when `expected` is
+    given, the exact bytes; else the front matter). The file's mode is kept. The bytes go to a
+    temp file in the same folder, are fsynced, `os.replace`d over the file, then the folder is
+    fsynced; on any failure the temp file is removed and the original is untouched. When the
+    file already holds `new_bytes`, nothing is written (its mtime stays).
+    """
+    path = Path(path)
+    try:
+        target = path.resolve(strict=True) if path.is_symlink() else path
+        st = os.stat(target)
+    except (OSError, RuntimeError) as e:
+        raise EditError(path, _reason(e)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise EditError(path, "not a regular file")
+    if st.st_nlink > 1:
+        raise EditError(
+            path, f"has {st.st_nlink} hard links; writing would split them, so it is left alone"
+        )
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
+        raise EditError(path, "is read-only; not written")
+    try:
+        current = target.read_bytes()
+    except OSError as e:
+        raise EditError(path, _reason(e)) from None
+    changed = (
+        len(current) != original.size
+        or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
+        or (expected is not None and current != expected)
+        or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
+    )
+    if changed:
+        raise EditError(path, "changed on disk since it was read; skipped (run again)")
+    if current == new_bytes:
+        return False
+    _replace(target, new_bytes, stat.S_IMODE(st.st_mode), st)
+    return True
+
+
+def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
+    import tempfile
+
+    folder = target.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as e:
+        raise EditError(target, f"cannot create a temp file beside it: {_reason(e)}") from None
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+            os.fchmod(f.fileno(), mode)
+            if hasattr(os, "fchown") and os.geteuid() == 0:
+                os.fchown(f.fileno(), st.st_uid, st.st_gid)
+        os.replace(tmp, target)
+    except BaseException as e:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise EditError(
+                target, f"write failed, file left as it was: {_reason(e)}", failed=True
+            ) from None
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some filesystems cannot fsync a folder; the rename is done regardless
+        pass
+    finally:
+        os.close(fd)
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file (or a dangling symlink)"
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, RuntimeError):
+        return "symlink loop"
+    if isinstance(error, OSError):
+        if error.errno == 40:  # ELOOP
+            return "symlink loop"
+        reason = error.strerror or str(error)
+        return reason[:1].lower() + reason[1:]
+    return str(error)
+
+
+# -- diffs ----------------------------------------------------------------------------------------
+
+
+def unified_diff(path_label: str, old: bytes, new: bytes, color: bool = False) -> str:
+    """`diff -u` of two versions of a file; control characters in it are shown escaped, so a
+    hostile post cannot drive the terminal. `color` adds ANSI colours (for a terminal)."""
+    import difflib
+
+    from postctl.output import safe_text
+
+    def lines(data: bytes) -> list[str]:
+        text = data.decode("utf-8", "replace")
+        out = []
+        for line in text.splitlines(keepends=True):
+            body = line.rstrip("\r\n")
+            out.append(safe_text(body) + "\n")
+        if text and not text.endswith(("\n", "\r")):
+            out[-1] = out[-1] + "\\ No newline at end of file\n"
+        return out
+
+    diff = difflib.unified_diff(lines(old), lines(new), f"a/{path_label}", f"b/{path_label}")
+    result = []
+    for line in diff:
+        if not line.endswith("\n"):
+            line += "\n"
+        if color:
+            if line.startswith(("+++", "---")):
+                line = f"\x1b[1m{line[:-1]}\x1b[0m\n"
+            elif line.startswith("@@"):
+                line = f"\x1b[36m{line[:-1]}\x1b[0m\n"
+            elif line.startswith("+"):
+                line = f"\x1b[32m{line[:-1]}\x1b[0m\n"
+            elif line.startswith("-"):
+                line = f"\x1b[31m{line[:-1]}\x1b[0m\n"
+        result.append(line)
+    return "".join(result)

@@ -1,0 +1,187 @@
+"""Property tests for the editor: whatever the front matter looks like, a tag edit changes only the
+tags value, and the post reads back with exactly the expected tags."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postctl import edit
+from postctl.model import parse_post
+
+WORDS = ["a", "b", "python", "web", "c++", "two words", "yes", "x: y", "#hash", "é", "it's", "1.5"]
+SIMPLE = re.compile(r"[a-z]+")
+YAML_SPECIAL = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "a", "b"}
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def yaml_item(draw: st.DrawFn, word: str, flow: bool) -> str:
+    styles = ["double"]
+    if "'" not in word:
+        styles.append("single")
+    if SIMPLE.fullmatch(word) and word not in YAML_SPECIAL - {"a", "b"}:
+        styles.append("plain")
+    style = draw(st.sampled_from(styles))
+    if style == "plain":
+        return word
+    if style == "single":
+        return f"'{word}'"
+    return json.dumps(word, ensure_ascii=False)
+
+
+@st.composite
+def yaml_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
+    """(kind, file bytes, start and end offset of the tags entry's lines, other texts)."""
+    kind = draw(st.sampled_from(["jekyll", "hugo"]))
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    tags = draw(st.lists(st.sampled_from(WORDS), max_size=5, unique=True))
+    shape = draw(st.sampled_from(["flow", "flow-multiline", "block", "string", "empty", "null"]))
+    comment = draw(st.sampled_from(["", "  # the tags"]))
+    if shape == "string" and kind == "jekyll" and all(SIMPLE.fullmatch(t) for t in tags) and tags:
+        entry = f"tags: {' '.join(tags)}{comment}{nl}"
+    elif shape == "block" and tags:
+        indent = draw(st.sampled_from(["", "  ", "    "]))
+        entry = f"tags:{comment}{nl}" + "".join(
+            f"{indent}- {yaml_item(draw, t, False)}{nl}" for t in tags
+        )
+    elif shape == "empty":
+        entry = f"tags:{comment}{nl}"
+    elif shape == "null":
+        entry = f"tags: ~{comment}{nl}"
+    elif shape == "flow-multiline" and tags:
+        entry = (
+            f"tags: [{nl}"
+            + f",{nl}".join(f"  {yaml_item(draw, t, True)}" for t in tags)
+            + f"{nl}]{comment}{nl}"
+        )
+    else:
+        entry = "tags: [" + ", ".join(yaml_item(draw, t, True) for t in tags) + f"]{comment}{nl}"
+    others = [
+        f"title: {draw(st.sampled_from(['Hello', repr('it s'), json.dumps('a: b')]))}{nl}",
+        f"date: {draw(st.sampled_from(['2024-01-02', '2024-01-02 10:00:00 -0400', '2024-01-02T10:00:00Z']))}{nl}",  # noqa: E501
+        f"# a comment{nl}",
+        nl,
+        f"categories:{nl}  - news # first{nl}  - misc{nl}",
+        f"author: Ann  # the author{nl}",
+    ]
+    order = draw(st.permutations(others))
+    at = draw(st.integers(0, len(order)))
+    head = "\ufeff" if draw(st.booleans()) else ""
+    before = head + f"---{nl}" + "".join(order[:at])
+    after = "".join(order[at:]) + f"---{nl}"
+    body = draw(st.sampled_from(["", "Body", f"Body{nl}---{nl}more{nl}", f"---{nl}x: 1{nl}---"]))
+    if draw(st.booleans()):
+        after = after.rstrip("\r\n") + nl  # keep the closer's own line end
+    text = before + entry + after + body
+    data = text.encode("utf-8")
+    start = len(before.encode("utf-8"))
+    return kind, data, start, start + len(entry.encode("utf-8")), tags
+
+
+def operation(draw: st.DrawFn, tags: list[str]) -> tuple[str, str, str]:
+    op = draw(st.sampled_from(["rename", "add", "remove"]))
+    old = draw(st.sampled_from(tags)) if tags and draw(st.booleans()) else "python"
+    new = draw(st.sampled_from([*WORDS, "new tag", "Z"]))
+    return op, old, new
+
+
+def apply(op: str, old: str, new: str, terms: list[str]) -> list[str]:
+    if op == "rename":
+        terms = [new if t == old else t for t in terms]
+    elif op == "add":
+        terms = [*terms, new]
+    else:
+        terms = [t for t in terms if t != new]
+    return list(dict.fromkeys(terms))
+
+
+def check_edit(kind: str, data: bytes, start: int, end: int, op: tuple[str, str, str]) -> None:
+    post = parse_post(Path("p.md"), data, kind)
+    key = "tags"
+    expected = apply(*op, post.tags)
+    result = edit.set_terms(post, data, key, expected)
+    assert parse_post(Path("p.md"), result, kind).tags == expected
+    # Everything outside the tags entry's lines is byte-identical.
+    assert result.startswith(data[:start])
+    assert result.endswith(data[end:])
+    if expected == post.tags:
+        assert result == data
+    # Idempotent: the same edit again changes nothing.
+    assert edit.set_terms(parse_post(Path("p.md"), result, kind), result, key, expected) == result
+
+
+@SETTINGS
+@given(st.data())
+def test_yaml_tag_edits_change_only_the_tags(data: st.DataObject) -> None:
+    kind, content, start, end, tags = data.draw(yaml_posts())
+    check_edit(kind, content, start, end, operation(data.draw, tags))
+
+
+def toml_item(draw: st.DrawFn, word: str) -> str:
+    if "'" not in word and draw(st.booleans()):
+        return f"'{word}'"
+    return json.dumps(word, ensure_ascii=False)
+
+
+@st.composite
+def toml_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    tags = draw(st.lists(st.sampled_from(WORDS), max_size=5, unique=True))
+    items = [toml_item(draw, t) for t in tags]
+    comment = draw(st.sampled_from(["", " # tags"]))
+    if draw(st.booleans()) and items:
+        trailing = "," if draw(st.booleans()) else ""
+        entry = f"tags = [{nl}" + f",{nl}".join(f"  {i}" for i in items) + f"{trailing}{nl}]"
+    else:
+        entry = "tags = [" + ", ".join(items) + "]"
+    entry += comment + nl
+    others = [
+        f"title = 'Hello'{nl}",
+        f"date = {draw(st.sampled_from(['2024-01-02', '2024-01-02T10:00:00Z', '2024-01-02 10:00:00+02:00']))}{nl}",  # noqa: E501
+        f"# a comment{nl}",
+        nl,
+        f'summary = """{nl}two{nl}lines = [x]{nl}"""{nl}',
+        f"draft = false{nl}",
+    ]
+    order = draw(st.permutations(others))
+    at = draw(st.integers(0, len(order)))
+    before = f"+++{nl}" + "".join(order[:at])
+    table = f"[params]{nl}tags = ['not', 'these']{nl}" if draw(st.booleans()) else ""
+    after = "".join(order[at:]) + table + f"+++{nl}" + draw(st.sampled_from(["", "+++ body"]))
+    text = before + entry + after
+    data = text.encode("utf-8")
+    start = len(before.encode("utf-8"))
+    return "hugo", data, start, start + len(entry.encode("utf-8")), tags
+
+
+@SETTINGS
+@given(st.data())
+def test_toml_tag_edits_change_only_the_tags(data: st.DataObject) -> None:
+    kind, content, start, end, tags = data.draw(toml_posts())
+    check_edit(kind, content, start, end, operation(data.draw, tags))
+
+
+@st.composite
+def json_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
+    tags = draw(st.lists(st.sampled_from(WORDS), max_size=5, unique=True))
+    indent = draw(st.sampled_from([None, 2, 4]))
+    fields = {"title": "Hello", "tags": tags, "date": "2024-01-02", "draft": False}
+    keys = draw(st.permutations(list(fields)))
+    text = json.dumps({k: fields[k] for k in keys}, indent=indent, ensure_ascii=False)
+    text += draw(st.sampled_from(["", "\n", "\nbody {}\n"]))
+    start = text.index('"tags": ') + len('"tags": ')
+    _, end = json.JSONDecoder().raw_decode(text, start)
+    data = text.encode("utf-8")
+    start_b = len(text[:start].encode("utf-8"))
+    return "hugo", data, start_b, start_b + len(text[start:end].encode("utf-8")), tags
+
+
+@SETTINGS
+@given(st.data())
+def test_json_tag_edits_change_only_the_tags(data: st.DataObject) -> None:
+    kind, content, start, end, tags = data.draw(json_posts())
+    check_edit(kind, content, start, end, operation(data.draw, tags))

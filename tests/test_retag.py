@@ -1,0 +1,182 @@
+"""retag as a library: the term rules, edits across posts, safe writes, idempotence."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from postctl.model import load_post
+from postctl.retag import RetagSpec, field_key, retag
+from postctl.site import find_site, load_posts
+
+
+def spec(**kwargs) -> RetagSpec:
+    return RetagSpec(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("rule", "before", "after", "moved"),
+    [
+        (spec(rename=(("js", "javascript"),)), ["js", "web"], ["javascript", "web"], []),
+        (spec(rename=(("js", "javascript"),)), ["js", "b", "javascript"], ["javascript", "b"], []),
+        (spec(rename=(("js", "javascript"),)), ["javascript", "js"], ["javascript"], []),
+        (spec(rename=(("js", "javascript"),)), ["JS"], ["JS"], []),
+        (spec(rename=(("js", "javascript"),), ignore_case=True), ["JS"], ["javascript"], []),
+        (
+            spec(rename=(("js", "javascript"), ("JS", "javascript"))),
+            ["JS", "x", "js"],
+            ["javascript", "x"],
+            [],
+        ),
+        (spec(rename=(("Js", "js"),), ignore_case=True), ["JS", "b", "js"], ["js", "b"], []),
+        # duplicates elsewhere are not the command's business
+        (spec(rename=(("js", "javascript"),)), ["a", "a"], ["a", "a"], []),
+        (spec(add=("new",)), ["a"], ["a", "new"], []),
+        (spec(add=("a",)), ["a"], ["a"], []),
+        (spec(remove=("a",)), ["a", "b"], ["b"], []),
+        (spec(remove=("A",), ignore_case=True), ["a", "b"], ["b"], []),
+        (spec(move=("b",), move_to="categories"), ["a", "b"], ["a"], ["b"]),
+    ],
+)
+def test_term_rules(rule: RetagSpec, before: list[str], after: list[str], moved: list[str]):
+    assert rule.apply(before) == (after, moved)
+    # idempotent
+    assert rule.apply(after)[0] == after
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "nothing to do"),
+        ({"rename": (("a", "a"),)}, "itself"),
+        ({"add": (" a",)}, "not a term"),
+        ({"add": ("",)}, "not a term"),
+        ({"move": ("a",)}, "--to"),
+        ({"move": ("a",), "move_to": "tags"}, "come from"),
+    ],
+)
+def test_bad_specs(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        RetagSpec(**kwargs)
+
+
+def jekyll_site(tmp_path: Path) -> Path:
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(
+        tmp_path / "_posts" / "2024-01-01-a.md",
+        "---\r\ntitle: A # c\r\ntags: [js, web]\r\n---\r\nbody ---\r\n",
+    )
+    write(tmp_path / "_posts" / "2024-01-02-b.md", "---\ntags:\n  - web\n  - js\n---\n")
+    write(tmp_path / "_posts" / "2024-01-03-c.md", "---\ntags: js javascript\n---\n")
+    write(tmp_path / "_posts" / "2024-01-04-d.md", "---\ntag: js\ntags: x y\n---\n")
+    write(tmp_path / "_posts" / "2024-01-05-e.md", "---\ntitle: no tags\n---\n")
+    return tmp_path
+
+
+def site_posts(root: Path, paths=()):
+    site = find_site(root)
+    from postctl.site import collect
+
+    return [p for p in load_posts(site, collect(site, paths)) if not isinstance(p, Exception)]
+
+
+def test_rename_across_a_site(tmp_path: Path) -> None:
+    root = jekyll_site(tmp_path)
+    untouched = (root / "_posts" / "2024-01-05-e.md").stat().st_mtime_ns
+    report = retag(site_posts(root), spec(rename=(("js", "javascript"),)))
+    assert report.examined == 5
+    assert report.count("changed") == 4 and report.ok
+    posts = root / "_posts"
+    assert (posts / "2024-01-01-a.md").read_bytes() == (
+        b"---\r\ntitle: A # c\r\ntags: [javascript, web]\r\n---\r\nbody ---\r\n"
+    )
+    assert (posts / "2024-01-02-b.md").read_text() == "---\ntags:\n  - web\n  - javascript\n---\n"
+    assert (posts / "2024-01-03-c.md").read_text() == "---\ntags: javascript\n---\n"
+    assert (posts / "2024-01-04-d.md").read_text() == "---\ntag: javascript\ntags: x y\n---\n"
+    assert (posts / "2024-01-05-e.md").stat().st_mtime_ns == untouched
+    again = retag(site_posts(root), spec(rename=(("js", "javascript"),)))
+    assert again.results == [] and again.ok
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    root = jekyll_site(tmp_path)
+    before = {p: p.read_bytes() for p in (root / "_posts").iterdir()}
+    report = retag(site_posts(root), spec(remove=("js",)), dry_run=True)
+    assert report.count("changed") == 4
+    assert {p: p.read_bytes() for p in (root / "_posts").iterdir()} == before
+    first = report.results[0]
+    assert first.before != first.after
+    assert first.changes == {"tags": (["js", "web"], ["web"])}
+
+
+def test_remove_last_tag_leaves_empty_list_or_drops_key(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.md", "---\ntitle: x\ntags: [a]\n---\n")
+    retag([load_post(path)], spec(remove=("a",)))
+    assert path.read_text() == "---\ntitle: x\ntags: []\n---\n"
+    write(path, "---\ntitle: x\ntags:\n  - a\ndate: 2024-01-01\n---\n")
+    retag([load_post(path)], spec(remove=("a",), drop_empty=True))
+    assert path.read_text() == "---\ntitle: x\ndate: 2024-01-01\n---\n"
+
+
+def test_move_term_to_categories(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.md", "---\ntags: [howto, python]\ncategories:\n  - Guides\n---\n")
+    rule = spec(move=("howto",), move_to="categories")
+    retag([load_post(path)], rule)
+    assert path.read_text() == "---\ntags: [python]\ncategories:\n  - Guides\n  - howto\n---\n"
+    path2 = write(tmp_path / "q.md", "---\ntags: [howto]\n---\n")
+    retag([load_post(path2)], rule)
+    assert path2.read_text() == "---\ntags: []\ncategories: [howto]\n---\n"
+
+
+def test_hugo_keys_are_case_insensitive(tmp_path: Path) -> None:
+    write(tmp_path / "hugo.toml", "title = 'x'\n")
+    path = write(tmp_path / "content" / "p.md", "+++\nTags = ['a', 'b']\n+++\n")
+    post = site_posts(tmp_path)[0]
+    assert field_key(post, "tags") == "Tags"
+    retag([post], spec(rename=(("a", "c"),)))
+    assert path.read_text() == "+++\nTags = ['c', 'b']\n+++\n"
+
+
+def test_any_list_field(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.md", '{"series": ["go", "rust"], "tags": ["go"]}\n')
+    retag([load_post(path, "hugo")], spec(rename=(("go", "golang"),), field="series"))
+    assert path.read_text() == '{"series": ["golang", "rust"], "tags": ["go"]}\n'
+
+
+def test_unsafe_files_are_skipped_with_a_reason(tmp_path: Path) -> None:
+    good = write(tmp_path / "good.md", "---\ntags: [a]\n---\n")
+    readonly = write(tmp_path / "ro.md", "---\ntags: [a]\n---\n")
+    readonly.chmod(0o444)
+    linked = write(tmp_path / "linked.md", "---\ntags: [a]\n---\n")
+    os.link(linked, tmp_path / "hardlink.txt")
+    anchored = write(tmp_path / "anchor.md", "---\ntags: &t [a]\nkeywords: *t\n---\n")
+    posts = [load_post(p) for p in (anchored, good, linked, readonly)]
+    report = retag(posts, spec(rename=(("a", "b"),)))
+    reasons = {r.path.name: (r.status, r.reason) for r in report.results}
+    assert reasons["good.md"] == ("changed", "")
+    assert reasons["ro.md"][0] == "skipped" and "read-only" in reasons["ro.md"][1]
+    assert "hard links" in reasons["linked.md"][1]
+    assert "anchor" in reasons["anchor.md"][1]
+    assert not report.ok
+    assert readonly.read_text() == linked.read_text() == "---\ntags: [a]\n---\n"
+
+
+def test_file_changed_since_loading_is_skipped(tmp_path: Path) -> None:
+    path = write(tmp_path / "p.md", "---\ntags: [a]\n---\n")
+    post = load_post(path)
+    write(path, "---\ntags: [a, z]\n---\n")
+    # The file is read again before editing: the edit applies to what is there now.
+    report = retag([post], spec(rename=(("a", "b"),)))
+    assert report.ok and path.read_text() == "---\ntags: [b, z]\n---\n"
+
+
+def test_symlinked_post_is_edited_once_through_its_target(tmp_path: Path) -> None:
+    target = write(tmp_path / "real.md", "---\ntags: [a]\n---\n")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    report = retag([load_post(link), load_post(target)], spec(rename=(("a", "b"),)))
+    assert report.examined == 1 and report.ok
+    assert link.is_symlink() and target.read_text() == "---\ntags: [b]\n---\n"

@@ -1,0 +1,186 @@
+"""`postctl retag` through the CLI: options, diffs, summary, exit codes, and the corpora."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shutil
+from pathlib import Path
+
+from conftest import write
+
+from postctl.model import PostError
+from postctl.site import collect, find_site, load_posts
+
+
+def blog(tmp_path: Path) -> Path:
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: A\ntags: [js, web]\n---\nA\n")
+    write(tmp_path / "_posts" / "2024-01-02-b.md", "---\ntags:\n  - JS\n  - web\n---\nB\n")
+    write(tmp_path / "_posts" / "2024-01-03-c.md", "---\ntags: [javascript, js]\n---\nC\n")
+    write(tmp_path / "other" / "_posts" / "2024-01-04-d.md", "---\ntags: [js]\n---\nD\n")
+    return tmp_path
+
+
+def tags_of(root: Path) -> dict[str, list[str]]:
+    site = find_site(root)
+    return {
+        p.path.name: p.tags for p in load_posts(site, collect(site)) if not isinstance(p, PostError)
+    }
+
+
+def test_rename_and_idempotence(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    result = run("retag", "js", "javascript", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert "3 file(s) changed, 0 skipped, 0 failed (4 post(s) examined)" in result.stdout
+    assert tags_of(root) == {
+        "2024-01-01-a.md": ["javascript", "web"],
+        "2024-01-02-b.md": ["JS", "web"],
+        "2024-01-03-c.md": ["javascript"],
+        "2024-01-04-d.md": ["javascript"],
+    }
+    again = run("retag", "js", "javascript", cwd=root)
+    assert again.exit_code == 0
+    assert "0 file(s) changed" in again.stdout
+
+
+def test_merge_several_and_ignore_case(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    assert run("retag", "js", "javascript", "--merge", "JS", cwd=root).exit_code == 0
+    assert tags_of(root)["2024-01-02-b.md"] == ["javascript", "web"]
+    root2 = blog(tmp_path / "two")
+    assert run("retag", "-i", "Js", "javascript", cwd=root2).exit_code == 0
+    assert set(map(tuple, tags_of(root2).values())) == {
+        ("javascript", "web"),
+        ("javascript",),
+    }
+
+
+def test_paths_scope_the_edit(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    result = run("retag", "js", "javascript", "_posts/2024-01-01-a.md", "other", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    tags = tags_of(root)
+    assert tags["2024-01-01-a.md"] == ["javascript", "web"]
+    assert tags["2024-01-04-d.md"] == ["javascript"]
+    assert tags["2024-01-03-c.md"] == ["javascript", "js"]
+
+
+def test_dry_run_prints_a_plain_diff_and_writes_nothing(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    before = {p: p.read_bytes() for p in root.rglob("*.md")}
+    result = run("retag", "--remove", "web", "--dry-run", cwd=root)
+    assert result.exit_code == 0
+    assert {p: p.read_bytes() for p in root.rglob("*.md")} == before
+    assert "--- a/_posts/2024-01-01-a.md\n+++ b/_posts/2024-01-01-a.md\n" in result.stdout
+    assert "-tags: [js, web]\n+tags: [js]\n" in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "2 file(s) would change" in result.stderr
+
+
+def test_add_remove_move_and_fields(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    assert run("retag", "--add", "code", "--remove", "web", cwd=root).exit_code == 0
+    assert tags_of(root)["2024-01-01-a.md"] == ["js", "code"]
+    assert run("retag", "--move", "code", cwd=root).exit_code == 0
+    text = (root / "_posts" / "2024-01-01-a.md").read_text()
+    assert text == "---\ntitle: A\ntags: [js]\ncategories: [code]\n---\nA\n"
+    assert run("retag", "--field", "categories", "code", "Code", cwd=root).exit_code == 0
+    assert "categories: [Code]" in (root / "_posts" / "2024-01-01-a.md").read_text()
+
+
+def test_drop_empty_from_config_and_flag(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    write(root / "postctl.toml", "[retag]\ndrop_empty = true\n")
+    assert run("retag", "--remove", "js", "other", cwd=root).exit_code == 0
+    assert (root / "other" / "_posts" / "2024-01-04-d.md").read_text() == "---\n---\nD\n"
+    assert run("retag", "--remove", "javascript", "--keep-empty", cwd=root).exit_code == 0
+    assert "tags: [js]" in (root / "_posts" / "2024-01-03-c.md").read_text()
+    write(root / "postctl.toml", "[retag]\ndrop_empty = 1\n")
+    result = run("retag", "a", "b", cwd=root)
+    assert result.exit_code == 2 and "retag.drop_empty" in result.stderr
+
+
+def test_skipped_files_exit_1_with_reasons(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    locked = root / "_posts" / "2024-01-01-a.md"
+    locked.chmod(0o444)
+    broken = write(root / "_posts" / "2024-01-05-e.md", "---\ntags: [js\n---\n")
+    broken_bytes = broken.read_bytes()
+    result = run("retag", "js", "javascript", "-f", "json", cwd=root)
+    assert result.exit_code == 1
+    records = {Path(r["path"]).name: r for r in json.loads(result.stdout)}
+    assert records["2024-01-01-a.md"]["status"] == "skipped"
+    assert "read-only" in records["2024-01-01-a.md"]["reason"]
+    assert records["2024-01-05-e.md"]["reason"].startswith("does not parse")
+    assert records["2024-01-03-c.md"]["status"] == "changed"
+    assert broken.read_bytes() == broken_bytes
+    assert "2024-01-05-e.md:3:1: PC004" in result.stderr
+
+
+def test_usage_errors_exit_2(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    for args in (
+        [],
+        ["js"],
+        ["js", "js"],
+        ["--add", "x", "--merge", "y"],
+        ["--add", " x"],
+        ["--move", "x", "--to", "tags"],
+        ["--add", "x", "no-such-folder"],
+    ):
+        result = run("retag", *args, cwd=root)
+        assert result.exit_code == 2, (args, result.stdout)
+        assert result.stderr.startswith("postctl: error:"), args
+
+
+def test_help_has_examples(run) -> None:
+    result = run("retag", "--help")
+    assert result.exit_code == 0 and "postctl retag js javascript" in result.stdout
+
+
+# -- the real-world corpora --------------------------------------------------------------------
+
+# (site, field, old, new): a term that real posts use, in YAML (Jekyll's singular `category:`,
+# Hugo flow lists) and TOML (arrays in files with [extra] tables).
+CORPORA_RENAMES = [
+    ("jekyll/docs", "categories", "release", "releases"),
+    ("hugo-docs", "keywords", "highlight", "highlighting"),
+    ("rust-blog", "authors", "The Rust Release Team", "Rust Release Team"),
+]
+
+
+def test_corpora_rename_changes_only_the_field_lines(run, corpora: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "corpora"
+    shutil.copytree(corpora, copy, symlinks=True)
+    for path in [copy, *copy.rglob("*")]:  # the shared corpora are read-only
+        if not path.is_symlink():
+            path.chmod(path.stat().st_mode | 0o200)
+    for folder, field, old, new in CORPORA_RENAMES:
+        root = copy / folder
+        before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+        result = run("retag", "--field", field, old, new, "--site", root, root)
+        assert result.exit_code in (0, 1), result.stderr
+        changed = [p for p, data in before.items() if p.read_bytes() != data]
+        assert changed, (folder, result.stdout[-300:])
+        key_line = re.compile(rf"^\s*({field}|category)\s*[:=]|^\s*-\s")
+        for path in changed:
+            old_lines = before[path].decode("utf-8").splitlines()
+            new_lines = path.read_text("utf-8").splitlines()
+            diff = [
+                line
+                for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=0)
+                if line[:1] in "+-" and not line.startswith(("+++", "---"))
+            ]
+            assert diff and all(key_line.match(line[1:]) for line in diff), (path, diff)
+        site = find_site(root)
+        for post in load_posts(site, [p for p in changed]):
+            assert not isinstance(post, PostError)
+            terms = post.categories if field == "categories" else post.terms(field)
+            if field == "authors":
+                terms = post.authors
+            assert new in terms and old not in terms, post.path
+        again = run("retag", "--field", field, old, new, "--site", root, root)
+        assert "0 file(s) changed" in again.stdout
