@@ -10,6 +10,7 @@ strict read-only profile (it must not touch any file) until someone says otherwi
 from __future__ import annotations
 
 import enum
+import functools
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,8 @@ from postctl.cli import EXIT_OK, EXIT_PROBLEMS, app
 @dataclass(frozen=True)
 class Profile:
     reads_posts: bool = True  # loads the posts in PATH, so must name each bad one, exit 1
-    writes: bool = False  # may rewrite, move or create post files (never a bad one)
+    writes: bool = False  # may rewrite post files that read (never a bad one); not --dry-run
+    creates: bool = False  # may create or move post files (a rewrite in place creates nothing)
     clean_exits: frozenset[int] = frozenset({EXIT_OK})  # exit codes when every post reads
     bad_exit: int = EXIT_PROBLEMS  # exit code when a post in PATH does not read
     strict_stderr: bool = True  # every stderr line is `path[:line[:col]]: ...` or `postctl: ...`
@@ -36,23 +38,31 @@ PROFILES: dict[str, Profile] = {
     "stats": READ_ONLY,
     # lint exits 1 for findings, and a strange-but-valid post may well have some.
     "lint": Profile(clean_exits=frozenset({EXIT_OK, EXIT_PROBLEMS}), strict_stderr=False),
+    # With --dry-run retag's diffs own stdout and its summary table goes to stderr.
     "retag": Profile(writes=True, strict_stderr=False),
-    "publish": Profile(writes=True, clean_exits=frozenset({0, 1, 2}), strict_stderr=False),
-    "unpublish": Profile(writes=True, clean_exits=frozenset({0, 1, 2}), strict_stderr=False),
-    "new": Profile(reads_posts=False, writes=True, strict_stderr=False),
+    "publish": Profile(
+        writes=True, creates=True, clean_exits=frozenset({0, 1, 2}), strict_stderr=False
+    ),
+    "unpublish": Profile(
+        writes=True, creates=True, clean_exits=frozenset({0, 1, 2}), strict_stderr=False
+    ),
+    "new": Profile(reads_posts=False, writes=True, creates=True, strict_stderr=False),
     "rules": Profile(reads_posts=False),
 }
 
-# Values for positional arguments other than PATH, by parameter name: a tag no case uses (so a
-# retag has nothing to change), a title for `new`.
-PLACEHOLDERS: dict[str, list[str]] = {
-    "old": ["zz-absent-tag"],
-    "new": ["zz-renamed-tag"],
-    "title": ["Hostile corpus check"],
-}
+# Commands whose positional arguments are not only PATH...: what comes before the PATHs.
+# retag renames the tag the corpus's readable posts carry, so every rewrite is exercised
+# (the matrix then checks that nothing but that tag changed).
+RETAG_OLD, RETAG_NEW = "hostile", "renamed"
+LEADING_ARGUMENTS: dict[str, list[str]] = {"retag": [RETAG_OLD, RETAG_NEW]}
+# Extra runs of a command: each list of options is one more argv (`--dry-run` writes nothing).
+VARIANTS: dict[str, list[list[str]]] = {"retag": [[], ["--dry-run"]]}
+# Values for other positional arguments, by parameter name.
+PLACEHOLDERS: dict[str, list[str]] = {"title": ["Hostile corpus check"]}
 DEFAULT_PLACEHOLDER = ["zz-hostile"]
 
 
+@functools.cache
 def registered() -> dict[str, typing.Any]:
     """The app's commands by name (click command objects)."""
     return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
@@ -60,6 +70,11 @@ def registered() -> dict[str, typing.Any]:
 
 def profile(name: str) -> Profile:
     return PROFILES.get(name, READ_ONLY)
+
+
+def writes(argv: Sequence[str]) -> bool:
+    """Whether this run may write: a writing command, not asked for a dry run."""
+    return profile(argv[0]).writes and "--dry-run" not in argv
 
 
 def _choices(param: typing.Any) -> list[str]:
@@ -87,8 +102,13 @@ def invocations(name: str, paths: Sequence[str]) -> list[list[str]]:
     takes_paths = False
     site_option = False
     formats: list[str] = []
+    if name in LEADING_ARGUMENTS:
+        positional.extend([*LEADING_ARGUMENTS[name], *paths])
+        takes_paths = True
     for param in command.params:
         if _is_argument(param):
+            if name in LEADING_ARGUMENTS:
+                continue
             if param.name == "paths":
                 takes_paths = True
                 positional.extend(paths)
@@ -106,10 +126,13 @@ def invocations(name: str, paths: Sequence[str]) -> list[list[str]]:
     argv = [name, *positional]
     if not takes_paths and site_option:
         argv += ["--site", "."]
+    runs = [[*argv, *extra] for extra in VARIANTS.get(name, [[]])]
     if not formats:
-        return [argv]
-    return [[*argv, "--format", fmt] for fmt in formats]
+        return runs
+    return [[*run, "--format", fmt] for run in runs for fmt in formats]
 
 
 def takes_paths(name: str) -> bool:
-    return any(p.name == "paths" and _is_argument(p) for p in registered()[name].params)
+    return name in LEADING_ARGUMENTS or any(
+        p.name == "paths" and _is_argument(p) for p in registered()[name].params
+    )

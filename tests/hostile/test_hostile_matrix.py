@@ -14,12 +14,21 @@ from pathlib import Path
 
 import pytest
 from hostile_cases import CASES, Case, sentinel_path, write_case
-from hostile_commands import invocations, profile, registered, takes_paths
+from hostile_commands import (
+    RETAG_NEW,
+    RETAG_OLD,
+    invocations,
+    profile,
+    registered,
+    takes_paths,
+    writes,
+)
 from hostile_support import (
     assert_no_traceback,
     assert_reported,
     assert_stderr_lines,
     changed_entries,
+    cli,  # noqa: F401  (fixture)
     emulate_permissions,  # noqa: F401  (fixture)
     no_hang,  # noqa: F401  (fixture)
     snapshot,
@@ -30,40 +39,42 @@ from postctl.model import PostError, load_post
 COMMANDS = sorted(registered())
 
 
-def _label(argv: list[str]) -> str:
-    """`list`, `list-json`: the command and its format, for test ids."""
-    return f"{argv[0]}-{argv[-1]}" if "--format" in argv else argv[0]
-
-
-MATRIX = [
-    pytest.param(case, argv, id=f"{_label(argv)}[{case.id}]")
-    for name in COMMANDS
-    for case in CASES
-    for argv in invocations(name, case.args)
-]
+MATRIX = [pytest.param(name, case, id=f"{name}[{case.id}]") for name in COMMANDS for case in CASES]
 
 
 def test_the_matrix_covers_the_commands_on_main() -> None:
     """The commands main had when this suite was written; the others join when registered."""
-    assert {"list"} <= set(COMMANDS)
+    assert {"list", "retag"} <= set(COMMANDS)
     assert {tuple(a) for a in invocations("list", ["."])} == {
         ("list", ".", "--format", f) for f in ("table", "json", "csv")
     }
+    assert ["retag", "hostile", "renamed", ".", "--dry-run", "--format", "json"] in invocations(
+        "retag", ["."]
+    )
 
 
-@pytest.mark.parametrize(("case", "argv"), MATRIX)
-def test_hostile_case(
-    case: Case,
-    argv: list[str],
-    tmp_path: Path,
-    run,  # type: ignore[no-untyped-def]
-    emulate_permissions: bool,  # noqa: F811
-    no_hang: None,  # noqa: F811
-) -> None:
-    site = write_case(case, tmp_path / "site")
+@pytest.mark.usefixtures("emulate_permissions", "no_hang")
+@pytest.mark.parametrize(("name", "case"), MATRIX)
+def test_hostile_case(name: str, case: Case, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """Every run of command `name` (each format, each variant) over the case. Runs that may not
+    write share one copy of the site (they must leave it as it was); each writing run gets its
+    own."""
+    shared: Path | None = None
+    for number, argv in enumerate(invocations(name, case.args)):
+        if writes(argv) or shared is None:
+            site = write_case(case, tmp_path / f"run-{number}" / "site")
+            if not writes(argv):
+                shared = site
+        else:
+            site = shared
+        check_run(argv, case, site, cli)
+
+
+def check_run(argv: list[str], case: Case, site: Path, invoke) -> None:  # type: ignore[no-untyped-def]
     before = snapshot(site)
-    result = run(*argv, cwd=site)
+    result = invoke(argv, site)
     after = snapshot(site)
+    context = f"`postctl {' '.join(argv)}`"
     assert_no_traceback(result)
     name = argv[0]
     rules = profile(name)
@@ -72,24 +83,29 @@ def test_hostile_case(
     bad = {path: o for path, o in in_scope.items() if not o.ok}
 
     if rules.reads_posts and bad:
-        assert result.exit_code == rules.bad_exit, output[-3000:]
+        assert result.exit_code == rules.bad_exit, f"{context}\n{output[-3000:]}"
         for path, outcome in bad.items():
             assert_reported(output, path, outcome)
     else:
-        assert result.exit_code in rules.clean_exits, output[-3000:]
+        assert result.exit_code in rules.clean_exits, f"{context}\n{output[-3000:]}"
     if rules.strict_stderr:
         assert_stderr_lines(result.stderr, case)
 
     changed = changed_entries(before, after)
-    if not rules.writes:
-        assert not changed, f"`postctl {' '.join(argv)}` changed {sorted(changed)}"
-    else:
-        for path in changed:
-            assert path not in case.bad, f"{path} did not read, yet it was written"
-            if path in after:  # a rewritten, moved or created post: must be a post that reads
-                full = site / path
-                assert stat.S_ISREG(os.lstat(full).st_mode), path
-                assert not isinstance(_load(full), PostError), f"{path} left unreadable"
+    if not writes(argv):
+        assert not changed, f"{context} changed {sorted(changed)}"
+    for path in changed:
+        assert path not in case.bad, f"{context}: {path} did not read, yet it was written"
+        if not rules.creates:  # a rewrite in place: no new file (a temp file left behind)
+            assert path in before, f"{context} left {path} behind"
+        if path in after:  # a rewritten, moved or created post: must be a post that reads
+            full = site / path
+            assert stat.S_ISREG(os.lstat(full).st_mode), path
+            assert not isinstance(_load(full), PostError), f"{context} left {path} unreadable"
+        if name == "retag" and path in case.files:
+            # Only the renamed tag changed: BOM, CRLF, comments, quoting and body as they were.
+            expected = case.files[path].replace(RETAG_OLD.encode(), RETAG_NEW.encode())
+            assert (site / path).read_bytes() == expected, f"{context} changed more than a tag"
     assert not sentinel_path(site).exists(), "a YAML tag ran code"
 
 
