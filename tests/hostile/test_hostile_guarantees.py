@@ -17,6 +17,7 @@ from hostile_support import (
     assert_no_traceback,
     assert_reported,
     changed_entries,
+    cli,  # noqa: F401  (fixture)
     emulate_permissions,  # noqa: F401  (fixture)
     no_hang,  # noqa: F401  (fixture)
     snapshot,
@@ -206,3 +207,54 @@ def test_piping_into_head_is_not_a_crash(tmp_path: Path) -> None:
     assert process.wait(timeout=60) == 0
     assert first.startswith(b"DATE")
     assert stderr == "", stderr
+
+
+# -- a file that changes while a command works on it --------------------------------------------
+
+CONCURRENT_EDITS = {
+    # Another editor saves the post between retag's read and its write:
+    "grows": lambda data: data + b"\nA paragraph added meanwhile.\n",
+    "same-size-front-matter": lambda data: data.replace(b"title: Plain", b"title: Plane"),
+    "same-size-body": lambda data: data.replace(b"Body.", b"Bodx."),
+}
+
+
+@pytest.mark.skipif("retag" not in registered(), reason="postctl retag is not registered")
+@pytest.mark.parametrize("edit", list(CONCURRENT_EDITS))
+def test_retag_skips_a_post_changed_between_read_and_write(
+    edit: str,
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The other writer's bytes survive, the post is reported skipped, exit 1, no temp file.
+    The same-size edits also put the old mtime back, so only a byte comparison can tell."""
+    import postctl.retag
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "postctl.toml").write_bytes(b"")
+    post = site / "post.md"
+    post.write_bytes(b"---\ntitle: Plain\ntags: [hostile]\n---\nBody.\n")
+    (site / "other.md").write_bytes(b"---\ntitle: Other\ntags: [hostile]\n---\nBody.\n")
+    real_edit_post = postctl.retag.edit_post
+    theirs: list[bytes] = []
+
+    def edit_then_someone_saves(target, spec):  # type: ignore[no-untyped-def]
+        result = real_edit_post(target, spec)
+        if target.path.name == "post.md":
+            st = post.stat()
+            theirs.append(CONCURRENT_EDITS[edit](post.read_bytes()))
+            post.write_bytes(theirs[0])
+            if len(theirs[0]) == st.st_size:
+                os.utime(post, ns=(st.st_atime_ns, st.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(postctl.retag, "edit_post", edit_then_someone_saves)
+    result = cli(["retag", "hostile", "renamed", "."], site)
+    assert_no_traceback(result)
+    assert result.exit_code == EXIT_PROBLEMS, result.output
+    assert post.read_bytes() == theirs[0], "the other writer's save was clobbered"
+    assert "changed on disk" in result.output and "post.md" in result.output
+    assert (site / "other.md").read_bytes().count(b"tags: [renamed]") == 1  # carried on
+    assert sorted(p.name for p in site.iterdir()) == ["other.md", "post.md", "postctl.toml"]
