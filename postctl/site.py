@@ -12,19 +12,11 @@ from pathlib import Path
 from postctl.config import Config, has_config, load_config
 from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
 
-# Folders no generator reads posts from: VCS data, build output, dependencies.
-SKIP_DIRS = frozenset(
-    {
-        ".git",
-        "_site",
-        "public",
-        "resources",
-        "node_modules",
-        "vendor",
-        "__pycache__",
-        ".postctl-cache",
-    }
-)
+# Folders no generator reads posts from, at any depth: VCS data, dependencies, caches.
+SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".postctl-cache"})
+# Build output and vendored code, skipped only in the site's root folder: deeper down they are
+# ordinary folders (Hugo 0.168 publishes the hugoDocs pages in content/en/functions/resources/).
+ROOT_SKIP_DIRS = frozenset({"_site", "public", "resources", "vendor"})
 JEKYLL_CONFIGS = ("_config.yml", "_config.yaml", "_config.toml")
 HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 # Before v0.110 Hugo's config was config.*; it needs a content folder beside it to count
@@ -193,7 +185,7 @@ def collect(
         if not paths and not absolute.exists():
             continue
         if absolute.is_dir():
-            for file in _walk(absolute):
+            for file in _walk(absolute, site.root):
                 if site.is_post(file, include_skipped=include_skipped):
                     found[file] = None
         elif absolute.exists() or absolute.is_symlink():
@@ -208,12 +200,14 @@ def _sort_key(path: Path, root: Path) -> str:
     return (rel or path).as_posix()
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    """Files below `folder`, skipping SKIP_DIRS and hidden folders; folder symlinks are not
-    followed (so a symlink loop cannot trap the walk), file symlinks are kept."""
+def _walk(folder: Path, root: Path) -> Iterable[Path]:
+    """Files below `folder`, skipping SKIP_DIRS, hidden folders and, in the site `root`,
+    ROOT_SKIP_DIRS; folder symlinks are not followed (so a symlink loop cannot trap the walk),
+    file symlinks are kept."""
     for dirpath, dirnames, filenames in os.walk(folder, onerror=None):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
         base = Path(dirpath)
+        skip = SKIP_DIRS | ROOT_SKIP_DIRS if base == root else SKIP_DIRS
+        dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
         for name in filenames:
             yield base / name
 

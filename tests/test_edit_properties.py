@@ -41,7 +41,9 @@ def yaml_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
     tags = draw(st.lists(st.sampled_from(WORDS), max_size=5, unique=True))
     shape = draw(st.sampled_from(["flow", "flow-multiline", "block", "string", "empty", "null"]))
     comment = draw(st.sampled_from(["", "  # the tags"]))
-    if shape == "string" and kind == "jekyll" and all(SIMPLE.fullmatch(t) for t in tags) and tags:
+    # A plain string of words: `tags: yes` alone would be YAML's true, which is no tags in Jekyll.
+    plain_words = all(SIMPLE.fullmatch(t) and t not in YAML_SPECIAL - {"a", "b"} for t in tags)
+    if shape == "string" and kind == "jekyll" and plain_words and tags:
         entry = f"tags: {' '.join(tags)}{comment}{nl}"
     elif shape == "block" and tags:
         indent = draw(st.sampled_from(["", "  ", "    "]))

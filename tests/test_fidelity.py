@@ -227,6 +227,24 @@ def test_jekyll_post_files(tmp_path):
     assert found == set(read)
 
 
+def test_build_folders_are_skipped_only_in_the_site_root(tmp_path):
+    write(tmp_path / "hugo.toml", 'title = "t"\n')
+    write(tmp_path / "public" / "index.md", "---\ntitle: built\n---\n")
+    pages = ["content/functions/resources/Get.md", "content/public/p.md", "content/vendor/v.md"]
+    for rel in pages:
+        write(tmp_path / rel, "---\ntitle: page\n---\n")
+    site = find_site(tmp_path, explicit=True)
+    assert [p.relative_to(tmp_path).as_posix() for p in collect(site)] == sorted(pages)
+    blog = tmp_path / "blog"  # a Jekyll site reads posts from its root folder down
+    write(blog / "_config.yml", "title: t\n")
+    write(blog / "vendor" / "bundle" / "_posts" / "2020-01-01-gem.md", "---\n---\n")
+    write(blog / "_posts" / "2020-01-01-mine.md", "---\n---\n")
+    write(blog / "_posts" / "public" / "2020-01-02-deeper.md", "---\n---\n")
+    jekyll = find_site(blog, explicit=True)
+    names = [p.name for p in collect(jekyll)]
+    assert names == ["2020-01-01-mine.md", "2020-01-02-deeper.md"]
+
+
 def test_jekyll_date_day_32_and_month_13_are_not_dates():
     # Jekyll stops the build: "Invalid date '2020-03-32'".
     for name in ("2020-03-32-bad-day.md", "2020-13-01-bad-month.md", "2020-01-00-zero.md"):
