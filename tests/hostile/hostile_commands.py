@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import types
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -82,6 +83,8 @@ def _choices(param: typing.Any) -> list[str]:
     descriptor = getattr(param, "type_descriptor", None)
     annotation = getattr(descriptor, "annotation", None)
     click_type = getattr(param, "__dict__", {}).get("type")
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # `LintFormat | None`
+        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return [str(m.value) for m in annotation]
     if typing.get_origin(annotation) is typing.Literal:

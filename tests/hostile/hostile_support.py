@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import functools
 import hashlib
+import json
 import os
 import re
 import signal
@@ -58,25 +59,114 @@ def assert_no_traceback(result: Any) -> None:
         assert not re.search(r'^\s+File "', stream, re.M), stream[-2000:]
 
 
-def message_pattern(path: str, outcome: Outcome) -> re.Pattern[str]:
-    """`path:line:col: ... CODE ... fragment`, all on one line (the location exactly as the
-    case states it: a case with a position must print it, one without must not invent one)."""
-    if outcome.where is None:  # position not pinned by the case
-        where = r"(?::\d+(?::\d+)?)?"
-    elif outcome.where.endswith(":"):  # line pinned, column not
-        where = re.escape(outcome.where) + r"\d+"
-    else:
-        where = re.escape(outcome.where)
-    return re.compile(
-        rf"^(?:::error file=)?{re.escape(path)}{where}(?::| ).*"
-        rf"{re.escape(outcome.code or '')}.*{re.escape(outcome.message)}",
-        re.M,
+ANY = r"\d+"
+
+
+def _position(outcome: Outcome) -> tuple[str | None, str | None]:
+    """(line, column) as regexes; None where the message must have none. A case states the
+    position exactly: one with a position must print it, one without must not invent one."""
+    if outcome.where is None:  # not pinned by the case
+        return ANY, ANY
+    parts = outcome.where.split(":")[1:]  # ":2:14" -> ["2", "14"]; ":3:" -> ["3", ""]
+    line = parts[0] if parts else None
+    col = (parts[1] or ANY) if len(parts) > 1 else None
+    return line, col
+
+
+def _located(line: str | None, col: str | None, template: tuple[str, str], optional: bool) -> str:
+    """The position in one output shape: template ("{line}", "{col}") parts, each optional when
+    the case does not pin it."""
+    if line is None:
+        return ""
+    text = template[0].format(line=line)
+    if col is not None:
+        col_text = template[1].format(col=col)
+        text += f"(?:{col_text})?" if col == ANY else col_text
+    return f"(?:{text})?" if optional else text
+
+
+def _one_line(output: str, path: str, outcome: Outcome) -> bool:
+    """`path:line:col: ... CODE ... fragment` on one line (list's stderr, lint's text)."""
+    line, col = _position(outcome)
+    where = _located(line, col, (":{line}", ":{col}"), outcome.where is None)
+    return bool(
+        re.search(
+            rf"^{re.escape(path)}{where}:? .*"
+            rf"{re.escape(outcome.code or '')}.*{re.escape(outcome.message)}",
+            output,
+            re.M,
+        )
     )
 
 
-def assert_reported(output: str, path: str, outcome: Outcome) -> None:
-    assert message_pattern(path, outcome).search(output), (
-        f"expected a one-line `{path}{outcome.where or ''}: {outcome.code} ...{outcome.message}` "
+def _github(output: str, path: str, outcome: Outcome) -> bool:
+    """`::error file=PATH,line=L,col=C,title=CODE ...::message` (GitHub's property escaping)."""
+    escaped = path.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+    line, col = _position(outcome)
+    where = _located(line, col, (",line={line}", ",col={col}"), outcome.where is None)
+    return bool(
+        re.search(
+            rf"^::\w+ file={re.escape(escaped)}{where}(?:,[^\n]*)?"
+            rf"{re.escape(outcome.code or '')}[^\n]*::[^\n]*{re.escape(outcome.message)}",
+            output,
+            re.M,
+        )
+    )
+
+
+def _json(output: str, path: str, outcome: Outcome) -> bool:
+    """A JSON record naming the path, the code and the message (and the position as stated)."""
+    try:
+        records = json.loads(output)
+    except ValueError:
+        return False
+    line, col = _position(outcome)
+    where = _located(line, col, (":{line}", ":{col}"), outcome.where is None)
+    for record in records if isinstance(records, list) else []:
+        if not isinstance(record, dict) or record.get("path") not in (path, f"./{path}"):
+            continue
+        text = json.dumps(record, ensure_ascii=False)
+        spelled = "".join(f":{record[k]}" for k in ("line", "col") if record.get(k) is not None)
+        if (
+            (outcome.code or "") in text
+            and outcome.message in text
+            and re.fullmatch(where, spelled)
+        ):
+            return True
+    return False
+
+
+def _grouped(output: str, path: str, outcome: Outcome) -> bool:
+    """A table grouped by file (lint's): the path on a line of its own, then indented
+    `line:col ... CODE message` lines below it (`-` for no position)."""
+    line, col = _position(outcome)
+    if line is None:
+        where = "-"
+    elif outcome.where is None:
+        where = r"(?:\d+:\d*|-)"
+    else:
+        where = f"{line}:" + ("" if col is None else rf"(?:{col})?" if col == ANY else col)
+    return bool(
+        re.search(
+            rf"^\s*{re.escape(path)}\s*\n(?:[ \t]+\S.*\n)*?[ \t]+{where}\s.*"
+            rf"{re.escape(outcome.code or '')}.*{re.escape(outcome.message)}",
+            output,
+            re.M,
+        )
+    )
+
+
+def assert_reported(output: str, path: str, outcome: Outcome, stdout: str | None = None) -> None:
+    """The bad post is named with its code, message and position, in one of the shapes postctl
+    prints: one line, a GitHub annotation, a JSON record, or a table grouped by file."""
+    found = (
+        _one_line(output, path, outcome)
+        or _github(output, path, outcome)
+        or _json(output if stdout is None else stdout, path, outcome)
+        or _grouped(output, path, outcome)
+    )
+    assert found, (
+        f"expected `{path}{outcome.where or ''}: {outcome.code} ...{outcome.message}` "
         f"in the output:\n{output[-3000:]}"
     )
 

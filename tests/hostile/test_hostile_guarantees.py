@@ -58,7 +58,7 @@ def test_a_bulk_run_carries_on_past_every_bad_post(bulk_site: Path, argv: list[s
             if outcome.ok:
                 good.append(f"{case.id}/{path}")
             else:
-                assert_reported(output, f"{case.id}/{path}", outcome)
+                assert_reported(output, f"{case.id}/{path}", outcome, result.stdout)
     if argv[0] == "list" and argv[-1] != "json":  # every post that reads is still listed
         missing = [p for p in good if p not in result.stdout]
         assert not missing, f"posts dropped after a bad one: {missing}"

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from hostile_cases import CASES, Case, sentinel_path, write_case
+from hostile_cases import CASES, Case, Outcome, sentinel_path, write_case
 from hostile_commands import (
     RETAG_NEW,
     RETAG_OLD,
@@ -85,7 +85,7 @@ def check_run(argv: list[str], case: Case, site: Path, invoke) -> None:  # type:
     if rules.reads_posts and bad:
         assert result.exit_code == rules.bad_exit, f"{context}\n{output[-3000:]}"
         for path, outcome in bad.items():
-            assert_reported(output, path, outcome)
+            assert_reported(output, path, outcome, result.stdout)
     else:
         assert result.exit_code in rules.clean_exits, f"{context}\n{output[-3000:]}"
     if rules.strict_stderr:
@@ -114,3 +114,69 @@ def _load(path: Path):  # type: ignore[no-untyped-def]
         return load_post(path)
     except PostError as e:
         return e
+
+
+@pytest.mark.parametrize(
+    ("output", "where", "found"),
+    [
+        ("post.md:2:14: PC004 YAML: mapping values are not allowed\n", ":2:14", True),
+        ("post.md:2:15: PC004 YAML: mapping values are not allowed\n", ":2:14", False),
+        ("post.md: PC004 YAML: mapping values are not allowed\n", ":2:14", False),
+        ("post.md:2:14: PC005 YAML: mapping values are not allowed\n", ":2:14", False),
+        ("post.md:2:14: PC004 YAML: mapping values\n  are not allowed\n", ":2:14", False),
+        ("post.md:2:7: PC004 YAML: mapping values are not allowed [error]\n", ":2:", True),
+        ("post.md: PC004 YAML: mapping values are not allowed\n", "", True),
+        ("post.md:1:1: PC004 YAML: mapping values are not allowed\n", "", False),
+        ("post.md:9: PC004 YAML: mapping values are not allowed\n", None, True),
+        (
+            "::error file=post.md,line=2,col=14,title=PC004 syntax::YAML: mapping values are "
+            "not allowed\n",
+            ":2:14",
+            True,
+        ),
+        (
+            "::error file=post.md,line=3,col=14,title=PC004 syntax::YAML: mapping values are "
+            "not allowed\n",
+            ":2:14",
+            False,
+        ),
+        (
+            '[{"path": "post.md", "line": 2, "col": 14, "code": "PC004", '
+            '"message": "YAML: mapping values are not allowed"}]',
+            ":2:14",
+            True,
+        ),
+        (
+            '[{"path": "post.md", "line": 2, "col": 1, "code": "PC004", '
+            '"message": "YAML: mapping values are not allowed"}]',
+            ":2:14",
+            False,
+        ),
+        (
+            "post.md\n      2:14  error    PC004  YAML: mapping values are not allowed  syntax\n",
+            ":2:14",
+            True,
+        ),
+        (
+            "post.md\n         -  error    PC004  YAML: mapping values are not allowed  syntax\n",
+            ":2:14",
+            False,
+        ),
+        (
+            "other.md\n      2:14  error    PC004  YAML: mapping values are not allowed\n",
+            ":2:14",
+            False,
+        ),
+    ],
+)
+def test_the_report_check_accepts_each_output_shape_and_nothing_else(
+    output: str, where: str | None, found: bool
+) -> None:
+    """assert_reported itself: one line, GitHub annotation, JSON record or grouped table, with
+    the position exactly as the case states it."""
+    outcome = Outcome("PC004", "mapping values are not allowed", where)
+    if found:
+        assert_reported(output, "post.md", outcome)
+    else:
+        with pytest.raises(AssertionError):
+            assert_reported(output, "post.md", outcome)
