@@ -5,13 +5,21 @@ the real `postctl` process, and piping into `head` is not a crash."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
-from hostile_cases import CASES, billion_laughs, sentinel_path, write_case
+from hostile_cases import (
+    CASE_BY_ID,
+    CASES,
+    billion_laughs,
+    running_as_root,
+    sentinel_path,
+    write_case,
+)
 from hostile_commands import invocations, profile, registered, takes_paths
 from hostile_support import (
     assert_no_traceback,
@@ -258,3 +266,49 @@ def test_retag_skips_a_post_changed_between_read_and_write(
     assert "changed on disk" in result.output and "post.md" in result.output
     assert (site / "other.md").read_bytes().count(b"tags: [renamed]") == 1  # carried on
     assert sorted(p.name for p in site.iterdir()) == ["other.md", "post.md", "postctl.toml"]
+
+
+# -- mode 000 for real ------------------------------------------------------------------------
+
+
+def _without_root_file_access() -> list[str] | None:
+    """A command prefix under which mode 000 really is unreadable: nothing for a normal user;
+    for root, setpriv dropping CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH (root without them
+    honours permission bits); None when neither is possible here."""
+    if not running_as_root():
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    prefix = [setpriv, "--bounding-set", "-dac_override,-dac_read_search"]
+    probe = subprocess.run([*prefix, "true"], capture_output=True)
+    return prefix if probe.returncode == 0 else None
+
+
+@pytest.mark.parametrize("name", PATH_COMMANDS)
+def test_a_mode_000_post_is_reported_for_real(name: str, tmp_path: Path) -> None:
+    """The in-process matrix emulates mode 000 for root; this runs the real process with the
+    kernel's own check (see _without_root_file_access)."""
+    prefix = _without_root_file_access()
+    if prefix is None:
+        pytest.skip("running as root without setpriv: mode 000 cannot be made unreadable")
+    site = write_case(CASE_BY_ID["mode-000"], tmp_path / "site")
+    before = snapshot(site)
+    argv = invocations(name, ["."])[0]
+    process = subprocess.run(
+        [*prefix, sys.executable, "-m", "postctl", *argv],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+    )
+    assert process.returncode == EXIT_PROBLEMS, process.stderr
+    assert "Traceback" not in process.stderr
+    assert_reported(
+        process.stdout + process.stderr,
+        "locked.md",
+        CASE_BY_ID["mode-000"].outcomes["locked.md"],
+        process.stdout,
+    )
+    assert not changed_entries(before, snapshot(site)) or profile(name).writes
