@@ -32,6 +32,7 @@ HEAD_SIZE = 64 * 1024
 MAX_DEPTH = 100
 # Aliases may expand to at most this many values ("billion laughs" expands to 10**9).
 MAX_EXPANDED_NODES = 100_000
+_TOO_DEEP = f"front matter is nested more than {MAX_DEPTH} levels deep"
 
 # Jekyll's post file name: DATE_FILENAME_MATCHER in jekyll/lib/jekyll/document.rb,
 # %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
@@ -739,7 +740,16 @@ class YAMLHandler(_DelimitedHandler):
             # Top-level keys stay the strings the author typed: `yes:`, `1:` and `2020-01-01:`
             # would otherwise become True, 1 (the same dict key as True) and a date.
             loader.flatten_mapping(root)  # YAML merge keys (`<<: *defaults`)
-            data = {k.value: loader.construct_object(v, deep=True) for k, v in root.value}
+            data = {}
+            for key_node, value_node in root.value:
+                try:
+                    data[key_node.value] = loader.construct_object(value_node, deep=True)
+                except Exception as e:
+                    # A constructor's own error (int() of a 5,000-digit number) has no mark:
+                    # point at the value it came from.
+                    if getattr(e, "problem_mark", None) is None:
+                        e.problem_mark = value_node.start_mark  # type: ignore[attr-defined]
+                    raise
         except PostError:
             raise
         except Exception as e:  # yaml.YAMLError and constructor failures
@@ -776,7 +786,7 @@ class TOMLHandler(_DelimitedHandler):
                 post.path, f"TOML: {_lower_first(message)}", line, col, SYNTAX_ERROR
             ) from None
         except RecursionError:
-            raise PostError(post.path, "TOML nested too deeply", post.fm_line, 1, UNSAFE) from None
+            raise PostError(post.path, _TOO_DEEP, post.fm_line, 1, UNSAFE) from None
         post.key_positions = _toml_key_positions(post.raw, post.fm_line)
 
 
@@ -808,7 +818,7 @@ class JSONHandler(_Handler):
             end = None
             err: json.JSONDecodeError | None = e
         except RecursionError:
-            raise PostError(post.path, "JSON nested too deeply", 1, 1, UNSAFE) from None
+            raise PostError(post.path, _TOO_DEEP, 1, 1, UNSAFE) from None
         else:
             raw_json = text[:end]
             err = None
@@ -866,7 +876,7 @@ class JSONHandler(_Handler):
             message = _INT_LIMIT.sub(r"a number has more than \1 digits", str(e))
             raise PostError(post.path, f"JSON: {message}", post.fm_line, 1, SYNTAX_ERROR) from None
         except RecursionError:
-            raise PostError(post.path, "JSON nested too deeply", post.fm_line, 1, UNSAFE) from None
+            raise PostError(post.path, _TOO_DEEP, post.fm_line, 1, UNSAFE) from None
         if not isinstance(data, dict):
             raise PostError(
                 post.path, "front matter is not a JSON object", post.fm_line, 1, NOT_A_MAPPING
@@ -1050,7 +1060,7 @@ def _check_depth(post: Post, text: str) -> None:
             if flow + depth_here > MAX_DEPTH:
                 raise PostError(
                     post.path,
-                    f"front matter is nested more than {MAX_DEPTH} levels deep",
+                    _TOO_DEEP,
                     post.fm_line + lineno,
                     1,
                     UNSAFE,
@@ -1073,7 +1083,7 @@ def _check_values(post: Post) -> None:
         if depth > MAX_DEPTH:
             raise PostError(
                 post.path,
-                f"front matter is nested more than {MAX_DEPTH} levels deep",
+                _TOO_DEEP,
                 *post.key_position(key or ""),
                 UNSAFE,
             )
