@@ -450,7 +450,7 @@ CASES: list[Case] = [
         _expect(title="Body in Latin-1"),
     ),
     bad("utf-16-le-bom", "---\ntitle: x\n---\n".encode("utf-16"), "PC002", "UTF-16", ":1:1"),
-    bad("utf-16-be-bom", "---\ntitle: x\n---\n".encode("utf-16-be"), "PC001", "binary", ""),
+    bad("utf-16-be-no-bom", "---\ntitle: x\n---\n".encode("utf-16-be"), "PC001", "binary", ""),
     bad(
         "utf-16-be-with-bom",
         b"\xfe\xff" + "---\ntitle: x\n---\n".encode("utf-16-be"),

@@ -105,3 +105,18 @@ def test_a_50_mb_unclosed_front_matter_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PostError) as caught:
         load_post(path)
     assert caught.value.code == "PC003"
+
+
+def test_the_jekyll_encoding_corpus(corpora: Path) -> None:
+    """Jekyll's own test files: UTF-16 LE with a BOM gets a clear PC002; UTF-8 with a BOM reads
+    and keeps it (the stored copy has LF endings despite its name); its broken post fails with
+    a position."""
+    encodings = corpora / "jekyll" / "test" / "source" / "_encodings"
+    with pytest.raises(PostError) as caught:
+        load_post(encodings / "Unicode16LECRLFandBOM.md")
+    assert caught.value.code == "PC002" and "UTF-16" in caught.value.message
+    post = load_post(encodings / "UTF8CRLFandBOM.md")
+    assert post.bom and post.title == "UTF8CRLFandBOM"
+    with pytest.raises(PostError) as caught:
+        load_post(corpora / "jekyll" / "test" / "source" / "_broken" / "bad_post.md")
+    assert caught.value.line is not None and "\n" not in str(caught.value)
