@@ -14,12 +14,13 @@ import pytest
 from hostile_cases import (
     CASE_BY_ID,
     CASES,
+    SENTINEL_NAME,
+    Outcome,
     billion_laughs,
     running_as_root,
-    sentinel_path,
     write_case,
 )
-from hostile_commands import invocations, profile, registered, takes_paths
+from hostile_commands import RETAG_OLD, invocations, profile, registered, takes_paths, writes
 from hostile_support import (
     assert_no_traceback,
     assert_reported,
@@ -66,12 +67,23 @@ def test_a_bulk_run_carries_on_past_every_bad_post(bulk_site: Path, argv: list[s
                 good.append(f"{case.id}/{path}")
             else:
                 assert_reported(output, f"{case.id}/{path}", outcome, result.stdout)
-    if argv[0] == "list" and argv[-1] != "json":  # every post that reads is still listed
+    if argv[0] == "list":  # every post that reads is still listed
         missing = [p for p in good if p not in result.stdout]
         assert not missing, f"posts dropped after a bad one: {missing}"
-    if not rules.writes:
-        assert not changed_entries(before, snapshot(bulk_site))
-    assert not sentinel_path(bulk_site / BULK_CASES[0].id).exists()
+    changed = changed_entries(before, snapshot(bulk_site))
+    bad = {f"{c.id}/{p}" for c in BULK_CASES for p in c.bad}
+    assert not changed & bad, f"posts that do not read were written: {changed & bad}"
+    if not writes(argv):
+        assert not changed, sorted(changed)
+    elif argv[0] == "retag":  # carried on: every readable post with the tag was rewritten
+        tagged = {
+            f"{c.id}/{p}"
+            for c in BULK_CASES
+            for p, content in c.files.items()
+            if c.outcomes.get(p, Outcome("?")).ok and RETAG_OLD.encode() in content
+        }
+        assert tagged and tagged <= changed, sorted(tagged - changed)
+    assert not (bulk_site / SENTINEL_NAME).exists(), "a YAML tag ran code"
 
 
 @pytest.mark.parametrize("name", PATH_COMMANDS)
