@@ -217,6 +217,47 @@ CASES: list[Case] = [
         b"---\ntitle: Dots\n...\n---\nstill body\n",
         _all(_expect(title="Dots", close_delimiter="..."), _body("---\nstill body\n")),
     ),
+    good(
+        "front-matter-past-64k",  # longer than the head model.load_post reads first
+        yaml_post(
+            "title: Long front matter\n"
+            + "".join(f"key{i}: {'v' * 60}\n" for i in range(1500))
+            + "tags: [hostile]\n"
+        ),
+        _all(_expect(title="Long front matter", tags=["hostile"]), _body("Body.\n")),
+    ),
+    good(
+        "delimiters-with-trailing-blanks",
+        b"--- \ntitle: Blanks\ntags: [hostile]\n---\t\nBody.\n",
+        _all(_expect(title="Blanks"), _body("Body.\n")),
+    ),
+    good("cr-only-line-endings", b"---\rtitle: x\r---\rBody\r", _expect(format=None)),
+    good("four-dashes", b"----\ntitle: x\n----\n", _expect(format=None)),
+    good("comment-on-opening-line", b"--- # c\ntitle: x\n---\n", _expect(format=None)),
+    good(
+        "legitimate-aliases-and-merge",
+        yaml_post("title: Aliases\ndefaults: &d {x: 1}\n<<: *d\nsame: *d\ntags: [hostile]\n"),
+        _data(x=1, same={"x": 1}),
+    ),
+    good(
+        "duplicate-yaml-key",
+        yaml_post("title: first\ntitle: second\ntags: [hostile]\n"),
+        _expect(title="second", duplicate_keys=[("title", 3, 1)]),
+    ),
+    good("empty-key", yaml_post('"": x\ntitle: t\n'), _data(**{"": "x"})),
+    good("date-as-title", yaml_post("title: 2020-01-01\n"), _expect(title="2020-01-01")),
+    good(
+        "three-thousand-keys",
+        yaml_post("".join(f"k{i}: v\n" for i in range(3_000))),
+        lambda post: len(post.data) == 3_000,
+    ),
+    bad(
+        "yaml-directive-inside",
+        yaml_post("%YAML 1.2\ntitle: x\n"),
+        "PC004",
+        "did not find expected <document start>",
+        ":3:1",
+    ),
     # 2. Front matter that is absent or empty.
     good("no-front-matter", b"# Just Markdown\n\nText.\n", _expect(format=None, data={})),
     good("empty-file", b"", _expect(format=None, data={})),
@@ -480,6 +521,13 @@ CASES: list[Case] = [
         ":3:",
     ),
     bad("toml-syntax", b"+++\ntitle = \n+++\n", "PC004", "TOML:", ":2:"),
+    good("toml-bom", b"\xef\xbb\xbf+++\ntitle = 'x'\n+++\n", _expect(bom=True, title="x")),
+    good("json-bom", b'\xef\xbb\xbf{"title": "x"}\n', _expect(bom=True, title="x")),
+    good(
+        "json-text-after-brace",
+        b'{"title": "x", "tags": ["hostile"]} trailing\nBody\n',
+        _all(_expect(title="x"), _body(" trailing\nBody\n")),
+    ),
     good("toml-inf-nan", b"+++\ntitle = 'x'\nv = inf\nn = nan\n+++\n", _expect(title="x")),
     good(
         "json-brace-at-column-0",
