@@ -18,11 +18,14 @@ from typing import IO, Any
 from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# Every C0/C1 control character but the tab: a newline is shown too, so a value cannot start a
+# forged line (a fake table row, a second error message).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def safe_text(value: str) -> str:
-    """`value` with control and bidirectional-override characters made visible (`\\x1b`)."""
+    """`value` on one line, with control and bidirectional-override characters made visible
+    (`\\x1b`, `\\x0a`)."""
     return _CONTROL.sub(
         lambda m: (
             f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}"
