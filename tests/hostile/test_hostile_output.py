@@ -19,6 +19,8 @@ LONG = "L" * 10_000
 MARKUP_TITLE = "[bold red]Loud[/bold red] [link=https://example.com/x]click[/link]"
 ANSI_AUTHOR = "\x1b[31mRed\x1b[0m \x1b]0;pwned\x07 \x1b[2J"
 OVERWRITE_TAG = "safe\rEVIL"
+# A title that would print a forged row in a plain table if its newline went out raw.
+FORGED_ROW = "Real\n2099-01-01  Forged post"
 BIDI_TAG = "abc\u202edcba"
 # Every command that prints the posts' data: read-only commands over PATHs.
 PRINTING = [
@@ -45,6 +47,7 @@ def hostile_site(tmp_path: Path) -> Path:
     )
     (site / "[bold]markup[-bold] name.md").write_text(f"---\n{front}---\nBody\n", "utf-8")
     (site / "long.md").write_text(f"---\ntitle: {LONG}\n---\n", "utf-8")
+    (site / "forged.md").write_text(f"---\ntitle: {json.dumps(FORGED_ROW)}\n---\n", "utf-8")
     return site
 
 
@@ -76,6 +79,9 @@ def test_hostile_text_is_printed_literally(argv: list[str], hostile_site: Path, 
         assert "[bold]markup[-bold] name.md" in result.stdout
         assert LONG in result.stdout
         assert "safe\\x0dEVIL" in result.stdout and "abc\\u202edcba" in result.stdout
+        assert "Real\\x0a2099-01-01  Forged post" in result.stdout
+        # a header and one line per post: no value started a line of its own
+        assert len(result.stdout.splitlines()) == 1 + 3
 
 
 def test_a_terminal_table_keeps_markup_literal_and_escapes_control_characters(
@@ -114,13 +120,18 @@ def test_a_terminal_csv_escapes_control_characters(
     assert "safe\\x0dEVIL" in result.stdout
 
 
-def test_hostile_file_names_in_error_messages_are_escaped(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
-    """An unreadable post whose name holds an escape sequence and markup: the stderr line shows
-    both literally."""
+@pytest.mark.parametrize("name", sorted({a[0] for a in PRINTING}))
+def test_hostile_file_names_in_error_messages_are_escaped(
+    name: str,
+    tmp_path: Path,
+    run,  # type: ignore[no-untyped-def]
+) -> None:
+    """An unreadable post whose name holds an escape sequence, markup and a newline: its error
+    is one line that shows all three literally."""
     (tmp_path / "postctl.toml").write_bytes(b"")
-    name = "\x1b[2J[bold red]x.md"
-    (tmp_path / name).write_bytes(b"---\ntitle: Part 1: Intro\n---\n")
-    result = run("list", ".", cwd=tmp_path)
+    (tmp_path / "\x1b[2J[bold red]x\nforged.md").write_bytes(b"---\ntitle: Part 1: Intro\n---\n")
+    result = run(*invocations(name, ["."])[0], cwd=tmp_path)
     assert result.exit_code == 1
-    assert "\x1b" not in result.stderr
-    assert result.stderr.startswith("\\x1b[2J[bold red]x.md:2:14: PC004 ")
+    assert "\x1b" not in result.output
+    expected = "\\x1b[2J[bold red]x\\x0aforged.md:2:14: PC004 "
+    assert any(line.startswith(expected) for line in result.output.splitlines()), result.output
