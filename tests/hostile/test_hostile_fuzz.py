@@ -1,7 +1,9 @@
 """Fuzzing (bounded, so CI stays fast): random bytes and random mutations of real posts, fed to
 the model and through the CLI runner to every read-only command that takes paths (`list` now,
 `lint`, `tags`, `stats` as they are registered), never produce anything but a post or a one-line
-PostError: no traceback, exit 0 or 1, every stderr line `path[:line[:col]]: ...`."""
+PostError: no traceback, exit 0 or 1, every stderr line `path[:line[:col]]: ...`. retag, the
+command that writes, gets fuzzed posts too: it never writes one that does not parse, and what it
+writes differs only in its tags."""
 
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ def _seed_posts() -> list[bytes]:
 
 
 SEEDS = _seed_posts()
+# The site folder is shared by every example on purpose: each one rewrites post.md.
+FIXTURE_CHECK = HealthCheck.function_scoped_fixture
 # Fragments that steer mutations towards the interesting edges of the parsers.
 SNIPPETS = [
     b"---\n",
@@ -150,9 +154,7 @@ FUZZED_COMMANDS = [
 
 
 @pytest.mark.parametrize("argv", FUZZED_COMMANDS, ids=" ".join)
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, deadline=None, suppress_health_check=[FIXTURE_CHECK])
 @given(content=any_post)
 def test_read_only_commands_answer_any_bytes(
     argv: list[str], content: bytes, fuzz_site: Path, monkeypatch: pytest.MonkeyPatch
@@ -164,3 +166,36 @@ def test_read_only_commands_answer_any_bytes(
     assert result.exit_code in profile(argv[0]).clean_exits | {profile(argv[0]).bad_exit}
     for line in result.stderr.splitlines():
         assert line.startswith(("post.md", "postctl")), f"stray stderr line: {line!r}"
+
+
+RETAG_EDITS = [["--add", "zz-added"], ["--remove", "python"], ["python", "zz-renamed"]]
+
+
+@pytest.mark.skipif("retag" not in registered(), reason="postctl retag is not registered")
+@settings(max_examples=100, deadline=None, suppress_health_check=[FIXTURE_CHECK])
+@given(content=any_post, edit=st.sampled_from(RETAG_EDITS))
+def test_retag_on_any_bytes_writes_only_what_it_should(
+    content: bytes, edit: list[str], fuzz_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writing command on fuzzed posts: no traceback; a post that does not parse is never
+    written; a post that is written still parses, with every key but `tags` as it was and every
+    byte before its front matter kept; no temp file is left."""
+    monkeypatch.chdir(fuzz_site)
+    path = fuzz_site / "post.md"
+    path.write_bytes(content)
+    try:
+        before: Post | None = parse_post(path, content)
+    except PostError:
+        before = None
+    result = CliRunner().invoke(app, ["retag", *edit, "post.md"], catch_exceptions=False)
+    assert_no_traceback(result)
+    assert result.exit_code in (0, 1), result.output
+    written = path.read_bytes()
+    if written != content:
+        assert before is not None, "a post that does not parse was written"
+        after = parse_post(path, written)
+        assert {k: v for k, v in after.data.items() if k != "tags"} == {
+            k: v for k, v in before.data.items() if k != "tags"
+        }
+        assert written[: before.fm_start] == content[: before.fm_start]
+    assert sorted(p.name for p in fuzz_site.iterdir()) == ["post.md", "postctl.toml"]
