@@ -60,6 +60,12 @@ class Case:
     def bad(self) -> dict[str, Outcome]:
         return {p: o for p, o in self.outcomes.items() if not o.ok}
 
+    @property
+    def exit_code(self) -> int:
+        """What a command reading these posts exits with (README: 1 when a file could not be
+        read, else 0; lint may also exit 1 for findings in posts that read)."""
+        return 1 if self.bad else 0
+
 
 def sentinel_path(site: Path) -> Path:
     return site.parent / SENTINEL_NAME

@@ -83,7 +83,7 @@ def check_run(argv: list[str], case: Case, site: Path, invoke) -> None:  # type:
     bad = {path: o for path, o in in_scope.items() if not o.ok}
 
     if rules.reads_posts and bad:
-        assert result.exit_code == rules.bad_exit, f"{context}\n{output[-3000:]}"
+        assert result.exit_code == case.exit_code == rules.bad_exit, f"{context}\n{output[-3000:]}"
         for path, outcome in bad.items():
             assert_reported(output, path, outcome, result.stdout)
     else:
