@@ -3,9 +3,11 @@ and an honest stand-in for mode 000 when the tests run as root."""
 
 from __future__ import annotations
 
+import builtins
 import errno
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -37,7 +39,8 @@ def snapshot(root: Path) -> dict[str, tuple[Any, ...]]:
             path = Path(dirpath, name)
             st = os.lstat(path)
             digest = None
-            if stat.S_ISREG(st.st_mode) and os.access(path, os.R_OK):
+            # Mode 000 (unreadable for a user, and under emulate_permissions): size and mtime.
+            if stat.S_ISREG(st.st_mode) and stat.S_IMODE(st.st_mode) & 0o444:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             if stat.S_ISLNK(st.st_mode):
                 digest = os.readlink(path)
@@ -191,18 +194,32 @@ def changed_entries(before: dict[str, Any], after: dict[str, Any]) -> set[str]:
 def emulate_permissions(monkeypatch: pytest.MonkeyPatch) -> bool:
     """Make mode-000 files unreadable when the tests run as root (CI does; root reads any mode).
 
-    postctl opens posts with os.open, so wrapping it with the kernel's check for a normal user
-    (no read bit: EACCES) tests the same code path a user hits. Returns True when emulating."""
+    The opening functions postctl reads files with (os.open, and open/io.open for Path methods)
+    get the kernel's check for a normal user: no read bit, EACCES. Returns True when emulating;
+    test_a_mode_000_post_is_reported_for_real checks the same without emulation."""
     if not running_as_root():
         return False
-    real_open = os.open
+    real_os_open, real_open = os.open, io.open
 
-    def open_as_user(path: Any, flags: int, mode: int = 0o777, *, dir_fd: Any = None) -> int:
-        if flags & (os.O_WRONLY | os.O_RDWR) == 0 and is_unreadable_by_mode(Path(path)):
-            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
-        return real_open(path, flags, mode, dir_fd=dir_fd)
+    def refuse_if_unreadable(path: Any) -> None:
+        if not isinstance(path, (str, bytes, os.PathLike)):  # a file descriptor
+            return
+        if is_unreadable_by_mode(Path(os.fsdecode(path))):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
 
-    monkeypatch.setattr(os, "open", open_as_user)
+    def os_open_as_user(path: Any, flags: int, mode: int = 0o777, *, dir_fd: Any = None) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR) == 0:
+            refuse_if_unreadable(path)
+        return real_os_open(path, flags, mode, dir_fd=dir_fd)
+
+    def open_as_user(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if not any(c in mode for c in "wax+"):
+            refuse_if_unreadable(file)
+        return real_open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", os_open_as_user)
+    monkeypatch.setattr(io, "open", open_as_user)
+    monkeypatch.setattr(builtins, "open", open_as_user)
     return True
 
 

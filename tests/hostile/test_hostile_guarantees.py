@@ -22,6 +22,7 @@ from hostile_cases import (
 )
 from hostile_commands import RETAG_OLD, invocations, profile, registered, takes_paths, writes
 from hostile_support import (
+    IGNORED_DIRS,
     assert_no_traceback,
     assert_reported,
     changed_entries,
@@ -277,7 +278,8 @@ def test_retag_skips_a_post_changed_between_read_and_write(
     assert post.read_bytes() == theirs[0], "the other writer's save was clobbered"
     assert "changed on disk" in result.output and "post.md" in result.output
     assert (site / "other.md").read_bytes().count(b"tags: [renamed]") == 1  # carried on
-    assert sorted(p.name for p in site.iterdir()) == ["other.md", "post.md", "postctl.toml"]
+    left = sorted(p.name for p in site.iterdir() if p.name not in IGNORED_DIRS)
+    assert left == ["other.md", "post.md", "postctl.toml"], "a temp file was left behind"
 
 
 # -- mode 000 for real ------------------------------------------------------------------------
@@ -324,3 +326,79 @@ def test_a_mode_000_post_is_reported_for_real(name: str, tmp_path: Path) -> None
         process.stdout,
     )
     assert not changed_entries(before, snapshot(site)) or profile(name).writes
+
+
+# -- a hostile parse cache ------------------------------------------------------------------------
+# A cloned repository can ship `.postctl-cache/` (or anything by that name). Whatever is there,
+# every command answers as it would without it, and never writes through a symlink.
+
+
+def _cache_database_name() -> str:
+    try:
+        from postctl import cache  # type: ignore[attr-defined]
+    except ImportError:  # no cache yet: the layouts below must simply be ignored
+        return "posts.sqlite"
+    return str(getattr(cache, "DATABASE", "posts.sqlite"))
+
+
+def _cache_is_a_file(site: Path, outside: Path) -> None:
+    (site / ".postctl-cache").write_bytes(b"not a folder\x00\xff")
+
+
+def _cache_is_a_symlink(site: Path, outside: Path) -> None:
+    (site / ".postctl-cache").symlink_to(outside, target_is_directory=True)
+
+
+def _cache_holds_garbage(site: Path, outside: Path) -> None:
+    folder = site / ".postctl-cache"
+    folder.mkdir()
+    (folder / _cache_database_name()).write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 8)
+
+
+def _cache_database_is_a_fifo(site: Path, outside: Path) -> None:
+    folder = site / ".postctl-cache"
+    folder.mkdir()
+    os.mkfifo(folder / _cache_database_name())
+
+
+def _cache_database_is_a_symlink(site: Path, outside: Path) -> None:
+    folder = site / ".postctl-cache"
+    folder.mkdir()
+    (folder / _cache_database_name()).symlink_to(outside / "victim")
+
+
+HOSTILE_CACHES = {
+    "a-file": _cache_is_a_file,
+    "a-symlink-out-of-the-site": _cache_is_a_symlink,
+    "garbage-database": _cache_holds_garbage,
+    "database-is-a-fifo": _cache_database_is_a_fifo,
+    "database-is-a-symlink-out-of-the-site": _cache_database_is_a_symlink,
+}
+
+
+@pytest.mark.usefixtures("no_hang")
+@pytest.mark.parametrize("layout", list(HOSTILE_CACHES))
+@pytest.mark.parametrize("name", [c for c in PATH_COMMANDS if not profile(c).writes])
+def test_a_hostile_cache_changes_nothing(
+    name: str,
+    layout: str,
+    tmp_path: Path,
+    cli,  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    site, outside = tmp_path / "site", tmp_path / "outside"
+    site.mkdir()
+    outside.mkdir()
+    (outside / "victim").write_bytes(b"must stay as it is\n")
+    (site / "postctl.toml").write_bytes(b"")
+    (site / "post.md").write_bytes(b"---\ntitle: Cached\ntags: [a]\ndate: 2024-01-02\n---\n")
+    argv = invocations(name, ["."])[0]
+    expected = cli(argv, site)  # the answer without any cache
+    shutil.rmtree(site / ".postctl-cache", ignore_errors=True)
+    HOSTILE_CACHES[layout](site, outside)
+    before_outside = snapshot(outside)
+    for _ in range(2):  # cold, then warm
+        result = cli(argv, site)
+        assert_no_traceback(result)
+        assert (result.exit_code, result.stdout) == (expected.exit_code, expected.stdout)
+        assert "Traceback" not in result.stderr
+    assert snapshot(outside) == before_outside, "wrote through a symlink out of the site"

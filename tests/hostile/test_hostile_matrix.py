@@ -45,7 +45,7 @@ MATRIX = [pytest.param(name, case, id=f"{name}[{case.id}]") for name in COMMANDS
 def test_the_matrix_covers_the_commands_on_main() -> None:
     """The commands main had when this suite was written; the others join when registered."""
     assert {"list", "retag"} <= set(COMMANDS)
-    assert {tuple(a) for a in invocations("list", ["."])} == {
+    assert {tuple(a) for a in invocations("list", ["."])} >= {
         ("list", ".", "--format", f) for f in ("table", "json", "csv")
     }
     assert ["retag", "hostile", "renamed", ".", "--dry-run", "--format", "json"] in invocations(
