@@ -129,6 +129,72 @@ SCHEMA: dict[str, Any] = {
     ),
     "cache": Key(is_bool, True, "Keep a parse cache in `.postctl-cache/` at the site root."),
     "jobs": Key(is_int, 0, "Worker processes for large sites (0: one per CPU)."),
+    "new": {
+        "front_matter": Key(
+            table_of(any_value),
+            {},
+            "Front matter every new post starts with, over the built-in defaults.",
+        ),
+        "path": Key(
+            is_str,
+            "",
+            "File path pattern of a new post on plain and Hugo sites, relative to the posts "
+            "folder: `{slug}` and `{date:%Y-%m-%d}` (strftime) (default: plain "
+            "`{date:%Y-%m-%d}-{slug}.md`, Hugo `{slug}.md`).",
+        ),
+        "section": Key(is_str, "posts", "Hugo section (folder under `content`) for new posts."),
+        "slug_max_length": Key(is_int, 80, "Longest slug made from a title (cut at a word)."),
+        "template": Key(
+            is_str, "", "Template file for new posts, relative to the site root (default: none)."
+        ),
+        "format": Key(
+            one_of("", "yaml", "toml", "json"),
+            "",
+            "Front-matter format of new posts (default: what the site's posts use).",
+        ),
+    },
+    "lint": {
+        "select": Key(
+            is_str_list,
+            [],
+            "Rules to run: codes, code prefixes (`PC5`), names or `ALL` (default: all).",
+        ),
+        "ignore": Key(is_str_list, [], "Rules not to run (codes, prefixes or names)."),
+        "severity": Key(
+            table_of(one_of("error", "warning", "info")),
+            {},
+            'Severity overrides by rule code or name, e.g. `{PC305 = "warning"}`.',
+        ),
+        "required": Key(
+            is_str_list,
+            None,
+            "Front-matter fields every post must have (default: `title`; plain sites, where "
+            "nothing else gives a date, also `date`).",
+        ),
+        "taxonomies": Key(
+            is_str_list, ["tags", "categories"], "List fields checked as tags/categories."
+        ),
+        "allowed": Key(
+            table_of(is_str_list),
+            {},
+            'Allowed values by field, e.g. `{tags = ["python", "rust"], layout = ["post"]}`.',
+        ),
+        "aliases": Key(
+            table_of(is_str_list),
+            {},
+            'Canonical term = its other spellings, e.g. `{javascript = ["js", "JS"]}`.',
+        ),
+        "title_length": Key(is_bounds, [0, 70], "[min, max] characters of a title."),
+        "description_length": Key(
+            is_bounds, [0, 160], "[min, max] characters of a description/excerpt/summary."
+        ),
+        "path_fields": Key(
+            is_str_list, ["image"], "Fields naming local files that must exist in the site."
+        ),
+        "schema": Key(
+            is_str, "", "JSON Schema file (relative to the site root) every post must match."
+        ),
+    },
     "retag": {
         "drop_empty": Key(
             is_bool,

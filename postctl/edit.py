@@ -48,11 +48,16 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from postctl.model import Post, PostError, compose_yaml, parse_post, term_text, terms_of
-
-# Jekyll's singular keys are taken whole (Utils.pluralized_array_from_hash in
-# jekyll/lib/jekyll/utils.rb); its plural keys split a string on whitespace.
-JEKYLL_SINGULAR_KEYS = frozenset({"tag", "category"})
+from postctl.model import (
+    JEKYLL_SINGULAR_KEYS,
+    Post,
+    PostError,
+    compose_yaml,
+    key_terms,
+    parse_post,
+    term_text,
+    yaml_reads_as_string,
+)
 
 
 class EditError(Exception):
@@ -111,14 +116,14 @@ def set_terms(post: Post, content: bytes, key: str, terms: Sequence[str]) -> byt
             return content
         edits = [_append_edit(post, doc, key, terms)]
     else:
-        old_terms = terms_of(post.data.get(key), split)
+        old_terms = key_terms(post.kind, key, post.data.get(key))
         if old_terms == terms:
             return content
         edits = _terms_edits(post, doc, entry, terms, split)
     new_raw = _splice(post.raw, edits)
 
     def check(new: Any) -> bool:
-        return terms_of(new, split) == terms and not isinstance(new, dict)
+        return key_terms(post.kind, key, new) == terms and not isinstance(new, dict)
 
     return _finish(post, content, new_raw, key, check, appended=entry is None)
 
@@ -141,6 +146,13 @@ def read_for_edit(post: Post) -> tuple[Post, bytes]:
     try:
         st = os.stat(post.path)
         content = post.path.read_bytes()
+        if (
+            post.format is not None
+            and st.st_mtime_ns == post.mtime_ns
+            and len(content) == post.size
+            and content[post.fm_start : post.fm_end] == post.raw.encode("utf-8")
+        ):
+            return post, content  # as loaded: no need to parse it again
         fresh = parse_post(
             post.path,
             content,
@@ -699,7 +711,7 @@ def _append_edit(post: Post, doc: _Doc, key: str, value: Any) -> Edit:
     if post.format == "toml":
         name = key if re.fullmatch(_TOML_BARE, key) else _toml_basic(key)
         return (at, at, f"{prefix}{name} = {rendered}{nl}")
-    name = key if _yaml_plain_ok(key, flow=False) else _yaml_double(key)
+    name = key if _yaml_plain_ok(post, key, flow=False) else _yaml_double(key)
     return (at, at, f"{prefix}{doc.indent}{name}: {rendered}{nl}")
 
 
@@ -961,7 +973,7 @@ def _render_str(post: Post, value: str, style: str, flow: bool) -> str | None:
     if style == '"':
         return _yaml_double(value)
     if style == "":
-        return value if _yaml_plain_ok(value, flow) else _yaml_double(value)
+        return value if _yaml_plain_ok(post, value, flow) else _yaml_double(value)
     return None
 
 
@@ -983,7 +995,7 @@ def _toml_basic(value: str) -> str:
     return text.replace("\x7f", "\\u007f")
 
 
-def _yaml_plain_ok(value: str, flow: bool) -> bool:
+def _yaml_plain_ok(post: Post, value: str, flow: bool) -> bool:
     """Whether `value` written plain (unquoted) reads back as this very string."""
     if not _YAML_PLAIN.fullmatch(value) or _YAML_BREAKS.search(value) or _YAML_ESCAPE.search(value):
         return False
@@ -991,21 +1003,7 @@ def _yaml_plain_ok(value: str, flow: bool) -> bool:
         return False
     if flow and any(c in value for c in ",[]{}"):
         return False
-    return _yaml_resolves_to_str(value)
-
-
-_RESOLVER: Any = None
-
-
-def _yaml_resolves_to_str(value: str) -> bool:
-    global _RESOLVER
-    if _RESOLVER is None:
-        import yaml
-
-        _RESOLVER = yaml.resolver.Resolver()
-    import yaml
-
-    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == "tag:yaml.org,2002:str"
+    return yaml_reads_as_string(value, post.kind)
 
 
 # -- verification ---------------------------------------------------------------------------------
@@ -1086,7 +1084,12 @@ def _value_matches(expected: Any, actual: Any) -> bool:
 
 
 def write_atomic(
-    path: Path | str, new_bytes: bytes, original: Post, expected: bytes | None = None
+    path: Path | str,
+    new_bytes: bytes,
+    original: Post,
+    expected: bytes | None = None,
+    *,
+    sync_folder: bool = True,
 ) -> bool:
     """Replace the file at `path` with `new_bytes`, safely; True when it was written.
 
@@ -1096,7 +1099,8 @@ def write_atomic(
     given, the exact bytes; else the front matter). The file's mode is kept. The bytes go to a
     temp file in the same folder, are fsynced, `os.replace`d over the file, then the folder is
     fsynced; on any failure the temp file is removed and the original is untouched. When the
-    file already holds `new_bytes`, nothing is written (its mtime stays).
+    file already holds `new_bytes`, nothing is written (its mtime stays). A caller writing many
+    files may pass `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
     """
     path = Path(path)
     try:
@@ -1127,6 +1131,8 @@ def write_atomic(
     if current == new_bytes:
         return False
     _replace(target, new_bytes, stat.S_IMODE(st.st_mode), st)
+    if sync_folder:
+        fsync_folder(target.parent)
     return True
 
 
@@ -1158,10 +1164,10 @@ def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
                 target, f"write failed, file left as it was: {_reason(e)}", failed=True
             ) from None
         raise
-    _fsync_folder(folder)
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
+    """fsync a folder, so the renames in it survive a crash (where the system allows it)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

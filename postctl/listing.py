@@ -1,20 +1,166 @@
-"""Listing posts: the rows `postctl list` shows, and their order."""
+"""Finding and ordering posts: the filters `postctl list` (and `postctl retag`) take, the rows
+`list` shows, and their order. No rendering here: cli.py and output.py do that."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, Literal
 
-from postctl.model import Post
+from postctl.model import ParsedDate, Post, parse_date, term_text
 
 COLUMNS = ("date", "title", "author", "tags", "categories", "draft", "format", "slug", "path")
 DEFAULT_COLUMNS = ("date", "title", "tags", "categories", "path")
 SORT_KEYS = ("date", "title", "author", "path")
+DraftMode = Literal["include", "exclude", "only"]
 
 
-def post_row(post: Post) -> dict[str, Any]:
-    """A post's normalized fields by column name (`path` is the Path itself)."""
-    return {
+def folds_case(kind: str) -> bool:
+    """Whether the generator takes `Python` and `python` as one term. Hugo does: it keys terms
+    by their lower-cased, URL-ized form (hugolib's taxonomy handling, gohugoio/hugo#4238);
+    Jekyll keeps `site.tags` keys exactly as written (jekyll/lib/jekyll/site.rb, post_attr_hash)."""
+    return kind == "hugo"
+
+
+def parse_bound(text: str) -> ParsedDate:
+    """A `--since`/`--until` date: `2024-05-01`, `2024-05-01T10:00`, with or without a zone."""
+    parsed = parse_date(text)
+    if parsed is None:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM[+HH:MM])")
+    return parsed
+
+
+def parse_where(text: str) -> tuple[str, str]:
+    """`KEY=VALUE` (the value may be empty; the key may be dotted: `params.series=go`)."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise ValueError(f"{text!r} is not KEY=VALUE")
+    return key.strip(), value
+
+
+@dataclass(frozen=True)
+class PostFilter:
+    """Which posts a command works on. Every given condition must hold (an empty filter
+    matches every post). Terms (tags, categories) are compared the way the site's generator
+    compares them (case-folded on Hugo, exact on Jekyll and plain sites) unless `ignore_case`
+    folds them everywhere; author names and `title` are always compared case-insensitively."""
+
+    tags: tuple[str, ...] = ()  # the post has all of these
+    any_tags: tuple[str, ...] = ()  # the post has at least one of these
+    categories: tuple[str, ...] = ()  # the post has all of these
+    authors: tuple[str, ...] = ()  # one of the post's authors is one of these
+    since: ParsedDate | None = None  # dated on or after (a date alone: that whole day)
+    until: ParsedDate | None = None  # dated on or before (a date alone: that whole day)
+    drafts: DraftMode = "include"
+    where: tuple[tuple[str, str], ...] = ()  # KEY=VALUE: the value, or one item of a list
+    missing: tuple[str, ...] = ()  # the key is absent, null, "" or []
+    title: str | None = None  # substring of the title
+    ignore_case: bool = False
+
+    @property
+    def needs_front_matter(self) -> bool:
+        """Whether matching reads raw front-matter keys (so a PostSummary will not do)."""
+        return bool(self.where or self.missing)
+
+    @property
+    def is_empty(self) -> bool:
+        return self == PostFilter(ignore_case=self.ignore_case)
+
+    def matches(self, post: Post) -> bool:
+        if self.drafts != "include" and post.draft != (self.drafts == "only"):
+            return False
+        fold = self.ignore_case or folds_case(post.kind)
+        if self.tags or self.any_tags:
+            have = _term_set(post.tags, fold)
+            if not all(_norm(t, fold) in have for t in self.tags):
+                return False
+            if self.any_tags and not any(_norm(t, fold) in have for t in self.any_tags):
+                return False
+        if self.categories:
+            have = _term_set(post.categories, fold)
+            if not all(_norm(c, fold) in have for c in self.categories):
+                return False
+        if self.authors:
+            names = {a.casefold() for a in post.authors}
+            if not any(a.casefold() in names for a in self.authors):
+                return False
+        if (self.since or self.until) and not self._in_range(post.parsed_date):
+            return False
+        if self.title is not None and self.title.casefold() not in (post.title or "").casefold():
+            return False
+        for key, value in self.where:
+            if not _has_value(lookup(post, key), value, self.ignore_case):
+                return False
+        return all(_is_missing(lookup(post, key)) for key in self.missing)
+
+    def _in_range(self, parsed: ParsedDate | None) -> bool:
+        if parsed is None:
+            return False
+        if self.since and _compare(parsed, self.since) < 0:
+            return False
+        return not (self.until and _compare(parsed, self.until) > 0)
+
+
+def _compare(post: ParsedDate, bound: ParsedDate) -> int:
+    """-1, 0 or 1 as the post's date is before, within or after the bound. A bound without a
+    time is a whole day of the post's own calendar; a bound with a zone compares instants
+    (naive post dates taken as UTC); otherwise wall-clock times as written are compared."""
+    if not bound.has_time:
+        a, b = post.value.date(), bound.value.date()
+    elif bound.has_zone:
+        a, b = post.sort_key, bound.sort_key
+    else:
+        a, b = post.value.replace(tzinfo=None), bound.value
+    return (a > b) - (a < b)
+
+
+def _norm(term: str, fold: bool) -> str:
+    return term.casefold() if fold else term
+
+
+def _term_set(terms: Iterable[str], fold: bool) -> set[str]:
+    return {_norm(t, fold) for t in terms}
+
+
+_ABSENT = object()
+
+
+def lookup(post: Post, key: str) -> Any:
+    """A front-matter value by key, or by a dotted path into nested mappings (`params.series`)
+    when no top-level key has the dotted name. Returns a sentinel for absent keys."""
+    value = post.get(key, _ABSENT)
+    if value is not _ABSENT or "." not in key:
+        return value
+    first, *rest = key.split(".")
+    value = post.get(first, _ABSENT)
+    for part in rest:
+        if not isinstance(value, dict):
+            return _ABSENT
+        value = value.get(part, _ABSENT)
+    return value
+
+
+def _has_value(value: Any, wanted: str, fold: bool) -> bool:
+    if value is _ABSENT:
+        return False
+    items = value if isinstance(value, (list, tuple)) else [value]
+    wanted = _norm(wanted, fold)
+    return any(
+        _norm(term_text(v), fold) == wanted for v in items if not isinstance(v, (dict, list))
+    )
+
+
+def _is_missing(value: Any) -> bool:
+    return value is _ABSENT or value is None or value == "" or value == []
+
+
+# -- rows and order --------------------------------------------------------------------------
+
+
+def post_row(post: Post, columns: Sequence[str] = COLUMNS) -> dict[str, Any]:
+    """A post's normalized fields by column name (`path` is the post's path as it has it)."""
+    row = {
         "date": post.date,
         "title": post.title,
         "author": ", ".join(post.authors) or None,
@@ -25,6 +171,7 @@ def post_row(post: Post) -> dict[str, Any]:
         "slug": post.slug,
         "path": post.path,
     }
+    return row if columns is COLUMNS else {c: row[c] for c in columns}
 
 
 def post_json(post: Post) -> dict[str, Any]:
@@ -45,24 +192,32 @@ def post_json(post: Post) -> dict[str, Any]:
     }
 
 
-def sort_posts(posts: Iterable[Post], key: str = "date", reverse: bool = False) -> list[Post]:
-    """Posts in order; by date, newest first (posts without a date last); by the others,
-    ascending. `reverse` flips either; undated posts stay last."""
-    posts = list(posts)
+def order_key(post: Post, key: str = "date") -> tuple[Any, ...] | None:
+    """What `sort_rows` orders a post by; None for a post without a date when sorting by date
+    (those always come last)."""
     if key == "date":
-        dated = [p for p in posts if p.parsed_date]
-        undated = [p for p in posts if not p.parsed_date]
-        dated.sort(
-            key=lambda p: (p.parsed_date.sort_key, str(p.path)),  # type: ignore[union-attr]
-            reverse=not reverse,
-        )
-        return dated + undated
+        parsed = post.parsed_date
+        return (parsed.sort_key, str(post.path)) if parsed else None
     if key == "title":
-        return sorted(
-            posts, key=lambda p: ((p.title or "").casefold(), str(p.path)), reverse=reverse
-        )
+        return ((post.title or "").casefold(), str(post.path))
     if key == "author":
-        return sorted(
-            posts, key=lambda p: ((p.author or "").casefold(), str(p.path)), reverse=reverse
-        )
-    return sorted(posts, key=lambda p: str(p.path), reverse=reverse)
+        return ((post.author or "").casefold(), str(post.path))
+    return (str(post.path),)
+
+
+def sort_rows(
+    items: Iterable[tuple[tuple[Any, ...] | None, Any]], key: str = "date", reverse: bool = False
+) -> list[Any]:
+    """Order (order_key, item) pairs: by date newest first, by the others ascending; `reverse`
+    flips either, and items without a key (undated posts) stay last, in the order given."""
+    keyed, unkeyed = [], []
+    for pair in items:
+        (unkeyed if pair[0] is None else keyed).append(pair)
+    descending = (key == "date") != reverse
+    keyed.sort(key=itemgetter(0), reverse=descending)
+    return [item for _, item in keyed] + [item for _, item in unkeyed]
+
+
+def sort_posts(posts: Iterable[Post], key: str = "date", reverse: bool = False) -> list[Post]:
+    """Posts in `postctl list` order (see `sort_rows`)."""
+    return sort_rows(((order_key(p, key), p) for p in posts), key, reverse)

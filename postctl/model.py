@@ -343,19 +343,14 @@ class Post:
         return self._terms(field_name, None)
 
     def _terms(self, plural: str, singular: str | None) -> list[str]:
-        if self.kind == "jekyll":
+        if self.kind == "jekyll" and singular is not None:
             # Utils.pluralized_array_from_hash (jekyll/lib/jekyll/utils.rb): a singular key
-            # that Ruby finds truthy (not nil, not false) wins and is taken whole; the plural
-            # key's string is split on whitespace, its list taken as is, and any other value
-            # gives nothing (Jekyll 4.3: `tags: 2020` and `tags: true` are no tags).
-            if singular is not None:
-                value = self.get(singular)
-                if value is not None and value is not False:
-                    return _as_terms(value, split=False)
-            value = self.get(plural)
-            return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
+            # that Ruby finds truthy (not nil, not false) wins; see key_terms for the rest.
+            value = self.get(singular)
+            if value is not None and value is not False:
+                return key_terms(self.kind, singular, value)
         # Hugo (and most other generators) take a string as one term: `tags = "a b"` is "a b".
-        return _as_terms(self.get(plural), split=False)
+        return key_terms(self.kind, plural, self.get(plural))
 
     @cached_property
     def draft(self) -> bool:
@@ -408,6 +403,77 @@ class Post:
             value = value.get("path")
         return value if isinstance(value, str) else None
 
+    # -- round trip ---------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Everything `load_post` read, as JSON-ready data (`from_dict` rebuilds an equal Post).
+        Dates, times, non-string keys, tuples, sets and bytes carry type tags, so a tz-aware
+        datetime stays tz-aware and a date stays a date. Raises TypeError for a value it cannot
+        tag (nothing the YAML, TOML or JSON loaders produce)."""
+        return {
+            "path": str(self.path),
+            "kind": self.kind,
+            "format": self.format,
+            "bom": self.bom,
+            "newline": self.newline,
+            "open_delimiter": self.open_delimiter,
+            "close_delimiter": self.close_delimiter,
+            "fm_start": self.fm_start,
+            "fm_end": self.fm_end,
+            "body_start": self.body_start,
+            "fm_line": self.fm_line,
+            "raw": self.raw,
+            "data": _tag_value(self.data),
+            "key_positions": self.key_positions,
+            "duplicate_keys": self.duplicate_keys,
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "drafts_folder": self.drafts_folder,
+            "categories_from_path": self.categories_from_path,
+        }
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Post:
+        """The Post that `to_dict` described."""
+        return cls._from_record(record, _untag_value(record["data"]))
+
+    def to_json(self) -> str:
+        return dumps_tagged(self.to_dict())
+
+    @classmethod
+    def from_json(cls, text: str, path: Path | None = None) -> Post:
+        """The Post that `to_json` wrote (for `path`, when given: it must be the path written);
+        raises ValueError, KeyError or TypeError on bad input."""
+        record = loads_tagged(text)
+        if path is not None and record["path"] != str(path):
+            raise ValueError(f"the record is for {record['path']}, not {path}")
+        return cls._from_record(record, record["data"], path)
+
+    @classmethod
+    def _from_record(
+        cls, record: dict[str, Any], data: dict[str, Any], path: Path | None = None
+    ) -> Post:
+        return cls(
+            path=Path(record["path"]) if path is None else path,
+            kind=record["kind"],
+            format=record["format"],
+            bom=record["bom"],
+            newline=record["newline"],
+            open_delimiter=record["open_delimiter"],
+            close_delimiter=record["close_delimiter"],
+            fm_start=record["fm_start"],
+            fm_end=record["fm_end"],
+            body_start=record["body_start"],
+            fm_line=record["fm_line"],
+            raw=record["raw"],
+            data=data,
+            key_positions={k: tuple(v) for k, v in record["key_positions"].items()},
+            duplicate_keys=[tuple(d) for d in record["duplicate_keys"]],
+            size=record["size"],
+            mtime_ns=record["mtime_ns"],
+            drafts_folder=record["drafts_folder"],
+            categories_from_path=tuple(record["categories_from_path"]),
+        )
+
 
 _MISSING = object()
 
@@ -423,10 +489,20 @@ def term_text(value: Any) -> str:
     return str(value)
 
 
-def terms_of(value: Any, split: bool) -> list[str]:
-    """The terms a list field's raw value stands for; `split`: a string is split on whitespace
-    (Jekyll's plural keys) instead of being one term (Hugo, Jekyll's singular `tag`)."""
-    return _as_terms(value, split)
+JEKYLL_SINGULAR_KEYS = ("tag", "category")
+
+
+def key_terms(kind: SiteKind, key: str, value: Any) -> list[str]:
+    """The terms the generator reads from one front-matter key's value. Jekyll
+    (Utils.pluralized_array_from_hash, jekyll/lib/jekyll/utils.rb): a plural key's string is
+    split on whitespace, its list taken as is, and any other value gives nothing (Jekyll 4.3:
+    `tags: 2020` and `tags: true` are no tags); a singular `tag`/`category` is taken whole
+    unless Ruby finds it falsy (nil, false). Hugo and others take a string as one term."""
+    if kind == "jekyll":
+        if key in JEKYLL_SINGULAR_KEYS:
+            return [] if value is None or value is False else _as_terms(value, split=False)
+        return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
+    return _as_terms(value, split=False)
 
 
 def _as_terms(value: Any, split: bool) -> list[str]:
@@ -473,7 +549,7 @@ def load_post(
     categories_from_path: tuple[str, ...] = (),
 ) -> Post:
     """Read one post. Raises PostError (never another exception) when it cannot be read."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)  # Path(a Path) re-parses it
     try:
         # O_NONBLOCK: opening a FIFO named `post.md` would otherwise wait forever for a writer;
         # it is refused as "not a regular file" below. Regular files ignore the flag.
@@ -522,7 +598,7 @@ def parse_post(
 ) -> Post:
     """Parse a post from bytes. `content` may be only the head of the file when `read_rest`
     can supply the remainder; it is asked for only when the front matter runs past the head."""
-    path = Path(path)
+    path = path if isinstance(path, Path) else Path(path)
     post = Post(
         path=path,
         kind=kind,
@@ -695,6 +771,11 @@ class YAMLHandler(_DelimitedHandler):
 
     def parse_into(self, post: Post) -> None:
         text = post.raw
+        simple = _parse_simple_yaml(text, post.fm_line, post.kind)
+        if simple is not None:
+            post.data, post.key_positions, duplicates = simple
+            post.duplicate_keys.extend(duplicates)
+            return
         _check_depth(post, text)
         loader = _yaml_loader(post.kind)(text)
         try:
@@ -897,6 +978,215 @@ HANDLERS: tuple[_Handler, ...] = (YAML, TOML, JSON)
 HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
 
 
+# -- the common case of YAML, fast ------------------------------------------------------------
+#
+# Most front matter is flat: `key: scalar`, `key: [a, b]`, `key:` over `- item` lines, comments.
+# `_parse_simple_yaml` reads exactly that subset several times faster than libyaml plus PyYAML's
+# constructor (which is Python), and returns None for anything else (escapes in quotes, nesting,
+# anchors, tags, block scalars, multi-line values, unusual characters): the full loader reads
+# those. Every plain scalar is typed by the full loader's own resolver and constructors, so the
+# data is the same; tests/test_simple_yaml.py compares both on generated and real front matter.
+
+_SIMPLE_TEXT = re.compile(
+    "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_QUOTED_TAIL = re.compile(r" *(?: #.*)?")
+# Characters that cannot start a plain scalar (or that this subset leaves to the full loader).
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_IN_FLOW_PLAIN = re.compile(r"[,\[\]{}#'\":]")
+_STR_TAG = "tag:yaml.org,2002:str"
+_SIMPLE_TAGS = frozenset(
+    "tag:yaml.org,2002:" + t for t in ("bool", "int", "float", "null", "timestamp", "value")
+)
+_PLAIN_CACHE: dict[Any, dict[str, Any]] = {}  # per loader
+_KEY_IS_STR: dict[tuple[Any, str], bool] = {}
+_FAIL: Any = object()
+
+
+def _parse_simple_yaml(
+    text: str, first_line: int, kind: SiteKind = "plain"
+) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[tuple[str, int, int]]] | None:
+    """(data, key positions, duplicate keys) of flat YAML front matter, or None for "use the
+    full loader". Scalars are typed as the full loader for the site `kind` types them."""
+    loader = _yaml_loader(kind)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    if _SIMPLE_TEXT.fullmatch(text) is None:
+        return None
+    data: dict[str, Any] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    lines = text.split("\n")
+    count = len(lines)
+    i = 0
+    while i < count:
+        line = lines[i]
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            i += 1
+            continue
+        if len(stripped) != len(line):
+            return None  # indented content at the top: nesting or a continued value
+        match = _SIMPLE_KEY.fullmatch(line)
+        if match is None or not _key_is_str(loader, match.group(1)):
+            return None
+        key, rest = match.groups()
+        position = (first_line + i, 1)
+        i += 1
+        rest = (rest or "").rstrip(" ")
+        value: Any
+        if not rest or rest[0] == "#":
+            value = None
+            items: list[Any] = []
+            indent = -1
+            while i < count:
+                item = lines[i]
+                stripped = item.lstrip(" ")
+                if not stripped or stripped[0] == "#":
+                    i += 1
+                    continue
+                depth = len(item) - len(stripped)
+                if stripped[0] != "-" or stripped[1:2] not in ("", " "):
+                    if depth == 0:
+                        break
+                    return None
+                if indent == -1:
+                    indent = depth
+                elif depth != indent:
+                    return None
+                entry = stripped[1:].strip(" ")
+                items.append(
+                    None if not entry or entry[0] == "#" else _simple_scalar(loader, entry)
+                )
+                if items[-1] is _FAIL:
+                    return None
+                i += 1
+            if indent != -1:
+                value = items
+        elif rest[0] == "[":
+            value = _simple_flow_list(loader, rest)
+        else:
+            value = _simple_scalar(loader, rest)
+        if value is _FAIL:
+            return None
+        if key in positions:
+            duplicates.append((key, *position))
+        else:
+            positions[key] = position
+        data[key] = value
+    return data, positions, duplicates
+
+
+def _simple_scalar(loader: Any, text: str) -> Any:
+    """A one-line scalar in block context (a comment may follow it), or _FAIL."""
+    first = text[0]
+    if first == '"':
+        end = text.find('"', 1)
+        if end < 0 or "\\" in text[1:end] or not _QUOTED_TAIL.fullmatch(text, end + 1):
+            return _FAIL
+        return text[1:end]
+    if first == "'":
+        end = 1
+        while True:
+            end = text.find("'", end)
+            if end < 0:
+                return _FAIL
+            if text[end + 1 : end + 2] != "'":
+                break
+            end += 2
+        if not _QUOTED_TAIL.fullmatch(text, end + 1):
+            return _FAIL
+        return text[1:end].replace("''", "'")
+    if first in _NOT_PLAIN_START:
+        return _FAIL
+    comment = text.find(" #")
+    if comment >= 0:
+        text = text[:comment].rstrip(" ")
+    if ": " in text or text.endswith(":"):
+        return _FAIL
+    return _plain_value(loader, text)
+
+
+def _simple_flow_list(loader: Any, text: str) -> Any:
+    """`[a, b, "c d"]` on one line, of scalars, or _FAIL."""
+    if not text.endswith("]") or "#" in text:
+        return _FAIL
+    inner = text[1:-1].strip(" ")
+    if not inner:
+        return []
+    items: list[Any] = []
+    for piece in inner.split(","):
+        piece = piece.strip(" ")
+        if not piece:
+            return _FAIL
+        first = piece[0]
+        if first in "\"'":
+            content = piece[1:-1]
+            if len(piece) < 2 or piece[-1] != first:
+                return _FAIL
+            if first == '"' and ('"' in content or "\\" in content):
+                return _FAIL
+            if first == "'" and "'" in content.replace("''", ""):
+                return _FAIL
+            items.append(content if first == '"' else content.replace("''", "'"))
+        elif first in _NOT_PLAIN_START or _NOT_IN_FLOW_PLAIN.search(piece):
+            return _FAIL
+        else:
+            value = _plain_value(loader, piece)
+            if value is _FAIL:
+                return _FAIL
+            items.append(value)
+    return items
+
+
+def _plain_value(loader: Any, text: str) -> Any:
+    """A plain scalar's value, typed by the full loader's resolver and constructors."""
+    cache = _PLAIN_CACHE.setdefault(loader, {})
+    if text in cache:
+        return cache[text]
+    tag = _STR_TAG
+    for candidate, pattern in loader.yaml_implicit_resolvers.get(text[0], ()):
+        if pattern.match(text):
+            tag = candidate
+            break
+    if tag == _STR_TAG:
+        return text
+    if tag not in _SIMPLE_TAGS:
+        return _FAIL
+    import yaml
+
+    try:
+        value = loader.yaml_constructors[tag](_constructor(loader), yaml.ScalarNode(tag, text))
+    except (ValueError, OverflowError):  # e.g. a 5,000-digit integer: the full loader explains
+        return _FAIL
+    if len(cache) < 4096 and not isinstance(value, (date, datetime)):
+        cache[text] = value  # true, false, null, small numbers: the same few again
+    return value
+
+
+def _key_is_str(loader: Any, key: str) -> bool:
+    known = _KEY_IS_STR.get((loader, key))
+    if known is None:
+        resolvers = loader.yaml_implicit_resolvers.get(key[0], ())
+        known = not any(pattern.match(key) for _, pattern in resolvers)
+        _KEY_IS_STR[loader, key] = known
+    return known
+
+
+_CONSTRUCTORS: dict[Any, Any] = {}
+
+
+def _constructor(loader: Any) -> Any:
+    """An instance of `loader` to call scalar constructors with (they only read the node they
+    are given)."""
+    if loader not in _CONSTRUCTORS:
+        _CONSTRUCTORS[loader] = loader("")
+    return _CONSTRUCTORS[loader]
+
+
 # -- YAML details -----------------------------------------------------------------------------
 
 _LOADERS: dict[str, Any] = {}
@@ -965,11 +1255,31 @@ def compose_yaml(post: Post) -> Any:
     loaded, so the text is known to be safe to compose."""
     if post.format != "yaml" or not post.raw.strip():
         return None
-    loader = _yaml_loader()(post.raw)
+    loader = _yaml_loader(post.kind)(post.raw)
     try:
         return loader.get_single_node()
     finally:
         loader.dispose()
+
+
+_RESOLVERS: dict[str, Any] = {}
+
+
+def yaml_reads_as_string(text: str, kind: SiteKind = "plain") -> bool:
+    """Whether `text`, written as a plain (unquoted) YAML scalar, reads back as a string on this
+    kind of site rather than a boolean, number, date or null (YAML 1.1, or Hugo's YAML 1.2
+    scalars). For the editor, which quotes a value otherwise."""
+    if kind not in _RESOLVERS:
+        import yaml
+
+        class Resolver(yaml.resolver.Resolver):
+            yaml_implicit_resolvers = _yaml_loader(kind).yaml_implicit_resolvers
+
+        _RESOLVERS[kind] = Resolver()
+    import yaml
+
+    tag = _RESOLVERS[kind].resolve(yaml.ScalarNode, text, (True, False))
+    return bool(tag == "tag:yaml.org,2002:str")
 
 
 def _yaml_kind(node: Any) -> str | None:
@@ -1271,3 +1581,227 @@ def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
             stack.extend(((*keys, i), v) for i, v in reversed(list(enumerate(item))))
         else:
             yield keys, item
+
+
+# -- front matter that is not a post's -----------------------------------------------------------
+
+
+def load_yaml_value(text: str, source: Path | str = "<value>") -> Any:
+    """One YAML document read with the front-matter loader and its limits (safe tags, depth,
+    alias bombs): for values typed on the command line and generator config files such as
+    Jekyll's `_config.yml`. Raises PostError naming `source` and the line and column."""
+    post = Post(path=Path(source), raw=text, format="yaml", fm_line=1)
+    _check_depth(post, text)
+    loader = _yaml_loader()(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        _check_aliases(post, root)
+        return loader.construct_document(root)
+    except PostError:
+        raise
+    except Exception as e:  # yaml.YAMLError and constructor failures
+        raise _yaml_error(post, e) from None
+    finally:
+        loader.dispose()
+
+
+def locate_front_matter(path: Path | str, content: bytes) -> Post:
+    """Where the front matter and the body of `content` are, without parsing the front matter:
+    for text that is not valid front matter yet, such as a template with `{title}` placeholders.
+    The Post has its format, delimiters and byte spans; `data` stays empty."""
+    path = Path(path)
+    post = Post(path=path, size=len(content))
+    start = len(BOM) if content.startswith(BOM) else 0
+    post.bom = start > 0
+    handler = _detect(content, start)
+    if handler is None:
+        post.body_start = start
+        return post
+    try:
+        handler.split_into(post, content, start)
+    except _NeedMore:
+        raise PostError(
+            path,
+            f"front matter opened with {handler.open_text!r} on line 1"
+            f" is never closed (add a {handler.close_text!r} line)",
+            1,
+            1,
+            UNCLOSED,
+        ) from None
+    return post
+
+
+@dataclass(frozen=True)
+class YAMLScalar:
+    """One scalar of a post's YAML front matter as written: where it is, its source text, the
+    type PyYAML (YAML 1.1) resolved it to (`bool`, `int`, `float`, `str`, `timestamp`, `null`),
+    and whether it was plain (unquoted), which is when YAML 1.1 and 1.2 can read it differently."""
+
+    keys: tuple[Any, ...]
+    text: str
+    tag: str
+    plain: bool
+    is_key: bool
+    line: int
+    col: int
+
+
+def yaml_scalars(post: Post) -> list[YAMLScalar]:
+    """Every scalar (keys and values) of a YAML post's front matter, with the spelling the
+    author typed; [] for other formats. Composes the node tree again (`compose_yaml`): call it
+    only when the raw text suggests it is needed."""
+    root = compose_yaml(post)
+    out: list[YAMLScalar] = []
+    seen: set[int] = set()
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), root)] if root is not None else []
+    while stack:
+        keys, node = stack.pop()
+        if id(node) in seen:  # an alias repeats a node; report it once, where it is written
+            continue
+        seen.add(id(node))
+        if node.id == "scalar":
+            out.append(_scalar(post, keys, node, is_key=False))
+        elif node.id == "sequence":
+            stack.extend(((*keys, i), item) for i, item in reversed(list(enumerate(node.value))))
+        else:
+            for key_node, value_node in reversed(node.value):
+                name = key_node.value if key_node.id == "scalar" else "?"
+                if key_node.id == "scalar":
+                    out.append(_scalar(post, (*keys, name), key_node, is_key=True))
+                stack.append(((*keys, name), value_node))
+    out.sort(key=lambda s: (s.line, s.col))
+    return out
+
+
+def _scalar(post: Post, keys: tuple[Any, ...], node: Any, is_key: bool) -> YAMLScalar:
+    return YAMLScalar(
+        keys=keys,
+        text=node.value,
+        tag=node.tag.rsplit(":", 1)[-1],
+        plain=not node.style,  # None (pure-Python loader) or "" (libyaml) for plain
+        is_key=is_key,
+        line=post.fm_line + node.start_mark.line,
+        col=node.start_mark.column + 1,
+    )
+
+
+# -- typed JSON (for Post.to_dict / from_dict and the parse cache) --------------------------------
+
+# A JSON object with this key is a tagged value; a front-matter mapping that has the key itself is
+# stored as a tagged "map", so no author's data can pass for a tag.
+TYPE_TAG = "\u0000type"
+
+
+def dumps_tagged(value: Any) -> str:
+    """JSON text of a `to_dict` record (or any front-matter value) that `loads_tagged` reverses
+    exactly. Never executes anything when read back: it is plain JSON."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads_tagged(text: str) -> Any:
+    """The value `dumps_tagged` wrote, tagged values rebuilt (datetime, date, time, ...)."""
+    return json.loads(text, object_hook=_untag_object)
+
+
+def _tag_value(value: Any) -> Any:
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list:
+        return [_tag_value(v) for v in value]
+    if kind is dict:
+        if TYPE_TAG not in value and all(type(k) is str for k in value):
+            return {k: _tag_value(v) for k, v in value.items()}
+        return {TYPE_TAG: "map", "v": [[_tag_value(k), _tag_value(v)] for k, v in value.items()]}
+    if kind is datetime:
+        return {
+            TYPE_TAG: "datetime",
+            "v": value.replace(tzinfo=None).isoformat(),
+            "tz": _tag_zone(value.tzinfo),
+            "fold": value.fold,
+        }
+    if kind is date:
+        return {TYPE_TAG: "date", "v": value.isoformat()}
+    if kind is time:
+        return {
+            TYPE_TAG: "time",
+            "v": value.replace(tzinfo=None).isoformat(),
+            "tz": _tag_zone(value.tzinfo),
+            "fold": value.fold,
+        }
+    if kind is tuple:
+        return {TYPE_TAG: "tuple", "v": [_tag_value(v) for v in value]}
+    if kind is set or kind is frozenset:
+        return {TYPE_TAG: kind.__name__, "v": [_tag_value(v) for v in value]}
+    if kind is bytes:
+        import base64
+
+        return {TYPE_TAG: "bytes", "v": base64.b64encode(value).decode("ascii")}
+    raise TypeError(f"cannot store a {kind.__name__} as tagged JSON")
+
+
+def _tag_zone(zone: Any) -> Any:
+    if zone is None:
+        return None
+    if zone is timezone.utc:
+        return "utc"
+    if type(zone) is not timezone:
+        raise TypeError(f"cannot store time zone {zone!r} as tagged JSON")
+    offset = zone.utcoffset(None)
+    name = zone.tzname(None)
+    default_name = timezone(offset).tzname(None)
+    return [offset // timedelta(microseconds=1), None if name == default_name else name]
+
+
+def _untag_zone(spec: Any) -> timezone | None:
+    if spec is None:
+        return None
+    if spec == "utc":
+        return timezone.utc
+    micros, name = spec
+    offset = timedelta(microseconds=micros)
+    return timezone(offset) if name is None else timezone(offset, name)
+
+
+def _untag_object(obj: dict[str, Any]) -> Any:
+    tag = obj.get(TYPE_TAG)
+    if tag is None:
+        return obj
+    value = obj["v"]
+    if tag == "datetime":
+        return datetime.fromisoformat(value).replace(
+            tzinfo=_untag_zone(obj["tz"]), fold=obj["fold"]
+        )
+    if tag == "date":
+        return date.fromisoformat(value)
+    if tag == "time":
+        return time.fromisoformat(value).replace(tzinfo=_untag_zone(obj["tz"]), fold=obj["fold"])
+    if tag == "map":
+        return {_hashable(k): v for k, v in value}
+    if tag == "tuple":
+        return tuple(value)
+    if tag == "set":
+        return {_hashable(v) for v in value}
+    if tag == "frozenset":
+        return frozenset(_hashable(v) for v in value)
+    if tag == "bytes":
+        import base64
+
+        return base64.b64decode(value)
+    raise ValueError(f"unknown type tag {tag!r}")
+
+
+def _hashable(value: Any) -> Any:
+    # Keys were hashable when written; a list here can only be a tuple that JSON flattened.
+    return tuple(_hashable(v) for v in value) if isinstance(value, list) else value
+
+
+def _untag_value(value: Any) -> Any:
+    """Untag a value decoded by plain `json.loads` (loads_tagged does this as it parses)."""
+    if isinstance(value, dict):
+        return _untag_object({k: _untag_value(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_untag_value(v) for v in value]
+    return value

@@ -19,7 +19,7 @@ from typing import Literal
 
 from postctl import edit
 from postctl.edit import EditError
-from postctl.model import Post, terms_of
+from postctl.model import Post, key_terms
 
 Status = Literal["changed", "unchanged", "skipped", "failed"]
 
@@ -27,9 +27,9 @@ Status = Literal["changed", "unchanged", "skipped", "failed"]
 @dataclass(frozen=True)
 class RetagSpec:
     """What to do to each post's terms, in this order: rename (several old terms may go to one
-    new term), remove, add, and move terms from `field` to `move_to`. Terms match exactly, or
-    case-insensitively with `ignore_case`. A new term already present is not added twice: the
-    first occurrence stays where it is. `drop_empty` removes the key instead of leaving `[]`."""
+    new term), remove, move terms out of `field` into `move_to`, then add. Terms match exactly,
+    or case-insensitively with `ignore_case`. A term already present is not added twice, and a
+    merged term keeps its first place. `drop_empty` removes an emptied key instead of `[]`."""
 
     rename: tuple[tuple[str, str], ...] = ()
     add: tuple[str, ...] = ()
@@ -58,12 +58,18 @@ class RetagSpec:
     def _key(self, term: str) -> str:
         return term.casefold() if self.ignore_case else term
 
-    def _matches(self, term: str, wanted: Iterable[str]) -> bool:
+    def matches(self, term: str, wanted: Iterable[str]) -> bool:
+        """Whether `term` is one of `wanted` (case-insensitively with `ignore_case`)."""
         key = self._key(term)
         return any(key == self._key(w) for w in wanted)
 
     def apply(self, terms: list[str]) -> tuple[list[str], list[str]]:
-        """(the field's new terms, the terms moved out of it)."""
+        """(one list's new terms, the terms moved out of it): rewrite, then additions."""
+        new, moved = self.rewrite(terms)
+        return new + self.additions(new), moved
+
+    def rewrite(self, terms: list[str]) -> tuple[list[str], list[str]]:
+        """Renames and removals: (the new terms, the terms moved out)."""
         renames = {self._key(old): new for old, new in self.rename}
         result = list(terms)
         if any(self._key(t) in renames for t in terms):
@@ -78,13 +84,13 @@ class RetagSpec:
                         continue
                     seen.add(key)
                 result.append(term)
-        result = [t for t in result if not self._matches(t, self.remove)]
-        moved = [t for t in result if self._matches(t, self.move)]
-        result = [t for t in result if not self._matches(t, self.move)]
-        for term in self.add:
-            if not self._matches(term, result):
-                result.append(term)
-        return result, moved
+        result = [t for t in result if not self.matches(t, self.remove)]
+        moved = [t for t in result if self.matches(t, self.move)]
+        return [t for t in result if not self.matches(t, self.move)], moved
+
+    def additions(self, present: list[str]) -> list[str]:
+        """The terms to add to a post that has `present`."""
+        return [t for t in dict.fromkeys(self.add) if not self.matches(t, present)]
 
 
 @dataclass
@@ -114,47 +120,44 @@ class RetagReport:
         return not any(r.status in ("skipped", "failed") for r in self.results)
 
 
-def field_key(post: Post, field_name: str) -> str:
-    """The front-matter key that holds `field_name` for this post, as written: Jekyll's singular
-    `tag`/`category` when set (it wins, Utils.pluralized_array_from_hash in
-    jekyll/lib/jekyll/utils.rb), a differently-cased key on Hugo (Hugo lower-cases front-matter
-    keys), else the field name itself."""
-    if post.kind == "jekyll":
-        singular = {"tags": "tag", "categories": "category"}.get(field_name)
-        if singular and post.data.get(singular) is not None:
-            return singular
-    if field_name in post.data:
-        return field_name
+def field_keys(post: Post, field_name: str) -> list[str]:
+    """The front-matter keys, as written, whose terms make up `field_name` for this post; new
+    terms go to the first. Jekyll: a truthy singular `tag` wins over `tags`
+    (Utils.pluralized_array_from_hash, jekyll/lib/jekyll/utils.rb), while `categories` and a
+    truthy `category` both count (Document#populate_categories, jekyll/lib/jekyll/document.rb).
+    Hugo: the key Hugo keeps when several spell the name in different cases (Post.hugo_keys)."""
+    if post.kind == "jekyll" and field_name in ("tags", "categories"):
+        singular = field_name[:-1] if field_name == "tags" else "category"
+        value = post.data.get(singular)
+        if value is None or value is False:
+            return [field_name]
+        return [singular] if field_name == "tags" else [field_name, singular]
     if post.kind == "hugo":
-        lowered = field_name.lower()
-        for key in post.data:
-            if key.lower() == lowered:
-                return key
-    return field_name
-
-
-def _splits(post: Post, key: str) -> bool:
-    # Jekyll splits a plural key's string on whitespace; the singular key is taken whole.
-    return post.kind == "jekyll" and key not in edit.JEKYLL_SINGULAR_KEYS
+        return [post.hugo_keys.get(field_name.lower(), field_name)]
+    return [field_name]
 
 
 def front_matter_terms(post: Post, key: str) -> list[str]:
-    """The terms written in the front matter under `key` (Jekyll's folder categories are not)."""
-    return terms_of(post.data.get(key), _splits(post, key))
+    """The terms written under `key` (Jekyll's folder categories are not in the front matter)."""
+    return key_terms(post.kind, key, post.data.get(key))
 
 
 def plan(post: Post, spec: RetagSpec) -> dict[str, tuple[list[str], list[str]]]:
     """The keys this post's retag would change, each with its (old, new) terms."""
-    key = field_key(post, spec.field)
-    old = front_matter_terms(post, key)
-    new, moved = spec.apply(old)
-    changes: dict[str, tuple[list[str], list[str]]] = {}
-    if new != old:
-        changes[key] = (old, new)
+    keys = field_keys(post, spec.field)
+    before = {key: front_matter_terms(post, key) for key in keys}
+    after: dict[str, list[str]] = {}
+    moved: list[str] = []
+    for key in keys:
+        after[key], moved_here = spec.rewrite(before[key])
+        moved += moved_here
+    everything = [t for key in keys for t in after[key]]
+    after[keys[0]] = after[keys[0]] + spec.additions(everything)
+    changes = {key: (before[key], after[key]) for key in keys if after[key] != before[key]}
     if moved and spec.move_to:
-        target = field_key(post, spec.move_to)
+        target = field_keys(post, spec.move_to)[0]
         have = front_matter_terms(post, target)
-        grown = have + [t for t in moved if not spec._matches(t, have)]
+        grown = have + [t for t in dict.fromkeys(moved) if not spec.matches(t, have)]
         if grown != have:
             changes[target] = (have, grown)
     return changes
@@ -181,6 +184,11 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
     return FileResult(post.path, "changed", "", content, new, changes, fresh)
 
 
+# Edits run on a few threads: most of a write is waiting for fsync, which releases the GIL, and
+# the disk can commit several files at once.
+WRITE_THREADS = 8
+
+
 def retag(
     posts: Iterable[Post],
     spec: RetagSpec,
@@ -189,28 +197,66 @@ def retag(
     on_result: Callable[[FileResult], None] | None = None,
 ) -> RetagReport:
     """Retag every post (writing each changed file unless `dry_run`). `on_result` is called for
-    each post that is not unchanged, as soon as it is done (for diffs as they come)."""
+    each post that is not unchanged, in the order of `posts`, as soon as it is done."""
     report = RetagReport()
+    candidates: list[Post] = []
     seen: set[str] = set()
     for post in posts:
+        report.examined += 1
+        if not plan(post, spec):
+            continue
         real = os.path.realpath(post.path)
-        if real in seen:  # a symlink to a post already done: the same file
+        if real in seen:  # a symlink to a post already in the list: the same file
             continue
         seen.add(real)
-        report.examined += 1
+        candidates.append(post)
+    folders: set[Path] = set()
+
+    def run(post: Post) -> FileResult:
         result = edit_post(post, spec)
-        if result.status == "unchanged":
-            continue
         if result.status == "changed" and not dry_run and result.original is not None:
             try:
-                edit.write_atomic(post.path, result.after, result.original, result.before)
+                written = edit.write_atomic(
+                    post.path, result.after, result.original, result.before, sync_folder=False
+                )
             except EditError as e:
                 result.status = "failed" if e.failed else "skipped"
                 result.reason = e.reason
+            else:
+                if written:
+                    folders.add(Path(os.path.realpath(post.path)).parent)
+        return result
+
+    try:
+        if len(candidates) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+                try:
+                    _collect(report, pool.map(run, candidates), on_result)
+                except BaseException:
+                    # Ctrl-C or a closed pipe: start no more edits (each one done is whole).
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        else:
+            _collect(report, map(run, candidates), on_result)
+    finally:
+        for folder in sorted(folders):  # once per folder, not once per file
+            edit.fsync_folder(folder)
+    return report
+
+
+def _collect(
+    report: RetagReport,
+    results: Iterable[FileResult],
+    on_result: Callable[[FileResult], None] | None,
+) -> None:
+    for result in results:
+        if result.status == "unchanged":
+            continue
         report.results.append(result)
         if on_result is not None:
             on_result(result)
-    return report
 
 
 SUMMARY_COLUMNS = ("status", "path", "field", "before", "after", "reason")

@@ -4,13 +4,18 @@ loading them all (in parallel across processes on large sites, in a stable order
 from __future__ import annotations
 
 import fnmatch
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from postctl.config import Config, has_config, load_config
 from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
+from postctl.summary import PostSummary
 
 # Folders no generator reads posts from, at any depth: VCS data, dependencies, caches.
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".postctl-cache"})
@@ -64,18 +69,37 @@ class Site:
 
         With `include_skipped`, also a file in Jekyll's `_posts`/`_drafts` that Jekyll passes
         over (no date in its name, a leading `_`): lint wants to report those, not miss them."""
-        if path.suffix.lower() not in self.extensions:
-            return False
-        rel = _relative(path, self.root)
-        if rel is None:
-            return True
-        if any(fnmatch.fnmatch(rel.as_posix(), pat) for pat in self._exclude):
-            return False
-        if self.kind == "jekyll" and not (self.config.values and self.config["content_dirs"]):
-            if include_skipped:
-                return any(part in JEKYLL_POST_DIRS for part in rel.parts[:-1])
-            return _jekyll_reads_as_post(rel)
-        return any(_relative(path, d) is not None for d in self.content_dirs)
+        return self._post_rules(include_skipped)(str(path))
+
+    def _post_rules(self, include_skipped: bool = False) -> Callable[[str], bool]:
+        """`is_post` for an absolute path string: the rules worked out once, then plain string
+        tests per file (a 100,000-post walk cannot afford pathlib for each one)."""
+        extensions = self.extensions
+        exclude = self._exclude
+        root = _as_prefix(str(self.root))
+        jekyll_folders = self.kind == "jekyll" and not (
+            self.config.values and self.config["content_dirs"]
+        )
+        content = tuple(_as_prefix(str(d)) for d in self.content_dirs)
+
+        def rules(full: str) -> bool:
+            name = full.rpartition(os.sep)[2]
+            dot = name.rfind(".")
+            if not 0 < dot < len(name) - 1 or name[dot:].lower() not in extensions:
+                return False
+            if not full.startswith(root):
+                return True
+            rel = full[len(root) :]
+            if exclude and any(fnmatch.fnmatch(rel, pat) for pat in exclude):
+                return False
+            if jekyll_folders:
+                parts = rel.split(os.sep)
+                if include_skipped:
+                    return any(part in JEKYLL_POST_DIRS for part in parts[:-1])
+                return _jekyll_reads_as_post(parts)
+            return full.startswith(content)
+
+        return rules
 
     @property
     def _exclude(self) -> list[str]:
@@ -97,8 +121,9 @@ class Site:
         return load_post(path, self.kind, drafts_folder=drafts, categories_from_path=cats)
 
 
-def _jekyll_reads_as_post(rel: Path) -> bool:
-    """Whether Jekyll reads a file (relative to the site root) as a post or a draft.
+def _jekyll_reads_as_post(parts: Sequence[str]) -> bool:
+    """Whether Jekyll reads a file (its path's parts, relative to the site root) as a post or
+    a draft.
 
     Reader#read_directories walks every folder whose name does not start with `_ . # ~` and
     PostReader reads the `_posts` and `_drafts` found there; inside them EntryFilter drops
@@ -107,7 +132,6 @@ def _jekyll_reads_as_post(rel: Path) -> bool:
     `_posts/nodate.md`, `_posts/_x.md`, `_posts/_sub/2020-01-01-x.md` and
     `_x/_posts/2020-01-01-x.md`, and read `_posts/sub/_x/2020-01-01-x.md`
     (jekyll/lib/jekyll/reader.rb, readers/post_reader.rb, entry_filter.rb)."""
-    parts = rel.parts
     for i, part in enumerate(parts[:-1]):
         if part in JEKYLL_POST_DIRS:
             inner, name = parts[i + 1], parts[-1]
@@ -178,70 +202,262 @@ def collect(
     """The post files named by `paths` (files are taken as given, folders are searched by the
     site's rules), or all of the site's posts. Sorted, without duplicates. `include_skipped`
     adds the files the generator would pass over (see Site.is_post)."""
-    found: dict[Path, None] = {}
+    return [Path(f) for f in collect_files(site, paths, include_skipped=include_skipped)]
+
+
+def collect_files(
+    site: Site, paths: Sequence[Path | str] = (), *, include_skipped: bool = False
+) -> list[str]:
+    """`collect` as absolute path strings (a Path per file costs more than the walk)."""
+    found: dict[str, None] = {}
     roots = [Path(p) for p in paths] if paths else site.content_dirs
+    is_post = site._post_rules(include_skipped)
     for given in roots:
         absolute = given if given.is_absolute() else Path.cwd() / given
         if not paths and not absolute.exists():
             continue
         if absolute.is_dir():
-            for file in _walk(absolute, site.root):
-                if site.is_post(file, include_skipped=include_skipped):
+            for file in _walk(str(absolute), str(site.root)):
+                if is_post(file):
                     found[file] = None
         elif absolute.exists() or absolute.is_symlink():
-            found[absolute] = None
+            found[str(absolute)] = None
         else:
             raise SiteError(f"{given}: no such file or folder")
-    return sorted(found, key=lambda p: _sort_key(p, site.root))
+    root = _as_prefix(str(site.root))
+    cut = len(root)
+    return sorted(found, key=lambda f: f[cut:] if f.startswith(root) else f)
 
 
-def _sort_key(path: Path, root: Path) -> str:
-    rel = _relative(path, root)
-    return (rel or path).as_posix()
+def _as_prefix(folder: str) -> str:
+    """`folder` with one trailing separator, for prefix tests that match whole components."""
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
-def _walk(folder: Path, root: Path) -> Iterable[Path]:
+def _walk(folder: str, root: str) -> Iterator[str]:
     """Files below `folder`, skipping SKIP_DIRS, hidden folders and, in the site `root`,
     ROOT_SKIP_DIRS; folder symlinks are not followed (so a symlink loop cannot trap the walk),
     file symlinks are kept."""
-    for dirpath, dirnames, filenames in os.walk(folder, onerror=None):
-        base = Path(dirpath)
-        skip = SKIP_DIRS | ROOT_SKIP_DIRS if base == root else SKIP_DIRS
-        dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
-        for name in filenames:
-            yield base / name
-
-
-def _load_chunk(site: Site, paths: list[Path]) -> list[Post | PostError]:
-    results: list[Post | PostError] = []
-    for path in paths:
+    root = root.rstrip(os.sep) or os.sep
+    stack = [folder]
+    while stack:
+        current = stack.pop()
+        at_root = (current.rstrip(os.sep) or os.sep) == root
+        skip = SKIP_DIRS | ROOT_SKIP_DIRS if at_root else SKIP_DIRS
         try:
-            results.append(site.load(path))
-        except PostError as e:
-            results.append(e)
+            entries = list(os.scandir(current))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
+                yield entry.path
+            elif (
+                not entry.is_symlink() and entry.name not in skip and not entry.name.startswith(".")
+            ):
+                stack.append(entry.path)
+
+
+# What a worker sends back for one file: its PostError; or (record, summary), the JSON texts of
+# the Post and of its PostSummary (record None when not asked for, or when the Post holds a value
+# JSON cannot tag, in which case the Post itself follows when whole posts are wanted).
+Parsed = PostError | Post | tuple[str | None, str]
+
+
+def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -> list[Parsed]:
+    """Worker side of `parse_posts`. JSON texts are cheaper to send back than pickled Posts,
+    and they are what the parse cache stores."""
+    results: list[Parsed] = []
+    with _gc_paused():
+        for path in paths:
+            try:
+                post = site.load(Path(path))
+            except PostError as e:
+                results.append(e)
+                continue
+            record = None
+            if records:
+                try:
+                    record = post.to_json()
+                except TypeError:
+                    if not summaries:
+                        results.append(post)
+                        continue
+            results.append((record, PostSummary.of(post).to_json()))
     return results
 
 
-def load_posts(
-    site: Site, paths: Sequence[Path], jobs: int | None = None
-) -> list[Post | PostError]:
-    """Load every path; a file that cannot be read becomes its PostError in the same slot, so one
-    broken file never stops the others and the order is the order of `paths`."""
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Loading makes many objects and no reference cycles: the cyclic collector would only
+    rescan the growing heap (a fifth of the load time on large sites)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+Loaded = Post | PostSummary | PostError
+
+
+def parse_posts(
+    site: Site,
+    paths: Sequence[Path | str],
+    jobs: int | None = None,
+    *,
+    encode: bool = False,
+    summaries: bool = False,
+) -> Iterator[tuple[Loaded, str | None, str | None]]:
+    """Parse every path, in order, as (Post, or PostSummary when `summaries`, or PostError;
+    the Post's JSON record; its summary's JSON). With `encode` the texts are made (the record
+    only for whole posts, and not for a Post holding a value JSON cannot tag). Sites above
+    PARALLEL_THRESHOLD files are parsed across processes."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
-    if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
-        return _load_chunk(site, list(paths))
+    if len(paths) >= PARALLEL_THRESHOLD and jobs > 1:
+        yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries)
+        return
+    with _gc_paused():
+        for path in paths:
+            try:
+                post = site.load(Path(path))
+            except PostError as e:
+                yield e, None, None
+                continue
+            summary = PostSummary.of(post) if summaries else None
+            record = summary_text = None
+            if encode:
+                if not summaries:
+                    try:
+                        record = post.to_json()
+                    except TypeError:
+                        pass
+                summary_text = (summary or PostSummary.of(post)).to_json()
+            yield summary or post, record, summary_text
+
+
+def _parse_parallel(
+    site: Site, paths: list[str], jobs: int, encode: bool, summaries: bool
+) -> Iterator[tuple[Loaded, str | None, str | None]]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     # fork shares the already-imported modules with the workers; spawn would re-import them.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Small chunks keep this process (which decodes and consumes) busy from the start and bound
+    # memory: at most `window` chunks are parsed ahead of the consumer.
+    size = min(1000, max(100, len(paths) // (jobs * 8) + 1))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    window = jobs * 3
+    records = not summaries  # whole posts travel back as their records
+    pending: deque[tuple[int, Future[list[Parsed]] | None]] = deque()
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        submitted = 0
+        while submitted < len(chunks) or pending:
+            while submitted < len(chunks) and len(pending) < window:
+                # Every (jobs + 1)th chunk is this process's own: it would otherwise sit
+                # waiting for the workers for much of the time.
+                own = submitted % (jobs + 1) == jobs
+                future = (
+                    None
+                    if own
+                    else pool.submit(_parse_chunk, site, chunks[submitted], records, summaries)
+                )
+                pending.append((submitted, future))
+                submitted += 1
+            index, future = pending.popleft()
+            if future is None:
+                yield from parse_posts(site, chunks[index], 1, encode=encode, summaries=summaries)
+                continue
+            with _gc_paused():
+                for path, item in zip(chunks[index], future.result()):
+                    if not isinstance(item, tuple):
+                        yield item, None, None
+                    elif summaries:
+                        yield PostSummary.from_json(item[1], path), item[0], item[1]
+                    else:
+                        assert item[0] is not None
+                        yield Post.from_json(item[0], Path(path)), item[0], item[1]
+
+
+def iter_posts(
+    site: Site,
+    paths: Sequence[Path],
+    jobs: int | None = None,
+    *,
+    cache: bool | None = None,
+    complete: bool = False,
+    summaries: bool = False,
+) -> Iterator[Post | PostSummary | PostError]:
+    """Every path as its Post, or its PostError in the same slot (one broken file never stops
+    the others), in the order of `paths`, one at a time (a command that only counts need not
+    hold 100,000 posts). Unchanged files come from the parse cache unless `cache` is False or
+    the site's config turns it off; `complete` says `paths` are all of the site's posts (so
+    cache entries of files no longer there may be dropped). With `summaries`, each post comes
+    as its PostSummary (normalized fields only: much cheaper from the cache)."""
+    if cache is None:
+        cache = site.config["cache"] if site.config.values else True
+    with _gc_paused():
+        if cache:
+            from postctl.cache import iter_cached
+
+            yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
+        else:
+            for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
+                yield result
+
+
+def load_posts(
+    site: Site, paths: Sequence[Path], jobs: int | None = None, *, cache: bool | None = None
+) -> list[Post | PostError]:
+    """`iter_posts` as a list."""
+    return list(iter_posts(site, paths, jobs, cache=cache))
+
+
+def _map_chunk(site: Site, paths: list[Path], fn: Callable[[Post | PostError], Any]) -> list[Any]:
+    results: list[Any] = []
+    with _gc_paused():
+        for path in paths:
+            try:
+                result: Post | PostError = site.load(path)
+            except PostError as e:
+                result = e
+            results.append(fn(result))
+    return results
+
+
+def map_posts(
+    site: Site,
+    paths: Sequence[Path],
+    fn: Callable[[Post | PostError], Any],
+    jobs: int | None = None,
+) -> list[Any]:
+    """`fn(post or PostError)` for every path, in order, computed where the post was loaded (in
+    worker processes on large sites), so per-post work such as linting is parallel too and only
+    its small result travels back. `fn` must be picklable (a module-level function or an
+    instance of a module-level class). Bypasses the parse cache: whole posts are needed."""
+    if jobs is None:
+        jobs = site.config["jobs"] if site.config.values else 0
+    jobs = jobs or os.cpu_count() or 1
+    if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
+        return _map_chunk(site, list(paths), fn)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
     size = max(64, len(paths) // (jobs * 4) + 1)
     chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
-    results: list[Post | PostError] = []
+    results: list[Any] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk in pool.map(_load_chunk, [site] * len(chunks), chunks):
+        for chunk in pool.map(_map_chunk, [site] * len(chunks), chunks, [fn] * len(chunks)):
             results.extend(chunk)
     return results

@@ -74,10 +74,11 @@ def yaml_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
     at = draw(st.integers(0, len(order)))
     head = "\ufeff" if draw(st.booleans()) else ""
     before = head + f"---{nl}" + "".join(order[:at])
-    after = "".join(order[at:]) + f"---{nl}"
+    closer = draw(st.sampled_from(["---", "..."])) if kind == "jekyll" else "---"  # Jekyll: `...`
+    after = "".join(order[at:]) + f"{closer}{nl}"
     body = draw(st.sampled_from(["", "Body", f"Body{nl}---{nl}more{nl}", f"---{nl}x: 1{nl}---"]))
-    if draw(st.booleans()):
-        after = after.rstrip("\r\n") + nl  # keep the closer's own line end
+    if not body and draw(st.booleans()):
+        after = after[: -len(nl)]  # the file ends with the closing delimiter, no newline
     text = before + entry + after + body
     data = text.encode("utf-8")
     start = len(before.encode("utf-8"))

@@ -39,9 +39,9 @@ def test_list_reports_broken_posts_and_exits_1(run, tmp_path):
     result = run("list", tmp_path)
     assert result.exit_code == 1
     assert "Good" in result.stdout
-    assert result.stderr.strip().endswith(
-        "PC004 YAML: mapping values are not allowed in this context"
-    )
+    first, count = result.stderr.strip().splitlines()
+    assert first.endswith("PC004 YAML: mapping values are not allowed in this context")
+    assert count == "postctl: 1 post(s) could not be read"
     assert "bad.md:2:" in result.stderr
 
 

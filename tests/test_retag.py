@@ -9,7 +9,7 @@ import pytest
 from conftest import write
 
 from postctl.model import load_post
-from postctl.retag import RetagSpec, field_key, retag
+from postctl.retag import RetagSpec, field_keys, retag
 from postctl.site import find_site, load_posts
 
 
@@ -135,7 +135,7 @@ def test_hugo_keys_are_case_insensitive(tmp_path: Path) -> None:
     write(tmp_path / "hugo.toml", "title = 'x'\n")
     path = write(tmp_path / "content" / "p.md", "+++\nTags = ['a', 'b']\n+++\n")
     post = site_posts(tmp_path)[0]
-    assert field_key(post, "tags") == "Tags"
+    assert field_keys(post, "tags") == ["Tags"]
     retag([post], spec(rename=(("a", "c"),)))
     assert path.read_text() == "+++\nTags = ['c', 'b']\n+++\n"
 
@@ -178,5 +178,45 @@ def test_symlinked_post_is_edited_once_through_its_target(tmp_path: Path) -> Non
     link = tmp_path / "link.md"
     link.symlink_to(target)
     report = retag([load_post(link), load_post(target)], spec(rename=(("a", "b"),)))
-    assert report.examined == 1 and report.ok
+    assert len(report.results) == 1 and report.ok
     assert link.is_symlink() and target.read_text() == "---\ntags: [b]\n---\n"
+
+
+def test_jekyll_categories_come_from_both_keys(tmp_path: Path) -> None:
+    write(tmp_path / "_config.yml", "title: x\n")
+    path = write(
+        tmp_path / "_posts" / "2024-01-01-a.md",
+        "---\ncategory: release\ncategories: [news, release]\n---\n",
+    )
+    post = site_posts(tmp_path)[0]
+    assert field_keys(post, "categories") == ["categories", "category"]
+    retag([post], spec(rename=(("release", "releases"),), field="categories"))
+    assert path.read_text() == "---\ncategory: releases\ncategories: [news, releases]\n---\n"
+    retag(site_posts(tmp_path), spec(add=("news", "extra"), field="categories"))
+    assert "categories: [news, releases, extra]\n" in path.read_text()
+
+
+def test_hugo_edits_the_key_hugo_keeps(tmp_path: Path) -> None:
+    write(tmp_path / "hugo.toml", "title = 'x'\n")
+    # Hugo moves a mixed-case key's value onto the lower-case one: Tags wins.
+    path = write(tmp_path / "content" / "p.md", "---\ntags: [a]\nTags: [a, b]\n---\n")
+    post = site_posts(tmp_path)[0]
+    assert post.tags == ["a", "b"] and field_keys(post, "tags") == ["Tags"]
+    retag([post], spec(add=("yes", "0x1f")))
+    # YAML 1.2 (Hugo) reads a plain `yes` as a string, but `0x1f` as a number.
+    assert path.read_text() == '---\ntags: [a]\nTags: [a, b, yes, "0x1f"]\n---\n'
+    assert site_posts(tmp_path)[0].tags == ["a", "b", "yes", "0x1f"]
+
+
+def test_interrupted_run_leaves_every_file_whole(tmp_path: Path) -> None:
+    old, new = b"---\ntags: [a]\n---\nbody\n", b"---\ntags: [b]\n---\nbody\n"
+    paths = [write(tmp_path / f"p{i:03d}.md", old) for i in range(200)]
+
+    def interrupt(result) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        retag([load_post(p) for p in paths], spec(rename=(("a", "b"),)), on_result=interrupt)
+    contents = [p.read_bytes() for p in paths]
+    assert set(contents) <= {old, new} and old in contents
+    assert sorted(os.listdir(tmp_path)) == [p.name for p in paths]

@@ -184,3 +184,27 @@ def test_corpora_rename_changes_only_the_field_lines(run, corpora: Path, tmp_pat
             assert new in terms and old not in terms, post.path
         again = run("retag", "--field", field, old, new, "--site", root, root)
         assert "0 file(s) changed" in again.stdout
+
+
+def test_filters_scope_the_edit(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    write(
+        root / "_drafts" / "idea.md",
+        "---\ntitle: Idea\nauthor: Ann\ndate: 2024-01-03\ntags: [js]\n---\n",
+    )
+    result = run("retag", "--add", "web", "--tag", "js", "--until", "2024-01-02", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert tags_of(root)["2024-01-01-a.md"] == ["js", "web"]
+    assert tags_of(root)["2024-01-04-d.md"] == ["js"]  # dated after --until
+    assert tags_of(root)["2024-01-03-c.md"] == ["javascript", "js"]  # dated after --until
+    assert run("retag", "--add", "draft-only", "--only-drafts", cwd=root).exit_code == 0
+    tags = tags_of(root)
+    assert tags["idea.md"] == ["js", "draft-only"]
+    assert "draft-only" not in tags["2024-01-01-a.md"]
+    assert run("retag", "js", "JS", "--no-drafts", "--author", "ann", cwd=root).exit_code == 0
+    assert tags_of(root) == tags  # the only post by Ann is a draft
+    result = run("retag", "js", "JS", "--author", "ANN", "--since", "2024-01-03", cwd=root)
+    assert result.exit_code == 0
+    assert tags_of(root)["idea.md"] == ["JS", "draft-only"]
+    bad = run("retag", "js", "JS", "--since", "yesterday", cwd=root)
+    assert bad.exit_code == 2 and "--since/--until" in bad.stderr

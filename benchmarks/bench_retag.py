@@ -1,0 +1,90 @@
+"""Time `postctl retag` renaming a tag that about 10% of a synthetic site's posts carry, next to
+`postctl list` on the same site (target: retag <= 1.3 x list).
+
+    python benchmarks/bench_retag.py                      # 10,000-post Hugo site, 5 rounds
+    python benchmarks/bench_retag.py --kind jekyll --posts 10000 --rounds 3
+    python benchmarks/bench_retag.py --site /path/to/site --old python --new py
+
+Each round times both commands as a user runs them (a fresh `postctl` process, wall clock) on a
+fresh copy of the site, so every retag really edits its files and neither command finds a parse
+cache left by the other. The copy itself is not timed. Reported: the median and best of the
+rounds, the ratio of the medians, and how many files retag changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def postctl() -> list[str]:
+    found = shutil.which("postctl", path=str(Path(sys.executable).parent))
+    return [found] if found else [sys.executable, "-m", "postctl"]
+
+
+def timed(args: list[str]) -> tuple[float, str]:
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+    return elapsed, done.stdout
+
+
+def fresh_copy(site: Path, work: Path, name: str) -> Path:
+    target = work / name
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(site, target, symlinks=True, ignore=shutil.ignore_patterns(".postctl-cache"))
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="an existing site (default: generate one)")
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--kind", choices=("hugo", "jekyll"), default="hugo")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--old", default="python", help="the tag to rename (default: python)")
+    parser.add_argument("--new", default="py")
+    options = parser.parse_args()
+
+    site = options.site
+    if site is None:
+        sys.path.insert(0, str(HERE))
+        from make_site import make_site
+
+        site = HERE / ".sites" / f"{options.kind}-{options.posts}"
+        if not site.exists():
+            print(f"generating {site} ...", file=sys.stderr)
+            make_site(site, options.posts, options.kind)
+    command = postctl()
+    list_times, retag_times = [], []
+    changed = ""
+    with tempfile.TemporaryDirectory(prefix="postctl-bench-") as tmp:
+        work = Path(tmp)
+        for _ in range(options.rounds):
+            copy = fresh_copy(site, work, "list")
+            elapsed, _ = timed([*command, "list", str(copy)])
+            list_times.append(elapsed)
+            copy = fresh_copy(site, work, "retag")
+            elapsed, out = timed([*command, "retag", options.old, options.new, str(copy)])
+            retag_times.append(elapsed)
+            changed = out.strip().splitlines()[-1] if out.strip() else ""
+    lm, rm = statistics.median(list_times), statistics.median(retag_times)
+    print(f"site: {site} ({options.rounds} rounds)")
+    print(f"list : median {lm:.3f}s  best {min(list_times):.3f}s")
+    print(f"retag: median {rm:.3f}s  best {min(retag_times):.3f}s  ({changed})")
+    print(f"ratio retag/list (medians): {rm / lm:.2f}  (target <= 1.30)")
+
+
+if __name__ == "__main__":
+    main()

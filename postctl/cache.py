@@ -1,0 +1,353 @@
+"""The parse cache: repeated runs on a large site do not re-parse unchanged files.
+
+It lives in `.postctl-cache/` at the site root (with its own `.gitignore`, as ruff and pytest
+keep theirs) as one SQLite database. A file's entry is keyed by its absolute path and checked
+against its size, mtime, ctime and inode: any write to a file (even one that puts the old mtime
+back, which still moves the ctime), a rename, a delete or a `touch` makes the entry stale, and a
+stale entry is simply parsed again. Entries are plain JSON (`Post.to_json`), so loading the
+cache never executes anything: a cloned repository that ships a crafted cache can at worst hold
+entries that do not match its files (inode and ctime never survive a clone), never run code.
+
+Anything wrong with the cache (unreadable, corrupt, locked by another run, a folder that is not
+writable) only makes postctl parse instead: the cache is never the reason a command fails, and
+deleting `.postctl-cache/` at any time is safe.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from postctl import __version__
+from postctl.model import Post, PostError
+from postctl.site import Site, parse_posts
+from postctl.summary import PostSummary
+
+CACHE_DIR = ".postctl-cache"
+DATABASE = "posts.sqlite"
+# Bump when a parse of the same bytes may give a different Post (model changes): every entry
+# written under another value is dropped.
+FORMAT = "5"
+TABLES = ("summaries", "records")
+# SQLite limits the number of parameters per statement (999 before 3.32).
+BLOCK = 900
+GITIGNORE = "# Created by postctl: the parse cache, safe to delete.\n*\n"
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by postctl.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
+
+FileKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def file_key(path: Path | str) -> FileKey | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+class ParseCache:
+    """An open cache database; every method swallows SQLite errors and reports a miss."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path, writable: bool) -> None:
+        self.connection = connection
+        self.path = path
+        self.writable = writable
+        self.broken = False
+        self._summaries: list[tuple[str, int, int, int, int, str]] = []
+        self._records: list[tuple[str, int, int, int, int, str]] = []
+
+    @classmethod
+    def open(cls, site: Site) -> ParseCache | None:
+        """The site's cache, created when the site root is writable; None when there is none
+        to use (not writable and not there, a symlink, or not a database)."""
+        folder = site.root / CACHE_DIR
+        database = folder / DATABASE
+        try:
+            folder_stat = os.lstat(folder)
+        except FileNotFoundError:
+            folder_stat = None
+        except OSError:
+            return None
+        if folder_stat is not None and not stat.S_ISDIR(folder_stat.st_mode):
+            return None  # a symlink or a file: never write through it
+        if folder_stat is None:
+            if not _writable(site.root):
+                return None
+            try:
+                folder.mkdir()
+                (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+                (folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+            except OSError:
+                return None
+        try:
+            db_stat = os.lstat(database)
+        except FileNotFoundError:
+            db_stat = None
+        except OSError:
+            return None
+        if db_stat is not None and not stat.S_ISREG(db_stat.st_mode):
+            return None
+        writable = _writable(folder) and (db_stat is None or _writable(database))
+        if db_stat is None and not writable:
+            return None
+        cache = cls._connect(database, writable, site)
+        if cache is None and writable:
+            # Corrupt or from an incompatible SQLite: start over.
+            try:
+                database.unlink()
+            except OSError:
+                return None
+            cache = cls._connect(database, writable, site)
+        return cache
+
+    @classmethod
+    def _connect(cls, database: Path, writable: bool, site: Site) -> ParseCache | None:
+        try:
+            if writable:
+                connection = sqlite3.connect(database, timeout=0.2, isolation_level=None)
+                connection.execute("PRAGMA synchronous=OFF")  # a lost cache is only re-parsed
+            else:
+                uri = database.absolute().as_uri() + "?mode=ro"
+                connection = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
+            cache = cls(connection, database, writable)
+            cache._check_format(site)
+            return cache
+        except sqlite3.Error:
+            return None
+
+    def _check_format(self, site: Site) -> None:
+        wanted = json.dumps([FORMAT, __version__, site.kind, str(site.root)])
+        c = self.connection
+        try:
+            row = c.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
+        except sqlite3.OperationalError:
+            row = None  # a new database (or not ours)
+        if row is not None and row[0] == wanted:
+            return
+        if not self.writable:
+            raise sqlite3.DatabaseError("cache written by another postctl or for another site")
+        c.execute("BEGIN")
+        for table in ("posts", "summaries", "records", "meta"):
+            c.execute(f"DROP TABLE IF EXISTS {table}")
+        c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        # Two tables: summaries (small rows that a warm `list` scans whole) and records (whole
+        # posts, ten times bigger, written only by commands that need them).
+        c.execute(
+            "CREATE TABLE summaries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " ctime_ns INTEGER, inode INTEGER, summary TEXT NOT NULL) WITHOUT ROWID"
+        )
+        c.execute(
+            "CREATE TABLE records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+            " ctime_ns INTEGER, inode INTEGER, record TEXT NOT NULL)"
+        )
+        c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
+        c.execute("COMMIT")
+
+    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[FileKey, Any]]:
+        """{path: (file key, summary text or None)} for the entries of `paths` in `table`
+        ("summaries" or "records"), or for all of them when `paths` is None (one scan is
+        cheaper than lookups when asking for every entry)."""
+        if self.broken:
+            return {}
+        text = "summary" if table == "summaries" else "NULL"
+        query = f"SELECT path, size, mtime_ns, ctime_ns, inode, {text} FROM {table}"
+        try:
+            if paths is None:
+                rows = self.connection.execute(query).fetchall()
+            else:
+                rows = []
+                for i in range(0, len(paths), BLOCK):
+                    block = list(paths[i : i + BLOCK])
+                    marks = ",".join("?" * len(block))
+                    rows += self.connection.execute(
+                        f"{query} WHERE path IN ({marks})", block
+                    ).fetchall()
+        except sqlite3.Error:
+            self.broken = True
+            return {}
+        return {
+            path: ((size, mtime, ctime, inode), text)
+            for path, size, mtime, ctime, inode, text in rows
+        }
+
+    def records(self, paths: Sequence[str]) -> dict[str, str]:
+        """{path: the Post's JSON record} for those of `paths` that have one."""
+        if not paths or self.broken:
+            return {}
+        try:
+            marks = ",".join("?" * len(paths))
+            rows = self.connection.execute(
+                f"SELECT path, record FROM records WHERE path IN ({marks})", list(paths)
+            ).fetchall()
+        except sqlite3.Error:
+            self.broken = True
+            return {}
+        return dict(rows)
+
+    def put(self, path: str, key: FileKey | None, summary: str | None, record: str | None) -> None:
+        if not self.writable or key is None:
+            return
+        if summary is not None:
+            self._summaries.append((path, *key, summary))
+        if record is not None:
+            self._records.append((path, *key, record))
+        if len(self._summaries) + len(self._records) >= 5000:
+            self.flush()
+
+    def flush(self) -> None:
+        if not (self._summaries or self._records) or not self.writable or self.broken:
+            self._summaries.clear()
+            self._records.clear()
+            return
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.executemany(
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries
+            )
+            c.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records)
+            c.execute("COMMIT")
+        except sqlite3.Error:  # locked by another run, disk full: this run just stores less
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+        self._summaries.clear()
+        self._records.clear()
+
+    def prune(self, keep: Sequence[str]) -> None:
+        """Drop the entries of files not in `keep` (the whole site's posts)."""
+        if not self.writable or self.broken:
+            return
+        try:
+            c = self.connection
+            counts = [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
+            if max(counts) <= len(keep):
+                return
+            c.execute("BEGIN")
+            c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
+            c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+            for table in TABLES:
+                c.execute(f"DELETE FROM {table} WHERE path NOT IN (SELECT path FROM keep)")
+            c.execute("DROP TABLE keep")
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        self.flush()
+        try:
+            self.connection.close()
+        except sqlite3.Error:
+            pass
+
+
+def _writable(path: Path) -> bool:
+    """Whether postctl may write there: permitted, and not marked read-only for everyone (a
+    folder with no write bit stays untouched even by root, who may write anywhere)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    wanted = os.W_OK | (os.X_OK if stat.S_ISDIR(mode) else 0)
+    return bool(mode & 0o222) and os.access(path, wanted)
+
+
+def _error_record(error: PostError) -> str:
+    return json.dumps({"error": [error.message, error.line, error.col, error.code]})
+
+
+def _decode(path: str, text: str, summaries: bool) -> Post | PostSummary | PostError | None:
+    """The cached result, or None when the text is not one this postctl wrote for `path`."""
+    try:
+        if text.startswith('{"error"'):
+            message, line, col, code = json.loads(text)["error"]
+            return PostError(path, message, line, col, code)
+        if summaries:
+            return PostSummary.from_json(text, path)
+        return Post.from_json(text, Path(path))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def iter_cached(
+    site: Site,
+    paths: Sequence[Path | str],
+    jobs: int | None = None,
+    *,
+    complete: bool = False,
+    summaries: bool = False,
+) -> Iterator[Post | PostSummary | PostError]:
+    """`site.iter_posts` through the cache: hits are decoded, misses parsed (in parallel on
+    large sites) and stored."""
+    cache = ParseCache.open(site)
+    if cache is None:
+        for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
+            yield result
+        return
+    try:
+        names = [str(p) for p in paths]
+        keys = [file_key(name) for name in names]
+        # With summaries the whole answer comes with the lookup; whole posts are fetched by
+        # block below, so that 100,000 records are never in memory at once.
+        known = cache.entries(None if complete else names, "summaries" if summaries else "records")
+        no_entry = (None, None)
+        hits = [
+            key is not None and known.get(name, no_entry)[0] == key
+            for name, key in zip(names, keys)
+        ]
+        misses = [name for name, hit in zip(names, hits) if not hit]
+        parsed = parse_posts(site, misses, jobs, encode=cache.writable, summaries=summaries)
+        for start in range(0, len(names), BLOCK):
+            stop = min(start + BLOCK, len(names))
+            if summaries:
+                # popped as used: the decoded summaries replace them in memory
+                texts = [known.pop(names[i])[1] if hits[i] else None for i in range(start, stop)]
+            else:
+                records = cache.records([names[i] for i in range(start, stop) if hits[i]])
+                texts = [records.get(names[i]) for i in range(start, stop)]
+            for i, text in enumerate(texts, start):
+                if not hits[i]:
+                    result, record, summary = next(parsed)
+                    _store(cache, names[i], keys[i], result, record, summary)
+                    yield result
+                    continue
+                decoded = _decode(names[i], text, summaries) if text is not None else None
+                if decoded is None:  # a vanished or unreadable entry: parse the file here
+                    decoded, record, summary = next(
+                        parse_posts(site, [names[i]], 1, encode=True, summaries=summaries)
+                    )
+                    _store(cache, names[i], keys[i], decoded, record, summary)
+                yield decoded
+        if complete:
+            cache.flush()
+            cache.prune(names)
+    finally:
+        cache.close()
+
+
+def _store(
+    cache: ParseCache,
+    name: str,
+    key: FileKey | None,
+    result: Post | PostSummary | PostError,
+    record: str | None,
+    summary: str | None,
+) -> None:
+    if isinstance(result, PostError):
+        text = _error_record(result)
+        cache.put(name, key, text, text)
+    else:
+        cache.put(name, key, summary, record)

@@ -1,0 +1,261 @@
+"""Publishing and unpublishing drafts, the way jekyll-compose's `jekyll publish` and `jekyll
+unpublish` do, but changing only the bytes they must: the date or draft value (with the
+byte-exact editor in `postctl.edit`) and, on Jekyll sites, the file's folder and name.
+
+- Jekyll: publish moves `_drafts/slug.md` to `_posts/DATE-slug.md` beside it and sets `date`
+  (now, or `--date`) (lib/jekyll/commands/publish.rb); unpublish moves `_posts/DATE-slug.md` to
+  `_drafts/slug.md` and removes `date` (lib/jekyll/commands/unpublish.rb:
+  `data.reject { |key, _value| key == "date" }`). A post kept in `_posts` with
+  `published: false` is published in place by setting `published: true`.
+- Hugo and plain sites: `draft` is set to false or true in place; `--date` also sets `date`.
+
+A move never replaces a file: the new file is created exclusively, then the old one removed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from postctl.create import (
+    EXISTS,
+    CreateError,
+    PostDate,
+    local_now,
+    parse_when,
+    site_zone,
+    write_new_file,
+)
+from postctl.model import JEKYLL_FILENAME, Post, PostError
+from postctl.site import Site
+
+Action = Literal["publish", "unpublish"]
+# A draft's name is all slug (Jekyll's DATELESS_FILENAME_MATCHER); only a full YYYY-MM-DD prefix
+# someone put there is taken off on publishing, so that it is not dated twice.
+DATED_DRAFT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+?)(\.[^.]+)?$")
+
+
+class DraftError(Exception):
+    """Why one file cannot be published or unpublished; `exit_code` 1 (the file) or 2 (usage)."""
+
+    def __init__(self, path: Path, message: str, exit_code: int = 1, where: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+        self.exit_code = exit_code
+        self.where = where  # ":line:col" when the problem is at a place in the file
+
+    def __str__(self) -> str:
+        return f"{self.path}{self.where}: {self.message}"
+
+
+@dataclass
+class Change:
+    """One planned publish or unpublish: the file's old and new bytes and where it goes."""
+
+    action: Action
+    post: Post
+    source: Path
+    target: Path  # the source itself when the change is in place
+    old: bytes
+    new: bytes
+    folder: Path | None = None  # the folder a moved file must stay inside
+    unchanged: str | None = None  # why nothing needs doing ("already published")
+
+    @property
+    def moves(self) -> bool:
+        return self.target != self.source
+
+
+def resolve_date(site: Site, text: str | None, now: datetime | None = None) -> PostDate | None:
+    """`--date` for publish (None: not given). Raises CreateError on a bad value."""
+    zone = site_zone(site)
+    now = now or local_now()
+    if zone is not None:
+        now = now.astimezone(zone)
+    return parse_when(text, now, zone) if text is not None else None
+
+
+def plan(
+    site: Site, post: Post, action: Action, when: PostDate | None, now: datetime | None = None
+) -> Change:
+    """What publishing or unpublishing `post` changes. Raises DraftError; writes nothing."""
+    path = post.path
+    if not post.has_front_matter:
+        raise DraftError(path, "has no front matter")
+    try:
+        content = path.read_bytes()
+    except OSError as e:
+        raise DraftError(path, f"cannot read: {e.strerror or e}") from None
+    if len(content) != post.size:
+        raise DraftError(path, "changed on disk since it was read; run again")
+    change = Change(action, post, path, path, content, content)
+    if site.kind == "jekyll" and not site.is_post(path):
+        raise DraftError(path, "is not a post or a draft (not in a _posts or _drafts folder)")
+    if site.kind == "jekyll":
+        if action == "publish":
+            return _jekyll_publish(site, change, when, now)
+        return _jekyll_unpublish(change)
+    return _in_place(change, when)
+
+
+def _jekyll_publish(
+    site: Site, change: Change, when: PostDate | None, now: datetime | None
+) -> Change:
+    post = change.post
+    if not post.drafts_folder:
+        if post.get("published") is False:
+            change.new = _set(post, change.old, "published", True)
+        else:
+            change.unchanged = "already published"
+        return change
+    if when is None:
+        when = resolve_date(site, "now", now)
+        assert when is not None
+    drafts, rest = _split_at(change.source, "_drafts")
+    slug, ext = _slug_and_ext(change.source.name, DATED_DRAFT)
+    name = f"{when.value.strftime('%Y-%m-%d')}-{slug}{ext}"
+    change.folder = drafts.parent / "_posts"
+    change.target = change.folder.joinpath(*rest[:-1], name)
+    change.new = _set(post, change.old, "date", str(when.spelled("jekyll")))
+    if post.get("published") is False:  # else it would still be a draft in _posts
+        change.new = _set(post, change.new, "published", True)
+    return change
+
+
+def _jekyll_unpublish(change: Change) -> Change:
+    post = change.post
+    if post.drafts_folder or post.get("published") is False:
+        change.unchanged = "already a draft"
+        return change
+    posts, rest = _split_at(change.source, "_posts")
+    slug, ext = _slug_and_ext(change.source.name, JEKYLL_FILENAME)
+    change.folder = posts.parent / "_drafts"
+    change.target = change.folder.joinpath(*rest[:-1], f"{slug}{ext}")
+    change.new = _remove(post, change.old, "date")
+    return change
+
+
+def _in_place(change: Change, when: PostDate | None) -> Change:
+    """Hugo and plain sites: the draft value changes where it is."""
+    post = change.post
+    publish = change.action == "publish"
+    new = change.old
+    if post.draft != publish:
+        change.unchanged = "already published" if publish else "already a draft"
+    elif publish:
+        draft_key = _written_key(post, "draft")
+        if draft_key is not None:
+            new = _set(post, new, draft_key, False)
+        if post.kind != "hugo" and post.get("published") is False:
+            # Plain sites also honour `published: false` (see Post.draft).
+            new = _set(post, new, "published", True)
+    else:
+        new = _set(post, new, _written_key(post, "draft") or "draft", True)
+    if publish and when is not None:
+        change.unchanged = None
+        new = _set(post, new, _written_key(post, "date") or "date", _date_value(when))
+    change.new = new
+    return change
+
+
+def _written_key(post: Post, key: str) -> str | None:
+    """The key as the post spells it (Hugo reads keys case-insensitively), or None."""
+    if key in post.data:
+        return key
+    if post.kind == "hugo":
+        for written in post.data:
+            if written.lower() == key:
+                return written
+    return None
+
+
+def _date_value(when: PostDate) -> Any:
+    return when.value if when.has_time else when.value.date()
+
+
+def _split_at(path: Path, folder_name: str) -> tuple[Path, tuple[str, ...]]:
+    """(the nearest `folder_name` folder above `path`, the parts of `path` below it)."""
+    for parent in path.parents:
+        if parent.name == folder_name:
+            return parent, path.relative_to(parent).parts
+    raise DraftError(path, f"is not in a {folder_name} folder")
+
+
+def _slug_and_ext(name: str, dated: re.Pattern[str]) -> tuple[str, str]:
+    """A file name without its date prefix: `2026-02-05-hello.md` -> ("hello", ".md")."""
+    match = dated.match(name)
+    if match:
+        return match.group(4), match.group(5) or ""
+    stem, dot, ext = name.rpartition(".")
+    return (stem, dot + ext) if dot and stem else (name, "")
+
+
+def _set(post: Post, content: bytes, key: str, value: Any) -> bytes:
+    from postctl.edit import EditError, set_value
+
+    try:
+        return set_value(post, content, key, value)
+    except EditError as e:
+        raise DraftError(post.path, f"cannot set {key}: {e.reason}") from None
+
+
+def _remove(post: Post, content: bytes, key: str) -> bytes:
+    from postctl.edit import EditError, remove_key
+
+    try:
+        return remove_key(post, content, key)
+    except EditError as e:
+        raise DraftError(post.path, f"cannot remove {key}: {e.reason}") from None
+
+
+def apply(change: Change) -> None:
+    """Write one change: in place atomically, or a move as an exclusive create of the new file
+    followed by removing the old one (an existing file is never replaced)."""
+    from postctl.edit import EditError, write_atomic
+
+    if change.unchanged:
+        return
+    if not change.moves:
+        try:
+            write_atomic(change.source, change.new, change.post, expected=change.old)
+        except EditError as e:
+            raise DraftError(change.source, e.reason) from None
+        return
+    try:
+        st = os.stat(change.source)
+        current = change.source.read_bytes()
+    except OSError as e:
+        raise DraftError(change.source, f"cannot read: {e.strerror or e}") from None
+    if current != change.old or st.st_mtime_ns != change.post.mtime_ns:
+        raise DraftError(change.source, "changed on disk since it was read; run again")
+    # As write_atomic does for in-place edits: a read-only file is not to be changed.
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(change.source, os.W_OK):
+        raise DraftError(change.source, "is read-only; not moved")
+    try:
+        write_new_file(change.target, change.new, change.folder, mode=st.st_mode & 0o7777)
+    except CreateError as e:
+        if e.exit_code == EXISTS:
+            raise DraftError(change.target, "already exists; not replaced") from None
+        raise DraftError(change.source, str(e)) from None
+    try:
+        change.source.unlink()
+    except OSError as e:
+        raise DraftError(
+            change.source,
+            f"{change.target} was written but this file could not be removed "
+            f"({e.strerror or e}); remove it by hand",
+        ) from None
+
+
+def load(site: Site, path: Path) -> Post:
+    try:
+        return site.load(path)
+    except PostError as e:
+        where = e.location[len(str(e.path)) :]
+        raise DraftError(path, f"{e.code} {e.message}", where=where) from None

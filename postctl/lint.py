@@ -1,0 +1,475 @@
+"""The lint engine: runs the rule catalogue (`postctl.rules`) over a site in one pass and returns
+`Finding`s. Usable without the CLI:
+
+    from postctl.lint import lint_site
+    from postctl.site import find_site
+    report = lint_site(find_site("path/to/blog"))
+    for finding in report.findings:
+        print(finding.location, finding.code, finding.message)
+
+Every post is parsed once (front matter only); the body is read lazily by the rules that look at
+it. Site-wide rules (duplicate URLs and titles, term spellings) always see the whole site, also
+when only some files are linted (as pre-commit does), but report only on the files linted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from postctl.config import ConfigError
+from postctl.model import Post, PostError
+from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity
+from postctl.site import Site, collect, map_posts
+
+# Required fields by site kind. Jekyll dates a post from its file name and Hugo from its
+# `frontmatter` configuration (file name, git); a plain folder has only the front matter.
+DEFAULT_REQUIRED = {"jekyll": ("title",), "hugo": ("title",), "plain": ("title", "date")}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where (line and column are 1-based; None for the whole file), which rule,
+    how bad, why, and whether `--fix` can repair it."""
+
+    path: Path
+    line: int | None
+    col: int | None
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    fixable: bool = False
+    fix: Fix | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def location(self) -> str:
+        where = str(self.path)
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.col is not None:
+                where += f":{self.col}"
+        return where
+
+    def as_dict(self, path: str | None = None) -> dict[str, Any]:
+        return {
+            "path": path if path is not None else str(self.path),
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "name": self.name,
+            "severity": self.severity,
+            "message": self.message,
+            "fixable": self.fixable,
+        }
+
+
+@dataclass
+class LintReport:
+    findings: list[Finding]
+    files: int
+    posts: list[Post] = field(default_factory=list)  # the linted posts that loaded
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Errors fail; with `strict`, warnings too. Info never does."""
+        failing = ("error", "warning") if strict else ("error",)
+        return any(f.severity in failing for f in self.findings)
+
+    def by_code(self) -> Counter[str]:
+        return Counter(f.code for f in self.findings)
+
+
+@dataclass
+class Selection:
+    """Which rules run and how severe each is, from `lint.select`, `lint.ignore` and
+    `lint.severity` (codes, code prefixes such as `PC5`, rule names, or `ALL`)."""
+
+    rules: list[Rule]
+    severity: dict[str, Severity]
+
+    @property
+    def codes(self) -> set[str]:
+        return {r.code for r in self.rules}
+
+    @property
+    def post_rules(self) -> list[Rule]:
+        return [r for r in self.rules if r.scope == "post"]
+
+
+def match_rules(selector: str) -> list[Rule]:
+    """Rules a selector names: `ALL`, a code (`PC503`), a code prefix (`PC5`) or a name."""
+    wanted = selector.strip()
+    if wanted.upper() == "ALL":
+        return list(RULES.values())
+    return [
+        r for r in RULES.values() if r.code.startswith(wanted.upper()) or r.name == wanted.lower()
+    ]
+
+
+def find_rule(selector: str) -> Rule | None:
+    """One rule by exact code or name (`--explain`)."""
+    wanted = selector.strip()
+    for rule in RULES.values():
+        if rule.code == wanted.upper() or rule.name == wanted.lower():
+            return rule
+    return None
+
+
+def make_selection(
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    severity: dict[str, str] | None = None,
+    config_path: Path | None = None,
+    key_prefix: str = "lint",
+) -> Selection:
+    """Resolve selectors; one that names no rule is a ConfigError naming the key."""
+
+    def resolve(selectors: Sequence[str], key: str) -> list[Rule]:
+        found: list[Rule] = []
+        for selector in selectors:
+            rules = match_rules(selector)
+            if not rules:
+                raise ConfigError(config_path, key, f"{selector!r} is not a rule code or name")
+            found.extend(rules)
+        return found
+
+    chosen = resolve(select, f"{key_prefix}.select") if select else list(RULES.values())
+    dropped = {r.code for r in resolve(ignore, f"{key_prefix}.ignore")}
+    overrides: dict[str, Severity] = {}
+    for selector, level in (severity or {}).items():
+        if level not in SEVERITIES:
+            raise ConfigError(
+                config_path,
+                f"{key_prefix}.severity.{selector}",
+                f"expected one of {', '.join(SEVERITIES)}",
+            )
+        for rule in resolve([selector], f"{key_prefix}.severity.{selector}"):
+            overrides[rule.code] = level  # type: ignore[assignment]
+    rules = sorted({r.code: r for r in chosen if r.code not in dropped}.values(), key=_code_order)
+    return Selection(rules, overrides)
+
+
+def _code_order(rule: Rule) -> str:
+    return rule.code
+
+
+def make_context(site: Site, now: datetime | None = None) -> Context:
+    """The lint settings of a site (its `[lint]` configuration). Facts about the whole site
+    (`unrendered`) are filled in once every post is loaded."""
+    settings = site.config["lint"] if site.config.values else {}
+    ctx = Context(
+        kind=site.kind,
+        root=site.root,
+        is_post=site.is_post,
+        required=list(DEFAULT_REQUIRED[site.kind]),
+    )
+    if settings:
+        if settings["required"] is not None:
+            ctx.required = list(settings["required"])
+        ctx.taxonomies = list(settings["taxonomies"])
+        ctx.allowed = dict(settings["allowed"])
+        ctx.aliases = {
+            spelling: canonical
+            for canonical, spellings in settings["aliases"].items()
+            for spelling in spellings
+            if spelling != canonical
+        }
+        ctx.title_length = tuple(settings["title_length"])  # type: ignore[assignment]
+        ctx.description_length = tuple(settings["description_length"])  # type: ignore[assignment]
+        ctx.path_fields = list(settings["path_fields"])
+        if settings["schema"]:
+            ctx.schema_validator = load_schema(site, settings["schema"])
+    if now is not None:
+        ctx.now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+    return ctx
+
+
+def load_schema(site: Site, name: str) -> Any:
+    """A jsonschema validator for the configured schema file; ConfigError when it is missing,
+    not JSON, not a valid schema, or jsonschema is not installed."""
+    import json
+
+    path = site.root / name
+    config_path = site.config.path
+    try:
+        schema = json.loads(path.read_text("utf-8"))
+    except OSError as e:
+        raise ConfigError(config_path, "lint.schema", f"cannot read {path}: {e.strerror}") from None
+    except ValueError as e:
+        raise ConfigError(config_path, "lint.schema", f"{path} is not JSON: {e}") from None
+    try:
+        import jsonschema
+    except ModuleNotFoundError:
+        raise ConfigError(
+            config_path,
+            "lint.schema",
+            "needs the jsonschema package: pip install 'postctl[schema]'",
+        ) from None
+    validator_class = jsonschema.validators.validator_for(schema)
+    try:
+        validator_class.check_schema(schema)
+    except jsonschema.SchemaError as e:
+        raise ConfigError(
+            config_path, "lint.schema", f"{path} is not a valid JSON Schema: {e.message}"
+        ) from None
+    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+
+
+def unrendered_pages(site: Site, posts: Iterable[Post]) -> set[Path]:
+    """Hugo pages that are never rendered: `headless: true`, `build.render: never`, or under an
+    `_index.md` that cascades either (https://gohugo.io/content-management/build-options/)."""
+    if site.kind != "hugo":
+        return set()
+    posts = list(posts)
+    cascading: set[Path] = set()
+    never: set[Path] = set()
+    for post in posts:
+        if _never_rendered(post.data):
+            never.add(post.path)
+        if post.path.stem == "_index":
+            cascade = post.get("cascade")
+            entries = cascade if isinstance(cascade, list) else [cascade]
+            for entry in entries:
+                if (
+                    isinstance(entry, dict)
+                    and not ({"_target", "target"} & set(entry))
+                    and _never_rendered(entry)
+                ):
+                    cascading.add(post.path.parent)
+    if cascading:
+        for post in posts:
+            if any(parent in cascading for parent in post.path.parents):
+                never.add(post.path)
+    return never
+
+
+def _never_rendered(data: dict[str, Any]) -> bool:
+    lowered = {str(k).lower(): v for k, v in data.items()}
+    if lowered.get("headless") is True:
+        return True
+    build = lowered.get("build") or lowered.get("_build")
+    if isinstance(build, dict):
+        render = {str(k).lower(): v for k, v in build.items()}.get("render")
+        return render in ("never", False, "false")
+    return False
+
+
+# What the per-post stage gives back for each file: the post (or why it did not load), its
+# findings, and the facts the site-wide rules compare.
+Linted = tuple[Post | PostError, list[Finding], Facts | None]
+
+
+class PostLinter:
+    """Runs the per-post rules on one loaded post (or reports its PostError), where it was
+    loaded: `map_posts(site, paths, PostLinter(...))` spreads the work across processes.
+    Picklable; the context is rebuilt once per process."""
+
+    def __init__(
+        self,
+        site: Site,
+        selection: Selection,
+        report: set[Path] | None = None,
+        now: datetime | None = None,
+    ) -> None:
+        self.site = site
+        self.selection = selection
+        self.report = report
+        self.now = now or datetime.now(timezone.utc)
+        self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
+        self.enabled = frozenset(selection.codes)
+        self.post_rules = selection.post_rules
+        self._ctx: Context | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_ctx": None}
+
+    @property
+    def ctx(self) -> Context:
+        if self._ctx is None:
+            self._ctx = make_context(self.site, self.now)
+            self._ctx.site_rules = self.site_rules
+        return self._ctx
+
+    def __call__(self, result: Post | PostError) -> Linted:
+        findings: list[Finding] = []
+        if self.report is None or result.path in self.report:
+            findings = self.findings(result)
+        facts = None
+        if isinstance(result, Post):
+            if self.site_rules:
+                facts = self.ctx.facts(result)
+            # Send the post back from a worker as loaded: its cached views (the body, a
+            # re.Match of the file name) are recomputed if needed, not pickled.
+            for name in [n for n in result.__dict__ if n not in POST_FIELDS]:
+                del result.__dict__[name]
+        return result, findings, facts
+
+    def findings(self, result: Post | PostError) -> list[Finding]:
+        selection = self.selection
+        enabled = self.enabled
+        out: list[Finding] = []
+        if isinstance(result, PostError):
+            if result.code in enabled:
+                out.append(_finding(selection, result.path, result))
+            return out
+        post = result
+        if post.has_front_matter and enabled & BODY_RULES:
+            try:
+                post.body  # noqa: B018 - read here so that a bad body is reported once
+            except PostError as e:
+                if e.code in enabled:
+                    out.append(_finding(selection, post.path, e))
+        ctx = self.ctx
+        for rule in self.post_rules:
+            assert rule.check is not None
+            for issue in rule.check(post, ctx):
+                out.append(
+                    Finding(
+                        post.path,
+                        issue.line,
+                        issue.col,
+                        rule.code,
+                        rule.name,
+                        selection.severity.get(rule.code, rule.severity),
+                        issue.message,
+                        issue.fix is not None,
+                        issue.fix,
+                    )
+                )
+        return out
+
+
+POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
+
+# Rules that read the body; the engine reads it first so that a body that is not UTF-8 is
+# reported once, as PC002, rather than skipped silently by each of them.
+BODY_RULES = frozenset({"PC601", "PC602"})
+
+
+def _finding(selection: Selection, path: Path, error: PostError) -> Finding:
+    rule = RULES[error.code]
+    severity = selection.severity.get(rule.code, rule.severity)
+    return Finding(path, error.line, error.col, rule.code, rule.name, severity, error.message)
+
+
+def lint_posts(
+    site: Site,
+    results: Sequence[Post | PostError],
+    *,
+    selection: Selection | None = None,
+    report: set[Path] | None = None,
+    now: datetime | None = None,
+) -> list[Finding]:
+    """Findings for already loaded `results` (posts, and the errors of files that did not
+    load). Site-wide rules consider all of them; only paths in `report` (default: all) get
+    findings."""
+    selection = selection or selection_for(site)
+    linter = PostLinter(site, selection, report, now)
+    return _finish(linter, [linter(result) for result in results])
+
+
+def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
+    """Add the site-wide rules' findings to the per-post ones, and order them."""
+    results = [result for result, _, _ in linted]
+    posts = [r for r in results if isinstance(r, Post)]
+    ctx = linter.ctx
+    for result, _, facts in linted:
+        if facts is not None:
+            ctx.add_facts(result.path, facts)
+    ctx.unrendered = unrendered_pages(linter.site, posts)
+    findings = [
+        f
+        for _, post_findings, _ in linted
+        for f in post_findings
+        if not (RULES[f.code].pages_only and f.path in ctx.unrendered)
+    ]
+    report = linter.report
+    for rule in linter.selection.rules:
+        if rule.scope != "site":
+            continue
+        assert rule.check is not None
+        for post, issue in rule.check(posts, ctx):
+            if report is None or post.path in report:
+                findings.append(
+                    Finding(
+                        post.path,
+                        issue.line,
+                        issue.col,
+                        rule.code,
+                        rule.name,
+                        linter.selection.severity.get(rule.code, rule.severity),
+                        issue.message,
+                        issue.fix is not None,
+                        issue.fix,
+                    )
+                )
+    order = {r.path: i for i, r in enumerate(results)}
+    findings.sort(key=lambda f: (order.get(f.path, 0), f.line or 0, f.col or 0, f.code))
+    return findings
+
+
+def selection_for(site: Site, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Selection:
+    """The site's configured selection; `select` from the command line replaces the
+    configured one, `ignore` adds to it."""
+    settings = site.config["lint"] if site.config.values else {}
+    configured = make_selection(
+        settings.get("select", []),
+        settings.get("ignore", []),
+        settings.get("severity", {}),
+        site.config.path,
+    )
+    if not select and not ignore:
+        return configured
+    return make_selection(
+        list(select) or settings.get("select", []),
+        [*settings.get("ignore", []), *ignore],
+        settings.get("severity", {}),
+        site.config.path,
+        key_prefix="--select/--ignore",
+    )
+
+
+def _is_root(site: Site, path: Path) -> bool:
+    try:
+        return path.resolve() == site.root.resolve()
+    except OSError:
+        return False
+
+
+def lint_site(
+    site: Site,
+    paths: Sequence[Path | str] = (),
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    now: datetime | None = None,
+    files: Sequence[Path] | None = None,
+) -> LintReport:
+    """Lint the files `paths` name (default: the whole site), loading and checking posts in
+    parallel on large sites. Files in Jekyll's `_posts` that Jekyll passes over are linted too
+    (and reported by PC303). `files`: the collected files, when the caller has them already.
+    SiteError and ConfigError propagate (exit code 2)."""
+    selection = selection_for(site, select, ignore)
+    files = list(files) if files is not None else collect(site, paths, include_skipped=True)
+    whole_site = not paths or all(_is_root(site, Path(p)) for p in paths)
+    context_files = files
+    if not whole_site and any(r.scope == "site" for r in selection.rules):
+        # Site-wide rules need every post, also when only a few files are linted.
+        context_files = list(dict.fromkeys([*collect(site, include_skipped=True), *files]))
+    report = None if whole_site else set(files)
+    linter = PostLinter(site, selection, report, now)
+    linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker
+    linted = map_posts(site, context_files, linter)
+    findings = _finish(linter, linted)
+    posts = [
+        r for r, _, _ in linted if isinstance(r, Post) and (report is None or r.path in report)
+    ]
+    return LintReport(findings, len(files), posts)

@@ -1,0 +1,1273 @@
+"""The lint rule catalogue: every rule's stable code, name, default severity, explanation and check.
+
+Codes are grouped by family and never reused: PC0xx a post that cannot be read (the model's
+`PostError` codes), PC1xx front-matter structure, PC2xx fields and types, PC3xx dates, PC4xx
+places where Jekyll, Hugo and YAML versions read the same text differently, PC5xx tags and
+categories, PC6xx encoding damage, PC7xx site-wide clashes, PC8xx SEO lengths, PC9xx references
+and schemas.
+
+A per-post check is `check(post, ctx) -> Iterable[Issue]`; a site check is
+`check(posts, ctx) -> Iterable[tuple[Post, Issue]]`. The docstring of a check is the rule's
+explanation (`postctl lint --explain CODE`).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Literal
+
+from postctl.model import (
+    Post,
+    iter_values,
+    key_terms,
+    parse_date,
+    term_text,
+    yaml_scalars,
+)
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+Scope = Literal["load", "post", "site"]
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A safe repair, applied through the byte-exact editor by `postctl.fixes`.
+
+    `terms`: under `key`, each term `old` becomes `new` for the (old, new) pairs in `change`,
+    then repeated terms are dropped (the first stays). `value`: the top-level string `key`
+    changes from `old` to `new` (one pair). `body`: body lines change, (line index, old, new)
+    triples. Each change names the text it replaces, so a file that changed since it was
+    linted is never "fixed" blindly.
+    """
+
+    kind: Literal["terms", "value", "body"]
+    key: str
+    change: tuple[tuple[Any, ...], ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a check found: where (1-based line and column, None when the whole file) and why."""
+
+    line: int | None
+    col: int | None
+    message: str
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    scope: Scope
+    fixable: bool = False
+    check: Callable[..., Iterable[Any]] | None = None
+    # Only about pages the generator renders: not reported for Hugo headless bundles.
+    pages_only: bool = False
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(
+    code: str,
+    name: str,
+    severity: Severity,
+    summary: str,
+    *,
+    scope: Scope = "post",
+    fixable: bool = False,
+    pages_only: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def register(check: Callable[..., Any]) -> Callable[..., Any]:
+        assert code not in RULES, code
+        explanation = _paragraph(check.__doc__ or "")
+        RULES[code] = Rule(
+            code, name, severity, summary, explanation, scope, fixable, check, pages_only
+        )
+        return check
+
+    return register
+
+
+def _load_rule(code: str, name: str, summary: str, explanation: str) -> None:
+    RULES[code] = Rule(code, name, "error", summary, _paragraph(explanation), "load")
+
+
+def _paragraph(doc: str) -> str:
+    return " ".join(inspect.cleandoc(doc).split())
+
+
+# -- context -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A post's URL, title and terms, as the site-wide rules compare them."""
+
+    url: str | None  # None: the post has no front matter (or PC701 is not selected)
+    title: str | None  # normalized for comparison; None when there is no title key
+    listing: str  # the folder whose list of pages the post appears in
+    terms: dict[str, list[tuple[str, list[str], bool]]]  # taxonomy -> (key, terms, is a list)
+
+
+@dataclass
+class Context:
+    """What every check may consult: the site kind and root, lint settings, and the clock."""
+
+    kind: str
+    root: Path
+    is_post: Callable[[Path], bool] = lambda path: True  # the site's own rule (Site.is_post)
+    required: list[str] = field(default_factory=lambda: ["title"])
+    taxonomies: list[str] = field(default_factory=lambda: ["tags", "categories"])
+    allowed: dict[str, list[str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical term
+    title_length: tuple[int, int] = (0, 70)
+    description_length: tuple[int, int] = (0, 160)
+    path_fields: list[str] = field(default_factory=lambda: ["image"])
+    schema_validator: Any = None
+    now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    unrendered: set[Path] = field(default_factory=set)  # Hugo headless / build.render = never
+    site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones
+    _listings: dict[str, frozenset[str]] = field(default_factory=dict)
+    _facts: dict[Path, Facts] = field(default_factory=dict)
+
+    def facts(self, post: Post) -> Facts:
+        """What the site-wide rules compare, computed once per post (in the worker process that
+        loaded it when the site is large)."""
+        found = self._facts.get(post.path)
+        if found is None:
+            found = self._facts[post.path] = post_facts(post, self)
+        return found
+
+    def add_facts(self, path: Path, facts: Facts) -> None:
+        self._facts[path] = facts
+
+    def rendered(self, post: Post) -> bool:
+        """Whether the generator publishes the post as a page (drafts and headless pages not)."""
+        return not post.draft and post.path not in self.unrendered
+
+    @functools.cached_property
+    def file_bases(self) -> tuple[str, ...]:
+        """Folders a path from the site root is looked up in."""
+        root = str(self.root)
+        if self.kind == "hugo":
+            return (root, os.path.join(root, "static"), os.path.join(root, "assets"))
+        return (root,)
+
+    def exists(self, folder: str, name: str) -> bool:
+        """Whether `folder` holds `name`, by listing each folder once: thousands of posts name
+        files in a few folders. Names compare exactly, as on the Linux servers that build
+        sites."""
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                names = frozenset(os.listdir(folder))
+            except OSError:
+                names = frozenset()
+            self._listings[folder] = names
+        return name in names or (name in ("", ".", "..") and bool(names))
+
+
+def actual_key(post: Post, key: str) -> str | None:
+    """The key as written in the post whose value the generator reads (Hugo keys are
+    case-insensitive: `Post.hugo_keys`), or None."""
+    if post.kind == "hugo":
+        return post.hugo_keys.get(key.lower())
+    return key if key in post.data else None
+
+
+def _at(post: Post, key: str | None) -> tuple[int, int]:
+    if key is None:
+        return post.fm_line, 1
+    return post.key_position(key)
+
+
+def _issue(post: Post, key: str | None, message: str, fix: Fix | None = None) -> Issue:
+    line, col = _at(post, key)
+    return Issue(line, col, message, fix)
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, datetime):
+        return "a date and time"
+    if isinstance(value, date):
+        return "a date"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if value is None:
+        return "empty"
+    return "a string"
+
+
+def _show(text: str, limit: int = 60) -> str:
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(text)
+
+
+def written_terms(post: Post, key: str) -> list[str]:
+    """The terms written under one key (as written in the post), split as the generator splits
+    that key: Jekyll splits a string under a plural key on spaces, and takes its singular `tag`
+    and `category` whole (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
+    return key_terms(post.kind, key, post.data.get(key))
+
+
+def term_keys(post: Post, taxonomy: str) -> list[str]:
+    """The keys a post writes a taxonomy's terms under, as written (Jekyll also reads the
+    singular `tag` / `category`, Utils.pluralized_array_from_hash)."""
+    keys = []
+    plural = actual_key(post, taxonomy)
+    if plural is not None:
+        keys.append(plural)
+    singular = {"tags": "tag", "categories": "category"}.get(taxonomy)
+    if post.kind == "jekyll" and singular and singular in post.data:
+        keys.append(singular)
+    return keys
+
+
+@functools.lru_cache(maxsize=65536)
+def term_key(term: str) -> str:
+    """Terms that differ only by case, spacing, hyphens or underscores share this key
+    (`Python`, `python`, `py-thon`, `Py Thon`)."""
+    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", term).casefold())
+
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+# -- PC0xx: the post cannot be read (raised by the model as PostError) --------------------------
+
+_load_rule(
+    "PC001",
+    "read-error",
+    "The file cannot be read",
+    """The file could not be read at all: it is missing (a dangling symlink), unreadable
+    (permissions), a folder, or binary. Nothing else can be checked until it can be read.""",
+)
+_load_rule(
+    "PC002",
+    "invalid-encoding",
+    "The file is not UTF-8",
+    """Jekyll and Hugo read posts as UTF-8. A file saved as Latin-1, Windows-1252 or UTF-16
+    shows garbage or fails the build (Jekyll skips posts that are not valid UTF-8). Convert it,
+    e.g. `iconv -f LATIN1 -t UTF-8`.""",
+)
+_load_rule(
+    "PC003",
+    "unclosed-front-matter",
+    "The front matter is never closed",
+    """The file opens front matter with `---` (or `+++`, or `{`) on its first line but never
+    closes it, so the generator reads the whole file as metadata or as text. Add the closing
+    delimiter on its own line.""",
+)
+_load_rule(
+    "PC004",
+    "syntax-error",
+    "The front matter is not valid YAML, TOML or JSON",
+    """The front matter does not parse. A common cause is an unquoted colon in a value
+    (`title: Part 1: Intro`): quote the value. The generator stops the build on this file.""",
+)
+_load_rule(
+    "PC005",
+    "not-a-mapping",
+    "The front matter is not a mapping of keys to values",
+    """Front matter must be a mapping (`key: value` lines). A list, a bare string or a number
+    gives the generator no fields to read.""",
+)
+_load_rule(
+    "PC006",
+    "unsafe-front-matter",
+    "The front matter uses unsafe or runaway YAML",
+    """Language-specific tags (`!!python/object`, `!ruby/object`), alias bombs and runaway
+    nesting are refused: they can run code or exhaust memory in YAML loaders. Nothing in the file
+    was executed.""",
+)
+
+
+# -- PC1xx: structure ----------------------------------------------------------------------------
+
+
+@_register("PC101", "missing-front-matter", "warning", "A post has no front matter")
+def check_missing_front_matter(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A file in the site's post folders has no front matter, so it has no title, date or tags
+    of its own: Hugo renders it as an untitled page, Jekyll takes everything from the file name.
+    Front matter must start on the very first line of the file (no blank line or BOM-less
+    spaces before `---`)."""
+    if post.has_front_matter:
+        return
+    message = "no front matter (a `---` block on the first line)"
+    try:
+        head = post.body[:200]
+    except Exception:  # the body's own errors are reported by the encoding rules
+        head = ""
+    if re.match(r"\s+(---|\+\+\+)[ \t]*\r?\n", head):
+        message = "front matter must start on the first line; it is preceded by blank space"
+    yield Issue(1, 1, message)
+
+
+@_register("PC102", "duplicate-key", "error", "A key is written twice")
+def check_duplicate_keys(post: Post, ctx: Context) -> Iterator[Issue]:
+    """The same key appears twice in the front matter. YAML loaders (PyYAML, Jekyll's Psych)
+    silently keep the last value and drop the first; stricter loaders (Hugo's) stop with an
+    error; TOML forbids it outright. Jekyll's own test corpus and the ruby-lang.org site both
+    contain real duplicate `title:` keys. Keep one."""
+    for key, line, col in post.duplicate_keys:
+        first = post.key_positions.get(key)
+        where = f" (first on line {first[0]})" if first else ""
+        yield Issue(line, col, f"duplicate key {key!r}{where}; only the last value is kept")
+
+
+# -- PC2xx: fields and types ---------------------------------------------------------------------
+
+
+@_register(
+    "PC201",
+    "missing-required-field",
+    "error",
+    "A required field is missing or empty",
+    pages_only=True,
+)
+def check_required(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A field the site requires (`lint.required`, default `title`) is missing or empty.
+    Pages that are not rendered (drafts, Hugo headless bundles) and files without front matter
+    (reported by PC101) are not checked."""
+    if not post.has_front_matter:
+        return
+    for name in ctx.required:
+        key = actual_key(post, name)
+        if key is None:
+            yield Issue(post.fm_line, 1, f"missing required field {name!r}")
+            continue
+        value = post.data[key]
+        if value is None or (isinstance(value, (str, list, dict)) and not _has_text(value)):
+            yield _issue(post, key, f"required field {name!r} is empty")
+
+
+def _terms_fix(post: Post, key: str, renames: list[tuple[str, str]]) -> Fix | None:
+    """A `terms` fix for a list (or a string of terms) under `key`; None for other values."""
+    if not isinstance(post.data.get(key), (list, str)):
+        return None
+    return Fix("terms", key, tuple(renames))
+
+
+def _has_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return bool(value.strip())
+    return bool(value)
+
+
+@_register("PC202", "wrong-type", "error", "A field has the wrong type")
+def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A field the generators give meaning to has a type they cannot use: `title` must be a
+    string; tags and categories a list of strings (or a string); `draft` and `published` a
+    boolean. A mapping where a list of tags belongs is ignored or breaks templates. (Strings in
+    `draft`/`published` are PC402, numbers in tags PC403.)"""
+    key = actual_key(post, "title")
+    if key is not None:
+        value = post.data[key]
+        if value is not None and not isinstance(value, str):
+            yield _issue(post, key, f"title is {_kind_of(value)}, expected a string")
+    for taxonomy in ctx.taxonomies:
+        for key in term_keys(post, taxonomy):
+            value = post.data[key]
+            if isinstance(value, dict):
+                yield _issue(post, key, f"{key} is {_kind_of(value)}, expected a list of strings")
+            elif isinstance(value, list):
+                for i, item in enumerate(value):
+                    if isinstance(item, (dict, list)):
+                        yield _issue(
+                            post,
+                            key,
+                            f"item {i + 1} of {key} is {_kind_of(item)}, expected a string",
+                        )
+    for name in ("draft", "published"):
+        key = actual_key(post, name)
+        if key is None:
+            continue
+        value = post.data[key]
+        if name == "published" and ctx.kind == "hugo":
+            continue  # PC405: Hugo reads `published` as a date
+        if value is not None and not isinstance(value, (bool, str)):
+            yield _issue(post, key, f"{key} is {_kind_of(value)}, expected true or false")
+
+
+@_register("PC203", "value-not-allowed", "error", "A field's value is not in the allowed list")
+def check_allowed_values(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A field listed in `lint.allowed` (other than a taxonomy, see PC504) has a value outside
+    its allowed list, e.g. `layout = ["post", "page"]` and a post with `layout: pots`."""
+    for name, allowed in ctx.allowed.items():
+        if name in ctx.taxonomies:
+            continue
+        key = actual_key(post, name)
+        if key is None:
+            continue
+        value = post.data[key]
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, (dict, list)) or item is None:
+                continue
+            if term_text(item) not in allowed:
+                yield _issue(
+                    post, key, f"{key} {term_text(item)!r} is not one of: {', '.join(allowed)}"
+                )
+
+
+# -- PC3xx: dates --------------------------------------------------------------------------------
+
+# Date fields Jekyll or Hugo read (Hugo's `frontmatter` defaults, jekyll-last-modified-at).
+DATE_FIELDS = ("date", "lastmod", "publishDate", "expiryDate", "last_modified_at")
+
+
+@_register("PC301", "invalid-date", "error", "A date cannot be read or does not exist")
+def check_dates(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A date field (`date`, `lastmod`, `publishDate`, `expiryDate`, `last_modified_at`) is not
+    a date the generators can read, or names a day that does not exist (`2020-02-30`). Hugo
+    stops the build; Jekyll stops or falls back to the file name's date. Write ISO 8601:
+    `2024-05-01`, `2024-05-01T09:30:00+02:00` or `2024-05-01 09:30:00 +0200`."""
+    for name in DATE_FIELDS:
+        key = actual_key(post, name)
+        if key is None:
+            continue
+        value = post.data[key]
+        if value is None or isinstance(value, (date, datetime)) or parse_date(value):
+            continue
+        if isinstance(value, str):
+            if not value.strip():
+                continue  # an empty placeholder: the generator treats it as no date
+            m = re.match(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b", value)
+            if m and _impossible(*map(int, m.groups())):
+                message = f"{key} {_show(value)} is not a real day"
+                rolled = parse_date(value, rollover=True) if ctx.kind == "jekyll" else None
+                if rolled is not None:
+                    message += f" (Jekyll reads it as {rolled.value.date().isoformat()})"
+            else:
+                message = f"{key} {_show(value)} is not a date (write e.g. 2024-05-01 09:30 +0200)"
+        else:
+            message = f"{key} is {_kind_of(value)}, not a date"
+        yield _issue(post, key, message)
+
+
+def _impossible(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return True
+    return False
+
+
+@_register("PC302", "filename-date-mismatch", "warning", "The file name's date differs from `date`")
+def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A Jekyll post's file name (`2024-05-01-title.md`) and its front-matter `date` name
+    different days. Jekyll uses the front matter (Document#post_read), so the URL and the
+    listing show a different day from the file name, which misleads whoever edits the files
+    later. Make them agree. (The date is compared as written, in its own time zone.)"""
+    if post.kind == "hugo" or post.filename_match is None or not post.has("date"):
+        return
+    parsed = parse_date(post.get("date"))
+    if parsed is None:
+        return
+    y, m, d = (int(x) for x in post.filename_match.group(1, 2, 3))
+    if _impossible(y, m, d):
+        return
+    named = date(y, m, d)
+    written = parsed.value.date()
+    if named != written:
+        key = actual_key(post, "date")
+        yield _issue(
+            post,
+            key,
+            f"date {written.isoformat()} does not match the file name's {named.isoformat()} "
+            "(Jekyll uses the front-matter date)",
+        )
+
+
+# Jekyll's Document::DATE_FILENAME_MATCHER (jekyll/lib/jekyll/document.rb):
+# %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
+_JEKYLL_POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^.]+)$")
+# Names Jekyll's EntryFilter skips (jekyll/lib/jekyll/entry_filter.rb).
+_JEKYLL_HIDDEN = ("_", ".", "#", "~")
+
+
+@_register("PC303", "skipped-post-file", "error", "Jekyll skips a post for its file name")
+def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A file in Jekyll's `_posts` folder that Jekyll never publishes: its name is not
+    `YYYY-MM-DD-title.ext` (PostReader only reads names matching DATE_FILENAME_MATCHER), or it
+    or the folder inside `_posts` starts with `_`, `.`, `#` or `~` (EntryFilter). Jekyll skips
+    it without a word, so the post silently never appears. A name with an impossible date
+    (`2024-02-30-x.md`) stops the build. Drafts in `_drafts` need no date."""
+    if ctx.kind != "jekyll":
+        return
+    parts = post.path.parts
+    if "_posts" not in parts and "_drafts" not in parts:
+        return
+    name = post.path.name
+    if not ctx.is_post(post.path):
+        if name.startswith(_JEKYLL_HIDDEN) or any(
+            p.startswith(_JEKYLL_HIDDEN) and p not in ("_posts", "_drafts") for p in parts[-3:-1]
+        ):
+            yield Issue(1, 1, "Jekyll skips files and folders whose names start with _ . # or ~")
+        else:
+            yield Issue(1, 1, "Jekyll skips this post: name it YYYY-MM-DD-title.ext")
+        return
+    m = _JEKYLL_POST_NAME.match(name)
+    if not post.drafts_folder and m and _impossible(*(int(x) for x in m.group(1, 2, 3))):
+        yield Issue(1, 1, "the file name's date is not a real day; Jekyll stops the build")
+
+
+@_register("PC304", "future-date", "warning", "A published post is dated in the future")
+def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A post that is not a draft has a date in the future. Jekyll (without `future: true`) and
+    Hugo (without `--buildFuture`) leave it out of the site until that date. A date without a
+    time zone is only reported when it is in the future in every time zone."""
+    if post.draft or not post.has("date"):
+        return
+    parsed = post.parsed_date
+    if parsed is None:
+        return
+    value = parsed.value
+    if value.tzinfo is not None:
+        future = value > ctx.now
+    else:  # earliest instant it can mean: read in UTC+14
+        future = value - timedelta(hours=14) > ctx.now.replace(tzinfo=None)
+    if future:
+        yield _issue(
+            post,
+            actual_key(post, "date"),
+            f"date {term_text(value)} is in the future; generators skip the post until then",
+        )
+
+
+@_register("PC305", "missing-timezone", "info", "A date has a time of day but no time zone")
+def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
+    """The date has a time of day but no UTC offset, so it means a different instant depending
+    on the build machine's or site's time zone setting, and can move the post to another day in
+    its URL. Add the offset (`2024-05-01 09:30:00 +0200`)."""
+    if not post.has("date"):
+        return
+    parsed = parse_date(post.get("date"))
+    if parsed is not None and parsed.has_time and not parsed.has_zone:
+        yield _issue(post, actual_key(post, "date"), "date has a time but no time zone")
+
+
+# -- PC4xx: generators and YAML versions that disagree -------------------------------------------
+
+# YAML 1.1 booleans other than true/false (https://yaml.org/type/bool.html; PyYAML and Ruby's
+# Psych do not read the one-letter y/n forms as booleans).
+_YAML11_ONLY_BOOLS = {"yes", "no", "on", "off"}
+_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+_OCTAL_11 = re.compile(r"^[-+]?0[0-7_]+$")
+_OCTAL_12 = re.compile(r"^0o[0-7]+$")
+_BINARY_11 = re.compile(r"^[-+]?0b[01_]+$")
+# A cheap test on the raw text before composing the YAML again: a suspect word or number that
+# stands alone as a key, a value, or a list item (not the digits inside a timestamp).
+_SUSPECT = re.compile(
+    r"(?im)(?:^\s*|:\s+|[\[,]\s*|-\s+|\?\s+)"
+    r"(?:yes|no|on|off|[-+]?0[0-7_]+|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|"
+    r"[-+]?\d[\d_]*_[\d_]*(?:\.\d*)?|[-+]?0b[01_]+|0o[0-7]+)"
+    r"\s*(?:$|[,\]}#:])"
+)
+
+
+# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`).
+_BOOL_WORD_VALUE = re.compile(r"(?:: +|- +|[\[,] *)(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)\b")
+
+
+def _suspect(post: Post) -> bool:
+    """Whether the front matter may hold a value YAML 1.1 and 1.2 read differently, judged from
+    the parsed values first (cheap): a boolean not written `true`/`false`, a number, a `0o`
+    string, or a top-level key spelled like one of those."""
+    bools = numbers = 0
+    for key in post.data:
+        if key.lower() in _YAML11_ONLY_BOOLS or key[:1].isdigit():
+            return True
+    stack: list[Any] = list(post.data.values())
+    while stack:  # plain type checks: this runs on every YAML post
+        value = stack.pop()
+        kind = type(value)
+        if kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif kind is bool:
+            bools += 1
+        elif kind is int or kind is float:
+            numbers += 1
+        elif kind is str and value.startswith("0o"):
+            return True
+    if bools and _BOOL_WORD_VALUE.search(post.raw):
+        return True
+    return bool(numbers) and _SUSPECT.search(post.raw) is not None
+
+
+@_register(
+    "PC401",
+    "yaml-version-disagreement",
+    "warning",
+    "YAML 1.1 (Jekyll) and YAML 1.2 (Hugo) read a value differently",
+)
+def check_yaml_versions(post: Post, ctx: Context) -> Iterator[Issue]:
+    """An unquoted YAML value means one thing to YAML 1.1 readers (Jekyll's Psych, PyYAML and
+    most Python tools) and another to YAML 1.2 readers (Hugo): `yes`/`no`/`on`/`off` are
+    booleans in 1.1 but strings in 1.2 (the "Norway problem": `country: no`); `010` is 8 in 1.1
+    and 10 in 1.2; `0o10` is 8 in 1.2 and a string in 1.1; `1:30` is 90 in 1.1 and a string in
+    1.2; `1_000` is 1000 in 1.1 and a string in 1.2. Quote the value, or write `true`/`false` or
+    a plain decimal number."""
+    if post.format != "yaml" or not _suspect(post):
+        return
+    for scalar in yaml_scalars(post):
+        if not scalar.plain:
+            continue
+        text = scalar.text
+        what = "key" if scalar.is_key else "value"
+        if scalar.tag == "bool" and text.lower() in _YAML11_ONLY_BOOLS:
+            value = "true" if text.lower() in ("yes", "on") else "false"
+            message = (
+                f"{what} {text} is the boolean {value} in YAML 1.1 (Jekyll) but the string "
+                f"{text!r} in YAML 1.2 (Hugo); write {value} or quote it"
+            )
+        elif scalar.tag == "int" and _OCTAL_11.match(text) and text.strip("+-0_"):
+            message = (
+                f"{what} {text} is the octal number {int(text.replace('_', ''), 8)} in YAML 1.1 "
+                f"(Jekyll) but {int(text.replace('_', ''))} in YAML 1.2 (Hugo); quote it or drop "
+                "the leading zero"
+            )
+        elif scalar.tag in ("int", "float") and _SEXAGESIMAL.match(text):
+            message = (
+                f"{what} {text} is a base-60 number in YAML 1.1 (Jekyll) but the string "
+                f"{text!r} in YAML 1.2 (Hugo); quote it"
+            )
+        elif scalar.tag in ("int", "float") and ("_" in text or _BINARY_11.match(text)):
+            message = (
+                f"{what} {text} is a number in YAML 1.1 (Jekyll) but a string in YAML 1.2 "
+                "(Hugo); quote it or write a plain number"
+            )
+        elif scalar.tag == "str" and _OCTAL_12.match(text):
+            message = (
+                f"{what} {text} is the number {int(text[2:], 8)} in YAML 1.2 (Hugo) but a "
+                "string in YAML 1.1 (Jekyll); quote it"
+            )
+        else:
+            continue
+        yield Issue(scalar.line, scalar.col, message)
+
+
+@_register("PC402", "string-boolean", "warning", "`draft` or `published` is a string")
+def check_string_booleans(post: Post, ctx: Context) -> Iterator[Issue]:
+    """`draft` or `published` is a quoted string instead of a boolean. Jekyll only hides a post
+    for `published: false` (the boolean): `published: "false"` is published. Hugo converts
+    strings with Go's strconv.ParseBool, so `draft: "yes"` is not a draft. Write `true` or
+    `false` without quotes."""
+    for name in ("draft", "published"):
+        key = actual_key(post, name)
+        if key is None or (name == "published" and ctx.kind == "hugo"):
+            continue
+        value = post.data[key]
+        if not isinstance(value, str):
+            continue
+        if name == "published" and ctx.kind == "jekyll" and value.strip().lower() == "false":
+            consequence = "Jekyll publishes this post anyway"
+        else:
+            consequence = "write true or false without quotes"
+        yield _issue(post, key, f"{key} is the string {value!r}, not a boolean: {consequence}")
+
+
+@_register("PC403", "non-string-term", "warning", "A tag or category is a number, boolean or date")
+def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A tag or category is written as a number, boolean or date (`tags: [2024, true]`). Each
+    generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
+    `true`), so term pages and URLs differ between tools. Quote it. (`yes`/`no` in YAML are
+    reported by PC401.)"""
+    for taxonomy in ctx.taxonomies:
+        for key in term_keys(post, taxonomy):
+            value = post.data[key]
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if item is None or isinstance(item, (str, dict, list)):
+                    continue
+                if isinstance(item, bool) and post.format == "yaml":
+                    continue  # PC401 names the YAML spelling
+                yield _issue(
+                    post, key, f"{key} item {term_text(item)} is {_kind_of(item)}; quote it"
+                )
+
+
+@_register("PC404", "comma-in-term", "warning", "A term contains a comma")
+def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A tag or category contains a comma, usually a list written as text. Jekyll splits a
+    string of tags on spaces only, so `tags: a, b` gives the tags `a,` and `b`
+    (Utils.pluralized_array_from_hash); Hugo takes `tags = "a, b"` as the single tag `a, b`.
+    Write a list: `tags: [a, b]`."""
+    for taxonomy in ctx.taxonomies:
+        for key in term_keys(post, taxonomy):
+            value = post.data[key]
+            if isinstance(value, str) and "," in value:
+                terms = written_terms(post, key)
+                read = ", ".join(repr(t) for t in terms)
+                yield _issue(
+                    post,
+                    key,
+                    f"{key} {_show(value)} is read as {read}; write a list: [{value}]",
+                )
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, str) and "," in item:
+                        yield _issue(
+                            post, key, f"{key} item {_show(item)} contains a comma; two terms?"
+                        )
+
+
+@_register("PC405", "hugo-published-flag", "error", "`published: true/false` on a Hugo site")
+def check_hugo_published(post: Post, ctx: Context) -> Iterator[Issue]:
+    """On a Hugo site `published` is not a flag: Hugo reads it as a publish date (an alias of
+    `publishDate` and `date` in its default `frontmatter` configuration,
+    https://gohugo.io/configuration/front-matter/), so `published: false` does not hide the
+    post. Use `draft: true`."""
+    if ctx.kind != "hugo":
+        return
+    key = actual_key(post, "published")
+    if key is not None and isinstance(post.data[key], bool):
+        yield _issue(
+            post, key, f"Hugo reads {key} as a publish date, not a flag; use draft: true instead"
+        )
+
+
+# -- PC5xx: tags and categories ------------------------------------------------------------------
+
+
+@_register("PC501", "empty-terms", "warning", "A post's tags or categories are empty")
+def check_empty_terms(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A taxonomy key (`lint.taxonomies`, default tags and categories) is present but empty
+    (`tags: []`, `tags:`), usually a template placeholder never filled in: the post is on no
+    tag page. Add terms or remove the key."""
+    for taxonomy in ctx.taxonomies:
+        key = actual_key(post, taxonomy)
+        if key is None:
+            continue
+        value = post.data[key]
+        if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+            yield _issue(post, key, f"{key} is empty")
+
+
+@_register("PC502", "duplicate-term", "warning", "A post lists a term twice", fixable=True)
+def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A post lists the same tag or category twice, or two spellings that differ only by case
+    (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
+    first spelling."""
+    for taxonomy in ctx.taxonomies:
+        for key in term_keys(post, taxonomy):
+            terms = written_terms(post, key)
+            seen: dict[str, str] = {}
+            kept: list[str] = []
+            dropped: list[tuple[str, str]] = []
+            for term in terms:
+                folded = term.strip().casefold()
+                if folded in seen:
+                    dropped.append((term, seen[folded]))
+                else:
+                    seen[folded] = term
+                    kept.append(term)
+            if not dropped:
+                continue
+            fix = _terms_fix(post, key, [(term, first) for term, first in dropped])
+            for term, first in dropped:
+                same = "twice" if term == first else f"twice ({first!r} and {term!r})"
+                yield _issue(post, key, f"{key} lists {first!r} {same}", fix)
+
+
+@_register("PC504", "term-not-allowed", "error", "A term is not in the allowed list")
+def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
+    """`lint.allowed` lists the terms a taxonomy may use (e.g. `tags = ["python", "rust"]`) and
+    a post uses another one. Aliases from `lint.aliases` are reported by PC505 instead."""
+    for taxonomy in ctx.taxonomies:
+        allowed = ctx.allowed.get(taxonomy)
+        if allowed is None:
+            continue
+        allowed_set = set(allowed) | set(ctx.aliases.values())
+        for key in term_keys(post, taxonomy):
+            for term in written_terms(post, key):
+                if term not in allowed_set and term not in ctx.aliases:
+                    yield _issue(post, key, f"{key} {term!r} is not in the allowed list")
+
+
+@_register(
+    "PC505", "aliased-term", "warning", "A term is an alias of a canonical term", fixable=True
+)
+def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
+    """`lint.aliases` maps a canonical term to its other spellings (`javascript = ["js",
+    "JS"]`) and a post uses one of those. `--fix` replaces it with the canonical term (and drops
+    it when the post already has that term)."""
+    if not ctx.aliases:
+        return
+    for taxonomy in ctx.taxonomies:
+        for key in term_keys(post, taxonomy):
+            terms = written_terms(post, key)
+            if not any(t in ctx.aliases for t in terms):
+                continue
+            fix = _terms_fix(post, key, [(t, ctx.aliases[t]) for t in terms if t in ctx.aliases])
+            for term in terms:
+                if term in ctx.aliases:
+                    yield _issue(
+                        post, key, f"{key} {term!r} is an alias: use {ctx.aliases[term]!r}", fix
+                    )
+
+
+@_register(
+    "PC503",
+    "inconsistent-term",
+    "warning",
+    "Posts spell the same term differently",
+    scope="site",
+    fixable=True,
+)
+def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+    """Across the site, posts spell one term in ways that differ only by case, spacing, hyphens
+    or underscores (`Python`, `python`, `py-thon`). Generators make separate term pages for
+    each spelling, or merge them into one URL with an arbitrary title. The spelling most posts
+    use is taken as canonical; `--fix` rewrites the others to it."""
+    for taxonomy in ctx.taxonomies:
+        spellings: dict[str, Counter[str]] = defaultdict(Counter)
+        uses: list[tuple[Post, str, list[str]]] = []
+        for post in posts:
+            for key, written, _ in ctx.facts(post).terms.get(taxonomy, ()):
+                terms = [ctx.aliases.get(t, t) for t in written] if ctx.aliases else written
+                uses.append((post, key, terms))
+                for term in dict.fromkeys(terms):
+                    spellings[term_key(term)][term] += 1
+        canonical: dict[str, str] = {}
+        allowed = set(ctx.allowed.get(taxonomy, ()))
+        for group_key, counter in spellings.items():
+            if len(counter) > 1:
+                ranked = sorted(
+                    counter, key=lambda t: (t not in allowed, -counter[t], t != t.lower(), t)
+                )
+                canonical[group_key] = ranked[0]
+        if not canonical:
+            continue
+        for post, key, terms in uses:
+            wrong = [t for t in terms if canonical.get(term_key(t), t) != t]
+            if not wrong:
+                continue
+            fix = _terms_fix(post, key, [(t, canonical[term_key(t)]) for t in dict.fromkeys(wrong)])
+            for term in dict.fromkeys(wrong):
+                group = spellings[term_key(term)]
+                right = canonical[term_key(term)]
+                others = ", ".join(f"{t!r} ({n})" for t, n in group.most_common() if t != term)
+                yield (
+                    post,
+                    _issue(
+                        post, key, f"{key} {term!r} is also spelled {others}: use {right!r}", fix
+                    ),
+                )
+
+
+@_register("PC506", "single-use-term", "info", "A term is used by one post only", scope="site")
+def check_single_use_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+    """A tag or category appears on one post in the whole site. That is often a typo or a term
+    nobody will browse; consider a broader one. (Spelling variants count as the same term.)"""
+    for taxonomy in ctx.taxonomies:
+        users: dict[str, list[tuple[Post, str, str]]] = defaultdict(list)
+        for post in posts:
+            for key, terms, _ in ctx.facts(post).terms.get(taxonomy, ()):
+                for term in dict.fromkeys(terms):
+                    users[term_key(ctx.aliases.get(term, term))].append((post, key, term))
+        for group in users.values():
+            if len({id(p) for p, _, _ in group}) == 1:
+                post, key, term = group[0]
+                yield post, _issue(post, key, f"{key} {term!r} is used by this post only")
+
+
+# -- PC6xx: encoding damage ---------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_ASCII = tuple(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_CONTROL_OTHER = tuple(
+    chr(c) for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+)
+
+
+def _control_at(text: str) -> re.Match[str] | None:
+    """The first control character in `text`. Looking for each character with `in` is several
+    times faster than the regular expression over a long body that has none, the usual case."""
+    if any(c in text for c in _CONTROL_ASCII) or (
+        not text.isascii() and any(c in text for c in _CONTROL_OTHER)
+    ):
+        return _CONTROL.search(text)
+    return None
+
+
+_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u180e]")
+_JOINERS = re.compile(r"[\u200c\u200d]")  # legitimate inside Persian, Indic, emoji sequences
+_NBSP = re.compile(r"[\u00a0\u2007\u202f]")
+
+
+def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
+    """(top-level key, text, is_key) for every key and string value in the front matter that
+    can hold a character the encoding rules look for: none when the raw text is plain ASCII
+    without escapes (`\\u00e9`, `\\x1b`) or control characters, which is most front matter."""
+    raw = post.raw
+    if raw.isascii() and "\\" not in raw and not _CONTROL.search(raw):
+        return
+    for key, value in post.data.items():
+        yield key, key, True
+        for path, item in iter_values(value):
+            if isinstance(item, str):
+                yield key, item, False
+            if path and isinstance(path[-1], str):
+                yield key, path[-1], True
+
+
+def _mojibake_fix(text: str) -> str | None:
+    """The repaired text when `text` has mojibake, else None. ftfy's detector is tuned on real
+    text to avoid false alarms on legitimate accents (`Châu Âu`, `Mötley Crüe`)."""
+    if text.isascii():
+        return None
+    import ftfy
+
+    if not ftfy.is_bad(text):
+        return None
+    fixed = ftfy.fix_encoding(text)
+    return fixed if fixed != text else None
+
+
+def _differing(before: str, after: str) -> tuple[str, str]:
+    """The shortest window around the first difference, for a readable message."""
+    start = 0
+    while start < min(len(before), len(after)) and before[start] == after[start]:
+        start += 1
+    end_b, end_a = len(before), len(after)
+    while end_b > start and end_a > start and before[end_b - 1] == after[end_a - 1]:
+        end_b -= 1
+        end_a -= 1
+    lo = max(0, start - 10)
+    return before[lo : end_b + 10], after[lo : end_a + 10]
+
+
+@_register("PC601", "mojibake", "error", "Text was decoded with the wrong encoding", fixable=True)
+def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
+    """Text shows mojibake: UTF-8 bytes that were once decoded as Latin-1 or Windows-1252, so
+    `£` reads `Â£` and `é` reads `Ã©`. Found with ftfy's detector (https://ftfy.readthedocs.io),
+    which is built to leave legitimate text such as Vietnamese `Châu Âu` alone. `--fix`
+    repairs top-level string values, tag lists and the body."""
+    for key, text, is_key in _strings(post):
+        fixed = _mojibake_fix(text)
+        if fixed is None:
+            continue
+        bad, good = _differing(text, fixed)
+        fix = None
+        value = post.data.get(key) if key is not None else None
+        if not is_key and value == text:
+            fix = Fix("value", key, ((text, fixed),))
+        elif not is_key and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            fix = _terms_fix(post, key, [(text, fixed)])
+        yield _issue(post, key, f"mojibake in {key}: {bad!r} should read {good!r}", fix)
+    body = _body(post)
+    if body is None or body.isascii():
+        return
+    changes: list[tuple[int, str, str]] = []
+    for i, line in enumerate(body.split("\n")):
+        fixed = _mojibake_fix(line)
+        if fixed is not None:
+            changes.append((i, line, fixed))
+    if not changes:
+        return
+    fix = Fix("body", "", tuple(changes))
+    for i, line, fixed in changes:
+        bad, good = _differing(line, fixed)
+        yield Issue(
+            post.body_line + i, 1, f"mojibake in the body: {bad!r} should read {good!r}", fix
+        )
+
+
+def _body(post: Post) -> str | None:
+    """The body, or None when it cannot be read (its PostError is reported by the engine)."""
+    try:
+        return post.body
+    except Exception:
+        return None
+
+
+@_register("PC602", "control-character", "error", "Text contains control characters")
+def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A key, value or the body contains control characters (other than tab and line breaks)
+    or bidirectional overrides (U+202A-U+202E, U+2066-U+2069, the "Trojan Source" characters).
+    They are invisible in editors, break feeds and XML sitemaps, and can make text display in
+    a different order from how it reads."""
+    for key, text, is_key in _strings(post):
+        m = _CONTROL.search(text)
+        if m:
+            where = "key" if is_key else f"{key}"
+            yield _issue(post, key, f"control character U+{ord(m.group()):04X} in {where}")
+    body = _body(post)
+    if body is None:
+        return
+    m = _control_at(body)
+    if m:
+        line = body.count("\n", 0, m.start())
+        col = m.start() - (body.rfind("\n", 0, m.start()) + 1) + 1
+        yield Issue(
+            post.body_line + line, col, f"control character U+{ord(m.group()):04X} in the body"
+        )
+
+
+@_register("PC603", "invisible-character", "warning", "A key or value hides invisible spaces")
+def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A key or value contains a zero-width space (U+200B, U+2060, U+FEFF), or a key, term or
+    slug contains a non-breaking space or zero-width joiner, or a value starts or ends with a
+    non-breaking space. They look like nothing or like a plain space, so `tags: [python]` and
+    `tags: [python\u200b]` give two different term pages and a key with one is a different key.
+    Non-breaking spaces inside prose (French `Bonjour\u202f!`) are left alone."""
+    identifier_keys = {k for t in ctx.taxonomies for k in term_keys(post, t)}
+    slug_key = actual_key(post, "slug")
+    if slug_key:
+        identifier_keys.add(slug_key)
+    for key, text, is_key in _strings(post):
+        if text.isascii():
+            continue
+        m = _ZERO_WIDTH.search(text)
+        strict = is_key or key in identifier_keys
+        if m is None and strict:
+            m = _NBSP.search(text) or _JOINERS.search(text)
+        if m is None and (_NBSP.match(text) or _NBSP.match(text[-1:])):
+            m = _NBSP.search(text)
+        if m is None:
+            continue
+        name = unicodedata.name(m.group(), f"U+{ord(m.group()):04X}").lower()
+        where = "key" if is_key else key
+        yield _issue(post, key, f"invisible {name} (U+{ord(m.group()):04X}) in {where} {text!r}")
+
+
+# -- PC7xx: site-wide clashes ---------------------------------------------------------------------
+
+
+def post_facts(post: Post, ctx: Context) -> Facts:
+    """The facts the enabled site-wide rules compare (`ctx.site_rules`); the rest stay empty."""
+    wanted = ctx.site_rules
+    title = None
+    if "PC702" in wanted:
+        title_key = actual_key(post, "title")
+        value = post.data[title_key] if title_key is not None else None
+        title = " ".join(value.split()).casefold() or None if isinstance(value, str) else None
+    terms = {}
+    if wanted & {"PC503", "PC506"}:
+        terms = {
+            taxonomy: [
+                (key, written_terms(post, key), isinstance(post.data[key], list))
+                for key in term_keys(post, taxonomy)
+            ]
+            for taxonomy in ctx.taxonomies
+        }
+    url = None
+    if "PC701" in wanted and post.has_front_matter:
+        url = post_url(post, ctx)
+    return Facts(url=url, title=title, listing=_listing(post), terms=terms)
+
+
+def post_url(post: Post, ctx: Context) -> str:
+    """The URL the generator gives a post, as far as front matter and path decide it."""
+    explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
+    if explicit is None and post.kind == "plain":
+        explicit = post.get("permalink") or post.get("url")
+    if isinstance(explicit, str) and explicit.strip() and "{" not in explicit:
+        url = explicit.strip()
+    elif post.kind == "jekyll":
+        # Jekyll's default permalink style `date`: /:categories/:year/:month/:day/:title.html
+        # (jekyll/lib/jekyll/utils.rb, Utils#permalink_style; categories downcased in the URL).
+        parsed = post.parsed_date
+        day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
+        cats = "/".join(c.lower() for c in post.categories)
+        url = f"/{cats}/{day}/{post.slug}.html"
+    else:
+        base = os.path.join(str(ctx.root), "content") if post.kind == "hugo" else str(ctx.root)
+        folder = os.path.dirname(str(post.path))
+        parent = folder[len(base) :] if folder.startswith(base) else folder
+        stem = os.path.splitext(os.path.basename(str(post.path)))[0]
+        if stem in ("_index", "index") and not post.has("slug"):
+            url = f"/{parent}/"
+        else:
+            if stem == "index":
+                parent = os.path.dirname(parent)
+            url = f"/{parent}/{post.slug}/"
+    url = re.sub(r"/+", "/", "/" + url)
+    url = re.sub(r"(/index)?\.html?$", "/", url) if post.kind == "jekyll" else url
+    url = url.rstrip("/") or "/"
+    # Hugo lowercases URLs unless disablePathToLower is set.
+    return url.lower() if post.kind == "hugo" else url
+
+
+@_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
+def check_duplicate_urls(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+    """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
+    or the same slug, date and categories), so one silently overwrites the other in the built
+    site. Give one of them another slug or permalink."""
+    by_url: dict[str, list[Post]] = defaultdict(list)
+    for post in posts:
+        url = ctx.facts(post).url
+        if url is not None and ctx.rendered(post):
+            by_url[url].append(post)
+    for url, group in by_url.items():
+        if len(group) < 2:
+            continue
+        for post in group:
+            others = [_relative(p, ctx) for p in group if p is not post]
+            key = actual_key(post, "permalink") or actual_key(post, "url")
+            key = key or actual_key(post, "slug")
+            yield post, _issue(post, key, f"same URL {url} as {', '.join(others)}")
+
+
+@_register("PC702", "duplicate-title", "warning", "Two posts have the same title", scope="site")
+def check_duplicate_titles(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+    """Two published posts in the same folder (the same list of posts: `_posts`, a Hugo
+    section) have the same title, ignoring case and spacing. Readers cannot tell them apart in
+    that list, its feed and search results; often one is an accidental copy. Pages in different
+    sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
+    by_title: dict[tuple[str, str], list[Post]] = defaultdict(list)
+    for post in posts:
+        facts = ctx.facts(post)
+        if facts.title is not None and ctx.rendered(post):
+            by_title[facts.listing, facts.title].append(post)
+    for group in by_title.values():
+        if len(group) < 2:
+            continue
+        for post in group:
+            others = [_relative(p, ctx) for p in group if p is not post]
+            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+            shown = ", ".join(others[:3]) + more
+            yield post, _issue(post, actual_key(post, "title"), f"same title as {shown}")
+
+
+def _listing(post: Post) -> str:
+    """The folder whose list of pages a post appears in (a bundle's or section page's parent)."""
+    folder = os.path.dirname(str(post.path))
+    if os.path.splitext(os.path.basename(str(post.path)))[0] in ("index", "_index"):
+        return os.path.dirname(folder)
+    return folder
+
+
+def _relative(post: Post, ctx: Context) -> str:
+    try:
+        return post.path.relative_to(ctx.root).as_posix()
+    except ValueError:
+        return str(post.path)
+
+
+# -- PC8xx: SEO lengths --------------------------------------------------------------------------
+
+
+@_register(
+    "PC801", "title-length", "warning", "The title is too long or too short", pages_only=True
+)
+def check_title_length(post: Post, ctx: Context) -> Iterator[Issue]:
+    """The title is longer or shorter than `lint.title_length` (default at most 70 characters):
+    search engines cut titles at about 60-70 characters, and very short titles say little."""
+    key = actual_key(post, "title")
+    if key is None or not isinstance(post.data[key], str) or post.draft:
+        return
+    yield from _length(post, key, post.data[key].strip(), ctx.title_length)
+
+
+def _length(post: Post, key: str, text: str, bounds: tuple[int, int]) -> Iterator[Issue]:
+    low, high = bounds
+    n = len(text)
+    if n > high:
+        yield _issue(post, key, f"{key} is {n} characters, longer than {high}")
+    elif n < low and n:
+        yield _issue(post, key, f"{key} is {n} characters, shorter than {low}")
+
+
+@_register(
+    "PC802",
+    "description-length",
+    "warning",
+    "The description is too long or too short",
+    pages_only=True,
+)
+def check_description_length(post: Post, ctx: Context) -> Iterator[Issue]:
+    """The description (`description`, `excerpt` or `summary`, as SEO plugins read it) is
+    longer or shorter than `lint.description_length` (default at most 160 characters): search
+    engines cut meta descriptions at about 155-160 characters."""
+    if post.draft:
+        return
+    for name in ("description", "excerpt", "summary"):
+        key = actual_key(post, name)
+        if key is not None and isinstance(post.data[key], str):
+            yield from _length(post, key, post.data[key].strip(), ctx.description_length)
+            return
+
+
+# -- PC9xx: references and schemas ---------------------------------------------------------------
+
+_REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
+
+
+@_register("PC901", "missing-file", "warning", "A referenced local file does not exist")
+def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
+    """A path field (`lint.path_fields`, default `image`) names a local file that is not in the
+    site: the page shows a broken image and social cards have none. Paths starting with `/`
+    are looked up from the site root (and Hugo's `static/` and `assets/`), other paths also next
+    to the post (Hugo page bundles). URLs and template expressions are not checked."""
+    for name in ctx.path_fields:
+        key = actual_key(post, name)
+        if key is None:
+            continue
+        value = post.data[key]
+        if isinstance(value, dict):  # jekyll-seo-tag's image: {path: ...}
+            value = value.get("path")
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if not isinstance(item, str) or not item.strip():
+                continue
+            ref = item.strip()
+            if _REMOTE.match(ref) or "{{" in ref or "{%" in ref:
+                continue
+            rel = ref.split("#", 1)[0].split("?", 1)[0]
+            if "%" in rel:
+                from urllib.parse import unquote
+
+                rel = unquote(rel)
+            if rel and not _found(post, ctx, rel):
+                yield _issue(post, key, f"{key} {_show(ref)} does not exist in the site")
+
+
+def _found(post: Post, ctx: Context, rel: str) -> bool:
+    """Whether `rel` names a file: from the site root (Hugo: also `static/`, `assets/`), and
+    when relative, also from the post's folder."""
+    folder, name = os.path.split(rel.lstrip("/"))
+    bases = ctx.file_bases if rel.startswith("/") else (str(post.path.parent), *ctx.file_bases)
+    return any(ctx.exists(os.path.join(base, folder), name) for base in bases)
+
+
+@_register("PC902", "schema-violation", "error", "Front matter does not match the JSON Schema")
+def check_schema(post: Post, ctx: Context) -> Iterator[Issue]:
+    """`lint.schema` names a JSON Schema file and a post's front matter does not validate
+    against it. The finding points at the offending top-level key. Dates are checked as ISO 8601
+    strings (`"format": "date"` works). Needs the `jsonschema` package
+    (`pip install 'postctl[schema]'`)."""
+    if ctx.schema_validator is None or not post.has_front_matter:
+        return
+    from postctl.output import to_json
+
+    for error in ctx.schema_validator.iter_errors(to_json(post.data)):
+        path = list(error.absolute_path)
+        key = str(path[0]) if path and str(path[0]) in post.data else None
+        where = ".".join(str(p) for p in path)
+        message = f"{where}: {error.message}" if where else error.message
+        yield _issue(post, key, f"schema: {message}")

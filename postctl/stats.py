@@ -1,0 +1,197 @@
+"""Counting: posts per term (`postctl tags`), terms that look alike (`tags --similar`), and the
+site summary `postctl stats` draws. Built to be fed one post at a time, so a 100,000-post site
+is counted without keeping its posts."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Literal
+
+from postctl.model import ParsedDate, Post
+
+Period = Literal["month", "year"]
+# With a longer date range than this, `stats` counts posts per year instead of per month.
+MONTHS_BEFORE_YEARS = 36
+
+
+@dataclass(frozen=True)
+class TermCount:
+    """A term and how many posts use it. Where the generator folds case, `spellings` lists
+    every spelling merged into `term` (the most used one), most used first."""
+
+    term: str
+    count: int
+    spellings: tuple[str, ...] = ()
+
+
+class TermCounter:
+    """Posts per term of one field. Each post counts once per term, however often it lists it;
+    with `fold`, spellings that differ only in case are one term (as on Hugo sites)."""
+
+    def __init__(self, field_name: str = "tags", fold: bool = False) -> None:
+        self.field_name = field_name
+        self.fold = fold
+        self._posts: Counter[str] = Counter()  # posts per term (folded key when folding)
+        self._spellings: Counter[str] = Counter()  # posts per spelling as written
+
+    def add(self, post: Post) -> None:
+        terms = post.terms(self.field_name)
+        if not terms:
+            return
+        spelled = dict.fromkeys(terms, 1)
+        self._spellings.update(spelled)
+        if self.fold:
+            spelled = dict.fromkeys((t.casefold() for t in terms), 1)
+        self._posts.update(spelled)
+
+    def result(self, sort: Literal["count", "name"] = "count") -> list[TermCount]:
+        if not self.fold:
+            counts = [TermCount(t, n, (t,)) for t, n in self._posts.items()]
+        else:
+            spellings: dict[str, list[str]] = {}
+            for term, _ in sorted(self._spellings.items(), key=lambda s: (-s[1], s[0])):
+                spellings.setdefault(term.casefold(), []).append(term)
+            counts = [
+                TermCount(names[0], self._posts[key], tuple(names))
+                for key, names in spellings.items()
+            ]
+        if sort == "name":
+            return sorted(counts, key=lambda c: (c.term.casefold(), c.term))
+        return sorted(counts, key=lambda c: (-c.count, c.term.casefold(), c.term))
+
+
+_SEPARATORS = re.compile(r"[\s\-_.]+")
+
+
+def _compact(term: str) -> str:
+    """Case, accents, spaces, hyphens, underscores and dots dropped: `Py-thon` -> `python`."""
+    decomposed = unicodedata.normalize("NFKD", term.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub("", plain)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ses", "xes", "zes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def likeness_keys(term: str) -> set[str]:
+    """Keys under which terms count as alike: the compact form, its singular, and the slug."""
+    from slugify import slugify
+
+    compact = _compact(term)
+    slug = slugify(term).replace("-", "")
+    keys = {compact, _singular(compact)}
+    if slug:
+        keys |= {slug, _singular(slug)}
+    keys.discard("")
+    return keys
+
+
+def similar_groups(counts: list[TermCount]) -> list[list[TermCount]]:
+    """Groups of two or more terms that look like one another (`Python`, `python`, `py-thon`,
+    `pythons`), each sorted by count; the biggest groups first. Candidates to merge with
+    `postctl retag`. Give it counts made without case folding, so each spelling shows."""
+    parent = list(range(len(counts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, tc in enumerate(counts):
+        for key in likeness_keys(tc.term):
+            if key in owner:
+                parent[root(i)] = root(owner[key])
+            else:
+                owner[key] = i
+    members: dict[int, list[TermCount]] = {}
+    for i, tc in enumerate(counts):
+        members.setdefault(root(i), []).append(tc)
+    groups = [sorted(g, key=lambda c: (-c.count, c.term)) for g in members.values() if len(g) > 1]
+    groups.sort(key=lambda g: (-sum(c.count for c in g), g[0].term.casefold()))
+    return groups
+
+
+# -- site summary ----------------------------------------------------------------------------
+
+
+@dataclass
+class SiteStats:
+    posts: int = 0
+    drafts: int = 0
+    undated: int = 0
+    errors: int = 0
+    first: ParsedDate | None = None
+    last: ParsedDate | None = None
+    period: Period = "month"
+    per_period: list[tuple[str, int]] = field(default_factory=list)
+    top_tags: list[TermCount] = field(default_factory=list)
+    top_categories: list[TermCount] = field(default_factory=list)
+    top_authors: list[TermCount] = field(default_factory=list)
+
+
+class StatsCollector:
+    """Feed it posts with `add`; `result` gives the SiteStats."""
+
+    def __init__(self, fold: bool = False) -> None:
+        self.stats = SiteStats()
+        self._tags = TermCounter("tags", fold)
+        self._categories = TermCounter("categories", fold)
+        self._authors: Counter[str] = Counter()
+        self._months: Counter[tuple[int, int]] = Counter()
+
+    def add(self, post: Post) -> None:
+        s = self.stats
+        s.posts += 1
+        s.drafts += post.draft
+        self._tags.add(post)
+        self._categories.add(post)
+        self._authors.update(dict.fromkeys(post.authors, 1))
+        parsed = post.parsed_date
+        if parsed is None:
+            s.undated += 1
+            return
+        self._months[parsed.value.year, parsed.value.month] += 1
+        if s.first is None or parsed.sort_key < s.first.sort_key:
+            s.first = parsed
+        if s.last is None or parsed.sort_key > s.last.sort_key:
+            s.last = parsed
+
+    def result(self, period: Period | None = None, top: int = 10) -> SiteStats:
+        s = self.stats
+        s.top_tags = self._tags.result()[:top]
+        s.top_categories = self._categories.result()[:top]
+        s.top_authors = [
+            TermCount(a, n, (a,))
+            for a, n in sorted(self._authors.items(), key=lambda x: (-x[1], x[0]))[:top]
+        ]
+        if not self._months:
+            s.per_period = []
+            s.period = period or "month"
+            return s
+        (y0, m0), (y1, m1) = min(self._months), max(self._months)
+        span = (y1 - y0) * 12 + m1 - m0 + 1
+        s.period = period or ("month" if span <= MONTHS_BEFORE_YEARS else "year")
+        if s.period == "year":
+            years: Counter[int] = Counter()
+            for (y, _), n in self._months.items():
+                years[y] += n
+            s.per_period = [(str(y), years[y]) for y in range(y0, y1 + 1)]
+        else:
+            s.per_period = []
+            y, m = y0, m0
+            while (y, m) <= (y1, m1):
+                s.per_period.append((f"{y:04d}-{m:02d}", self._months[y, m]))
+                y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        return s

@@ -1,0 +1,351 @@
+"""The parse cache (invalidation, safety, fallbacks) and the Post JSON round trip it stores."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import write
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postctl import cache as cache_module
+from postctl.cache import CACHE_DIR, DATABASE
+from postctl.model import Post, PostError, load_post
+from postctl.site import collect, find_site, iter_posts, load_posts
+
+
+@pytest.fixture
+def site_root(tmp_path):
+    root = tmp_path / "site"
+    write(root / "_config.yml", "title: t\n")
+    for i in range(3):
+        write(
+            root / f"_posts/2024-01-0{i + 1}-p{i}.md",
+            f"---\ntitle: Post {i}\ntags: [t{i}]\n---\nbody\n",
+        )
+    return root
+
+
+class Counting:
+    """Counts the files that are really parsed (cache misses)."""
+
+    def __init__(self, monkeypatch):
+        self.paths: list[str] = []
+        original = cache_module.parse_posts
+
+        def counting(site, paths, jobs=None, **options):
+            self.paths.extend(os.path.basename(p) for p in paths)
+            return original(site, paths, jobs, **options)
+
+        monkeypatch.setattr(cache_module, "parse_posts", counting)
+
+    def take(self) -> list[str]:
+        taken, self.paths = self.paths, []
+        return sorted(taken)
+
+
+def load(root, **kwargs):
+    site = find_site(root)
+    return load_posts(site, collect(site), **kwargs)
+
+
+def titles(results):
+    return [r.title if isinstance(r, Post) else f"error {r.code}" for r in results]
+
+
+def test_second_run_parses_nothing_and_gives_equal_posts(site_root, monkeypatch):
+    parsed = Counting(monkeypatch)
+    first = load(site_root)
+    assert parsed.take() == ["2024-01-01-p0.md", "2024-01-02-p1.md", "2024-01-03-p2.md"]
+    second = load(site_root)
+    assert parsed.take() == []
+    assert [p.to_dict() for p in first] == [p.to_dict() for p in second]
+    folder = site_root / CACHE_DIR
+    assert (folder / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert (folder / DATABASE).is_file()
+
+
+def test_edit_delete_add_rename_touch(site_root, monkeypatch):
+    parsed = Counting(monkeypatch)
+    load(site_root)
+    parsed.take()
+    posts = site_root / "_posts"
+    # Edit to the same size and put the old mtime back: the ctime still moves.
+    p0 = posts / "2024-01-01-p0.md"
+    st = p0.stat()
+    p0.write_text(p0.read_text().replace("Post 0", "Post 9"))
+    os.utime(p0, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert p0.stat().st_size == st.st_size and p0.stat().st_mtime_ns == st.st_mtime_ns
+    assert titles(load(site_root)) == ["Post 9", "Post 1", "Post 2"]
+    assert parsed.take() == ["2024-01-01-p0.md"]
+    # Delete.
+    (posts / "2024-01-02-p1.md").unlink()
+    assert titles(load(site_root)) == ["Post 9", "Post 2"]
+    assert parsed.take() == []
+    # Add.
+    write(posts / "2024-01-05-new.md", "---\ntitle: New\n---\n")
+    assert titles(load(site_root)) == ["Post 9", "Post 2", "New"]
+    assert parsed.take() == ["2024-01-05-new.md"]
+    # Rename: the new name is a new entry (and its Jekyll date comes from the new name).
+    (posts / "2024-01-05-new.md").rename(posts / "2024-02-01-renamed.md")
+    results = load(site_root)
+    assert parsed.take() == ["2024-02-01-renamed.md"]
+    assert results[-1].path.name == "2024-02-01-renamed.md"
+    assert results[-1].date == datetime(2024, 2, 1)
+    # Touch.
+    os.utime(posts / "2024-01-03-p2.md", ns=(1, 1_000_000_000))
+    load(site_root)
+    assert parsed.take() == ["2024-01-03-p2.md"]
+    # Entries of files gone from the site are dropped after a whole-site run.
+    site = find_site(site_root)
+    list(iter_posts(site, collect(site), complete=True))
+    with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
+        stored = sorted(os.path.basename(p) for (p,) in db.execute("SELECT path FROM records"))
+    assert stored == ["2024-01-01-p0.md", "2024-01-03-p2.md", "2024-02-01-renamed.md"]
+
+
+def test_broken_posts_are_cached_as_errors(site_root, monkeypatch):
+    write(site_root / "_posts/2024-03-01-bad.md", "---\ntitle: [x\n---\n")
+    first = load(site_root)
+    parsed = Counting(monkeypatch)
+    second = load(site_root)
+    assert parsed.take() == []
+    bad = [r for r in second if isinstance(r, PostError)]
+    assert [(e.code, e.line, e.col, e.message) for e in bad] == [
+        (e.code, e.line, e.col, e.message) for e in first if isinstance(e, PostError)
+    ]
+    assert bad[0].path == site_root / "_posts/2024-03-01-bad.md"
+
+
+def test_no_cache_option_and_config(site_root, run):
+    assert run("list", site_root, "--no-cache").exit_code == 0
+    assert not (site_root / CACHE_DIR).exists()
+    write(site_root / "postctl.toml", "cache = false\n")
+    assert run("list", site_root).exit_code == 0
+    assert not (site_root / CACHE_DIR).exists()
+
+
+def test_corrupt_cache_is_rebuilt(site_root, monkeypatch):
+    load(site_root)
+    database = site_root / CACHE_DIR / DATABASE
+    database.write_bytes(b"this is not a database" * 100)
+    parsed = Counting(monkeypatch)
+    assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+    assert len(parsed.take()) == 3
+    load(site_root)
+    assert parsed.take() == []  # rebuilt
+
+
+def test_garbage_entries_are_ignored_and_replaced(site_root, monkeypatch):
+    load(site_root)
+    with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
+        db.execute("UPDATE records SET record = '{\"path\": 1}' WHERE path LIKE '%p0.md'")
+        db.execute("UPDATE records SET record = 'not json' WHERE path LIKE '%p1.md'")
+        db.execute("UPDATE summaries SET summary = '[1, 2]' WHERE path LIKE '%p2.md'")
+        db.execute("DELETE FROM records WHERE path LIKE '%p2.md'")
+    assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+    site = find_site(site_root)
+    summaries = list(iter_posts(site, collect(site), summaries=True))
+    assert [s.title for s in summaries] == ["Post 0", "Post 1", "Post 2"]
+    parsed = Counting(monkeypatch)
+    load(site_root)
+    assert parsed.take() == []
+
+
+def test_cache_from_another_site_or_version_is_dropped(site_root, monkeypatch):
+    load(site_root)
+    with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
+        db.execute("UPDATE meta SET value = '[\"0\"]'")
+    parsed = Counting(monkeypatch)
+    load(site_root)
+    assert len(parsed.take()) == 3
+
+
+def test_read_only_site_is_not_written(site_root, monkeypatch):
+    os.chmod(site_root, 0o555)
+    try:
+        assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+        assert not (site_root / CACHE_DIR).exists()
+    finally:
+        os.chmod(site_root, 0o755)
+
+
+def test_read_only_cache_is_read_but_not_written(site_root, monkeypatch):
+    load(site_root)
+    folder = site_root / CACHE_DIR
+    write(site_root / "_posts/2024-04-01-new.md", "---\ntitle: New\n---\n")
+    os.chmod(folder / DATABASE, 0o444)
+    os.chmod(folder, 0o555)
+    try:
+        before = (folder / DATABASE).read_bytes()
+        parsed = Counting(monkeypatch)
+        assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2", "New"]
+        assert parsed.take() == ["2024-04-01-new.md"]
+        assert (folder / DATABASE).read_bytes() == before
+    finally:
+        os.chmod(folder, 0o755)
+        os.chmod(folder / DATABASE, 0o644)
+
+
+def test_symlinked_cache_folder_is_never_written_through(site_root, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site_root / CACHE_DIR).symlink_to(elsewhere)
+    assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_parallel_load_matches_serial(tmp_path, monkeypatch):
+    root = tmp_path / "big"
+    write(root / "hugo.toml", "")
+    for i in range(60):
+        write(
+            root / f"content/p{i:03d}.md",
+            f"---\ntitle: P{i}\ndate: 2024-01-01T10:{i % 60:02d}:00+02:00\n---\n",
+        )
+    write(root / "content/zz-bad.md", "---\n: :\n---\n")
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10)
+    site = find_site(root)
+    files = collect(site)
+    parallel = load_posts(site, files, jobs=2, cache=False)
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10_000)
+    serial = load_posts(site, files, cache=False)
+    assert [type(r) for r in parallel] == [type(r) for r in serial]
+    assert [r.to_dict() for r in parallel[:-1]] == [r.to_dict() for r in serial[:-1]]
+    assert str(parallel[-1]) == str(serial[-1])
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10)
+    cached = load_posts(site, files, jobs=2)  # fills the cache through the workers
+    again = load_posts(site, files, jobs=2)
+    assert [repr(r.data) for r in again[:-1]] == [repr(r.data) for r in cached[:-1]]
+
+
+# -- the round trip ------------------------------------------------------------------------
+
+zones = st.one_of(
+    st.none(),
+    st.just(timezone.utc),
+    st.integers(-23 * 60, 23 * 60).map(lambda m: timezone(timedelta(minutes=m))),
+)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.dates(),
+    st.datetimes(timezones=zones),
+    st.times(timezones=zones),
+    st.binary(max_size=8),
+)
+keys = st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.dates(), st.just("\x00type"))
+values = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(keys, children, max_size=4),
+        st.lists(scalars, max_size=3).map(tuple),
+    ),
+    max_leaves=12,
+)
+
+
+def typed(value):
+    """A value's repr with every type spelled out (True == 1 and date == date would hide bugs)."""
+    if isinstance(value, dict):
+        return ("dict", [(typed(k), typed(v)) for k, v in value.items()])
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, [typed(v) for v in value])
+    tz = getattr(value, "tzinfo", None)
+    return (type(value).__name__, repr(value), repr(tz), getattr(value, "fold", None))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.text(max_size=8), values, max_size=5))
+def test_round_trip_keeps_every_type(data):
+    post = Post(path=Path("/x/p.md"), kind="hugo", data=data)
+    for again in (Post.from_json(post.to_json()), Post.from_dict(post.to_dict())):
+        assert typed(again.data) == typed(data)
+
+
+def test_round_trip_of_real_posts(tmp_path):
+    path = write(
+        tmp_path / "p.md",
+        b"\xef\xbb\xbf---\r\ntitle: T\r\nwhen: 2024-01-02 03:04:05.123456 +05:30\r\n"
+        b"day: 2024-01-02\r\nn: .inf\r\ntitle: again\r\nset: !!set {a, b}\r\n---\r\nbody\r\n",
+    )
+    post = load_post(path, "jekyll", drafts_folder=True, categories_from_path=("a", "b"))
+    again = Post.from_json(post.to_json())
+    assert again.to_dict() == post.to_dict()
+    assert typed(again.data) == typed(post.data)
+    assert again.data["when"].utcoffset() == timedelta(hours=5, minutes=30)
+    assert type(again.data["day"]) is date and again.bom and again.newline == "\r\n"
+    assert again.duplicate_keys == post.duplicate_keys == [("title", 6, 1)]
+    assert again.body == "body\r\n" and again.categories == post.categories
+    assert (again.title, again.date, again.draft) == (post.title, post.date, post.draft)
+
+
+def test_unencodable_values_are_refused():
+    post = Post(path=Path("p.md"), data={"x": object()})
+    with pytest.raises(TypeError):
+        post.to_json()
+
+
+@pytest.mark.parametrize("name", ["blog", "hugo"])
+def test_summaries_equal_the_posts_they_summarize(name, tmp_path, monkeypatch):
+    import shutil
+
+    from conftest import EXAMPLES
+
+    from postctl.summary import summary_fields
+
+    root = tmp_path / name
+    shutil.copytree(EXAMPLES / name, root)
+    site = find_site(root)
+    files = collect(site)
+    posts = load_posts(site, files, cache=False)
+
+    def fields(item):
+        return (str(item.path), *summary_fields(item)[1:])
+
+    expected = [fields(p) for p in posts]
+    cold = list(iter_posts(site, files, summaries=True))
+    warm = list(iter_posts(site, files, summaries=True))
+    plain = list(iter_posts(site, files, summaries=True, cache=False))
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 2)
+    parallel = list(iter_posts(site, files, jobs=2, summaries=True, cache=False))
+    for results in (cold, warm, plain, parallel):
+        assert [fields(s) for s in results] == expected
+
+
+def test_cli_sees_every_change_through_the_summaries(site_root, run):
+    def titles_listed():
+        result = run("list", site_root, "--columns", "title", "--sort", "path")
+        return [line.strip() for line in result.stdout.splitlines()[1:]]
+
+    assert titles_listed() == ["Post 0", "Post 1", "Post 2"]
+    p1 = site_root / "_posts/2024-01-02-p1.md"
+    st = p1.stat()
+    p1.write_text(p1.read_text().replace("Post 1", "Post X"))
+    os.utime(p1, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert titles_listed() == ["Post 0", "Post X", "Post 2"]
+    write(site_root / "_posts/2024-01-09-bad.md", "---\ntitle: [x\n---\n")
+    for _ in range(2):  # the second time the error comes from the cache
+        result = run("list", site_root, "--count")
+        assert (result.exit_code, result.stdout) == (1, "3\n")
+        assert "2024-01-09-bad.md:3:1: PC004" in result.stderr
+    # Whole posts (json, --where) come from the records, summaries (table) from their table.
+    result = run("list", site_root, "-f", "json", "--where", "title=Post X")
+    assert [r["title"] for r in __import__("json").loads(result.stdout)] == ["Post X"]
+    # A custom field needs whole posts; Jekyll splits its string on spaces like tags.
+    result = run("tags", site_root, "--field", "title", "-f", "csv")
+    assert result.stdout == "term,posts\nPost,3\n0,1\n2,1\nX,1\n"
+
+
+def test_help_says_how_terms_are_compared(run):
+    for command in ("list", "tags", "stats"):
+        text = " ".join(run(command, "--help").stdout.replace("│", " ").split())
+        assert "case-insensitively on Hugo sites" in text, command

@@ -1,0 +1,393 @@
+"""`postctl publish` / `postctl unpublish`: only the date or draft value and the file's place
+change; round trips give back the same bytes; nothing is ever overwritten."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postctl import create
+from postctl.model import load_post
+
+NOW = datetime(2026, 2, 5, 3, 33, 48, tzinfo=timezone(timedelta(hours=1)))
+
+# A draft with everything a careless rewrite would lose: comments, quoting styles, a flow list,
+# a block list with a comment, a date-like string, CRLF line endings, a BOM and a body with `---`.
+TRICKY_DRAFT = (
+    "\ufeff---\r\n"
+    "# keep this comment\r\n"
+    "layout: post\r\n"
+    "title: 'Quoted: title'\r\n"
+    'subtitle: "double"\r\n'
+    "tags: [b, a]   # not sorted on purpose\r\n"
+    "categories:\r\n"
+    "  - One  # first\r\n"
+    "  - Two\r\n"
+    "version: '2.10'\r\n"
+    "---\r\n"
+    "Body line\r\n"
+    "---\r\n"
+    "not front matter\r\n"
+).encode()
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(create, "local_now", lambda: NOW)
+
+
+def jekyll_site(root: Path) -> Path:
+    write(root / "_config.yml", "title: Test\n")
+    return root
+
+
+def hugo_site(root: Path) -> Path:
+    write(root / "hugo.toml", "title = 'Test'\n")
+    return root
+
+
+def without_date_lines(data: bytes) -> bytes:
+    return re.sub(rb"(?m)^date: .*\r?\n", b"", data)
+
+
+# -- Jekyll ---------------------------------------------------------------------------------------
+
+
+def test_jekyll_publish_moves_and_sets_only_the_date(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/tricky.md", TRICKY_DRAFT)
+    os.chmod(draft, 0o640)
+    result = run("publish", "_drafts/tricky.md", "--date", "2026-03-01T10:00:00+01:00", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "published _drafts/tricky.md -> _posts/2026-03-01-tricky.md\n"
+    assert not draft.exists()
+    published = site / "_posts" / "2026-03-01-tricky.md"
+    data = published.read_bytes()
+    assert without_date_lines(data) == TRICKY_DRAFT
+    assert b"date: 2026-03-01 10:00:00 +0100\r\n" in data
+    assert published.stat().st_mode & 0o777 == 0o640
+    post = load_post(published, "jekyll")
+    assert post.date == datetime(2026, 3, 1, 10, tzinfo=timezone(timedelta(hours=1)))
+    assert post.draft is False
+
+
+def test_jekyll_round_trip_is_byte_exact(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/tricky.md", TRICKY_DRAFT)
+    assert run("publish", draft, cwd=site).exit_code == 0
+    published = site / "_posts" / "2026-02-05-tricky.md"
+    assert b"date: 2026-02-05 03:33:48 +0100\r\n" in published.read_bytes()
+    result = run("unpublish", published, cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "unpublished _posts/2026-02-05-tricky.md -> _drafts/tricky.md\n"
+    assert draft.read_bytes() == TRICKY_DRAFT
+    assert not published.exists()
+
+
+def test_jekyll_unpublish_then_publish_changes_only_the_date(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    original = (
+        b"---\nlayout: post\ntitle: Old\ndate: 2020-01-02 10:00:00 +0000\ntags: [x]\n---\nBody\n"
+    )
+    post = write(site / "_posts/2020-01-02-old.md", original)
+    assert run("unpublish", post, cwd=site).exit_code == 0
+    draft = site / "_drafts" / "old.md"
+    assert draft.read_bytes() == without_date_lines(original)
+    assert run("publish", draft, "--date", "2026-02-05", cwd=site).exit_code == 0
+    republished = site / "_posts" / "2026-02-05-old.md"
+    data = republished.read_bytes()
+    assert without_date_lines(data) == without_date_lines(original)
+    assert load_post(republished, "jekyll").date == datetime(2026, 2, 5)
+
+
+def test_examples_blog_draft_round_trip(run, tmp_path: Path) -> None:
+    site = tmp_path / "blog"
+    shutil.copytree(EXAMPLES / "blog", site)
+    draft = site / "_drafts" / "grid-batteries-explained.md"
+    original = draft.read_bytes()
+    result = run("publish", draft, cwd=site)
+    assert result.exit_code == 0, result.stderr
+    # examples/blog sets `timezone: Europe/London`: 03:33:48 +01:00 is 02:33:48 GMT.
+    published = site / "_posts" / "2026-02-05-grid-batteries-explained.md"
+    assert b"date: 2026-02-05 02:33:48 +0000\n" in published.read_bytes()
+    assert without_date_lines(published.read_bytes()) == original
+    assert run("unpublish", published, cwd=site).exit_code == 0
+    assert draft.read_bytes() == original
+
+
+def test_jekyll_draft_name_with_a_date_and_subfolders(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    write(site / "_drafts/2019-05-05-dated.md", "---\ntitle: D\n---\n")
+    write(site / "engineering/_drafts/deep/idea.markdown", "---\ntitle: I\n---\n")
+    result = run("publish", "_drafts", "engineering", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert (site / "_posts/2026-02-05-dated.md").is_file()
+    moved = site / "engineering/_posts/deep/2026-02-05-idea.markdown"
+    assert moved.is_file()
+    assert load_post(moved, "jekyll").title == "I"
+
+
+def test_publish_never_replaces_an_existing_post(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/taken.md", "---\ntitle: Draft\n---\ndraft body\n")
+    existing = write(site / "_posts/2026-02-05-taken.md", "---\ntitle: Mine\n---\nmine\n")
+    result = run("publish", draft, cwd=site)
+    assert result.exit_code == 1
+    assert "_posts/2026-02-05-taken.md: already exists; not replaced" in result.stderr
+    assert draft.read_text() == "---\ntitle: Draft\n---\ndraft body\n"
+    assert existing.read_text() == "---\ntitle: Mine\n---\nmine\n"
+    assert sorted(p.name for p in (site / "_posts").iterdir()) == ["2026-02-05-taken.md"]
+
+
+def test_unpublish_never_replaces_an_existing_draft(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    post = write(site / "_posts/2026-01-01-same.md", "---\ntitle: Post\n---\n")
+    write(site / "_drafts/same.md", "---\ntitle: Other draft\n---\n")
+    result = run("unpublish", post, cwd=site)
+    assert result.exit_code == 1
+    assert post.is_file()
+    assert (site / "_drafts/same.md").read_text() == "---\ntitle: Other draft\n---\n"
+
+
+def test_already_published_and_already_a_draft(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    post = write(site / "_posts/2026-01-01-p.md", "---\ntitle: P\n---\n")
+    draft = write(site / "_drafts/d.md", "---\ntitle: D\n---\n")
+    result = run("publish", post, cwd=site)
+    assert result.exit_code == 0
+    assert "already published" in result.stderr
+    result = run("unpublish", draft, cwd=site)
+    assert result.exit_code == 0
+    assert "already a draft" in result.stderr
+    assert post.read_text() == "---\ntitle: P\n---\n"
+    assert draft.read_text() == "---\ntitle: D\n---\n"
+
+
+def test_jekyll_published_false_is_published_in_place(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    post = write(site / "_posts/2026-01-01-p.md", "---\ntitle: P\npublished: false # wip\n---\n")
+    result = run("publish", post, cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert post.read_text() == "---\ntitle: P\npublished: true # wip\n---\n"
+
+
+def test_dry_run_shows_the_move_and_diff(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/dry.md", "---\ntitle: Dry\n---\nBody\n")
+    result = run("publish", draft, "--dry-run", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("would publish _drafts/dry.md -> _posts/2026-02-05-dry.md\n")
+    assert "+date: 2026-02-05 03:33:48 +0100\n" in result.stdout
+    assert draft.read_text() == "---\ntitle: Dry\n---\nBody\n"
+    assert not (site / "_posts").exists()
+
+
+def test_bad_input_and_partial_failure(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    good = write(site / "_drafts/good.md", "---\ntitle: Good\n---\n")
+    broken = write(site / "_drafts/broken.md", "---\ntitle: [unclosed\n---\n")
+    result = run("publish", broken, good, cwd=site)
+    assert result.exit_code == 1
+    assert "_drafts/broken.md" in result.stderr and "PC004" in result.stderr
+    assert broken.read_text() == "---\ntitle: [unclosed\n---\n"
+    assert (site / "_posts/2026-02-05-good.md").is_file()
+    assert not good.exists()
+
+
+def test_bad_date_and_missing_path_exit_2(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/d.md", "---\ntitle: D\n---\n")
+    assert run("publish", draft, "--date", "soon", cwd=site).exit_code == 2
+    assert run("publish", "_drafts/missing.md", cwd=site).exit_code == 2
+    assert draft.is_file()
+
+
+def test_help_has_examples(run) -> None:
+    for command in ("publish", "unpublish"):
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert f"postctl {command}" in result.stdout
+
+
+# -- Hugo and plain sites -------------------------------------------------------------------------
+
+HUGO_TOML = (
+    b"+++\n"
+    b"title = 'Tide tables'  # the title\n"
+    b"date = 2025-01-01T10:00:00Z\n"
+    b"draft = true\n"
+    b"tags = ['sea', \"tides\"]\n"
+    b"\n"
+    b"[params]\n"
+    b"  mood = 'calm'\n"
+    b"+++\n"
+    b"Body +++ text\n"
+)
+
+
+def test_hugo_round_trip_in_place(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    post = write(site / "content/posts/tides.md", HUGO_TOML)
+    result = run("publish", post, cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "published content/posts/tides.md\n"
+    assert post.read_bytes() == HUGO_TOML.replace(b"draft = true", b"draft = false")
+    assert run("unpublish", post, cwd=site).exit_code == 0
+    assert post.read_bytes() == HUGO_TOML
+
+
+def test_hugo_publish_with_date(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    post = write(site / "content/posts/tides.md", HUGO_TOML)
+    result = run("publish", post, "--date", "2026-03-01T10:00:00+01:00", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert post.read_bytes() == HUGO_TOML.replace(b"draft = true", b"draft = false").replace(
+        b"date = 2025-01-01T10:00:00Z", b"date = 2026-03-01T10:00:00+01:00"
+    )
+
+
+def test_hugo_keys_are_case_insensitive(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    text = "---\nTitle: X\nDraft: true\n---\n"
+    post = write(site / "content/posts/x.md", text)
+    assert run("publish", post, cwd=site).exit_code == 0
+    assert post.read_text() == "---\nTitle: X\nDraft: false\n---\n"
+
+
+def test_hugo_unpublish_adds_draft_when_missing(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    original = b"+++\ntitle = 'X'\n\n[params]\n  a = 1\n+++\n"
+    post = write(site / "content/posts/x.md", original)
+    assert run("unpublish", post, cwd=site).exit_code == 0
+    assert load_post(post, "hugo").draft is True
+    assert load_post(post, "hugo").get("params") == {"a": 1}
+    assert run("publish", post, cwd=site).exit_code == 0
+    assert load_post(post, "hugo").draft is False
+
+
+def test_hugo_json_round_trip(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    original = b'{\n  "title": "J",\n  "draft": true\n}\nBody\n'
+    post = write(site / "content/posts/j.md", original)
+    assert run("publish", post, cwd=site).exit_code == 0
+    assert post.read_bytes() == original.replace(b'"draft": true', b'"draft": false')
+    assert run("unpublish", post, cwd=site).exit_code == 0
+    assert post.read_bytes() == original
+
+
+def test_plain_published_false(run, tmp_path: Path) -> None:
+    site = tmp_path / "notes"
+    post = write(site / "note.md", "---\ntitle: N\npublished: false\n---\n")
+    assert run("publish", post, cwd=site).exit_code == 0
+    assert post.read_text() == "---\ntitle: N\npublished: true\n---\n"
+    assert load_post(post, "plain").draft is False
+
+
+def test_new_draft_then_publish(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "From new", "--draft", "-t", "x", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    draft = site / result.stdout.strip()
+    original = draft.read_bytes()
+    assert run("publish", draft, cwd=site).exit_code == 0
+    published = site / "_posts" / "2026-02-05-from-new.md"
+    assert without_date_lines(published.read_bytes()) == original
+    assert run("unpublish", published, cwd=site).exit_code == 0
+    assert draft.read_bytes() == original
+
+
+# -- real-world corpora ----------------------------------------------------------------------------
+
+
+def test_corpora_round_trips(run, corpora: Path, tmp_path: Path) -> None:
+    """Jekyll's release posts and the first Rust blog posts: unpublish then publish changes
+    nothing but the date (Jekyll) or the draft value (TOML, where `draft` is added)."""
+    jekyll = tmp_path / "jekyll"
+    shutil.copytree(corpora / "jekyll" / "docs", jekyll)
+    for path in jekyll.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)  # the corpora are read-only
+    originals = {p.name: p.read_bytes() for p in (jekyll / "_posts").iterdir()}
+    assert run("unpublish", "_posts", cwd=jekyll).exit_code == 0
+    assert run("publish", "_drafts", "--date", "2026-01-01", cwd=jekyll).exit_code == 0
+    for name, original in originals.items():
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", name)
+        published = (jekyll / "_posts" / f"2026-01-01-{slug}").read_bytes()
+        assert without_date_lines(published) == without_date_lines(original), name
+
+    rust = tmp_path / "rust"
+    write(rust / "config.toml", (corpora / "rust-blog" / "config.toml").read_bytes())
+    content = corpora / "rust-blog" / "content"
+    before = {}
+    for source in sorted(content.rglob("*.md"))[:60]:
+        before[write(rust / "content" / source.relative_to(content), source.read_bytes())] = (
+            source.read_bytes()
+        )
+    assert run("unpublish", "content", cwd=rust).exit_code == 0
+    assert run("publish", "content", cwd=rust).exit_code == 0
+    for path, original in before.items():
+        after = path.read_bytes()
+        assert after == original or after.replace(b"draft = false\n", b"", 1) == original, path
+
+
+def test_read_only_draft_is_not_moved(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/locked.md", "---\ntitle: L\n---\n")
+    draft.chmod(0o444)
+    result = run("publish", draft, cwd=site)
+    assert result.exit_code == 1
+    assert "read-only" in result.stderr
+    assert draft.read_text() == "---\ntitle: L\n---\n"
+    assert not (site / "_posts").exists()
+
+
+def test_jekyll_draft_marked_unpublished_is_published(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts/10-1-2-things.md", "---\ntitle: T\npublished: false\n---\n")
+    assert run("publish", draft, cwd=site).exit_code == 0
+    # `10-1-2-` is part of the slug, not a date: only a full YYYY-MM-DD prefix is taken off.
+    published = site / "_posts" / "2026-02-05-10-1-2-things.md"
+    assert published.read_text() == (
+        "---\ntitle: T\npublished: true\ndate: 2026-02-05 03:33:48 +0100\n---\n"
+    )
+    assert load_post(published, "jekyll").draft is False
+
+
+def test_jekyll_page_is_not_a_post(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    page = write(site / "about.md", "---\ntitle: About\n---\n")
+    result = run("publish", page, cwd=site)
+    assert result.exit_code == 1
+    assert "about.md: is not a post or a draft" in result.stderr
+    assert page.read_text() == "---\ntitle: About\n---\n"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    title=st.text(min_size=1, max_size=40).filter(lambda t: t.strip()),
+    tags=st.lists(st.text(min_size=1, max_size=12), max_size=3),
+    kind=st.sampled_from(["jekyll", "hugo-toml", "hugo-yaml", "hugo-json"]),
+)
+def test_any_new_draft_round_trips(run, tmp_path_factory, title, tags, kind) -> None:
+    root = tmp_path_factory.mktemp("site")
+    site = jekyll_site(root) if kind == "jekyll" else hugo_site(root)
+    args = ["new", "--draft", "--slug", "post", *(a for t in tags for a in ("-t", t))]
+    if kind != "jekyll":
+        args += ["--format", kind.split("-")[1]]
+    result = run(*args, "--", title, cwd=site)
+    assert result.exit_code == 0, result.stderr
+    draft = site / result.stdout.strip()
+    original = draft.read_bytes()
+    assert run("publish", draft, cwd=site).exit_code == 0
+    published = site / "_posts" / "2026-02-05-post.md" if kind == "jekyll" else draft
+    assert run("unpublish", published, cwd=site).exit_code == 0
+    assert draft.read_bytes() == original

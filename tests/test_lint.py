@@ -1,0 +1,234 @@
+"""`postctl lint` and `postctl rules` through the CLI: formats, exit codes, configuration, the
+example sites, the real-world corpora, and arbitrary input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+
+from conftest import EXAMPLES, write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postctl.lint import lint_site
+from postctl.site import find_site
+
+
+def findings(run, *args):
+    result = run("lint", *args, "-f", "json")
+    return result, json.loads(result.stdout)
+
+
+def test_examples_blog_finds_the_planted_problems(run):
+    result, found = findings(run, EXAMPLES / "blog")
+    assert result.exit_code == 1
+    by_file = {(f["path"].rsplit("/", 1)[-1], f["code"]) for f in found}
+    minerals = "2026-02-05-us-critical-minerals-plan.md"
+    assert (minerals, "PC601") in by_file  # Â£ where £ was meant
+    assert (minerals, "PC501") in by_file  # tags: []
+    assert ("yaml-gotchas.md", "PC303") in by_file  # Jekyll skips it
+    assert ("yaml-gotchas.md", "PC401") in by_file  # country: no, version: 010
+    assert ("yaml-gotchas.md", "PC404") in by_file  # tags: yaml, config
+    assert ("2024-12-09-year-in-review.md", "PC901") in by_file  # missing image
+    assert ("2025-03-14-pi-day-numerics.md", "PC503") in by_file  # Python / python
+    mojibake = next(f for f in found if f["code"] == "PC601")
+    assert (
+        mojibake["line"] == 13
+        and "'ets aside Â£2.1 billi' should read 'ets aside £2.1" in mojibake["message"]
+    )
+    assert mojibake["severity"] == "error" and mojibake["fixable"] is True
+
+
+def test_clean_site_exits_0(run, tmp_path):
+    write(tmp_path / "hugo.toml", "title = 'x'\n")
+    for name in ("a", "b"):
+        write(
+            tmp_path / "content" / "posts" / f"{name}.md",
+            f"---\ntitle: Post {name}\ndate: 2024-01-0{len(name)}T10:00:00Z\ntags: [x]\n---\nHi\n",
+        )
+    result = run("lint", tmp_path)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == ""
+    result = run("lint", tmp_path, "-f", "table")
+    assert result.stdout.strip() == "No problems found in 2 files."
+    assert run("lint", EXAMPLES / "hugo").exit_code == 0
+
+
+def test_text_format_is_one_finding_a_line(run, tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: x\ndate: 2024-01-01\ntags: []\n---\n")
+    result = run("lint", tmp_path, cwd=tmp_path)
+    assert result.stdout == "a.md:4:1: PC501 tags is empty [warning]\n"
+    assert result.exit_code == 0  # warnings alone do not fail
+    assert run("lint", tmp_path, "--strict").exit_code == 1
+
+
+def test_table_groups_by_file_with_a_summary(run, tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: x\ntags: []\ndate: 2020-02-30\n---\n")
+    write(tmp_path / "b.md", "---\ntitle: y\ndate: 2020-02-03\n---\n")
+    result = run("lint", tmp_path, "-f", "table", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "a.md"
+    assert "3:1  warning  PC501  tags is empty  empty-terms" in lines[1]
+    assert "4:1  error    PC301" in lines[2]
+    assert lines[-1] == "1 error, 1 warning in 1 of 2 files."
+    assert result.exit_code == 1
+
+
+def test_github_annotations(run, tmp_path):
+    write(tmp_path / "a,b.md", "---\ntitle: 'x: 100%'\ntags: []\nc: 'Â£'\ndate: 2024-01-01\n---\n")
+    result = run("lint", tmp_path, "-f", "github", cwd=tmp_path)
+    assert result.stdout.splitlines() == [
+        "::warning file=a%2Cb.md,line=3,col=1,title=PC501 empty-terms::tags is empty",
+        "::error file=a%2Cb.md,line=4,col=1,title=PC601 mojibake::"
+        "mojibake in c: 'Â£' should read '£'",
+    ]
+
+
+def test_json_output_fields(run, tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: x\ntags: []\n---\n")
+    write(tmp_path / "postctl.toml", '[lint]\nrequired = ["title"]\n')
+    _, found = findings(run, tmp_path)
+    assert found == [
+        {
+            "path": str(tmp_path / "a.md"),
+            "line": 3,
+            "col": 1,
+            "code": "PC501",
+            "name": "empty-terms",
+            "severity": "warning",
+            "message": "tags is empty",
+            "fixable": False,
+        }
+    ]
+
+
+def test_select_ignore_and_severity_from_config_and_options(run, tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: x\ntags: []\ndate: 2020-02-30\n---\n")
+    codes = lambda *args: [f["code"] for f in findings(run, tmp_path, *args)[1]]  # noqa: E731
+    assert codes() == ["PC501", "PC301"]
+    assert codes("--select", "PC5") == ["PC501"]
+    assert codes("--ignore", "invalid-date,PC501") == []
+    write(tmp_path / "postctl.toml", '[lint]\nignore = ["PC3"]\nseverity = {PC501 = "error"}\n')
+    result, found = findings(run, tmp_path)
+    assert [(f["code"], f["severity"]) for f in found] == [("PC501", "error")]
+    assert result.exit_code == 1
+    write(tmp_path / "postctl.toml", '[lint]\nselect = ["empty-terms"]\n')
+    assert codes() == ["PC501"]
+    assert codes("--select", "PC301") == ["PC301"]  # the option replaces lint.select
+
+
+def test_bad_configuration_exits_2_naming_the_key(run, tmp_path):
+    write(tmp_path / "a.md", "---\ntitle: x\n---\n")
+    cases = {
+        '[lint]\nselect = ["PC999"]\n': "lint.select: 'PC999' is not a rule code or name",
+        '[lint]\nseverity = {PC501 = "fatal"}\n': "lint.severity: PC501: expected one of",
+        '[lint]\nseverity = {nope = "error"}\n': "lint.severity.nope: 'nope' is not a rule",
+        "[lint]\ntitle_length = [80, 10]\n": "lint.title_length: expected [min, max]",
+        "[lint]\nrequired = 'title'\n": "lint.required: expected a list of strings",
+        "[lint]\nshout = true\n": "lint.shout: unknown key",
+        '[lint]\nschema = "missing.json"\n': "lint.schema: cannot read",
+    }
+    for config, message in cases.items():
+        write(tmp_path / "postctl.toml", config)
+        result = run("lint", tmp_path)
+        assert result.exit_code == 2, config
+        assert message in result.stderr, (config, result.stderr)
+    write(tmp_path / "postctl.toml", "")
+    result = run("lint", tmp_path, "--select", "PC9999")
+    assert result.exit_code == 2 and "--select/--ignore.select" in result.stderr
+
+
+def test_explain_and_rules(run):
+    result = run("lint", "--explain", "PC601")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("PC601 mojibake (error, fixable with --fix)\n")
+    assert "Châu Âu" in result.stdout
+    assert run("lint", "--explain", "inconsistent-term").stdout.startswith("PC503 ")
+    bad = run("lint", "--explain", "PC000")
+    assert bad.exit_code == 2 and "no rule 'PC000'" in bad.stderr
+    rules = json.loads(run("rules", "-f", "json").stdout)
+    assert [r["code"] for r in rules] == sorted(r["code"] for r in rules)
+    assert {"code", "name", "severity", "fixable", "summary", "explanation"} <= set(rules[0])
+    table = run("rules").stdout.splitlines()
+    assert table[0].split()[:3] == ["CODE", "NAME", "SEVERITY"]
+    assert any(line.startswith("PC506  single-use-term") for line in table)
+
+
+def test_named_files_are_reported_against_the_whole_site(run, tmp_path):
+    write(tmp_path / "hugo.toml", "")
+    write(tmp_path / "content" / "a.md", "---\ntitle: Same\ntags: [Go]\n---\n")
+    write(tmp_path / "content" / "b.md", "---\ntitle: same\ntags: [go, go]\n---\n")
+    write(tmp_path / "README.md", "# not a post\n")
+    _, found = findings(run, tmp_path / "content" / "b.md")
+    assert {f["code"] for f in found} == {"PC502", "PC702"}  # duplicate title seen site-wide
+    assert all(f["path"].endswith("b.md") for f in found)
+    # pre-commit passes every staged Markdown file; --only-posts skips the README.
+    result = run("lint", tmp_path / "README.md", "--only-posts", "-f", "json")
+    assert result.exit_code == 0 and result.stdout == ""
+
+
+def test_hostile_text_is_printed_literally(run, tmp_path):
+    write(tmp_path / "a.md", '---\ntitle: "[bold]x[/bold] \\e[31m"\ntags: []\n---\n')
+    result = run("lint", tmp_path, "-f", "table", cwd=tmp_path)
+    assert "\x1b" not in result.stdout
+    assert "PC602  control character U+001B in title" in result.stdout
+
+
+def test_usage_errors_exit_2(run, tmp_path):
+    assert run("lint", tmp_path / "missing").exit_code == 2
+    assert run("lint", tmp_path, "--format", "xml").exit_code == 2
+
+
+def test_corpora_lint_without_surprises(corpora, tmp_path):
+    """Every finding on the real-world corpora is one we can defend (see the rule tests); the
+    counts pin what the rules say there, so a change in behaviour is noticed."""
+    counts = {}
+    for name in ("jekyll/docs", "hugo-docs", "rust-blog"):
+        report = lint_site(find_site(corpora / name))
+        counts[name] = dict(report.by_code())
+    assert counts["jekyll/docs"] == {"PC301": 1, "PC302": 9, "PC506": 2, "PC801": 1, "PC802": 1}
+    assert counts["hugo-docs"] == {"PC101": 1, "PC501": 737, "PC802": 8}
+    assert counts["rust-blog"] == {"PC201": 1, "PC602": 1, "PC702": 37, "PC801": 7}
+    whole = lint_site(find_site(corpora))  # a plain "site" of everything: no traceback
+    assert whole.files > 1800 and Counter(f.code for f in whole.findings)["PC002"] == 1
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    front=st.text(
+        alphabet=st.sampled_from(list("ab:-[]{}'\"#\n 01yno,\t\\Ã£é\u200b\x0c&*!|>")), max_size=80
+    ),
+    body=st.binary(max_size=40),
+    opener=st.sampled_from(["---\n", "+++\n", "{", ""]),
+)
+def test_lint_never_crashes_on_arbitrary_posts(run, tmp_path_factory, front, body, opener):
+    folder = tmp_path_factory.mktemp("fuzz")
+    closer = {"---\n": "\n---\n", "+++\n": "\n+++\n", "{": "}\n", "": ""}[opener]
+    write(folder / "post.md", (opener + front + closer).encode() + body)
+    shutil.copy(folder / "post.md", folder / "copy.md")
+    for fmt in ("text", "json", "github", "table"):
+        result = run("lint", folder, "-f", fmt)
+        assert result.exit_code in (0, 1), result.stdout + result.stderr
+
+
+def test_parallel_lint_matches_serial(tmp_path, monkeypatch):
+    """Large sites are linted in worker processes; the findings must be the same."""
+    import postctl.site
+
+    write(tmp_path / "_config.yml", "")
+    for day in range(1, 9):
+        write(
+            tmp_path / "_posts" / f"2024-01-0{day}-p.md",
+            f"---\ntitle: Post\ndate: 2024-01-0{day % 3 + 1}\ntags: [Go, go, x{day}]\n"
+            f"c: 'Â£'\n---\nbody Ã©\n",
+        )
+    site = find_site(tmp_path)
+    serial = lint_site(site).findings
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    site.config.values["jobs"] = 2
+    parallel = lint_site(site).findings
+    assert len(serial) > 30
+    assert [f.as_dict() for f in parallel] == [f.as_dict() for f in serial]

@@ -1,0 +1,105 @@
+"""`postctl lint --fix`: only the repaired values change, byte for byte, and only safely."""
+
+from __future__ import annotations
+
+import os
+
+from conftest import write
+
+from postctl.fixes import apply_fixes
+from postctl.lint import lint_site
+from postctl.site import find_site
+
+CONFIG = '[lint.aliases]\njavascript = ["js", "JS"]\n'
+
+
+def blog(tmp_path):
+    write(tmp_path / "_config.yml", "title: t\n")
+    write(tmp_path / "postctl.toml", CONFIG)
+    first = write(
+        tmp_path / "_posts" / "2024-01-01-a.md",
+        b"\xef\xbb\xbf---\r\n"
+        b"# keep this comment\r\n"
+        b'title: "Caf\xc3\x83\xc2\xa9 culture"   # and this one\r\n'
+        b"date: 2024-01-01 10:00:00 +0100\r\n"
+        b"tags:\r\n"
+        b"  - JS\r\n"
+        b"  - 'web'\r\n"
+        b"  - Web\r\n"
+        b"  - python\r\n"
+        b"---\r\n"
+        b"It costs \xc3\x82\xc2\xa35.\r\n"
+        b"---\r\n"
+        b"Ch\xc3\xa2u \xc3\x82u stays.",
+    )
+    second = write(
+        tmp_path / "_posts" / "2024-01-02-b.md",
+        "---\ntitle: B\ntags: [python, javascript]\n---\nBody.\n",
+    )
+    third = write(
+        tmp_path / "_posts" / "2024-01-03-c.md",
+        "---\ntitle: C\ntags: [Python, javascript]\n---\nBody.\n",
+    )
+    return first, second, third
+
+
+def test_fix_changes_only_the_repaired_values(run, tmp_path):
+    first, second, third = blog(tmp_path)
+    untouched = second.read_bytes()
+    mode = 0o640
+    os.chmod(first, mode)
+    result = run("lint", tmp_path, "--fix")
+    assert "postctl: fixed 6 problem(s) in 2 file(s)" in result.stderr
+    assert first.read_bytes() == (
+        b"\xef\xbb\xbf---\r\n"
+        b"# keep this comment\r\n"
+        b'title: "Caf\xc3\xa9 culture"   # and this one\r\n'
+        b"date: 2024-01-01 10:00:00 +0100\r\n"
+        b"tags:\r\n"
+        b"  - javascript\r\n"
+        b"  - 'web'\r\n"
+        b"  - python\r\n"
+        b"---\r\n"
+        b"It costs \xc2\xa35.\r\n"
+        b"---\r\n"
+        b"Ch\xc3\xa2u \xc3\x82u stays."
+    )
+    assert third.read_text() == "---\ntitle: C\ntags: [python, javascript]\n---\nBody.\n"
+    assert second.read_bytes() == untouched
+    assert os.stat(first).st_mode & 0o777 == mode
+    assert result.exit_code == 0, result.stdout
+    assert "PC601" not in result.stdout and "PC503" not in result.stdout
+    again = run("lint", tmp_path, "--fix")
+    assert "fixed 0 problem(s) in 0 file(s)" in again.stderr
+
+
+def test_dry_run_shows_a_diff_and_writes_nothing(run, tmp_path):
+    first, _, third = blog(tmp_path)
+    before = first.read_bytes(), third.read_bytes()
+    result = run("lint", tmp_path, "--fix", "--dry-run", cwd=tmp_path)
+    assert (first.read_bytes(), third.read_bytes()) == before
+    assert result.exit_code == 1
+    assert "--- a/_posts/2024-01-03-c.md" in result.stdout
+    assert "-tags: [Python, javascript]\n+tags: [python, javascript]\n" in result.stdout
+    assert "+It costs £5." in result.stdout
+    assert "would fix 6 problem(s) in 2 file(s) (dry run: nothing written)" in result.stderr
+    assert run("lint", tmp_path, "--dry-run").exit_code == 2
+
+
+def test_a_file_changed_since_lint_is_skipped(tmp_path):
+    first, _, third = blog(tmp_path)
+    report = lint_site(find_site(tmp_path))
+    original_first = first.read_bytes()
+    write(third, "---\ntitle: C\ntags: [Python, javascript, new]\n---\nBody.\n")
+    results = {r.path.name: r for r in apply_fixes(report)}
+    assert results["2024-01-03-c.md"].skipped.startswith("changed on disk")
+    assert b"new" in third.read_bytes()
+    assert results["2024-01-01-a.md"].written and first.read_bytes() != original_first
+
+
+def test_unfixable_findings_stay_reported(run, tmp_path):
+    write(tmp_path / "_config.yml", "")
+    post = write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: x\ntags: []\n---\n")
+    result = run("lint", tmp_path, "--fix", "--select", "PC501")
+    assert "PC501 tags is empty" in result.stdout
+    assert post.read_text() == "---\ntitle: x\ntags: []\n---\n"

@@ -1,0 +1,219 @@
+"""`postctl list`: every filter, sort, format and exit code, on small sites made in tmp_path."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from conftest import EXAMPLES, write
+
+from postctl.listing import PostFilter, parse_bound, parse_where
+from postctl.model import load_post
+
+
+@pytest.fixture
+def jekyll(tmp_path):
+    """A Jekyll site: case matters for its terms."""
+    root = tmp_path / "jekyll"
+    write(root / "_config.yml", "title: t\n")
+    write(
+        root / "_posts/2024-01-10-alpha.md",
+        "---\ntitle: Alpha\ntags: [Python, testing]\ncategories: [Guides]\n"
+        "author: Ada\nlayout: post\n---\n",
+    )
+    write(
+        root / "_posts/2024-03-05-beta.md",
+        "---\ntitle: Beta Release\ntags: [python]\ncategories: [News, Guides]\n"
+        "author: Grace\nlayout: page\ndescription: about beta\nparams: {series: go}\n---\n",
+    )
+    write(
+        root / "_posts/2023-12-31-gamma.md",
+        "---\ntitle: gamma\ntags: [rust]\nauthor: ada\npublished: false\n"
+        "date: 2023-12-31 23:30:00 -0500\n---\n",
+    )
+    write(root / "_drafts/delta.md", "---\ntitle: Delta\ntags: [go, rust]\n---\n")
+    return root
+
+
+@pytest.fixture
+def hugo(tmp_path):
+    root = tmp_path / "hugo"
+    write(root / "hugo.toml", 'title = "t"\n')
+    write(root / "content/a.md", "+++\ntitle = 'A'\ntags = ['Python']\ndate = 2024-01-01\n+++\n")
+    write(root / "content/b.md", "---\ntitle: B\ntags: [python, go]\ndate: 2024-02-01\n---\n")
+    write(root / "content/c.md", '{"title": "C", "tags": ["go"], "date": "2024-03-01"}\n')
+    return root
+
+
+def titles(result) -> list[str]:
+    return [line.split("  ")[0] for line in result.stdout.splitlines()]
+
+
+def listed(run, site, *args) -> list[str]:
+    result = run("list", site, "--columns", "title", *args)
+    assert result.exit_code in (0, 1), result.stderr
+    return [line.strip() for line in result.stdout.splitlines()[1:]]
+
+
+def test_tag_filter_follows_site_kind(run, jekyll, hugo):
+    # Jekyll keeps `Python` and `python` apart; Hugo folds case, as the generators do.
+    assert listed(run, jekyll, "-t", "python") == ["Beta Release"]
+    assert listed(run, jekyll, "-t", "python", "--ignore-case") == ["Beta Release", "Alpha"]
+    assert listed(run, hugo, "-t", "PYTHON") == ["B", "A"]
+
+
+def test_tags_all_and_any(run, jekyll):
+    assert listed(run, jekyll, "-t", "Python", "-t", "testing") == ["Alpha"]
+    assert listed(run, jekyll, "-t", "Python", "-t", "rust") == []
+    assert listed(run, jekyll, "--any-tag", "Python", "--any-tag", "rust") == [
+        "Alpha",
+        "gamma",
+        "Delta",
+    ]
+
+
+def test_category_author_title(run, jekyll):
+    assert listed(run, jekyll, "-c", "Guides") == ["Beta Release", "Alpha"]
+    assert listed(run, jekyll, "-c", "Guides", "-c", "News") == ["Beta Release"]
+    assert listed(run, jekyll, "--author", "ADA") == ["Alpha", "gamma"]
+    assert listed(run, jekyll, "--author", "Grace", "--author", "ada") == [
+        "Beta Release",
+        "Alpha",
+        "gamma",
+    ]
+    assert listed(run, jekyll, "--title", "RELEASE") == ["Beta Release"]
+
+
+def test_since_until(run, jekyll):
+    assert listed(run, jekyll, "--since", "2024-01-10") == ["Beta Release", "Alpha"]
+    assert listed(run, jekyll, "--until", "2024-01-10") == ["Alpha", "gamma"]
+    # A date alone is the post's own calendar day: 23:30 at -05:00 is still 2023-12-31.
+    assert listed(run, jekyll, "--since", "2023-12-31", "--until", "2023-12-31") == ["gamma"]
+    # With a zone, instants are compared: 23:30 -05:00 is 04:30 UTC on 2024-01-01.
+    assert listed(run, jekyll, "--since", "2024-01-01T00:00Z", "--until", "2024-01-02") == ["gamma"]
+    # Undated posts (the draft) never match a date range.
+    assert "Delta" not in listed(run, jekyll, "--until", "2100-01-01")
+
+
+def test_drafts(run, jekyll):
+    assert listed(run, jekyll) == ["Beta Release", "Alpha", "gamma", "Delta"]
+    assert listed(run, jekyll, "--drafts") == ["Beta Release", "Alpha", "gamma", "Delta"]
+    assert listed(run, jekyll, "--no-drafts") == ["Beta Release", "Alpha"]
+    assert listed(run, jekyll, "--only-drafts") == ["gamma", "Delta"]
+    result = run("list", jekyll, "--only-drafts", "--no-drafts")
+    assert result.exit_code == 2 and "contradict" in result.stderr
+
+
+def test_where_and_missing(run, jekyll):
+    assert listed(run, jekyll, "--where", "layout=post") == ["Alpha"]
+    assert listed(run, jekyll, "--where", "tags=rust") == ["gamma", "Delta"]  # a list item
+    assert listed(run, jekyll, "--where", "params.series=go") == ["Beta Release"]  # dotted
+    assert listed(run, jekyll, "--where", "published=false") == ["gamma"]
+    assert listed(run, jekyll, "--where", "layout=POST") == []
+    assert listed(run, jekyll, "--where", "layout=POST", "-i") == ["Alpha"]
+    assert listed(run, jekyll, "--missing", "description") == ["Alpha", "gamma", "Delta"]
+    assert listed(run, jekyll, "--missing", "layout", "--missing", "author") == ["Delta"]
+    result = run("list", jekyll, "--where", "novalue")
+    assert result.exit_code == 2 and "KEY=VALUE" in result.stderr
+
+
+def test_bad_dates_and_columns_are_usage_errors(run, jekyll):
+    result = run("list", jekyll, "--since", "yesterday")
+    assert result.exit_code == 2 and "--since" in result.stderr
+    result = run("list", jekyll, "--columns", "title,colour")
+    assert result.exit_code == 2 and "colour" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("date", ["Beta Release", "Alpha", "gamma", "Delta"]),
+        ("title", ["Alpha", "Beta Release", "Delta", "gamma"]),
+        ("author", ["Delta", "gamma", "Alpha", "Beta Release"]),  # ada = Ada: by path
+        ("path", ["Delta", "gamma", "Alpha", "Beta Release"]),
+    ],
+)
+def test_sort_and_reverse(run, jekyll, sort, expected):
+    assert listed(run, jekyll, "--sort", sort) == expected
+    reversed_ = listed(run, jekyll, "--sort", sort, "--reverse")
+    if sort == "date":  # undated posts stay last either way
+        assert reversed_ == ["gamma", "Alpha", "Beta Release", "Delta"]
+    else:
+        assert reversed_ == expected[::-1]
+
+
+def test_limit_and_count(run, jekyll):
+    assert listed(run, jekyll, "--limit", "2") == ["Beta Release", "Alpha"]
+    result = run("list", jekyll, "--count")
+    assert (result.exit_code, result.stdout) == (0, "4\n")
+    result = run("list", jekyll, "--count", "-t", "rust")
+    assert result.stdout == "2\n"
+    result = run("list", jekyll, "--count", "-t", "nothing")
+    assert (result.exit_code, result.stdout) == (1, "0\n")  # like grep: nothing matched
+
+
+def test_nothing_matched_exits_1_but_an_empty_site_without_filters_is_fine(run, jekyll, tmp_path):
+    assert run("list", jekyll, "-t", "cobol").exit_code == 1
+    write(tmp_path / "empty" / "_config.yml", "title: t\n")
+    assert run("list", tmp_path / "empty").exit_code == 0
+
+
+def test_columns_and_formats(run, jekyll):
+    result = run("list", jekyll, "--columns", "title,author,draft,format,slug", "-t", "rust")
+    assert result.stdout.splitlines()[0].split() == ["TITLE", "AUTHOR", "DRAFT", "FORMAT", "SLUG"]
+    assert result.stdout.splitlines()[1].split() == ["gamma", "ada", "yes", "yaml", "gamma"]
+    result = run("list", jekyll, "-f", "csv", "--columns", "date,title,tags")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert rows[0] == {"date": "2024-03-05", "title": "Beta Release", "tags": "python"}
+    assert rows[2]["date"] == "2023-12-31 23:30"
+    result = run("list", jekyll, "-f", "json", "-t", "rust")
+    records = json.loads(result.stdout)
+    assert [r["title"] for r in records] == ["gamma", "Delta"]
+    assert records[0]["date"] == "2023-12-31T23:30:00-05:00"
+    assert records[0]["front_matter"]["published"] is False
+
+
+def test_paths_format_feeds_xargs(run, jekyll, monkeypatch):
+    monkeypatch.chdir(jekyll)
+    result = run("list", "--format", "paths", "--sort", "path")
+    assert result.stdout == (
+        "_drafts/delta.md\n_posts/2023-12-31-gamma.md\n"
+        "_posts/2024-01-10-alpha.md\n_posts/2024-03-05-beta.md\n"
+    )
+
+
+def test_broken_post_is_counted_named_and_exit_1(run, jekyll):
+    write(jekyll / "_posts/2024-05-05-broken.md", "---\ntitle: [unclosed\n---\n")
+    result = run("list", jekyll, "--count")
+    assert result.exit_code == 1
+    assert result.stdout == "4\n"
+    lines = result.stderr.splitlines()
+    assert "2024-05-05-broken.md:3:1: " in lines[0] and "PC004" in lines[0]
+    assert lines[-1] == "postctl: 1 post(s) could not be read"
+
+
+def test_examples_blog_filters(run):
+    assert listed(run, EXAMPLES / "blog", "-t", "python") == [
+        "Python packaging in 2025, without the folklore"
+    ]
+    result = run("list", EXAMPLES / "blog", "--only-drafts", "--count")
+    assert result.stdout == "2\n"
+
+
+def test_post_filter_is_reusable(tmp_path):
+    path = write(tmp_path / "p.md", "---\ntitle: Hello\ntags: [A, b]\ndate: 2024-02-03\n---\n")
+    post = load_post(path, "hugo")
+    assert PostFilter().is_empty and PostFilter().matches(post)
+    assert PostFilter(tags=("a",)).matches(post)  # Hugo folds case
+    assert not PostFilter(tags=("a",)).matches(load_post(path, "jekyll"))
+    assert PostFilter(tags=("a",), ignore_case=True).matches(load_post(path, "jekyll"))
+    assert PostFilter(since=parse_bound("2024-02-03"), until=parse_bound("2024-02-03")).matches(
+        post
+    )
+    assert not PostFilter(where=(parse_where("title=Bye"),)).matches(post)
+    assert PostFilter(where=(parse_where("title=Hello"),), missing=("author",)).matches(post)
+    assert not PostFilter(drafts="only").is_empty
+    with pytest.raises(ValueError):
+        parse_bound("2024-02-30")

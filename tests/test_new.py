@@ -1,0 +1,701 @@
+"""`postctl new`: paths, front matter and flags on each kind of site, hostile titles, and never
+overwriting. Time is fixed by replacing `postctl.create.local_now`."""
+
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from conftest import write
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from postctl import create
+from postctl.model import load_post
+from postctl.site import find_site
+
+PLUS_ONE = timezone(timedelta(hours=1))
+NOW = datetime(2026, 2, 5, 3, 33, 48, tzinfo=PLUS_ONE)
+
+
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch: pytest.MonkeyPatch) -> datetime:
+    monkeypatch.setattr(create, "local_now", lambda: NOW)
+    return NOW
+
+
+def jekyll_site(root: Path, config: str = "title: Test\n") -> Path:
+    write(root / "_config.yml", config)
+    (root / "_posts").mkdir()
+    return root
+
+
+def hugo_site(root: Path, config: str = "title = 'Test'\n") -> Path:
+    write(root / "hugo.toml", config)
+    (root / "content").mkdir()
+    return root
+
+
+def plain_site(root: Path, config: str = "") -> Path:
+    root.mkdir(exist_ok=True)
+    if config:
+        write(root / "postctl.toml", config)
+    return root
+
+
+def created(result, site: Path) -> Path:
+    assert result.exit_code == 0, result.stderr
+    path = site / result.stdout.strip()
+    assert path.is_file()
+    return path
+
+
+# -- each kind of site -----------------------------------------------------------------------------
+
+
+def test_jekyll_post_path_bytes_and_read_back(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "Hello, World", cwd=site)
+    path = created(result, site)
+    assert result.stdout == "_posts/2026-02-05-hello-world.md\n"
+    assert path.read_bytes() == (
+        b"---\nlayout: post\ntitle: Hello, World\ndate: 2026-02-05 03:33:48 +0100\n"
+        b"categories: []\ntags: []\n---\n\n"
+    )
+    post = load_post(path, "jekyll")
+    assert post.title == "Hello, World"
+    assert post.date == NOW
+    assert post.get("layout") == "post"
+    assert (post.tags, post.categories, post.draft) == ([], [], False)
+
+
+def test_hugo_post_is_toml_like_hugos_archetype(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    path = created(run("new", "My First Post", cwd=site), site)
+    assert path == site / "content" / "posts" / "my-first-post.md"
+    assert path.read_text() == (
+        "+++\ntitle = 'My First Post'\ndate = 2026-02-05T03:33:48+01:00\ndraft = false\n+++\n\n"
+    )
+    post = load_post(path, "hugo")
+    assert (post.title, post.date, post.draft) == ("My First Post", NOW, False)
+
+
+def test_hugo_section_and_path_pattern_from_config(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    write(site / "postctl.toml", '[new]\nsection = "blog"\npath = "{date:%Y}/{slug}/index.md"\n')
+    path = created(run("new", "Bundle", cwd=site), site)
+    assert path == site / "content" / "blog" / "2026" / "bundle" / "index.md"
+
+
+def test_hugo_format_follows_the_sites_posts(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    write(site / "content/posts/old.md", "---\ntitle: Old\n---\n")
+    path = created(run("new", "New one", cwd=site), site)
+    assert path.read_text().startswith("---\ntitle: New one\ndate: 2026-02-05T03:33:48+01:00\n")
+
+
+def test_plain_site_default_pattern(run, tmp_path: Path) -> None:
+    site = plain_site(tmp_path / "notes")
+    path = created(run("new", "A note", cwd=site), site)
+    assert path == site / "2026-02-05-a-note.md"
+    assert path.read_text() == "---\ntitle: A note\ndate: 2026-02-05T03:33:48+01:00\n---\n\n"
+
+
+def test_plain_site_pattern_with_folders(run, tmp_path: Path) -> None:
+    site = plain_site(tmp_path / "notes", '[new]\npath = "posts/{date:%Y/%m}/{slug}.md"\n')
+    path = created(run("new", "A note", cwd=site), site)
+    assert path == site / "posts" / "2026" / "02" / "a-note.md"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "message"),
+    [
+        ("{title}.md", "unknown placeholder {title}"),
+        ("../{slug}.md", "is not a file name"),
+        ("/abs/{slug}.md", "is not a file name"),
+        ("{slug", "not a valid pattern"),
+    ],
+)
+def test_plain_site_bad_patterns_exit_2(run, tmp_path: Path, pattern: str, message: str) -> None:
+    site = plain_site(tmp_path / "notes", f"[new]\npath = {pattern!r}\n".replace("'", '"'))
+    result = run("new", "A note", cwd=site)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["postctl.toml"]
+
+
+def test_jekyll_collections_dir(run, tmp_path: Path) -> None:
+    site = tmp_path
+    write(site / "_config.yml", "collections_dir: my_collections\n")
+    path = created(run("new", "Collected", cwd=site), site)
+    assert path == site / "my_collections" / "_posts" / "2026-02-05-collected.md"
+
+
+def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path, "timezone: America/New_York\n")
+    path = created(run("new", "Zoned", cwd=site), site)
+    # 03:33:48 +01:00 is 21:33:48 the day before in New York (EST, -05:00).
+    assert path.name == "2026-02-04-zoned.md"
+    assert "date: 2026-02-04 21:33:48 -0500\n" in path.read_text()
+
+
+def test_site_option_from_elsewhere(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path / "blog")
+    result = run("new", "Remote", "--site", site, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (site / "_posts" / "2026-02-05-remote.md").is_file()
+
+
+# -- front matter layers ---------------------------------------------------------------------------
+
+
+def test_jekyll_compose_defaults_for_posts_and_drafts(run, tmp_path: Path) -> None:
+    site = jekyll_site(
+        tmp_path,
+        "jekyll_compose:\n  default_front_matter:\n"
+        "    posts:\n      author: Maya\n      layout: article\n"
+        "    drafts:\n      comments: false\n",
+    )
+    post = load_post(created(run("new", "Post", cwd=site), site), "jekyll")
+    assert post.get("author") == "Maya"
+    assert post.get("layout") == "article"
+    assert not post.has("comments")
+    draft = load_post(created(run("new", "Draft", "--draft", cwd=site), site), "jekyll")
+    assert draft.get("comments") is False
+    assert draft.get("layout") == "post"
+    assert not draft.has("author")
+
+
+def test_layers_later_wins(run, tmp_path: Path) -> None:
+    site = jekyll_site(
+        tmp_path,
+        "jekyll_compose:\n  default_front_matter:\n    posts:\n      layout: compose\n",
+    )
+    write(site / "postctl.toml", '[new.front_matter]\nlayout = "config"\ncomments = true\n')
+    path = created(run("new", "Layers", cwd=site), site)
+    assert load_post(path, "jekyll").get("layout") == "compose"
+    assert load_post(path, "jekyll").get("comments") is True
+    path = created(run("new", "Layers two", "--layout", "flag", cwd=site), site)
+    assert load_post(path, "jekyll").get("layout") == "flag"
+    result = run("new", "Layers three", "--layout", "flag", "--set", "layout=set", cwd=site)
+    path = created(result, site)
+    assert load_post(path, "jekyll").get("layout") == "set"
+
+
+def test_bad_jekyll_config_exits_2_with_location(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path, "jekyll_compose: [unclosed\n")
+    result = run("new", "X", cwd=site)
+    assert result.exit_code == 2
+    assert "_config.yml:2:1" in result.stderr
+    assert list((site / "_posts").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "config",
+    ['[new]\nformat = "xml"\n', "[new]\nsection = 3\n", '[new]\nunknown = "x"\n'],
+)
+def test_bad_new_config_exits_2(run, tmp_path: Path, config: str) -> None:
+    site = hugo_site(tmp_path)
+    write(site / "postctl.toml", config)
+    result = run("new", "X", cwd=site)
+    assert result.exit_code == 2
+    assert "new." in result.stderr
+
+
+# -- flags -----------------------------------------------------------------------------------------
+
+
+def test_every_metadata_flag(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    result = run(
+        "new", "All the flags",
+        "-t", "python", "--tag", "two words", "-c", "Tech", "--category", "News",
+        "--author", "Ada Lovelace", "--layout", "wide", "--excerpt", "Short: sweet",
+        "--image", "/img/a.png",
+        "--set", "weight=3", "--set", "aliases=[/old/, /older/]", "--set", "comments=false",
+        "--set", "published_on=2026-01-01", "--set", "subtitle='quoted: yes'", "--set", "empty=",
+        cwd=site,
+    )  # fmt: skip
+    post = load_post(created(result, site), "jekyll")
+    assert post.tags == ["python", "two words"]
+    assert post.categories == ["Tech", "News"]
+    assert post.author == "Ada Lovelace"
+    assert post.get("layout") == "wide"
+    assert post.excerpt == "Short: sweet"
+    assert post.image == "/img/a.png"
+    assert post.get("weight") == 3
+    assert post.get("aliases") == ["/old/", "/older/"]
+    assert post.get("comments") is False
+    assert post.get("published_on") == date(2026, 1, 1)
+    assert post.get("subtitle") == "quoted: yes"
+    assert post.has("empty") and post.get("empty") is None
+
+
+def test_hugo_excerpt_is_summary(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    post = load_post(created(run("new", "S", "--excerpt", "In short", cwd=site), site), "hugo")
+    assert post.get("summary") == "In short"
+    assert post.excerpt == "In short"
+
+
+@pytest.mark.parametrize("bad", ["novalue", "=3", "x=[unclosed"])
+def test_bad_set_exits_2(run, tmp_path: Path, bad: str) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "Bad set", "--set", bad, cwd=site)
+    assert result.exit_code == 2
+    assert "--set" in result.stderr
+    assert list((site / "_posts").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("given", "name", "spelled", "expected"),
+    [
+        ("2026-03-01", "2026-03-01-dated.md", "2026-03-01", datetime(2026, 3, 1)),
+        (
+            "2026-03-01T10:15",
+            "2026-03-01-dated.md",
+            "2026-03-01 10:15:00 +0000",
+            datetime(2026, 3, 1, 10, 15, tzinfo=timezone.utc),
+        ),
+        (
+            "2026-03-01T10:15:30+02:00",
+            "2026-03-01-dated.md",
+            "2026-03-01 10:15:30 +0200",
+            datetime(2026, 3, 1, 10, 15, 30, tzinfo=timezone(timedelta(hours=2))),
+        ),
+        ("now", "2026-02-05-dated.md", "2026-02-05 03:33:48 +0100", NOW),
+    ],
+)
+def test_date_forms(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given, name, spelled, expected
+) -> None:
+    monkeypatch.setenv("TZ", "UTC")
+    import time
+
+    time.tzset()
+    site = jekyll_site(tmp_path)
+    path = created(run("new", "Dated", "--date", given, cwd=site), site)
+    assert path.name == name
+    assert f"date: {spelled}\n" in path.read_text()
+    assert load_post(path, "jekyll").date == expected
+
+
+def test_date_without_offset_takes_the_local_zone(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    time.tzset()
+    try:
+        site = hugo_site(tmp_path)
+        path = created(run("new", "Summer", "--date", "2026-07-01T12:00", cwd=site), site)
+        assert "date = 2026-07-01T12:00:00+02:00\n" in path.read_text()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+@pytest.mark.parametrize("bad", ["yesterday", "2026-02-30", "05/02/2026", ""])
+def test_bad_date_exits_2(run, tmp_path: Path, bad: str) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "Dated", "--date", bad, cwd=site)
+    assert result.exit_code == 2
+    assert "--date" in result.stderr or "empty" in result.stderr
+
+
+def test_slug_flag(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    path = created(run("new", "日本語のタイトル", "--slug", "japanese-title", cwd=site), site)
+    assert path.name == "2026-02-05-japanese-title.md"
+    assert load_post(path, "jekyll").title == "日本語のタイトル"
+
+
+@pytest.mark.parametrize(
+    "bad", ["../escape", "a/b", "..", ".hidden", "_under", "nul", "x\x1by", ""]
+)
+def test_bad_slug_flag_exits_2(run, tmp_path: Path, bad: str) -> None:
+    site = hugo_site(tmp_path)
+    result = run("new", "Title", "--slug", bad, cwd=site)
+    assert result.exit_code == 2
+    assert "slug" in result.stderr
+    assert not (site / "content" / "posts").exists()
+
+
+def test_jekyll_draft(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    path = created(run("new", "Half baked", "--draft", cwd=site), site)
+    assert path == site / "_drafts" / "half-baked.md"
+    assert path.read_text() == (
+        "---\nlayout: post\ntitle: Half baked\ncategories: []\ntags: []\n---\n\n"
+    )
+    post = site_post(site, path)
+    assert post.draft is True
+
+
+def test_jekyll_draft_with_date(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    path = created(run("new", "Half baked", "--draft", "--date", "2026-03-01", cwd=site), site)
+    assert path == site / "_drafts" / "half-baked.md"
+    assert "date: 2026-03-01\n" in path.read_text()
+
+
+@pytest.mark.parametrize("make", [hugo_site, plain_site])
+def test_hugo_and_plain_draft(run, tmp_path: Path, make) -> None:
+    site = make(tmp_path / "site")
+    path = created(run("new", "Half baked", "--draft", cwd=site), site)
+    post = site_post(site, path)
+    assert post.get("draft") is True
+    assert post.draft is True
+
+
+def site_post(site: Path, path: Path):  # type: ignore[no-untyped-def]
+    return find_site(site, explicit=True).load(path)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"),
+    [("yaml", "---\ntitle: Formats\n"), ("toml", "+++\ntitle = 'Formats'\n"), ("json", "{\n")],
+)
+@pytest.mark.parametrize("make", [hugo_site, plain_site])
+def test_format_flag(run, tmp_path: Path, make, fmt: str, start: str) -> None:
+    site = make(tmp_path / "site")
+    path = created(
+        run("new", "Formats", "--format", fmt, "-t", "a", "--set", "extra={x: [1, 2]}", cwd=site),
+        site,
+    )
+    assert path.read_text().startswith(start)
+    post = site_post(site, path)
+    assert post.format == fmt
+    assert (post.title, post.date, post.tags) == ("Formats", NOW, ["a"])
+    assert post.get("extra") == {"x": [1, 2]}
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_jekyll_refuses_other_formats(run, tmp_path: Path, fmt: str) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "Formats", "--format", fmt, cwd=site)
+    assert result.exit_code == 2
+    assert "only YAML" in result.stderr
+
+
+def test_toml_has_no_null(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run("new", "Null", "--set", "nothing=", cwd=site)
+    assert result.exit_code == 2
+    assert "nothing: TOML has no null" in result.stderr
+
+
+def test_dry_run_writes_nothing(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "Preview", "--dry-run", cwd=site)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("---\nlayout: post\ntitle: Preview\n")
+    assert "would create _posts/2026-02-05-preview.md" in result.stderr
+    assert list((site / "_posts").iterdir()) == []
+
+
+def test_edit_opens_the_editor(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = jekyll_site(tmp_path / "blog")
+    script = write(
+        tmp_path / "editor.py",
+        "import sys\nopen(sys.argv[1] + '.opened', 'w').write(open(sys.argv[1]).read())\n",
+    )
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    path = created(run("new", "Edit me", "--edit", cwd=site), site)
+    opened = path.with_name(path.name + ".opened")
+    assert opened.read_text() == path.read_text()
+
+
+def test_visual_wins_over_editor(tmp_path: Path) -> None:
+    assert create.editor_command({"VISUAL": "vi", "EDITOR": "nano"}) == "vi"
+    assert create.editor_command({"VISUAL": " ", "EDITOR": "nano"}) == "nano"
+    assert create.editor_command({}) is None
+
+
+def test_edit_without_an_editor_exits_2_and_writes_nothing(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.delenv("EDITOR", raising=False)
+    site = jekyll_site(tmp_path)
+    result = run("new", "Edit me", "--edit", cwd=site)
+    assert result.exit_code == 2
+    assert "$EDITOR" in result.stderr
+    assert list((site / "_posts").iterdir()) == []
+
+
+def test_help_has_examples(run) -> None:
+    result = run("new", "--help")
+    assert result.exit_code == 0
+    assert "postctl new" in result.stdout and "--dry-run" in result.stdout
+
+
+# -- templates -------------------------------------------------------------------------------------
+
+
+def test_template_keeps_comments_and_order(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(
+        tmp_path / "post.tmpl",
+        "+++\n# written by postctl\ndraft = false\ntitle = {title}\n"
+        "date = {date}  # when\nslug = '{slug}'\n+++\n\n# {title}\n\nWrite here.\n",
+    )
+    path = created(run("new", 'Quote "me"', "--template", template, cwd=site), site)
+    assert path.read_text() == (
+        "+++\n# written by postctl\ndraft = false\ntitle = 'Quote \"me\"'\n"
+        "date = 2026-02-05T03:33:48+01:00  # when\nslug = 'quote-me'\n+++\n\n"
+        '# Quote "me"\n\nWrite here.\n'
+    )
+    post = load_post(path, "hugo")
+    assert (post.title, post.date, post.slug) == ('Quote "me"', NOW, "quote-me")
+
+
+def test_template_from_config_and_body_only(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    write(site / "templates/body.md", "Intro for {title}.\n")
+    write(site / "postctl.toml", '[new]\ntemplate = "templates/body.md"\n')
+    path = created(run("new", "Body", cwd=site), site)
+    assert path.read_text().endswith("---\nIntro for Body.\n")
+    assert load_post(path, "jekyll").title == "Body"
+
+
+def test_template_that_does_not_parse_exits_2(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "bad.tmpl", "+++\ntitle = {title}\ndate = \n+++\n")
+    result = run("new", "T", "--template", template, cwd=site)
+    assert result.exit_code == 2
+    assert "bad.tmpl:3" in result.stderr
+    assert not (site / "content" / "posts").exists()
+
+
+def test_template_format_conflict(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", "---\ntitle: {title}\n---\n")
+    result = run("new", "T", "--template", template, "--format", "toml", cwd=site)
+    assert result.exit_code == 2
+    assert "does not match" in result.stderr
+
+
+def test_missing_template_exits_2(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    result = run("new", "T", "--template", tmp_path / "nope.md", cwd=site)
+    assert result.exit_code == 2
+    assert "nope.md" in result.stderr
+
+
+# -- hostile titles and existing files -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["🎉", "!!!", "   ", "---"])
+def test_title_without_a_slug_asks_for_one(run, tmp_path: Path, title: str) -> None:
+    site = jekyll_site(tmp_path)
+    result = run("new", "--", title, cwd=site)
+    assert result.exit_code == 2
+    assert "--slug" in result.stderr or "empty" in result.stderr
+    assert list((site / "_posts").iterdir()) == []
+    if title == "🎉":
+        path = created(run("new", title, "--slug", "party", cwd=site), site)
+        assert load_post(path, "jekyll").title == "🎉"
+
+
+@pytest.mark.parametrize("title", ["../../x", "/etc/passwd", "..\\..\\x", "a/../../b"])
+@pytest.mark.parametrize("make", [jekyll_site, hugo_site, plain_site])
+def test_path_in_title_stays_in_the_posts_folder(run, tmp_path: Path, title: str, make) -> None:
+    site = make(tmp_path / "site")
+    path = created(run("new", title, cwd=site), site)
+    folder = {"jekyll": site / "_posts", "hugo": site / "content" / "posts", "plain": site}
+    kind = find_site(site, explicit=True).kind
+    assert path.parent == folder[kind]
+    assert site_post(site, path).title == title
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("title", ["CON", "nul", "Com1", "LPT9"])
+def test_reserved_device_names_exit_2(run, tmp_path: Path, title: str) -> None:
+    site = hugo_site(tmp_path)
+    result = run("new", title, cwd=site)
+    assert result.exit_code == 2
+    assert "reserved" in result.stderr
+    assert not (site / "content" / "posts").exists()
+
+
+def test_300_character_cjk_title(run, tmp_path: Path) -> None:
+    title = "静かな湖畔の森の影から" * 27 + "もう起きちゃいかがとカッコウ"[:3]
+    assert len(title) == 300
+    site = jekyll_site(tmp_path)
+    path = created(run("new", title, cwd=site), site)
+    slug = path.name[len("2026-02-05-") : -len(".md")]
+    assert 0 < len(slug) <= create.DEFAULT_SLUG_MAX_LENGTH
+    assert slug.isascii() and not slug.endswith("-")
+    assert load_post(path, "jekyll").title == title
+
+
+def test_slug_length_is_configurable(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    write(site / "postctl.toml", "[new]\nslug_max_length = 12\n")
+    path = created(run("new", "A rather long title for a post", cwd=site), site)
+    assert path.name == "2026-02-05-a-rather.md"
+
+
+def test_existing_target_exits_1_and_keeps_the_file(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    existing = write(site / "_posts/2026-02-05-taken.md", b"---\ntitle: Mine\n---\nkeep me\r\n")
+    result = run("new", "Taken", cwd=site)
+    assert result.exit_code == 1
+    assert "postctl: error: _posts/2026-02-05-taken.md: already exists" in result.stderr
+    assert "--slug" in result.stderr
+    assert existing.read_bytes() == b"---\ntitle: Mine\n---\nkeep me\r\n"
+    assert [p.name for p in (site / "_posts").iterdir()] == ["2026-02-05-taken.md"]
+    result = run("new", "Taken", "--dry-run", cwd=site)
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
+    created(run("new", "Taken", "--slug", "taken-again", cwd=site), site)
+
+
+def test_existing_draft_exits_1(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    write(site / "_drafts/idea.md", "x")
+    result = run("new", "Idea", "--draft", cwd=site)
+    assert result.exit_code == 1
+    assert (site / "_drafts/idea.md").read_text() == "x"
+
+
+def test_write_new_file_never_replaces(tmp_path: Path) -> None:
+    target = write(tmp_path / "a.md", "old")
+    with pytest.raises(create.CreateError) as error:
+        create.write_new_file(target, b"new")
+    assert error.value.exit_code == create.EXISTS
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.md"]  # no temporary file left
+
+
+def test_new_file_mode_follows_the_umask(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        create.write_new_file(tmp_path / "m.md", b"x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m.md").stat().st_mode & 0o777 == 0o644
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'Colon: "quotes" and \'single\'', "# not a comment", "- not a list", "yes", "1.5",
+        "null", "Tab\there", "Line\nbreak", "Escape \x1b[31m red", "{braces} [brackets]",
+        "& * ! | > %", "\ufeffBOM", "NEL\x85 and \u2028",
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("fmt", ["yaml", "toml", "json"])
+def test_any_title_reads_back(run, tmp_path: Path, title: str, fmt: str) -> None:
+    site = hugo_site(tmp_path)
+    result = run("new", "--format", fmt, "--slug", "t", "--", title, cwd=site)
+    post = load_post(created(result, site), "hugo")
+    assert post.title == title
+
+
+# -- slugs -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Hello, World!", "hello-world"),
+        ("影師嗎", "ying-shi-ma"),
+        ("Ärger über Öl", "arger-uber-ol"),
+        ("C'est déjà l'été", "c-est-deja-l-ete"),
+        ("Tom &amp; Jerry", "tom-amp-jerry"),
+        ("ﬁne print", "fine-print"),
+        ("Straße", "strasse"),
+    ],
+)
+def test_slugs_are_pinned(title: str, slug: str) -> None:
+    assert create.make_slug(title) == slug
+
+
+def test_slug_does_not_depend_on_the_installed_backend(monkeypatch: pytest.MonkeyPatch) -> None:
+    titles = ["影師嗎", "Ärger über Öl", "Привет, мир", "ελληνικά", "🎉 party"]
+    before = [create.make_slug(t) for t in titles]
+    # python-slugify prefers Unidecode when it is importable: install one that disagrees.
+    fake = types.ModuleType("unidecode")
+    fake.unidecode = lambda text: "DIFFERENT"  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "unidecode", fake)
+    assert [create.make_slug(t) for t in titles] == before
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=st.text(min_size=1, max_size=120))
+def test_any_title_plans_a_post_inside_the_folder_or_refuses(tmp_path: Path, title: str) -> None:
+    for kind_site in ("jekyll", "hugo"):
+        root = tmp_path / kind_site
+        if not root.exists():
+            (jekyll_site if kind_site == "jekyll" else hugo_site)(root)
+        site = find_site(root, explicit=True)
+        try:
+            planned = create.plan_new_post(site, create.NewPostOptions(title=title), NOW)
+        except create.CreateError as e:
+            assert e.exit_code == 2
+            assert "slug" in e.message or "title is empty" in e.message
+            continue
+        folder = planned.folder.resolve()
+        assert planned.path.resolve().parent == folder
+        slug = planned.path.stem.removeprefix("2026-02-05-")
+        assert slug and len(slug) <= create.DEFAULT_SLUG_MAX_LENGTH
+        from postctl.model import parse_post
+
+        assert parse_post(planned.path, planned.content, site.kind).title == title
+
+
+def test_template_keys_from_other_layers_and_flags_use_the_editor(run, tmp_path: Path) -> None:
+    site = jekyll_site(
+        tmp_path,
+        "jekyll_compose:\n  default_front_matter:\n    posts:\n      author: Maya\n",
+    )
+    template = write(
+        tmp_path / "post.md",
+        "---\n# my template\ntitle: {title}\ntags: []  # fill me\nlayout: 'wide'\n---\n{title}\n",
+    )
+    result = run("new", "Hello", "--template", template, "-t", "a", "-t", "b", cwd=site)
+    path = created(result, site)
+    assert path.read_text() == (
+        "---\n# my template\ntitle: Hello\ntags: [a, b]  # fill me\nlayout: 'wide'\n"
+        "date: 2026-02-05 03:33:48 +0100\ncategories: []\nauthor: Maya\n---\nHello\n"
+    )
+    post = load_post(path, "jekyll")
+    assert (post.title, post.tags, post.date, post.author) == ("Hello", ["a", "b"], NOW, "Maya")
+
+
+def test_template_hugo_date_and_draft_added(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", "+++\ntitle = '{title}'\n\n[params]\n  x = 1\n+++\n")
+    path = created(run("new", "It's here", "--template", template, "--draft", cwd=site), site)
+    post = load_post(path, "hugo")
+    assert (post.title, post.date, post.draft) == ("It's here", NOW, True)
+    assert post.get("params") == {"x": 1}
+    assert path.read_text().endswith("\n[params]\n  x = 1\n+++\n")
+
+
+def test_new_posts_pass_lint(run, tmp_path: Path) -> None:
+    """The issue's bar: new skeletons pass `postctl lint` with the default rules (warnings such
+    as empty `tags: []` are allowed; errors are not). Skips until the lint command exists."""
+    from postctl.cli import app
+
+    if "lint" not in {c.name for c in app.registered_commands}:
+        pytest.skip("postctl lint is not part of this build yet")
+    for make in (jekyll_site, hugo_site, plain_site):
+        site = make(tmp_path / make.__name__)
+        for args in (["Post one", "-t", "a"], ["Draft one", "--draft"], ["J", "--format", "json"]):
+            if make is jekyll_site and "json" in args:
+                continue
+            created(run("new", *args, cwd=site), site)
+        result = run("lint", cwd=site)
+        assert result.exit_code == 0, result.stdout + result.stderr

@@ -1,0 +1,587 @@
+"""Each lint rule: what it reports, and what it must leave alone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from postctl.lint import Finding, lint_site
+from postctl.rules import RULES
+from postctl.site import find_site
+
+NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
+
+
+def jekyll(tmp_path: Path, posts: dict[str, str | bytes], config: str = "") -> Path:
+    write(tmp_path / "_config.yml", "title: t\n")
+    if config:
+        write(tmp_path / "postctl.toml", config)
+    for name, text in posts.items():
+        write(tmp_path / name, text)
+    return tmp_path
+
+
+def hugo(tmp_path: Path, posts: dict[str, str | bytes], config: str = "") -> Path:
+    write(tmp_path / "hugo.toml", "title = 't'\n")
+    if config:
+        write(tmp_path / "postctl.toml", config)
+    for name, text in posts.items():
+        write(tmp_path / "content" / name, text)
+    return tmp_path
+
+
+def lint(root: Path, *codes: str) -> list[Finding]:
+    """Findings of the given rules only (all rules when none are given)."""
+    return lint_site(find_site(root), select=codes, now=NOW).findings
+
+
+def messages(root: Path, code: str) -> list[str]:
+    return [f.message for f in lint(root, code)]
+
+
+POST = "_posts/2024-01-01-x.md"
+
+
+def fm(text: str, body: str = "Body.\n") -> str:
+    return f"---\n{text}---\n{body}"
+
+
+# -- catalogue --------------------------------------------------------------------------------
+
+
+def test_catalogue_codes_are_unique_stable_and_explained():
+    assert len({r.name for r in RULES.values()}) == len(RULES)
+    for code, rule in RULES.items():
+        assert code == rule.code and code[:2] == "PC" and len(code) == 5
+        assert rule.severity in ("error", "warning", "info")
+        assert len(rule.explanation) > 80, code
+        assert rule.name == rule.name.lower() and " " not in rule.name
+    # The model's PostError codes keep their meaning.
+    assert RULES["PC002"].name == "invalid-encoding"
+    assert RULES["PC004"].name == "syntax-error"
+    assert RULES["PC601"].name == "mojibake"
+
+
+# -- PC0xx: load errors become findings ------------------------------------------------------
+
+
+def test_post_errors_are_findings_with_their_codes(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {
+            "_posts/2024-01-01-a.md": fm("title: Part 1: Intro\n"),
+            "_posts/2024-01-02-b.md": "---\ntitle: x\n",
+            "_posts/2024-01-03-c.md": b"---\ntitle: caf\xe9\n---\n",
+            "_posts/2024-01-04-d.md": fm("- a\n- b\n"),
+            "_posts/2024-01-05-e.md": fm("x: !!python/object/apply:os.system ['true']\n"),
+        },
+    )
+    found = {(f.path.name, f.code) for f in lint(root, "PC0")}
+    assert found == {
+        ("2024-01-01-a.md", "PC004"),
+        ("2024-01-02-b.md", "PC003"),
+        ("2024-01-03-c.md", "PC002"),
+        ("2024-01-04-d.md", "PC005"),
+        ("2024-01-05-e.md", "PC006"),
+    }
+    syntax = next(f for f in lint(root, "PC004"))
+    assert (syntax.line, syntax.severity) == (2, "error")
+
+
+def test_body_that_is_not_utf8_is_reported_once(tmp_path):
+    root = jekyll(tmp_path, {POST: b"---\ntitle: x\n---\nline\ncaf\xe9\n"})
+    found = lint(root)
+    assert [(f.code, f.line) for f in found if f.code == "PC002"] == [("PC002", 5)]
+
+
+# -- PC1xx ------------------------------------------------------------------------------------
+
+
+def test_missing_front_matter(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {POST: "Just text.\n", "_posts/2024-01-02-y.md": "\n---\ntitle: y\n---\n"},
+    )
+    found = messages(root, "PC101")
+    assert found[0].startswith("no front matter")
+    assert "must start on the first line" in found[1]
+    assert messages(jekyll(tmp_path, {POST: fm("title: x\n")}), "PC101") == [
+        "front matter must start on the first line; it is preceded by blank space"
+    ]
+
+
+def test_duplicate_keys_yaml_and_json(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("title: one\ndate: 2024-01-01\ntitle: two\n"),
+            "b.md": '{\n"title": "x",\n"title": "y"\n}\n',
+        },
+    )
+    found = lint(root, "PC102")
+    assert [(f.path.name, f.line) for f in found] == [("a.md", 4), ("b.md", 3)]
+    assert "first on line 2" in found[0].message
+
+
+# -- PC2xx ------------------------------------------------------------------------------------
+
+
+def test_required_fields_default_and_configured(tmp_path):
+    root = jekyll(tmp_path, {POST: fm("title: ''\n"), "_posts/2024-01-02-y.md": fm("a: 1\n")})
+    assert messages(root, "PC201") == [
+        "required field 'title' is empty",
+        "missing required field 'title'",
+    ]
+    write(tmp_path / "postctl.toml", '[lint]\nrequired = ["author"]\n')
+    assert len(messages(root, "PC201")) == 2
+    write(tmp_path / "postctl.toml", "[lint]\nrequired = []\n")
+    assert messages(root, "PC201") == []
+
+
+def test_hugo_headless_bundles_need_no_title(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "snippets/_index.md": fm("cascade:\n  build:\n    render: never\n"),
+            "snippets/one.md": fm("_comment: a snippet\n"),
+            "page/index.md": fm("headless: true\n"),
+            "posts/real.md": fm("draft: false\n"),
+        },
+    )
+    assert [f.path.name for f in lint(root, "PC201")] == ["real.md"]
+
+
+def test_wrong_types(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("title: [a, b]\ntags: {a: 1}\ncategories: [ok, [x]]\ndraft: 3\n"),
+            "ok.md": fm("title: Fine\ntags: [a]\ncategories: one\ndraft: true\n"),
+        },
+    )
+    assert messages(root, "PC202") == [
+        "title is a list, expected a string",
+        "tags is a mapping, expected a list of strings",
+        "item 2 of categories is a list, expected a string",
+        "draft is a number, expected true or false",
+    ]
+
+
+def test_allowed_values(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {POST: fm("title: x\nlayout: pots\n")},
+        '[lint.allowed]\nlayout = ["post", "page"]\n',
+    )
+    assert messages(root, "PC203") == ["layout 'pots' is not one of: post, page"]
+
+
+# -- PC3xx ------------------------------------------------------------------------------------
+
+
+def test_invalid_and_impossible_dates(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("date: 2020-02-30\n"),
+            "b.md": fm("date: next tuesday\n"),
+            "c.md": fm("date: 2020-02-29 10:00:00 -0500\nlastmod: 2020\n"),
+            "d.md": "+++\ndate = 2020-02-29T10:00:00Z\n+++\n",
+        },
+    )
+    assert messages(root, "PC301") == [
+        "date '2020-02-30' is not a real day",
+        "date 'next tuesday' is not a date (write e.g. 2024-05-01 09:30 +0200)",
+        "lastmod is a number, not a date",
+    ]
+
+
+def test_impossible_date_on_jekyll_says_what_jekyll_makes_of_it(tmp_path):
+    root = jekyll(tmp_path, {POST: fm("date: 2021-02-30\n")})
+    assert messages(root, "PC301") == [
+        "date '2021-02-30' is not a real day (Jekyll reads it as 2021-03-02)"
+    ]
+
+
+def test_file_name_date_mismatch_compares_the_written_day(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {
+            POST: fm("date: 2024-01-02 10:00:00 +0000\n"),
+            "_posts/2024-01-03-y.md": fm("date: 2024-01-03 23:30:00 -0800\n"),
+            "_posts/2024-01-04-z.md": fm("title: no date\n"),
+        },
+    )
+    assert messages(root, "PC302") == [
+        "date 2024-01-02 does not match the file name's 2024-01-01 "
+        "(Jekyll uses the front-matter date)"
+    ]
+
+
+def test_jekyll_post_file_names(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {
+            "_posts/notes.md": fm("title: x\n"),
+            "_posts/_x.md": fm("title: x\n"),
+            "_posts/2024-02-30-bad-day.md": fm("title: y\n"),
+            "_drafts/undated.md": fm("title: z\n"),
+            POST: fm("title: ok\n"),
+        },
+    )
+    found = lint(root, "PC303")
+    assert [(f.path.name, f.message.split(";")[0]) for f in found] == [
+        ("2024-02-30-bad-day.md", "the file name's date is not a real day"),
+        ("_x.md", "Jekyll skips files and folders whose names start with _ . # or ~"),
+        ("notes.md", "Jekyll skips this post: name it YYYY-MM-DD-title.ext"),
+    ]
+    assert lint(hugo(tmp_path / "h", {"notes.md": fm("title: x\n")}), "PC303") == []
+
+
+def test_future_dates_only_when_certain_and_not_drafts(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("date: 2026-06-01\n"),
+            "b.md": fm("date: 2026-01-16T01:00:00\n"),  # may be past in UTC-12 .. +14: no
+            "c.md": fm("date: 2026-01-15T13:00:00+00:00\n"),
+            "d.md": fm("date: 2027-01-01\ndraft: true\n"),
+        },
+    )
+    assert [f.path.name for f in lint(root, "PC304")] == ["a.md", "c.md"]
+
+
+def test_missing_timezone(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("date: 2024-01-01T10:00:00\n"),
+            "b.md": fm("date: 2024-01-01\n"),
+            "c.md": fm("date: 2024-01-01T10:00:00+02:00\n"),
+        },
+    )
+    found = lint(root, "PC305")
+    assert [(f.path.name, f.severity) for f in found] == [("a.md", "info")]
+
+
+# -- PC4xx ------------------------------------------------------------------------------------
+
+
+def test_yaml_11_and_12_disagreements_need_the_raw_spelling(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {
+            POST: fm(
+                "title: x\ncountry: no\nquoted: 'no'\nmode: 010\nplain: 10\n"
+                "time: 1:30\nbig: 1_000\noctal12: 0o17\nflag: true\n"
+                "list: [yes, 'on', Off]\ndate: 2024-01-01 10:30:00 +01:00\n"
+            )
+        },
+    )
+    found = lint(root, "PC401")
+    assert [(f.line, f.col) for f in found] == [
+        (3, 10),
+        (5, 7),
+        (7, 7),
+        (8, 6),
+        (9, 10),
+        (11, 8),
+        (11, 19),
+    ]
+    assert "the boolean false in YAML 1.1 (Jekyll) but the string 'no'" in found[0].message
+    assert "octal number 8 in YAML 1.1 (Jekyll) but 10 in YAML 1.2" in found[1].message
+    assert "base-60" in found[2].message
+
+
+def test_yaml_disagreement_prefilter_skips_timestamps(tmp_path):
+    root = hugo(tmp_path, {"a.md": fm("date: 2024-01-01T10:30:00+01:00\ntitle: 'On: no'\n")})
+    assert lint(root, "PC401") == []
+
+
+def test_string_booleans(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {POST: fm('published: "false"\n'), "_posts/2024-01-02-y.md": fm('draft: "yes"\n')},
+    )
+    found = messages(root, "PC402")
+    assert (
+        found[0]
+        == "published is the string 'false', not a boolean: Jekyll publishes this post anyway"
+    )
+    assert found[1].startswith("draft is the string 'yes'")
+
+
+def test_non_string_terms(tmp_path):
+    root = hugo(
+        tmp_path,
+        {"a.md": "+++\ntags = [2024, true, 'ok', 1.5]\n+++\n", "b.md": fm("tags: [2024, yes]\n")},
+    )
+    assert messages(root, "PC403") == [
+        "tags item 2024 is a number; quote it",
+        "tags item true is a boolean; quote it",
+        "tags item 1.5 is a number; quote it",
+        "tags item 2024 is a number; quote it",  # yes is PC401's
+    ]
+
+
+def test_comma_separated_terms(tmp_path):
+    root = jekyll(tmp_path, {POST: fm("tags: yaml, config\n")})
+    assert messages(root, "PC404") == [
+        "tags 'yaml, config' is read as 'yaml,', 'config'; write a list: [yaml, config]"
+    ]
+    root = hugo(tmp_path / "h", {"a.md": fm('tags: "a, b"\ncategories: [x, "y, z"]\n')})
+    assert messages(root, "PC404") == [
+        "tags 'a, b' is read as 'a, b'; write a list: [a, b]",
+        "categories item 'y, z' contains a comma; two terms?",
+    ]
+
+
+def test_published_flag_on_hugo(tmp_path):
+    root = hugo(tmp_path, {"a.md": fm("published: false\n"), "b.md": fm("published: 2024-01-01\n")})
+    assert [f.path.name for f in lint(root, "PC405")] == ["a.md"]
+    assert lint(jekyll(tmp_path / "j", {POST: fm("published: false\n")}), "PC405") == []
+
+
+# -- PC5xx ------------------------------------------------------------------------------------
+
+
+def test_empty_terms(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {POST: fm("tags: []\ncategories:\n"), "_posts/2024-01-02-y.md": fm("title: x\n")},
+    )
+    assert messages(root, "PC501") == ["tags is empty", "categories is empty"]
+
+
+def test_duplicate_terms_within_a_post(tmp_path):
+    root = hugo(tmp_path, {"a.md": fm("tags: [Python, web, python, web]\n")})
+    found = lint(root, "PC502")
+    assert [f.message for f in found] == [
+        "tags lists 'Python' twice ('Python' and 'python')",
+        "tags lists 'web' twice",
+    ]
+    assert found[0].fixable and found[0].fix.change == (("python", "Python"), ("web", "web"))
+
+
+def test_inconsistent_terms_across_the_site(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("tags: [python]\n"),
+            "b.md": fm("tags: [python, web]\n"),
+            "c.md": fm("tags: [Python]\n"),
+            "d.md": fm("tags: [py-thon, C++]\n"),
+            "e.md": fm("tags: [C#]\n"),
+        },
+    )
+    found = lint(root, "PC503")
+    assert [(f.path.name, f.message) for f in found] == [
+        ("c.md", "tags 'Python' is also spelled 'python' (2), 'py-thon' (1): use 'python'"),
+        ("d.md", "tags 'py-thon' is also spelled 'python' (2), 'Python' (1): use 'python'"),
+    ]
+    assert found[1].fix.change == (("py-thon", "python"),)
+
+
+def test_allowed_terms_and_aliases(tmp_path):
+    config = (
+        '[lint.allowed]\ntags = ["javascript", "web"]\n[lint.aliases]\njavascript = ["js", "JS"]\n'
+    )
+    root = jekyll(tmp_path, {POST: fm("tags: [JS, web, css, javascript]\n")}, config)
+    assert messages(root, "PC504") == ["tags 'css' is not in the allowed list"]
+    found = lint(root, "PC505")
+    assert [f.message for f in found] == ["tags 'JS' is an alias: use 'javascript'"]
+    assert found[0].fix.change == (("JS", "javascript"),)
+
+
+def test_single_use_terms_are_info(tmp_path):
+    root = hugo(tmp_path, {"a.md": fm("tags: [a, b]\n"), "b.md": fm("tags: [A, c]\n")})
+    found = lint(root, "PC506")
+    assert [(f.path.name, f.message, f.severity) for f in found] == [
+        ("a.md", "tags 'b' is used by this post only", "info"),
+        ("b.md", "tags 'c' is used by this post only", "info"),
+    ]
+
+
+# -- PC6xx ------------------------------------------------------------------------------------
+
+
+def test_mojibake_in_values_and_body_but_not_legitimate_accents(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {
+            POST: fm(
+                "title: CafÃ© culture\ntags: [SÃ£o Paulo, ok]\n",
+                "Intro.\n\nIt costs Â£5.\n",
+            ),
+            "_posts/2024-01-02-y.md": fm(
+                "title: Châu Âu và Mötley Crüe\nauthor: Zoë Ångström\n", "Dĩ nhiên: “quoted” £5 é\n"
+            ),
+        },
+    )
+    found = lint(root, "PC601")
+    assert [(f.path.name, f.line) for f in found] == [
+        ("2024-01-01-x.md", 2),
+        ("2024-01-01-x.md", 3),
+        ("2024-01-01-x.md", 7),
+    ]
+    assert found[0].message == "mojibake in title: 'CafÃ© culture' should read 'Café culture'"
+    assert found[0].fix.change == (("CafÃ© culture", "Café culture"),)
+    assert found[1].fix.change == (("SÃ£o Paulo", "São Paulo"),)
+    assert "'It costs Â£5.' should read 'It costs £5.'" in found[2].message
+    assert found[2].fix.change == ((2, "It costs Â£5.", "It costs £5."),)
+
+
+def test_control_characters(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm('title: "bell \\a and \\e[31m"\n'),
+            "b.md": fm("title: ok\n", "fine\n\tindented\r\nbad \x0c here\n"),
+            "c.md": fm('title: "rtl \\u202e override"\n'),
+        },
+    )
+    found = lint(root, "PC602")
+    assert [(f.path.name, f.line, f.message) for f in found] == [
+        ("a.md", 2, "control character U+0007 in title"),
+        ("b.md", 6, "control character U+000C in the body"),
+        ("c.md", 2, "control character U+202E in title"),
+    ]
+
+
+def test_invisible_characters(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "a.md": fm("title\u00a0x: 1\ntags: [python\u200b]\n"),
+            "b.md": fm("title: Bonjour\u202f!\ntags: [a\u00a0b]\nauthor: \u00a0Zoe\n"),
+            "c.md": fm("title: emoji 👩\u200d💻 and نمی\u200cخواهم\n"),
+        },
+    )
+    found = lint(root, "PC603")
+    assert [(f.path.name, f.line) for f in found] == [
+        ("a.md", 2),
+        ("a.md", 3),
+        ("b.md", 3),
+        ("b.md", 4),
+    ]
+    assert "no-break space (U+00A0) in key" in found[0].message
+    assert "zero width space (U+200B)" in found[1].message
+
+
+# -- PC7xx ------------------------------------------------------------------------------------
+
+
+def test_duplicate_urls(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "posts/a.md": fm("title: A\nslug: same\n"),
+            "posts/same.md": fm("title: B\n"),
+            "posts/c.md": fm("title: C\nurl: /about/\n"),
+            "about.md": fm("title: About\n"),
+            "posts/d.md": fm("title: D\nslug: same\ndraft: true\n"),
+        },
+    )
+    found = lint(root, "PC701")
+    assert [(f.path.name, f.message) for f in found] == [
+        ("about.md", "same URL /about as content/posts/c.md"),
+        ("a.md", "same URL /posts/same as content/posts/same.md"),
+        ("c.md", "same URL /about as content/about.md"),
+        ("same.md", "same URL /posts/same as content/posts/a.md"),
+    ]
+
+
+def test_duplicate_urls_jekyll(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {
+            POST: fm("title: A\n"),
+            "_posts/2024-01-01-x.markdown": fm("title: B\n"),
+            "_posts/2024-01-02-x.md": fm("title: C\n"),
+            "news/_posts/2024-01-01-x.md": fm("title: D\n"),
+        },
+    )
+    assert [f.path.name for f in lint(root, "PC701")] == [
+        "2024-01-01-x.markdown",
+        "2024-01-01-x.md",
+    ]
+
+
+def test_duplicate_titles_in_the_same_listing(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "posts/a.md": fm("title: Hello  World\n"),
+            "posts/b.md": fm("title: hello world\n"),
+            "docs/a.md": fm("title: Hello World\n"),
+            "posts/c/index.md": fm("title: HELLO WORLD\ndraft: true\n"),
+        },
+    )
+    found = lint(root, "PC702")
+    assert [(f.path.name, f.message) for f in found] == [
+        ("a.md", "same title as content/posts/b.md"),
+        ("b.md", "same title as content/posts/a.md"),
+    ]
+
+
+# -- PC8xx and PC9xx --------------------------------------------------------------------------
+
+
+def test_seo_lengths_default_and_configured(tmp_path):
+    long_title = "t" * 71
+    root = hugo(tmp_path, {"a.md": fm(f"title: {long_title}\ndescription: {'d' * 161}\n")})
+    assert messages(root, "PC8") == [
+        "title is 71 characters, longer than 70",
+        "description is 161 characters, longer than 160",
+    ]
+    write(tmp_path / "postctl.toml", "[lint]\ntitle_length = [75, 100]\n")
+    assert messages(root, "PC801") == ["title is 71 characters, shorter than 75"]
+
+
+def test_missing_local_files(tmp_path):
+    root = hugo(
+        tmp_path,
+        {
+            "posts/a.md": fm("image: /img/there.png\n"),
+            "posts/b.md": fm("image: /img/missing.png\n"),
+            "posts/c/index.md": fm("image: cover.jpg\n"),
+            "posts/d.md": fm("image: https://example.org/x.png\n"),
+            "posts/e.md": fm("image: {path: /img/gone%20now.png}\n"),
+        },
+    )
+    write(tmp_path / "static" / "img" / "there.png", b"")
+    write(tmp_path / "content" / "posts" / "c" / "cover.jpg", b"")
+    assert messages(root, "PC901") == [
+        "image '/img/missing.png' does not exist in the site",
+        "image '/img/gone%20now.png' does not exist in the site",
+    ]
+
+
+def test_json_schema_points_at_the_key(tmp_path):
+    pytest.importorskip("jsonschema")
+    schema = (
+        '{"type": "object", "required": ["title"], "properties": {'
+        '"title": {"type": "string", "maxLength": 5},'
+        '"date": {"type": "string", "format": "date"}}}'
+    )
+    write(tmp_path / "schema.json", schema)
+    root = hugo(
+        tmp_path,
+        {"a.md": fm("date: 2024-01-01\ntitle: too long\n"), "b.md": fm("x: 1\n")},
+        '[lint]\nschema = "schema.json"\n',
+    )
+    found = lint(root, "PC902")
+    assert [(f.path.name, f.line) for f in found] == [("a.md", 3), ("b.md", 2)]
+    assert found[0].message == "schema: title: 'too long' is too long"
+    assert found[1].message == "schema: 'title' is a required property"
+
+
+def test_plain_sites_also_require_a_date(tmp_path):
+    write(tmp_path / "a.md", fm("title: x\n"))
+    write(tmp_path / "b.md", fm("title: y\ndate: 2024-01-01\n"))
+    assert [(f.path.name, f.message) for f in lint(tmp_path, "PC201")] == [
+        ("a.md", "missing required field 'date'")
+    ]

@@ -1,0 +1,166 @@
+"""`postctl tags`, `postctl categories` and `postctl stats`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import EXAMPLES, write
+
+from postctl.output import bar
+from postctl.stats import TermCount, likeness_keys, similar_groups
+
+
+def make_site(root, kind="jekyll"):
+    if kind == "hugo":
+        write(root / "hugo.toml", 'title = "t"\n')
+        folder = root / "content"
+    else:
+        write(root / "_config.yml", "title: t\n")
+        folder = root / "_posts"
+    posts = [
+        ("2024-01-01-a.md", "tags: [Python, testing, Python]\ncategories: [Guides]"),
+        ("2024-01-02-b.md", "tags: [python]\ncategories: [guides]"),
+        ("2024-02-03-c.md", "tags: [py-thon, go]"),
+        ("2024-02-04-d.md", "tags: [python, Go_Lang]\ndraft: true\npublished: false"),
+    ]
+    for name, fm in posts:
+        write(folder / name, f"---\ntitle: {name}\nauthor: Ada\n{fm}\n---\n")
+    return root
+
+
+def test_tags_jekyll_counts_each_spelling(run, tmp_path):
+    site = make_site(tmp_path / "j")
+    result = run("tags", site, "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    # A post listing Python twice counts once.
+    assert rows[0] == {"term": "python", "posts": "2"}
+    assert {"term": "Python", "posts": "1"} in rows
+    assert {r["term"] for r in rows} == {"python", "Python", "testing", "py-thon", "go", "Go_Lang"}
+
+
+def test_tags_hugo_folds_case_and_shows_spellings(run, tmp_path):
+    site = make_site(tmp_path / "h", "hugo")
+    records = json.loads(run("tags", site, "-f", "json").stdout)
+    assert records[0] == {"term": "python", "posts": 3, "spellings": ["python", "Python"]}
+    result = run("tags", site, "--sort", "name", "-f", "csv")
+    assert [r["term"] for r in csv.DictReader(io.StringIO(result.stdout))] == [
+        "go",
+        "Go_Lang",
+        "py-thon",
+        "python",
+        "testing",
+    ]
+
+
+def test_tags_table_has_bars_and_limit(run, tmp_path):
+    site = make_site(tmp_path / "j")
+    result = run("tags", site, "--limit", "2")
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["TERM", "POSTS"]
+    assert lines[1].split() == ["python", "2", "█" * 30]
+    assert lines[2].split() == ["go", "1", "█" * 15]  # ties by name
+    assert len(lines) == 3
+
+
+def test_similar_groups_python_spellings(run, tmp_path):
+    site = make_site(tmp_path / "j")
+    records = json.loads(run("tags", site, "--similar", "-f", "json").stdout)
+    assert records[0] == {
+        "posts": 4,
+        "terms": [
+            {"term": "python", "posts": 2},
+            {"term": "Python", "posts": 1},
+            {"term": "py-thon", "posts": 1},
+        ],
+    }
+    # Each spelling on its own even on Hugo, where Python and python are one term.
+    hugo = make_site(tmp_path / "h", "hugo")
+    result = run("tags", hugo, "--similar")
+    assert result.exit_code == 0
+    assert "python (2)  Python (1)  py-thon (1)" in result.stdout
+
+
+def test_similar_keys():
+    assert {"python"} <= likeness_keys("Py_Thon") & likeness_keys("py thon")
+    assert likeness_keys("Categories") & likeness_keys("category")
+    assert likeness_keys("Café") & likeness_keys("cafe")
+    groups = similar_groups(
+        [TermCount(t, n) for t, n in [("go", 3), ("rust", 2), ("Rusts", 1), ("golang", 1)]]
+    )
+    assert [[c.term for c in g] for g in groups] == [["rust", "Rusts"]]
+
+
+def test_categories_alias_and_field(run, tmp_path):
+    site = make_site(tmp_path / "j")
+    alias = run("categories", site, "-f", "csv")
+    field = run("tags", site, "--field", "categories", "-f", "csv")
+    assert alias.stdout == field.stdout == "term,posts\nGuides,1\nguides,1\n"
+    assert run("categories", site, "-i", "-f", "csv").stdout == "term,posts\nGuides,2\n"
+
+
+def test_tags_with_filters(run, tmp_path):
+    site = make_site(tmp_path / "j")
+    result = run("tags", site, "--no-drafts", "--since", "2024-02-01", "-f", "csv")
+    assert result.stdout == "term,posts\ngo,1\npy-thon,1\n"
+    assert run("tags", site, "-t", "nothing").exit_code == 1
+
+
+def test_stats_on_examples_blog(run):
+    result = run("stats", EXAMPLES / "blog")
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "(jekyll)  16 posts, 2 drafts, 2 undated" in out
+    assert "from 2021-06-01 09:00 to 2026-02-05 03:33" in out
+    lines = out.splitlines()
+    per_year = lines[lines.index("Posts per year") + 1 : lines.index("Top tags") - 1]
+    assert [line.split()[:2] for line in per_year] == [
+        ["2021", "1"],
+        ["2022", "2"],
+        ["2023", "2"],
+        ["2024", "4"],
+        ["2025", "4"],
+        ["2026", "1"],
+    ]
+    assert per_year[3].split()[2] == per_year[4].split()[2] == "█" * 30  # the busiest years
+    assert per_year[0].split()[2] == "███████▌"  # a quarter of it, in eighths of a cell
+    assert "Maya Okafor      6" in out
+    assert lines[lines.index("Top tags") + 1].split() == ["web", "3", "█" * 30]
+
+
+def test_stats_months_json_and_filters(run, tmp_path):
+    site = make_site(tmp_path / "j")
+    data = json.loads(run("stats", site, "-f", "json").stdout)
+    assert data["period"] == "month"
+    assert data["per_period"] == {"2024-01": 2, "2024-02": 2}
+    assert (data["posts"], data["drafts"], data["undated"]) == (4, 1, 0)
+    assert data["top_authors"] == {"Ada": 4}
+    assert data["first"] == "2024-01-01T00:00:00" and data["last"] == "2024-02-04T00:00:00"
+    data = json.loads(run("stats", site, "-f", "json", "--by", "year", "--no-drafts").stdout)
+    assert data["per_period"] == {"2024": 3}
+    # Months without posts are shown as zero, so the chart's time axis is honest.
+    write(site / "_posts/2024-05-01-e.md", "---\ntitle: e\n---\n")
+    data = json.loads(run("stats", site, "-f", "json").stdout)
+    assert data["per_period"] == {
+        "2024-01": 2,
+        "2024-02": 2,
+        "2024-03": 0,
+        "2024-04": 0,
+        "2024-05": 1,
+    }
+
+
+def test_stats_empty_site(run, tmp_path):
+    write(tmp_path / "_config.yml", "title: t\n")
+    result = run("stats", tmp_path)
+    assert result.exit_code == 0
+    assert "0 posts, 0 drafts" in result.stdout and "(none)" in result.stdout
+
+
+def test_bar():
+    assert bar(10, 10, 4) == "████"
+    assert bar(5, 10, 4) == "██"
+    assert bar(1, 100, 4) == "▏"  # never invisible
+    assert bar(0, 10) == "" and bar(3, 0) == ""
+    assert bar(9, 16, 2) == "█▏"
