@@ -10,7 +10,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -137,11 +137,18 @@ def write_csv(
     columns: Sequence[str], rows: Sequence[dict[str, Any]], stream: IO[str] | None = None
 ) -> None:
     stream = stream or sys.stdout
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
     clean = safe_text if is_terminal(stream) else str
+    _write_csv_rows(stream, columns, ([clean(cell(row.get(c))) for c in columns] for row in rows))
+
+
+def _write_csv_rows(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """CSV with "\n" line ends. csv quotes a field holding "\n" (the terminator) but not a lone
+    "\r", which every CSV reader takes for a line break: rows with one are written fully quoted."""
+    writer = csv.writer(stream, lineterminator="\n")
+    quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([clean(cell(row.get(c))) for c in columns])
+        (quoted if any("\r" in value for value in row) else writer).writerow(row)
 
 
 def write_table(
@@ -202,11 +209,9 @@ def write_text_csv(
 ) -> None:
     """CSV of rows already turned into text (`cell`), escaped only for a terminal."""
     stream = stream or sys.stdout
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
     if is_terminal(stream):
         texts = [[safe_text(t) for t in row] for row in texts]
-    writer.writerows(texts)
+    _write_csv_rows(stream, columns, texts)
 
 
 def write_records(
