@@ -139,3 +139,17 @@ def takes_paths(name: str) -> bool:
     return name in LEADING_ARGUMENTS or any(
         p.name == "paths" and _is_argument(p) for p in registered()[name].params
     )
+
+
+def representative(name: str, paths: Sequence[str]) -> list[list[str]]:
+    """A few of a command's runs for the slower checks: its first (default) format, its JSON
+    output, and the first run of each other variant (retag --dry-run)."""
+    runs = invocations(name, paths)
+    chosen = [runs[0], *(r for r in runs if r[-2:] == ["--format", "json"])]
+    for extra in VARIANTS.get(name, [[]])[1:]:
+        chosen.append(next(r for r in runs if all(option in r for option in extra)))
+    unique: list[list[str]] = []
+    for run in chosen:
+        if run not in unique:
+            unique.append(run)
+    return unique

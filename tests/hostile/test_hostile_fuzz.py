@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pytest
 from hostile_commands import invocations, profile, registered, takes_paths
-from hostile_support import IGNORED_DIRS, assert_no_traceback
+from hostile_support import IGNORED_DIRS, assert_no_traceback, cli  # noqa: F401  (fixture)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from postctl.cli import app
 from postctl.listing import post_json, post_row
 from postctl.model import Post, PostError, parse_post
 from postctl.output import cell, safe_text, to_json
@@ -146,24 +144,28 @@ def fuzz_site() -> Iterator[Path]:
 
 
 FUZZED_COMMANDS = [
-    argv
+    name
     for name in sorted(registered())
     if takes_paths(name) and profile(name).reads_posts and not profile(name).writes
-    for argv in invocations(name, ["post.md"])
 ]
 
 
-@pytest.mark.parametrize("argv", FUZZED_COMMANDS, ids=" ".join)
-@settings(max_examples=60, deadline=None, suppress_health_check=[FIXTURE_CHECK])
-@given(content=any_post)
+@pytest.mark.parametrize("name", FUZZED_COMMANDS)
+@settings(max_examples=200, deadline=None, suppress_health_check=[FIXTURE_CHECK])
+@given(content=any_post, data=st.data())
 def test_read_only_commands_answer_any_bytes(
-    argv: list[str], content: bytes, fuzz_site: Path, monkeypatch: pytest.MonkeyPatch
+    name: str,
+    content: bytes,
+    data: st.DataObject,
+    fuzz_site: Path,
+    cli,  # type: ignore[no-untyped-def]  # noqa: F811
 ) -> None:
-    monkeypatch.chdir(fuzz_site)
+    """Each example runs the command in one of its formats (drawn)."""
+    argv = data.draw(st.sampled_from(invocations(name, ["post.md"])), label="argv")
     (fuzz_site / "post.md").write_bytes(content)
-    result = CliRunner().invoke(app, argv, catch_exceptions=False)
+    result = cli(argv, fuzz_site)
     assert_no_traceback(result)
-    assert result.exit_code in profile(argv[0]).clean_exits | {profile(argv[0]).bad_exit}
+    assert result.exit_code in profile(name).clean_exits | {profile(name).bad_exit}
     for line in result.stderr.splitlines():
         assert line.startswith(("post.md", "postctl")), f"stray stderr line: {line!r}"
 
@@ -172,22 +174,24 @@ RETAG_EDITS = [["--add", "zz-added"], ["--remove", "python"], ["python", "zz-ren
 
 
 @pytest.mark.skipif("retag" not in registered(), reason="postctl retag is not registered")
-@settings(max_examples=100, deadline=None, suppress_health_check=[FIXTURE_CHECK])
+@settings(max_examples=200, deadline=None, suppress_health_check=[FIXTURE_CHECK])
 @given(content=any_post, edit=st.sampled_from(RETAG_EDITS))
 def test_retag_on_any_bytes_writes_only_what_it_should(
-    content: bytes, edit: list[str], fuzz_site: Path, monkeypatch: pytest.MonkeyPatch
+    content: bytes,
+    edit: list[str],
+    fuzz_site: Path,
+    cli,  # type: ignore[no-untyped-def]  # noqa: F811
 ) -> None:
     """The writing command on fuzzed posts: no traceback; a post that does not parse is never
     written; a post that is written still parses, with every key but `tags` as it was and every
     byte before its front matter kept; no temp file is left."""
-    monkeypatch.chdir(fuzz_site)
     path = fuzz_site / "post.md"
     path.write_bytes(content)
     try:
         before: Post | None = parse_post(path, content)
     except PostError:
         before = None
-    result = CliRunner().invoke(app, ["retag", *edit, "post.md"], catch_exceptions=False)
+    result = cli(["retag", *edit, "post.md"], fuzz_site)
     assert_no_traceback(result)
     assert result.exit_code in (0, 1), result.output
     written = path.read_bytes()
