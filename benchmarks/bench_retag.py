@@ -6,9 +6,11 @@
     python benchmarks/bench_retag.py --site /path/to/site --old python --new py
 
 Each round times both commands as a user runs them (a fresh `postctl` process, wall clock) on a
-fresh copy of the site, so every retag really edits its files and neither command finds a parse
-cache left by the other. The copy itself is not timed. Reported: the median and best of the
-rounds, the ratio of the medians, and how many files retag changed.
+fresh copy of the site, so every retag really edits its files. Cold: the copy has no parse cache
+yet (both commands parse every file and write the cache). Warm: an untimed `postctl list` has
+filled the cache first (retag still edits every file it changes). No-cache: both run with
+`--no-cache` (every file parsed, no cache read or written). The copy itself is not timed.
+Reported: the median and best of the rounds, the ratio of the medians, and what retag changed.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--old", default="python", help="the tag to rename (default: python)")
     parser.add_argument("--new", default="py")
+    parser.add_argument("--cache", choices=("cold", "warm", "no-cache", "all"), default="all")
     options = parser.parse_args()
 
     site = options.site
@@ -67,23 +70,32 @@ def main() -> None:
             print(f"generating {site} ...", file=sys.stderr)
             make_site(site, options.posts, options.kind)
     command = postctl()
-    list_times, retag_times = [], []
-    changed = ""
+    modes = ("cold", "warm", "no-cache") if options.cache == "all" else (options.cache,)
+    print(f"site: {site} ({options.rounds} rounds)")
     with tempfile.TemporaryDirectory(prefix="postctl-bench-") as tmp:
         work = Path(tmp)
-        for _ in range(options.rounds):
-            copy = fresh_copy(site, work, "list")
-            elapsed, _ = timed([*command, "list", str(copy)])
-            list_times.append(elapsed)
-            copy = fresh_copy(site, work, "retag")
-            elapsed, out = timed([*command, "retag", options.old, options.new, str(copy)])
-            retag_times.append(elapsed)
-            changed = out.strip().splitlines()[-1] if out.strip() else ""
-    lm, rm = statistics.median(list_times), statistics.median(retag_times)
-    print(f"site: {site} ({options.rounds} rounds)")
-    print(f"list : median {lm:.3f}s  best {min(list_times):.3f}s")
-    print(f"retag: median {rm:.3f}s  best {min(retag_times):.3f}s  ({changed})")
-    print(f"ratio retag/list (medians): {rm / lm:.2f}  (target <= 1.30)")
+        for mode in modes:
+            list_times, retag_times = [], []
+            changed = ""
+            for _ in range(options.rounds):
+                for name in ("list", "retag"):
+                    copy = fresh_copy(site, work, name)
+                    if mode == "warm":
+                        timed([*command, "list", str(copy)])
+                    extra = ["--no-cache"] if mode == "no-cache" else []
+                    if name == "list":
+                        elapsed, _ = timed([*command, "list", str(copy), *extra])
+                        list_times.append(elapsed)
+                    else:
+                        args = [*command, "retag", options.old, options.new, str(copy), *extra]
+                        elapsed, out = timed(args)
+                        retag_times.append(elapsed)
+                        changed = out.strip().splitlines()[-1] if out.strip() else ""
+            lm, rm = statistics.median(list_times), statistics.median(retag_times)
+            print(f"{mode}:")
+            print(f"  list : median {lm:.3f}s  best {min(list_times):.3f}s")
+            print(f"  retag: median {rm:.3f}s  best {min(retag_times):.3f}s  ({changed})")
+            print(f"  ratio retag/list (medians): {rm / lm:.2f}  (target <= 1.30)")
 
 
 if __name__ == "__main__":

@@ -1193,6 +1193,7 @@ def lint_command(
             select=_split(select),
             ignore=_split(ignore),
             files=files,
+            keep_posts=fix,
         )
     except (SiteError, ConfigError) as e:
         fail(str(e))
@@ -1348,7 +1349,8 @@ def retag_command(
         typer.Option(
             "--ignore-case",
             "-i",
-            help="Match terms (and the --tag/--category filters) case-insensitively.",
+            help="Match OLD, --merge, --remove, --move and --add terms, and the --tag, "
+            "--category and --where filters, case-insensitively.",
         ),
     ] = False,
     dry_run: Annotated[
@@ -1369,72 +1371,22 @@ def retag_command(
         RetagFormat,
         typer.Option("--format", "-f", help="Summary format (table is plain text when piped)."),
     ] = RetagFormat.table,
-    tag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--tag",
-            "-t",
-            help="Only posts with this tag; repeat for posts with all of them.",
-            rich_help_panel="Filters",
-            show_default=False,
-        ),
-    ] = None,
-    category: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--category",
-            "-c",
-            help="Only posts in this category; repeat for posts in all of them.",
-            rich_help_panel="Filters",
-            show_default=False,
-        ),
-    ] = None,
-    author: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--author",
-            help="Only posts by this author (any case); repeat for any of them.",
-            rich_help_panel="Filters",
-            show_default=False,
-        ),
-    ] = None,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            help="Only posts dated on or after DATE (YYYY-MM-DD, or with a time and zone).",
-            rich_help_panel="Filters",
-            show_default=False,
-        ),
-    ] = None,
-    until: Annotated[
-        str | None,
-        typer.Option(
-            "--until",
-            metavar="DATE",
-            help="Only posts dated on or before DATE (a date alone includes that whole day).",
-            rich_help_panel="Filters",
-            show_default=False,
-        ),
-    ] = None,
-    drafts: Annotated[
-        bool | None,
-        typer.Option(
-            "--drafts/--no-drafts",
-            help="Include drafts (the default) or leave them out.",
-            rich_help_panel="Filters",
-            show_default=False,
-        ),
-    ] = None,
-    only_drafts: Annotated[
-        bool, typer.Option("--only-drafts", help="Only drafts.", rich_help_panel="Filters")
-    ] = False,
+    no_cache: NoCacheOpt = False,
+    tag: TagOpt = None,
+    any_tag: AnyTagOpt = None,
+    category: CategoryOpt = None,
+    author: AuthorOpt = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    drafts: DraftsOpt = None,
+    only_drafts: OnlyDraftsOpt = False,
+    where: WhereOpt = None,
+    missing: MissingOpt = None,
+    title: TitleOpt = None,
 ) -> None:
     """Rename, merge, add, remove or move tags (or any list field) across posts, changing
     only the bytes of the edited value."""
     from postctl.edit import unified_diff
-    from postctl.filters import PostFilter, parse_bound
     from postctl.output import display_path, is_terminal, make_console, write_records, write_table
     from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag
 
@@ -1464,22 +1416,34 @@ def retag_command(
         )
     except ValueError as e:
         fail(str(e))
-    if only_drafts and drafts is False:
-        fail("--only-drafts and --no-drafts contradict each other")
-    try:
-        post_filter = PostFilter(
-            tags=tuple(tag or ()),
-            categories=tuple(category or ()),
-            authors=tuple(author or ()),
-            since=parse_bound(since) if since is not None else None,
-            until=parse_bound(until) if until is not None else None,
-            drafts="only" if only_drafts else "exclude" if drafts is False else "include",
-            ignore_case=ignore_case,
-        )
-    except ValueError as e:
-        fail(f"--since/--until: {e}")
-    loaded_site, posts, errors = load_site_posts([Path(p) for p in paths], site)
-    posts = [post for post in posts if post_filter.matches(post)]
+    post_filter = build_filter(
+        tag=tag,
+        any_tag=any_tag,
+        category=category,
+        author=author,
+        since=since,
+        until=until,
+        drafts=drafts,
+        only_drafts=only_drafts,
+        where=where,
+        missing=missing,
+        title=title,
+        ignore_case=ignore_case,
+    )
+    # Tags and categories are in the cheap post summaries: they pick the posts that may change,
+    # and only those are read whole, once, just before their edit.
+    summaries = field_name in ("tags", "categories") and not post_filter.needs_front_matter
+    loaded_site, stream, errors = stream_site_posts(
+        [Path(p) for p in paths], site, no_cache=no_cache, summaries=summaries
+    )
+    examined = 0
+    chosen = []
+    for post in stream:
+        if post_filter.matches(post):
+            examined += 1
+            terms = getattr(post, field_name) if summaries else post.terms(field_name)
+            if rule.may_change(terms):
+                chosen.append(post)
     if drop_empty is None:
         drop_empty = loaded_site.config["retag.drop_empty"]
     rule = dataclasses.replace(rule, drop_empty=drop_empty)
@@ -1493,7 +1457,14 @@ def retag_command(
                 unified_diff(display_path(result.path), result.before, result.after, color)
             )
 
-    report = retag(posts, rule, dry_run=dry_run, on_result=on_result)
+    report = retag(
+        chosen,
+        rule,
+        dry_run=dry_run,
+        on_result=on_result,
+        load=loaded_site.load if summaries else None,
+    )
+    report.examined = examined
     rows: list[dict] = []
     json_rows: list[dict] = []
     for result in report.results:
@@ -1523,7 +1494,7 @@ def retag_command(
         console.file.write(
             f"{report.count('changed')} file(s) {verb}, "
             f"{report.count('skipped') + len(errors)} skipped, {report.count('failed')} failed "
-            f"({report.examined + len(errors)} post(s) examined)\n"
+            f"({report.examined} post(s) examined)\n"
         )
     if errors or not report.ok:
         raise typer.Exit(EXIT_PROBLEMS)

@@ -167,9 +167,9 @@ SCHEMA: dict[str, Any] = {
         ),
         "required": Key(
             is_str_list,
-            None,
-            "Front-matter fields every post must have (default: `title`; plain sites, where "
-            "nothing else gives a date, also `date`).",
+            ["title"],
+            "Front-matter fields every post must have (dates are not required by default: "
+            "Jekyll takes them from file names, Hugo from its `frontmatter` settings).",
         ),
         "taxonomies": Key(
             is_str_list, ["tags", "categories"], "List fields checked as tags/categories."

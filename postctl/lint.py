@@ -24,12 +24,8 @@ from typing import Any
 
 from postctl.config import ConfigError
 from postctl.model import Post, PostError
-from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity
+from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity, post_facts
 from postctl.site import Site, collect, map_posts
-
-# Required fields by site kind. Jekyll dates a post from its file name and Hugo from its
-# `frontmatter` configuration (file name, git); a plain folder has only the front matter.
-DEFAULT_REQUIRED = {"jekyll": ("title",), "hugo": ("title",), "plain": ("title", "date")}
 
 
 @dataclass(frozen=True)
@@ -73,7 +69,7 @@ class Finding:
 class LintReport:
     findings: list[Finding]
     files: int
-    posts: list[Post] = field(default_factory=list)  # the linted posts that loaded
+    posts: list[Post] = field(default_factory=list)  # the linted posts, when kept
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -169,11 +165,9 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         kind=site.kind,
         root=site.root,
         is_post=site.is_post,
-        required=list(DEFAULT_REQUIRED[site.kind]),
     )
     if settings:
-        if settings["required"] is not None:
-            ctx.required = list(settings["required"])
+        ctx.required = list(settings["required"])
         ctx.taxonomies = list(settings["taxonomies"])
         ctx.allowed = dict(settings["allowed"])
         ctx.aliases = {
@@ -223,48 +217,20 @@ def load_schema(site: Site, name: str) -> Any:
     return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
 
 
-def unrendered_pages(site: Site, posts: Iterable[Post]) -> set[Path]:
+def unrendered_pages(facts: Iterable[Facts]) -> set[Path]:
     """Hugo pages that are never rendered: `headless: true`, `build.render: never`, or under an
     `_index.md` that cascades either (https://gohugo.io/content-management/build-options/)."""
-    if site.kind != "hugo":
-        return set()
-    posts = list(posts)
-    cascading: set[Path] = set()
-    never: set[Path] = set()
-    for post in posts:
-        if _never_rendered(post.data):
-            never.add(post.path)
-        if post.path.stem == "_index":
-            cascade = post.get("cascade")
-            entries = cascade if isinstance(cascade, list) else [cascade]
-            for entry in entries:
-                if (
-                    isinstance(entry, dict)
-                    and not ({"_target", "target"} & set(entry))
-                    and _never_rendered(entry)
-                ):
-                    cascading.add(post.path.parent)
-    if cascading:
-        for post in posts:
-            if any(parent in cascading for parent in post.path.parents):
-                never.add(post.path)
+    facts = list(facts)
+    never = {f.path for f in facts if f.hidden}
+    hiding = {f.path.parent for f in facts if f.hides_below}
+    if hiding:
+        never |= {f.path for f in facts if any(p in hiding for p in f.path.parents)}
     return never
 
 
-def _never_rendered(data: dict[str, Any]) -> bool:
-    lowered = {str(k).lower(): v for k, v in data.items()}
-    if lowered.get("headless") is True:
-        return True
-    build = lowered.get("build") or lowered.get("_build")
-    if isinstance(build, dict):
-        render = {str(k).lower(): v for k, v in build.items()}.get("render")
-        return render in ("never", False, "false")
-    return False
-
-
-# What the per-post stage gives back for each file: the post (or why it did not load), its
-# findings, and the facts the site-wide rules compare.
-Linted = tuple[Post | PostError, list[Finding], Facts | None]
+# What the per-post stage gives back for each file: its path, its findings, the facts the
+# site-wide rules compare, and the post itself (or why it did not load) when it is kept.
+Linted = tuple[Path, list[Finding], Facts | None, Post | PostError | None]
 
 
 class PostLinter:
@@ -278,14 +244,21 @@ class PostLinter:
         selection: Selection,
         report: set[Path] | None = None,
         now: datetime | None = None,
+        keep_posts: bool = True,
     ) -> None:
         self.site = site
+        self.keep_posts = keep_posts
         self.selection = selection
         self.report = report
         self.now = now or datetime.now(timezone.utc)
         self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
         self.enabled = frozenset(selection.codes)
         self.post_rules = selection.post_rules
+        # Facts feed the site-wide rules, and also tell which pages Hugo never renders (for
+        # the rules about pages only; also on plain sites, whose posts may be Hugo's).
+        self.needs_facts = bool(self.site_rules) or (
+            site.kind != "jekyll" and any(r.pages_only for r in self.post_rules)
+        )
         self._ctx: Context | None = None
 
     def __getstate__(self) -> dict[str, Any]:
@@ -299,18 +272,18 @@ class PostLinter:
         return self._ctx
 
     def __call__(self, result: Post | PostError) -> Linted:
-        findings: list[Finding] = []
-        if self.report is None or result.path in self.report:
-            findings = self.findings(result)
-        facts = None
-        if isinstance(result, Post):
-            if self.site_rules:
-                facts = self.ctx.facts(result)
-            # Send the post back from a worker as loaded: its cached views (the body, a
-            # re.Match of the file name) are recomputed if needed, not pickled.
-            for name in [n for n in result.__dict__ if n not in POST_FIELDS]:
-                del result.__dict__[name]
-        return result, findings, facts
+        wanted = self.report is None or result.path in self.report
+        findings = self.findings(result) if wanted else []
+        if isinstance(result, PostError):
+            return result.path, findings, None, result
+        facts = post_facts(result, self.ctx) if self.needs_facts else None
+        if not (self.keep_posts and wanted):
+            return result.path, findings, facts, None
+        # Send the post back from a worker as loaded: its cached views (the body, a re.Match
+        # of the file name) are recomputed if needed, not pickled.
+        for name in [n for n in result.__dict__ if n not in POST_FIELDS]:
+            del result.__dict__[name]
+        return result.path, findings, facts, result
 
     def findings(self, result: Post | PostError) -> list[Finding]:
         selection = self.selection
@@ -372,46 +345,43 @@ def lint_posts(
     load). Site-wide rules consider all of them; only paths in `report` (default: all) get
     findings."""
     selection = selection or selection_for(site)
-    linter = PostLinter(site, selection, report, now)
+    linter = PostLinter(site, selection, report, now, keep_posts=False)
     return _finish(linter, [linter(result) for result in results])
 
 
 def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them."""
-    results = [result for result, _, _ in linted]
-    posts = [r for r in results if isinstance(r, Post)]
     ctx = linter.ctx
-    for result, _, facts in linted:
-        if facts is not None:
-            ctx.add_facts(result.path, facts)
-    ctx.unrendered = unrendered_pages(linter.site, posts)
+    facts = [f for _, _, f, _ in linted if f is not None]
+    ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
     findings = [
         f
-        for _, post_findings, _ in linted
+        for _, post_findings, _, _ in linted
         for f in post_findings
-        if not (RULES[f.code].pages_only and f.path in ctx.unrendered)
+        if not (f.path in ctx.unrendered and RULES[f.code].pages_only)
     ]
     report = linter.report
     for rule in linter.selection.rules:
         if rule.scope != "site":
             continue
         assert rule.check is not None
-        for post, issue in rule.check(posts, ctx):
-            if report is None or post.path in report:
+        severity = linter.selection.severity.get(rule.code, rule.severity)
+        for path, issue in rule.check(facts, ctx):
+            if report is None or path in report:
                 findings.append(
                     Finding(
-                        post.path,
+                        path,
                         issue.line,
                         issue.col,
                         rule.code,
                         rule.name,
-                        linter.selection.severity.get(rule.code, rule.severity),
+                        severity,
                         issue.message,
                         issue.fix is not None,
                         issue.fix,
                     )
                 )
-    order = {r.path: i for i, r in enumerate(results)}
+    order = {path: i for i, (path, _, _, _) in enumerate(linted)}
     findings.sort(key=lambda f: (order.get(f.path, 0), f.line or 0, f.col or 0, f.code))
     return findings
 
@@ -452,10 +422,13 @@ def lint_site(
     ignore: Sequence[str] = (),
     now: datetime | None = None,
     files: Sequence[Path] | None = None,
+    keep_posts: bool = True,
 ) -> LintReport:
     """Lint the files `paths` name (default: the whole site), loading and checking posts in
     parallel on large sites. Files in Jekyll's `_posts` that Jekyll passes over are linted too
     (and reported by PC303). `files`: the collected files, when the caller has them already.
+    `keep_posts`: keep the linted posts in the report (`--fix` needs them); without, large
+    sites are faster, as the posts stay in the worker processes.
     SiteError and ConfigError propagate (exit code 2)."""
     selection = selection_for(site, select, ignore)
     files = list(files) if files is not None else collect(site, paths, include_skipped=True)
@@ -465,11 +438,9 @@ def lint_site(
         # Site-wide rules need every post, also when only a few files are linted.
         context_files = list(dict.fromkeys([*collect(site, include_skipped=True), *files]))
     report = None if whole_site else set(files)
-    linter = PostLinter(site, selection, report, now)
+    linter = PostLinter(site, selection, report, now, keep_posts)
     linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker
     linted = map_posts(site, context_files, linter)
     findings = _finish(linter, linted)
-    posts = [
-        r for r, _, _ in linted if isinstance(r, Post) and (report is None or r.path in report)
-    ]
+    posts = [post for _, _, _, post in linted if isinstance(post, Post)]
     return LintReport(findings, len(files), posts)

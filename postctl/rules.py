@@ -7,8 +7,8 @@ categories, PC6xx encoding damage, PC7xx site-wide clashes, PC8xx SEO lengths, P
 and schemas.
 
 A per-post check is `check(post, ctx) -> Iterable[Issue]`; a site check is
-`check(posts, ctx) -> Iterable[tuple[Post, Issue]]`. The docstring of a check is the rule's
-explanation (`postctl lint --explain CODE`).
+`check(facts, ctx) -> Iterable[tuple[Path, Issue]]` over every post's `Facts`. The docstring of
+a check is the rule's explanation (`postctl lint --explain CODE`).
 """
 
 from __future__ import annotations
@@ -115,13 +115,31 @@ def _paragraph(doc: str) -> str:
 
 
 @dataclass(frozen=True)
-class Facts:
-    """A post's URL, title and terms, as the site-wide rules compare them."""
+class TermUse:
+    """Terms written under one key of a post, where the key is, and whether a fix may rewrite
+    them (a list or a string)."""
 
-    url: str | None  # None: the post has no front matter (or PC701 is not selected)
-    title: str | None  # normalized for comparison; None when there is no title key
+    key: str
+    terms: list[str]
+    line: int
+    col: int
+    fixable: bool
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the site-wide rules compare about one post, computed where the post was loaded, so
+    the posts themselves need not travel back from worker processes. Positions are 1-based
+    (line, col) of the key concerned."""
+
+    path: Path
+    draft: bool
+    hidden: bool  # Hugo: `headless: true` or `build.render: never` on the page itself
+    hides_below: bool  # Hugo: an `_index.md` whose `cascade` hides the pages below it
     listing: str  # the folder whose list of pages the post appears in
-    terms: dict[str, list[tuple[str, list[str], bool]]]  # taxonomy -> (key, terms, is a list)
+    url: tuple[str, int, int] | None = None  # (URL, line, col); None without front matter
+    title: tuple[str, int, int] | None = None  # (normalized title, line, col)
+    terms: dict[str, list[TermUse]] = field(default_factory=dict)  # taxonomy -> uses
 
 
 @dataclass
@@ -143,22 +161,16 @@ class Context:
     unrendered: set[Path] = field(default_factory=set)  # Hugo headless / build.render = never
     site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
-    _facts: dict[Path, Facts] = field(default_factory=dict)
 
-    def facts(self, post: Post) -> Facts:
-        """What the site-wide rules compare, computed once per post (in the worker process that
-        loaded it when the site is large)."""
-        found = self._facts.get(post.path)
-        if found is None:
-            found = self._facts[post.path] = post_facts(post, self)
-        return found
-
-    def add_facts(self, path: Path, facts: Facts) -> None:
-        self._facts[path] = facts
-
-    def rendered(self, post: Post) -> bool:
+    def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
-        return not post.draft and post.path not in self.unrendered
+        return not facts.draft and facts.path not in self.unrendered
+
+    @functools.cached_property
+    def url_base(self) -> str:
+        """The folder a page's URL path is relative to (Hugo: `content/`)."""
+        root = str(self.root)
+        return os.path.join(root, "content") if self.kind == "hugo" else root
 
     @functools.cached_property
     def file_bases(self) -> tuple[str, ...]:
@@ -563,7 +575,7 @@ def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
     its URL. Add the offset (`2024-05-01 09:30:00 +0200`)."""
     if not post.has("date"):
         return
-    parsed = parse_date(post.get("date"))
+    parsed = post.parsed_date
     if parsed is not None and parsed.has_time and not parsed.has_zone:
         yield _issue(post, actual_key(post, "date"), "date has a time but no time zone")
 
@@ -775,6 +787,8 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     for taxonomy in ctx.taxonomies:
         for key in term_keys(post, taxonomy):
             terms = written_terms(post, key)
+            if len(terms) < 2 or len({t.strip().casefold() for t in terms}) == len(terms):
+                continue
             seen: dict[str, str] = {}
             kept: list[str] = []
             dropped: list[tuple[str, str]] = []
@@ -838,19 +852,19 @@ def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
     scope="site",
     fixable=True,
 )
-def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
     """Across the site, posts spell one term in ways that differ only by case, spacing, hyphens
     or underscores (`Python`, `python`, `py-thon`). Generators make separate term pages for
     each spelling, or merge them into one URL with an arbitrary title. The spelling most posts
     use is taken as canonical; `--fix` rewrites the others to it."""
     for taxonomy in ctx.taxonomies:
         spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        uses: list[tuple[Post, str, list[str]]] = []
-        for post in posts:
-            for key, written, _ in ctx.facts(post).terms.get(taxonomy, ()):
-                terms = [ctx.aliases.get(t, t) for t in written] if ctx.aliases else written
-                uses.append((post, key, terms))
-                for term in dict.fromkeys(terms):
+        uses: list[tuple[Path, TermUse, list[str]]] = []
+        for post in facts:
+            for use in post.terms.get(taxonomy, ()):
+                terms = [ctx.aliases.get(t, t) for t in use.terms] if ctx.aliases else use.terms
+                uses.append((post.path, use, terms))
+                for term in set(terms):
                     spellings[term_key(term)][term] += 1
         canonical: dict[str, str] = {}
         allowed = set(ctx.allowed.get(taxonomy, ()))
@@ -862,37 +876,35 @@ def check_inconsistent_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[
                 canonical[group_key] = ranked[0]
         if not canonical:
             continue
-        for post, key, terms in uses:
-            wrong = [t for t in terms if canonical.get(term_key(t), t) != t]
+        for path, use, terms in uses:
+            wrong = [t for t in dict.fromkeys(terms) if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
-            fix = _terms_fix(post, key, [(t, canonical[term_key(t)]) for t in dict.fromkeys(wrong)])
-            for term in dict.fromkeys(wrong):
+            renames = tuple((t, canonical[term_key(t)]) for t in wrong)
+            fix = Fix("terms", use.key, renames) if use.fixable else None
+            for term in wrong:
                 group = spellings[term_key(term)]
                 right = canonical[term_key(term)]
                 others = ", ".join(f"{t!r} ({n})" for t, n in group.most_common() if t != term)
-                yield (
-                    post,
-                    _issue(
-                        post, key, f"{key} {term!r} is also spelled {others}: use {right!r}", fix
-                    ),
-                )
+                message = f"{use.key} {term!r} is also spelled {others}: use {right!r}"
+                yield path, Issue(use.line, use.col, message, fix)
 
 
 @_register("PC506", "single-use-term", "info", "A term is used by one post only", scope="site")
-def check_single_use_terms(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
     """A tag or category appears on one post in the whole site. That is often a typo or a term
     nobody will browse; consider a broader one. (Spelling variants count as the same term.)"""
     for taxonomy in ctx.taxonomies:
-        users: dict[str, list[tuple[Post, str, str]]] = defaultdict(list)
-        for post in posts:
-            for key, terms, _ in ctx.facts(post).terms.get(taxonomy, ()):
-                for term in dict.fromkeys(terms):
-                    users[term_key(ctx.aliases.get(term, term))].append((post, key, term))
+        users: dict[str, list[tuple[Path, TermUse, str]]] = defaultdict(list)
+        for post in facts:
+            for use in post.terms.get(taxonomy, ()):
+                for term in dict.fromkeys(use.terms):
+                    users[term_key(ctx.aliases.get(term, term))].append((post.path, use, term))
         for group in users.values():
-            if len({id(p) for p, _, _ in group}) == 1:
-                post, key, term = group[0]
-                yield post, _issue(post, key, f"{key} {term!r} is used by this post only")
+            path, use, term = group[0]
+            if all(other is path for other, _, _ in group):
+                message = f"{use.key} {term!r} is used by this post only"
+                yield path, Issue(use.line, use.col, message)
 
 
 # -- PC6xx: encoding damage ---------------------------------------------------------------------
@@ -980,8 +992,8 @@ def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
             fix = _terms_fix(post, key, [(text, fixed)])
         yield _issue(post, key, f"mojibake in {key}: {bad!r} should read {good!r}", fix)
     body = _body(post)
-    if body is None or body.isascii():
-        return
+    if body is None or body.isascii() or _mojibake_fix(body) is None:
+        return  # one pass over the whole body first: most bodies are clean
     changes: list[tuple[int, str, str]] = []
     for i, line in enumerate(body.split("\n")):
         fixed = _mojibake_fix(line)
@@ -1063,22 +1075,63 @@ def post_facts(post: Post, ctx: Context) -> Facts:
     wanted = ctx.site_rules
     title = None
     if "PC702" in wanted:
-        title_key = actual_key(post, "title")
-        value = post.data[title_key] if title_key is not None else None
-        title = " ".join(value.split()).casefold() or None if isinstance(value, str) else None
-    terms = {}
+        key = actual_key(post, "title")
+        value = post.data[key] if key is not None else None
+        normalized = " ".join(value.split()).casefold() if isinstance(value, str) else ""
+        if normalized and key is not None:
+            title = (normalized, *post.key_position(key))
+    terms: dict[str, list[TermUse]] = {}
     if wanted & {"PC503", "PC506"}:
-        terms = {
-            taxonomy: [
-                (key, written_terms(post, key), isinstance(post.data[key], list))
+        for taxonomy in ctx.taxonomies:
+            terms[taxonomy] = [
+                TermUse(
+                    key,
+                    written_terms(post, key),
+                    *post.key_position(key),
+                    isinstance(post.data[key], (list, str)),
+                )
                 for key in term_keys(post, taxonomy)
             ]
-            for taxonomy in ctx.taxonomies
-        }
     url = None
     if "PC701" in wanted and post.has_front_matter:
-        url = post_url(post, ctx)
-    return Facts(url=url, title=title, listing=_listing(post), terms=terms)
+        key = actual_key(post, "permalink") or actual_key(post, "url") or actual_key(post, "slug")
+        url = (post_url(post, ctx), *_at(post, key))
+    hidden = hides_below = False
+    if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
+        hidden = never_rendered(post.data)
+        if post.path.stem == "_index":
+            cascade = post.get("cascade")
+            for entry in cascade if isinstance(cascade, list) else [cascade]:
+                if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
+                    hides_below = hides_below or never_rendered(entry)
+    return Facts(
+        path=post.path,
+        draft=post.draft,
+        hidden=hidden,
+        hides_below=hides_below,
+        listing=_listing(post),
+        url=url,
+        title=title,
+        terms=terms,
+    )
+
+
+def never_rendered(data: dict[str, Any]) -> bool:
+    """Hugo never renders the page: `headless: true` or `build.render: never`
+    (https://gohugo.io/content-management/build-options/)."""
+    for key, value in data.items():  # one pass, no copies: this runs on every Hugo page
+        lowered = str(key).lower()
+        if lowered == "headless" and value is True:
+            return True
+        if lowered in ("build", "_build") and isinstance(value, dict):
+            for build_key, render in value.items():
+                if str(build_key).lower() == "render" and render in ("never", False, "false"):
+                    return True
+    return False
+
+
+_SLASHES = re.compile(r"/+")
+_HTML_PAGE = re.compile(r"(/index)?\.html?$")
 
 
 def post_url(post: Post, ctx: Context) -> str:
@@ -1096,7 +1149,7 @@ def post_url(post: Post, ctx: Context) -> str:
         cats = "/".join(c.lower() for c in post.categories)
         url = f"/{cats}/{day}/{post.slug}.html"
     else:
-        base = os.path.join(str(ctx.root), "content") if post.kind == "hugo" else str(ctx.root)
+        base = ctx.url_base
         folder = os.path.dirname(str(post.path))
         parent = folder[len(base) :] if folder.startswith(base) else folder
         stem = os.path.splitext(os.path.basename(str(post.path)))[0]
@@ -1106,52 +1159,54 @@ def post_url(post: Post, ctx: Context) -> str:
             if stem == "index":
                 parent = os.path.dirname(parent)
             url = f"/{parent}/{post.slug}/"
-    url = re.sub(r"/+", "/", "/" + url)
-    url = re.sub(r"(/index)?\.html?$", "/", url) if post.kind == "jekyll" else url
+    url = "/" + url
+    if "//" in url:
+        url = _SLASHES.sub("/", url)
+    if post.kind == "jekyll":
+        url = _HTML_PAGE.sub("/", url)
     url = url.rstrip("/") or "/"
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
 
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
-def check_duplicate_urls(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
     """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
     or the same slug, date and categories), so one silently overwrites the other in the built
     site. Give one of them another slug or permalink."""
-    by_url: dict[str, list[Post]] = defaultdict(list)
-    for post in posts:
-        url = ctx.facts(post).url
-        if url is not None and ctx.rendered(post):
-            by_url[url].append(post)
+    by_url: dict[str, list[Facts]] = defaultdict(list)
+    for post in facts:
+        if post.url is not None and ctx.rendered(post):
+            by_url[post.url[0]].append(post)
     for url, group in by_url.items():
         if len(group) < 2:
             continue
         for post in group:
-            others = [_relative(p, ctx) for p in group if p is not post]
-            key = actual_key(post, "permalink") or actual_key(post, "url")
-            key = key or actual_key(post, "slug")
-            yield post, _issue(post, key, f"same URL {url} as {', '.join(others)}")
+            others = [_relative(p.path, ctx) for p in group if p is not post]
+            assert post.url is not None
+            _, line, col = post.url
+            yield post.path, Issue(line, col, f"same URL {url} as {', '.join(others)}")
 
 
 @_register("PC702", "duplicate-title", "warning", "Two posts have the same title", scope="site")
-def check_duplicate_titles(posts: list[Post], ctx: Context) -> Iterator[tuple[Post, Issue]]:
+def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
     """Two published posts in the same folder (the same list of posts: `_posts`, a Hugo
     section) have the same title, ignoring case and spacing. Readers cannot tell them apart in
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
-    by_title: dict[tuple[str, str], list[Post]] = defaultdict(list)
-    for post in posts:
-        facts = ctx.facts(post)
-        if facts.title is not None and ctx.rendered(post):
-            by_title[facts.listing, facts.title].append(post)
+    by_title: dict[tuple[str, str], list[Facts]] = defaultdict(list)
+    for post in facts:
+        if post.title is not None and ctx.rendered(post):
+            by_title[post.listing, post.title[0]].append(post)
     for group in by_title.values():
         if len(group) < 2:
             continue
         for post in group:
-            others = [_relative(p, ctx) for p in group if p is not post]
+            others = [_relative(p.path, ctx) for p in group if p is not post]
             more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-            shown = ", ".join(others[:3]) + more
-            yield post, _issue(post, actual_key(post, "title"), f"same title as {shown}")
+            assert post.title is not None
+            _, line, col = post.title
+            yield post.path, Issue(line, col, f"same title as {', '.join(others[:3])}{more}")
 
 
 def _listing(post: Post) -> str:
@@ -1162,11 +1217,11 @@ def _listing(post: Post) -> str:
     return folder
 
 
-def _relative(post: Post, ctx: Context) -> str:
+def _relative(path: Path, ctx: Context) -> str:
     try:
-        return post.path.relative_to(ctx.root).as_posix()
+        return path.relative_to(ctx.root).as_posix()
     except ValueError:
-        return str(post.path)
+        return str(path)
 
 
 # -- PC8xx: SEO lengths --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from postctl.config import Config, has_config, load_config
 from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
-from postctl.summary import PostSummary
+from postctl.summary import PostSummary, SummaryRow
 
 # Folders no generator reads posts from, at any depth: VCS data, dependencies, caches.
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".postctl-cache"})
@@ -264,7 +264,7 @@ def _walk(folder: str, root: str) -> Iterator[str]:
 # What a worker sends back for one file: its PostError; or (record, summary), the JSON texts of
 # the Post and of its PostSummary (record None when not asked for, or when the Post holds a value
 # JSON cannot tag, in which case the Post itself follows when whole posts are wanted).
-Parsed = PostError | Post | tuple[str | None, str]
+Parsed = PostError | Post | tuple[str | None, SummaryRow]
 
 
 def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -> list[Parsed]:
@@ -286,7 +286,7 @@ def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -
                     if not summaries:
                         results.append(post)
                         continue
-            results.append((record, PostSummary.of(post).to_json()))
+            results.append((record, PostSummary.of(post).to_row()))
     return results
 
 
@@ -313,7 +313,7 @@ def parse_posts(
     *,
     encode: bool = False,
     summaries: bool = False,
-) -> Iterator[tuple[Loaded, str | None, str | None]]:
+) -> Iterator[tuple[Loaded, str | None, SummaryRow | None]]:
     """Parse every path, in order, as (Post, or PostSummary when `summaries`, or PostError;
     the Post's JSON record; its summary's JSON). With `encode` the texts are made (the record
     only for whole posts, and not for a Post holding a value JSON cannot tag). Sites above
@@ -332,20 +332,20 @@ def parse_posts(
                 yield e, None, None
                 continue
             summary = PostSummary.of(post) if summaries else None
-            record = summary_text = None
+            record = row = None
             if encode:
                 if not summaries:
                     try:
                         record = post.to_json()
                     except TypeError:
                         pass
-                summary_text = (summary or PostSummary.of(post)).to_json()
-            yield summary or post, record, summary_text
+                row = (summary or PostSummary.of(post)).to_row()
+            yield summary or post, record, row
 
 
 def _parse_parallel(
     site: Site, paths: list[str], jobs: int, encode: bool, summaries: bool
-) -> Iterator[tuple[Loaded, str | None, str | None]]:
+) -> Iterator[tuple[Loaded, str | None, SummaryRow | None]]:
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -382,7 +382,7 @@ def _parse_parallel(
                     if not isinstance(item, tuple):
                         yield item, None, None
                     elif summaries:
-                        yield PostSummary.from_json(item[1], path), item[0], item[1]
+                        yield PostSummary.from_row(item[1], path), item[0], item[1]
                     else:
                         assert item[0] is not None
                         yield Post.from_json(item[0], Path(path)), item[0], item[1]

@@ -9,6 +9,7 @@ parsed_date, tags, ...) with the same values, so filters, rows and counters take
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -88,38 +89,75 @@ class PostSummary:
             post.format,
         )
 
-    def to_json(self) -> str:
+    def to_row(self) -> SummaryRow:
+        """The summary as plain values (what the cache stores in columns and workers send)."""
         parsed = self.parsed_date
-        date = [parsed.value.isoformat(), parsed.has_time, parsed.has_zone] if parsed else None
-        return json.dumps(
-            [
-                self.kind,
-                self.title,
-                date,
-                self.date_source,
-                self.tags,
-                self.categories,
-                self.authors,
-                self.draft,
-                self.slug,
-                self.format,
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
+        return (
+            self.kind,
+            self.title,
+            parsed.value.isoformat() if parsed else None,
+            parsed.has_time if parsed else None,
+            parsed.has_zone if parsed else None,
+            self.date_source,
+            pack_terms(self.tags),
+            pack_terms(self.categories),
+            pack_terms(self.authors),
+            self.draft,
+            self.slug,
+            self.format,
         )
 
     @classmethod
-    def from_json(cls, text: str, path: Path) -> PostSummary:
-        """The summary `to_json` wrote for the post at `path`; ValueError etc. on bad input."""
-        kind, title, date, source, tags, categories, authors, draft, slug, fmt = json.loads(text)
+    def from_row(cls, row: Sequence[Any], path: Path | str) -> PostSummary:
+        """The summary `to_row` gave for the post at `path`; ValueError etc. on bad input."""
+        kind, title, date, has_time, has_zone, source, tags, categories, authors = row[:9]
+        draft, slug, fmt = row[9:12]
         parsed = None
         if date is not None:
-            iso, has_time, has_zone = date
-            parsed = ParsedDate(datetime.fromisoformat(iso), has_time, has_zone)
-        return cls(path, kind, title, parsed, source, tags, categories, authors, draft, slug, fmt)
+            parsed = ParsedDate(datetime.fromisoformat(date), bool(has_time), bool(has_zone))
+        return cls(
+            path,
+            kind,
+            title,
+            parsed,
+            source,
+            unpack_terms(tags),
+            unpack_terms(categories),
+            unpack_terms(authors),
+            bool(draft),
+            slug,
+            fmt,
+        )
 
     def __repr__(self) -> str:
         return f"PostSummary({str(self.path)!r}, title={self.title!r})"
+
+
+# kind, title, date (ISO 8601), has_time, has_zone, date_source, tags, categories, authors
+# (each packed by pack_terms), draft, slug, format.
+SummaryRow = tuple[Any, ...]
+_SEPARATOR = "\x1f"  # ASCII's unit separator: no term has it (if one does, JSON is used)
+
+
+def pack_terms(terms: list[str]) -> str:
+    """A list of terms as one string: joined by the unit separator, or as JSON when a term
+    is empty, holds the separator or the first one starts with `[`."""
+    if not terms:
+        return ""
+    if terms[0].startswith("[") or any(not t or _SEPARATOR in t for t in terms):
+        return json.dumps(terms, ensure_ascii=False)
+    return _SEPARATOR.join(terms)
+
+
+def unpack_terms(text: str) -> list[str]:
+    if not text:
+        return []
+    if text[0] == "[":
+        terms = json.loads(text)
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise ValueError("not a list of terms")
+        return terms
+    return text.split(_SEPARATOR)
 
 
 def summary_fields(item: Any) -> tuple[Any, ...]:

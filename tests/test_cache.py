@@ -145,7 +145,8 @@ def test_garbage_entries_are_ignored_and_replaced(site_root, monkeypatch):
     with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
         db.execute("UPDATE records SET record = '{\"path\": 1}' WHERE path LIKE '%p0.md'")
         db.execute("UPDATE records SET record = 'not json' WHERE path LIKE '%p1.md'")
-        db.execute("UPDATE summaries SET summary = '[1, 2]' WHERE path LIKE '%p2.md'")
+        db.execute("UPDATE summaries SET date = 'not a date' WHERE path LIKE '%p2.md'")
+        db.execute("UPDATE summaries SET tags = '[1]' WHERE path LIKE '%p1.md'")
         db.execute("DELETE FROM records WHERE path LIKE '%p2.md'")
     assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
     site = find_site(site_root)
@@ -349,3 +350,11 @@ def test_help_says_how_terms_are_compared(run):
     for command in ("list", "tags", "stats"):
         text = " ".join(run(command, "--help").stdout.replace("│", " ").split())
         assert "case-insensitively on Hugo sites" in text, command
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("ab[] \x1f\"'"), max_size=4), max_size=4))
+def test_packed_terms_round_trip(terms):
+    from postctl.summary import pack_terms, unpack_terms
+
+    assert unpack_terms(pack_terms(terms)) == terms

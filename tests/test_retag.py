@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 from conftest import write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from postctl.model import load_post
-from postctl.retag import RetagSpec, field_keys, retag
+from postctl.model import load_post, parse_post
+from postctl.retag import RetagSpec, field_keys, plan, retag
 from postctl.site import find_site, load_posts
 
 
@@ -220,3 +223,64 @@ def test_interrupted_run_leaves_every_file_whole(tmp_path: Path) -> None:
     contents = [p.read_bytes() for p in paths]
     assert set(contents) <= {old, new} and old in contents
     assert sorted(os.listdir(tmp_path)) == [p.name for p in paths]
+
+
+TERMS = ["a", "b", "A", "c d", "News"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["jekyll", "hugo", "plain"]),
+    st.lists(st.sampled_from(TERMS), max_size=4),
+    st.lists(st.sampled_from(TERMS), max_size=2),
+    st.sampled_from(["tags", "categories"]),
+    st.lists(st.sampled_from(TERMS), max_size=2),
+    st.lists(st.sampled_from(TERMS), max_size=1),
+    st.lists(st.sampled_from(TERMS), max_size=1),
+    st.booleans(),
+)
+def test_may_change_never_misses_a_post_plan_would_change(
+    kind, values, singular, field_name, olds, adds, removes, ignore_case
+) -> None:
+    singular_key = "tag" if field_name == "tags" else "category"
+    text = f"---\n{field_name}: {json.dumps(values)}\n"
+    if singular:
+        text += f"{singular_key}: {json.dumps(singular[0])}\n"
+    post = parse_post(Path("_posts/2024-01-01-x.md"), f"{text}---\n".encode(), kind)
+    renames = tuple((old, "new") for old in dict.fromkeys(olds) if old != "new")
+    try:
+        rule = RetagSpec(
+            rename=renames,
+            add=tuple(adds),
+            remove=tuple(removes),
+            field=field_name,
+            ignore_case=ignore_case,
+        )
+    except ValueError:
+        return
+    if plan(post, rule):
+        assert rule.may_change(post.terms(field_name))
+
+
+def test_adding_a_category_jekyll_takes_from_the_folder_changes_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "_config.yml", "title: x\n")
+    path = write(tmp_path / "news" / "_posts" / "2024-01-01-a.md", "---\ntitle: A\n---\n")
+    post = site_posts(tmp_path)[0]
+    assert post.categories == ["news"]
+    report = retag([post], spec(add=("news",), field="categories"))
+    assert report.results == [] and path.read_text() == "---\ntitle: A\n---\n"
+
+
+def test_posts_loaded_on_demand(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    good = write(tmp_path / "good.md", "---\ntags: [a]\n---\n")
+    broken = write(tmp_path / "broken.md", "---\ntags: [a\n---\n")
+    stubs = [SimpleNamespace(path=str(good)), SimpleNamespace(path=str(broken))]
+    report = retag(stubs, spec(rename=(("a", "b"),)), load=load_post)
+    assert [(r.path.name, r.status) for r in report.results] == [
+        ("good.md", "changed"),
+        ("broken.md", "skipped"),
+    ]
+    assert report.results[1].reason.startswith("does not parse")
+    assert good.read_text() == "---\ntags: [b]\n---\n"

@@ -208,3 +208,14 @@ def test_filters_scope_the_edit(run, tmp_path: Path) -> None:
     assert tags_of(root)["idea.md"] == ["JS", "draft-only"]
     bad = run("retag", "js", "JS", "--since", "yesterday", cwd=root)
     assert bad.exit_code == 2 and "--since/--until" in bad.stderr
+
+
+def test_front_matter_filters_and_custom_fields_load_whole_posts(run, tmp_path: Path) -> None:
+    root = blog(tmp_path)
+    write(root / "_posts" / "2024-01-09-s.md", "---\nlayout: note\nseries: [go]\ntags: [js]\n---\n")
+    result = run("retag", "js", "JS", "--where", "layout=note", "--no-cache", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert "1 file(s) changed" in result.stdout
+    assert tags_of(root)["2024-01-09-s.md"] == ["JS"]
+    assert run("retag", "--field", "series", "go", "golang", cwd=root).exit_code == 0
+    assert "series: [golang]" in (root / "_posts" / "2024-01-09-s.md").read_text()

@@ -577,11 +577,3 @@ def test_json_schema_points_at_the_key(tmp_path):
     assert [(f.path.name, f.line) for f in found] == [("a.md", 3), ("b.md", 2)]
     assert found[0].message == "schema: title: 'too long' is too long"
     assert found[1].message == "schema: 'title' is a required property"
-
-
-def test_plain_sites_also_require_a_date(tmp_path):
-    write(tmp_path / "a.md", fm("title: x\n"))
-    write(tmp_path / "b.md", fm("title: y\ndate: 2024-01-01\n"))
-    assert [(f.path.name, f.message) for f in lint(tmp_path, "PC201")] == [
-        ("a.md", "missing required field 'date'")
-    ]
