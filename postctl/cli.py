@@ -1523,3 +1523,10 @@ def main() -> None:
     except BrokenPipeError:  # `postctl list | head`
         sys.stderr.close()
         sys.exit(EXIT_OK)
+    except SystemExit as stop:
+        # Inside a command Typer catches the broken pipe itself: it swaps stdout for click's
+        # PacifyFlushWrapper and exits 1. A reader that stops early is no failure, and a CI
+        # step running `postctl list | head` under `set -o pipefail` must not fail for it.
+        if stop.code == EXIT_PROBLEMS and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            sys.exit(EXIT_OK)
+        raise

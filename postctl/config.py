@@ -299,5 +299,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(path, None, f"not valid TOML: {e}") from None
+    except UnicodeDecodeError as e:  # tomllib reads UTF-8 only (a UTF-16 or Latin-1 file)
+        raise ConfigError(path, None, f"not UTF-8 (byte {e.start}): TOML must be UTF-8") from None
+    except RecursionError:
+        raise ConfigError(path, None, "nested too deeply to read") from None
     except OSError as e:
         raise ConfigError(path, None, f"cannot read: {e.strerror or e}") from None

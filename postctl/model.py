@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -31,6 +32,7 @@ HEAD_SIZE = 64 * 1024
 MAX_DEPTH = 100
 # Aliases may expand to at most this many values ("billion laughs" expands to 10**9).
 MAX_EXPANDED_NODES = 100_000
+_TOO_DEEP = f"front matter is nested more than {MAX_DEPTH} levels deep"
 
 # Jekyll's post file name: DATE_FILENAME_MATCHER in jekyll/lib/jekyll/document.rb,
 # %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
@@ -98,7 +100,10 @@ class ParsedDate:
         """A naive UTC datetime, so posts with and without a zone sort together."""
         if self.value.tzinfo is None:
             return self.value
-        return self.value.astimezone(timezone.utc).replace(tzinfo=None)
+        try:
+            return self.value.astimezone(timezone.utc).replace(tzinfo=None)
+        except OverflowError:  # 0001-01-01T00:00+05:00 is before datetime.min in UTC
+            return self.value.replace(tzinfo=None)
 
 
 # ISO 8601 and Ruby's Time#to_s ("2013-09-14 20:46:50 -0400", which PyYAML leaves as a string),
@@ -127,12 +132,12 @@ def parse_date(value: Any, *, rollover: bool = False) -> ParsedDate | None:
         return None
     y, mo, d, hh, mi, ss, frac, utc, sign, oh, om = m.groups()
     tz = None
-    if utc:
-        tz = timezone.utc
-    elif sign:
-        offset = timedelta(hours=int(oh), minutes=int(om))
-        tz = timezone(-offset if sign == "-" else offset)
     try:
+        if utc:
+            tz = timezone.utc
+        elif sign:  # an offset of a day or more (`+9999`) is no zone at all: ValueError
+            offset = timedelta(hours=int(oh), minutes=int(om))
+            tz = timezone(-offset if sign == "-" else offset)
         micro = int((frac or "0")[:6].ljust(6, "0"))
         clock = (int(hh or 0), int(mi or 0), int(ss or 0), micro)
         day = int(d)
@@ -549,7 +554,10 @@ def load_post(
     that `post.body` need not read the file again (lint reads every body)."""
     path = path if isinstance(path, Path) else Path(path)  # Path(a Path) re-parses it
     try:
-        with open(path, "rb") as f:
+        # O_NONBLOCK: opening a FIFO named `post.md` would otherwise wait forever for a writer;
+        # it is refused as "not a regular file" below. Regular files ignore the flag.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as f:
             st = os.fstat(f.fileno())
             if not _is_regular(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
@@ -652,6 +660,7 @@ def parse_post(
             content += read_rest()
             complete = True
     handler.parse_into(post)
+    _check_values(post)
     return post
 
 
@@ -781,10 +790,20 @@ class YAMLHandler(_DelimitedHandler):
             root = loader.get_single_node()
             if root is None:
                 return
-            if root.id != "mapping":
+            kind = _yaml_kind(root)
+            if kind is None:
+                # `!!python/object/apply:os.system [...]` as the whole front matter
                 raise PostError(
                     post.path,
-                    f"front matter is {_yaml_kind(root)}, not a mapping of keys to values",
+                    f"YAML: unsafe or unknown tag '{_tag_text(root.tag)}' is not allowed",
+                    post.fm_line + root.start_mark.line,
+                    root.start_mark.column + 1,
+                    UNSAFE,
+                )
+            if kind != "a mapping":  # also `!!set {a, b}`, a mapping node that is no dict
+                raise PostError(
+                    post.path,
+                    f"front matter is {kind}, not a mapping of keys to values",
                     post.fm_line + root.start_mark.line,
                     root.start_mark.column + 1,
                     NOT_A_MAPPING,
@@ -810,7 +829,16 @@ class YAMLHandler(_DelimitedHandler):
             # Top-level keys stay the strings the author typed: `yes:`, `1:` and `2020-01-01:`
             # would otherwise become True, 1 (the same dict key as True) and a date.
             loader.flatten_mapping(root)  # YAML merge keys (`<<: *defaults`)
-            data = {k.value: loader.construct_object(v, deep=True) for k, v in root.value}
+            data = {}
+            for key_node, value_node in root.value:
+                try:
+                    data[key_node.value] = loader.construct_object(value_node, deep=True)
+                except Exception as e:
+                    # A constructor's own error (int() of a 5,000-digit number) has no mark:
+                    # point at the value it came from.
+                    if getattr(e, "problem_mark", None) is None:
+                        e.problem_mark = value_node.start_mark  # type: ignore[attr-defined]
+                    raise
         except PostError:
             raise
         except Exception as e:  # yaml.YAMLError and constructor failures
@@ -847,7 +875,7 @@ class TOMLHandler(_DelimitedHandler):
                 post.path, f"TOML: {_lower_first(message)}", line, col, SYNTAX_ERROR
             ) from None
         except RecursionError:
-            raise PostError(post.path, "TOML nested too deeply", post.fm_line, 1, UNSAFE) from None
+            raise PostError(post.path, _TOO_DEEP, post.fm_line, 1, UNSAFE) from None
         post.key_positions = _toml_key_positions(post.raw, post.fm_line)
 
 
@@ -869,7 +897,9 @@ class JSONHandler(_Handler):
         try:
             # Hugo's page lexer (parser/pageparser) finds the object's closing brace by counting
             # braces outside strings; raw_decode does the same and lets a `}` at column 0 nest.
-            _, end = json.JSONDecoder().raw_decode(text)
+            # Numbers stay text here: only the extent matters, and int() of a 5,000-digit
+            # number raises ValueError (parse_into reports it with the file's position).
+            _, end = json.JSONDecoder(parse_int=str, parse_float=str).raw_decode(text)
         except json.JSONDecodeError as e:
             if e.pos >= len(text) - 1:
                 raise _NeedMore from None
@@ -877,7 +907,7 @@ class JSONHandler(_Handler):
             end = None
             err: json.JSONDecodeError | None = e
         except RecursionError:
-            raise PostError(post.path, "JSON nested too deeply", 1, 1, UNSAFE) from None
+            raise PostError(post.path, _TOO_DEEP, 1, 1, UNSAFE) from None
         else:
             raw_json = text[:end]
             err = None
@@ -932,9 +962,10 @@ class JSONHandler(_Handler):
                 SYNTAX_ERROR,
             ) from None
         except ValueError as e:
-            raise PostError(post.path, f"JSON: {e}", post.fm_line, 1, SYNTAX_ERROR) from None
+            message = _INT_LIMIT.sub(r"a number has more than \1 digits", str(e))
+            raise PostError(post.path, f"JSON: {message}", post.fm_line, 1, SYNTAX_ERROR) from None
         except RecursionError:
-            raise PostError(post.path, "JSON nested too deeply", post.fm_line, 1, UNSAFE) from None
+            raise PostError(post.path, _TOO_DEEP, post.fm_line, 1, UNSAFE) from None
         if not isinstance(data, dict):
             raise PostError(
                 post.path, "front matter is not a JSON object", post.fm_line, 1, NOT_A_MAPPING
@@ -1259,8 +1290,9 @@ def yaml_reads_as_string(text: str, kind: SiteKind = "plain") -> bool:
     return bool(tag == "tag:yaml.org,2002:str")
 
 
-def _yaml_kind(node: Any) -> str:
-    tag = node.tag.rsplit(":", 1)[-1]
+def _yaml_kind(node: Any) -> str | None:
+    """What a YAML node is, in words; None for a tag the safe loader does not construct."""
+    tag = node.tag.removeprefix("tag:yaml.org,2002:")
     return {
         "seq": "a list",
         "str": "a single string",
@@ -1269,7 +1301,17 @@ def _yaml_kind(node: Any) -> str:
         "int": "a number",
         "float": "a number",
         "bool": "a boolean",
-    }.get(tag, f"a {tag}")
+        "timestamp": "a date",
+        "binary": "binary data",
+        "set": "a set",
+        "omap": "an ordered mapping",
+        "pairs": "a list of pairs",
+    }.get(tag)
+
+
+def _tag_text(tag: str) -> str:
+    """A tag as written: `!!python/name:os.system` rather than its expanded URI."""
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _yaml_error(post: Post, error: Exception) -> PostError:
@@ -1277,6 +1319,16 @@ def _yaml_error(post: Post, error: Exception) -> PostError:
     line = col = None
     if mark is not None:
         line, col = post.fm_line + mark.line, mark.column + 1
+    elif isinstance(getattr(error, "position", None), int):
+        # A ReaderError (control character, NUL) has no mark, only an offset: in characters
+        # from the pure-Python reader, in UTF-8 bytes from libyaml.
+        position = error.position  # type: ignore[attr-defined]
+        if getattr(error, "encoding", None) == "unicode":
+            before = post.raw[:position]
+        else:
+            before = post.raw.encode("utf-8")[:position].decode("utf-8", "ignore")
+        line = post.fm_line + before.count("\n")
+        col = len(before) - before.rfind("\n")
     problem = getattr(error, "problem", None)
     if problem:
         message = problem
@@ -1285,10 +1337,11 @@ def _yaml_error(post: Post, error: Exception) -> PostError:
             message = f"{context}, {problem}"
     else:
         message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        message = _INT_LIMIT.sub(r"a number has more than \1 digits", message)
     code = SYNTAX_ERROR
     if "could not determine a constructor" in message:
-        tag = message.split("tag", 1)[-1].strip(" '!")
-        message = f"unsafe or unknown tag '!{tag}' is not allowed"
+        tag = message.split("tag", 1)[-1].strip(" '")
+        message = f"unsafe or unknown tag '{_tag_text(tag)}' is not allowed"
         code = UNSAFE
     return PostError(post.path, f"YAML: {message}", line, col, code)
 
@@ -1325,11 +1378,47 @@ def _check_depth(post: Post, text: str) -> None:
             if flow + depth_here > MAX_DEPTH:
                 raise PostError(
                     post.path,
-                    f"front matter is nested more than {MAX_DEPTH} levels deep",
+                    _TOO_DEEP,
                     post.fm_line + lineno,
                     1,
                     UNSAFE,
                 )
+
+
+# Python's refusal to convert a huge decimal integer (its advice is for programmers, not users).
+_INT_LIMIT = re.compile(r"Exceeds the limit \((\d+) digits\) for integer string conversion.*")
+
+
+def _check_values(post: Post) -> None:
+    """Refuse parsed values no command could use: TOML and JSON nested deeper than MAX_DEPTH
+    (YAML is bounded before it is parsed; json.dump and every recursive walk would fail on
+    them), and integers too long for str() (`0xfff...` parses whatever its length, but Python
+    refuses to print more than sys.get_int_max_str_digits() digits)."""
+    digits = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+    stack: list[tuple[Any, int, str | None]] = [(post.data, 1, None)]
+    while stack:
+        value, depth, key = stack.pop()
+        if depth > MAX_DEPTH:
+            raise PostError(
+                post.path,
+                _TOO_DEEP,
+                *post.key_position(key or ""),
+                UNSAFE,
+            )
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1, key or str(k)) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1, key) for v in value)
+        elif isinstance(value, int) and digits and value.bit_length() > 3 * digits:
+            try:
+                str(value)
+            except ValueError:
+                raise PostError(
+                    post.path,
+                    f"a number has more than {digits} digits",
+                    *post.key_position(key or ""),
+                    SYNTAX_ERROR,
+                ) from None
 
 
 def _check_aliases(post: Post, root: Any) -> None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import IO, Any
@@ -17,11 +18,14 @@ from typing import IO, Any
 from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# Every C0/C1 control character but the tab: a newline is shown too, so a value cannot start a
+# forged line (a fake table row, a second error message).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def safe_text(value: str) -> str:
-    """`value` with control and bidirectional-override characters made visible (`\\x1b`)."""
+    """`value` on one line, with control and bidirectional-override characters made visible
+    (`\\x1b`, `\\x0a`)."""
     return _CONTROL.sub(
         lambda m: (
             f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}"
@@ -114,7 +118,7 @@ def to_json(value: Any) -> Any:
         return [to_json(v) for v in value]
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    if isinstance(value, float) and value != value:  # NaN is not JSON
+    if isinstance(value, float) and not math.isfinite(value):  # NaN and ±inf are not JSON
         return None
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
@@ -133,11 +137,18 @@ def write_csv(
     columns: Sequence[str], rows: Sequence[dict[str, Any]], stream: IO[str] | None = None
 ) -> None:
     stream = stream or sys.stdout
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
     clean = safe_text if is_terminal(stream) else str
+    _write_csv_rows(stream, columns, ([clean(cell(row.get(c))) for c in columns] for row in rows))
+
+
+def _write_csv_rows(stream: IO[str], columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """CSV with "\n" line ends. csv quotes a field holding "\n" (the terminator) but not a lone
+    "\r", which every CSV reader takes for a line break: rows with one are written fully quoted."""
+    writer = csv.writer(stream, lineterminator="\n")
+    quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([clean(cell(row.get(c))) for c in columns])
+        (quoted if any("\r" in value for value in row) else writer).writerow(row)
 
 
 def write_table(
@@ -198,11 +209,9 @@ def write_text_csv(
 ) -> None:
     """CSV of rows already turned into text (`cell`), escaped only for a terminal."""
     stream = stream or sys.stdout
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(columns)
     if is_terminal(stream):
         texts = [[safe_text(t) for t in row] for row in texts]
-    writer.writerows(texts)
+    _write_csv_rows(stream, columns, texts)
 
 
 def write_records(

@@ -14,7 +14,7 @@ from conftest import EXAMPLES, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from postctl import create
+from postctl import create, drafts
 from postctl.model import load_post
 
 NOW = datetime(2026, 2, 5, 3, 33, 48, tzinfo=timezone(timedelta(hours=1)))
@@ -42,6 +42,9 @@ TRICKY_DRAFT = (
 @pytest.fixture(autouse=True)
 def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(create, "local_now", lambda: NOW)
+    # drafts imports local_now by name: when an earlier test already imported it, patching
+    # create alone leaves drafts with the real clock.
+    monkeypatch.setattr(drafts, "local_now", lambda: NOW)
 
 
 def jekyll_site(root: Path) -> Path:
