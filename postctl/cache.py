@@ -88,13 +88,7 @@ class ParseCache:
     @classmethod
     def _connect(cls, database: Path, writable: bool, site: Site) -> ParseCache | None:
         try:
-            if writable:
-                connection = sqlite3.connect(database, timeout=0.2, isolation_level=None)
-                connection.execute("PRAGMA synchronous=OFF")  # a lost cache is only re-parsed
-            else:
-                uri = database.absolute().as_uri() + "?mode=ro"
-                connection = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
-            cache = cls(connection, database, writable)
+            cache = cls(connect(database, writable), database, writable)
             cache._check_format(site)
             return cache
         except sqlite3.Error:
@@ -234,6 +228,17 @@ class ParseCache:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+def connect(database: Path, writable: bool) -> sqlite3.Connection:
+    """A connection to a cache database: read-only when the cache may not be written, and
+    without fsync otherwise (a lost entry is only parsed or linted again)."""
+    if writable:
+        connection = sqlite3.connect(database, timeout=0.2, isolation_level=None)
+        connection.execute("PRAGMA synchronous=OFF")
+        return connection
+    uri = database.absolute().as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
 
 
 def cache_database(site: Site, name: str) -> tuple[Path, bool] | None:

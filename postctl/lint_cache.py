@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from postctl import __version__
-from postctl.cache import BLOCK, FileKey, cache_database, file_key
+from postctl.cache import BLOCK, FileKey, cache_database, connect, file_key
 from postctl.lint import Finding, Linted, PostLinter
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
@@ -92,13 +92,7 @@ class LintCache:
     @classmethod
     def _connect(cls, database: Path, writable: bool, wanted: str) -> LintCache | None:
         try:
-            if writable:
-                connection = sqlite3.connect(database, timeout=0.2, isolation_level=None)
-                connection.execute("PRAGMA synchronous=OFF")  # a lost entry is only re-linted
-            else:
-                uri = database.absolute().as_uri() + "?mode=ro"
-                connection = sqlite3.connect(uri, uri=True, timeout=0.2, isolation_level=None)
-            cache = cls(connection, writable)
+            cache = cls(connect(database, writable), writable)
             cache._check_fingerprint(wanted)
             return cache
         except sqlite3.Error:
