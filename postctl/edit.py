@@ -54,7 +54,6 @@ from postctl.model import (
     PostError,
     compose_yaml,
     key_terms,
-    parse_post,
     term_text,
     yaml_reads_as_string,
 )
@@ -153,13 +152,7 @@ def read_for_edit(post: Post) -> tuple[Post, bytes]:
             and content[post.fm_start : post.fm_end] == post.raw.encode("utf-8")
         ):
             return post, content  # as loaded: no need to parse it again
-        fresh = parse_post(
-            post.path,
-            content,
-            post.kind,
-            drafts_folder=post.drafts_folder,
-            categories_from_path=post.categories_from_path,
-        )
+        fresh = post.reparse(content)
     except OSError as e:
         raise EditError(post.path, _reason(e)) from None
     except PostError as e:
@@ -220,13 +213,7 @@ def _current(post: Post, content: bytes) -> Post:
     ):
         return post
     try:
-        fresh = parse_post(
-            post.path,
-            content,
-            post.kind,
-            drafts_folder=post.drafts_folder,
-            categories_from_path=post.categories_from_path,
-        )
+        fresh = post.reparse(content)
     except PostError as e:
         raise EditError(post.path, f"does not parse, not editing it: {e.message}") from None
     return fresh
@@ -1023,13 +1010,7 @@ def _finish(
         return content
     new_content = content[: post.fm_start] + new_raw.encode("utf-8") + content[post.fm_end :]
     try:
-        new = parse_post(
-            post.path,
-            new_content,
-            post.kind,
-            drafts_folder=post.drafts_folder,
-            categories_from_path=post.categories_from_path,
-        )
+        new = post.reparse(new_content)
     except PostError as e:
         raise EditError(post.path, f"the edit of '{key}' would not parse ({e.message})") from None
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from postctl import edit
 from postctl.edit import EditError
 from postctl.lint import Finding, LintReport
-from postctl.model import Post, parse_post
+from postctl.model import Post
 from postctl.rules import Fix, written_terms
 
 # Term fixes on one key apply in this order: repair the text, then merge a post's own duplicate
@@ -111,13 +111,7 @@ def fix_file(post: Post, findings: Sequence[Finding]) -> FileFix:
 
 def _current(post: Post, content: bytes) -> Post:
     """`post` as `content` reads now (after earlier fixes to the same file)."""
-    return parse_post(
-        post.path,
-        content,
-        post.kind,
-        drafts_folder=post.drafts_folder,
-        categories_from_path=post.categories_from_path,
-    )
+    return post.reparse(content)
 
 
 def _fix_body(post: Post, content: bytes, fixes: list[Fix]) -> bytes:

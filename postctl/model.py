@@ -211,6 +211,17 @@ class Post:
         """1-based (line, column) of a top-level key, or of the front matter when not found."""
         return self.key_positions.get(key, (self.fm_line, 1))
 
+    def reparse(self, content: bytes) -> Post:
+        """This post as `content` reads: same path, site kind and folder context (for an edit
+        that checks its own result, or a file read again before writing)."""
+        return parse_post(
+            self.path,
+            content,
+            self.kind,
+            drafts_folder=self.drafts_folder,
+            categories_from_path=self.categories_from_path,
+        )
+
     def read_bytes(self) -> bytes:
         return self.path.read_bytes()
 
