@@ -136,16 +136,7 @@ class ParseCache:
         columns = "*" if table == "summaries" else "path, size, mtime_ns, ctime_ns, inode"
         query = f"SELECT {columns} FROM {table}"
         try:
-            if paths is None:
-                rows = self.connection.execute(query).fetchall()
-            else:
-                rows = []
-                for i in range(0, len(paths), BLOCK):
-                    block = list(paths[i : i + BLOCK])
-                    marks = ",".join("?" * len(block))
-                    rows += self.connection.execute(
-                        f"{query} WHERE path IN ({marks})", block
-                    ).fetchall()
+            rows = select_paths(self.connection, query, paths)
         except sqlite3.Error:
             self.broken = True
             return {}
@@ -228,6 +219,21 @@ class ParseCache:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+def select_paths(
+    connection: sqlite3.Connection, query: str, paths: Sequence[str] | None
+) -> list[Any]:
+    """The rows of `query` for `paths` (every row when None), asked BLOCK paths at a time to
+    stay under SQLite's limit on bound parameters."""
+    if paths is None:
+        return connection.execute(query).fetchall()
+    rows: list[Any] = []
+    for i in range(0, len(paths), BLOCK):
+        block = list(paths[i : i + BLOCK])
+        marks = ",".join("?" * len(block))
+        rows += connection.execute(f"{query} WHERE path IN ({marks})", block).fetchall()
+    return rows
 
 
 def connect(database: Path, writable: bool) -> sqlite3.Connection:

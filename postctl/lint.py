@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from postctl.config import ConfigError
-from postctl.model import Post, PostError
+from postctl.model import Post, PostError, format_location
 from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity, post_facts
 from postctl.site import Site, collect, gc_paused, map_posts
 
@@ -45,12 +45,7 @@ class Finding:
 
     @property
     def location(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.col is not None:
-                where += f":{self.col}"
-        return where
+        return format_location(self.path, self.line, self.col)
 
     def as_dict(self, path: str | None = None) -> dict[str, Any]:
         return {

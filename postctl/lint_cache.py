@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from postctl import __version__
-from postctl.cache import BLOCK, FileKey, cache_database, connect, file_key
+from postctl.cache import FileKey, cache_database, connect, file_key, select_paths
 from postctl.lint import Finding, Linted, PostLinter
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
@@ -127,16 +127,7 @@ class LintCache:
             return {}
         query = "SELECT path, size, mtime_ns, ctime_ns, inode, entry, folders FROM entries"
         try:
-            if paths is None:
-                rows = self.connection.execute(query).fetchall()
-            else:
-                rows = []
-                for i in range(0, len(paths), BLOCK):
-                    block = list(paths[i : i + BLOCK])
-                    marks = ",".join("?" * len(block))
-                    rows += self.connection.execute(
-                        f"{query} WHERE path IN ({marks})", block
-                    ).fetchall()
+            rows = select_paths(self.connection, query, paths)
         except sqlite3.Error:
             self.broken = True
             return {}

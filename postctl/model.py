@@ -44,6 +44,16 @@ JEKYLL_FILENAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*?)(\.[^.]+)?$")
 HUGO_DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
 
 
+def format_location(path: Path | str, line: int | None, col: int | None) -> str:
+    """`path`, `path:line` or `path:line:col`, the way compilers and linters point at a place."""
+    where = str(path)
+    if line is not None:
+        where += f":{line}"
+        if col is not None:
+            where += f":{col}"
+    return where
+
+
 class PostError(Exception):
     """A post that cannot be read: where (path, 1-based line and column) and why, in plain words."""
 
@@ -67,12 +77,7 @@ class PostError(Exception):
 
     @property
     def location(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.col is not None:
-                where += f":{self.col}"
-        return where
+        return format_location(self.path, self.line, self.col)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
