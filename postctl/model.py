@@ -1758,7 +1758,10 @@ def _tag_value(value: Any) -> Any:
     if kind is tuple:
         return {TYPE_TAG: "tuple", "v": [_tag_value(v) for v in value]}
     if kind is set or kind is frozenset:
-        return {TYPE_TAG: kind.__name__, "v": [_tag_value(v) for v in value]}
+        # Sorted by their JSON text: a set's iteration order depends on the hash seed, and the
+        # same set must always give the same record.
+        items = sorted((_tag_value(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+        return {TYPE_TAG: kind.__name__, "v": items}
     if kind is bytes:
         import base64
 
