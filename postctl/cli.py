@@ -149,10 +149,25 @@ def stream_site_posts(
     time (PostSummary objects with `summaries`: enough for normalized fields, and far cheaper
     from the cache); each one that does not load is reported on stderr and added to `errors`
     as it comes."""
+    site, files = open_site(paths, site_dir, as_strings=True)
+    stream, errors = iter_site_posts(
+        site, files, no_cache=no_cache, complete=not paths, summaries=summaries
+    )
+    return site, stream, errors
+
+
+def iter_site_posts(
+    site,
+    files: Sequence[str],
+    *,
+    no_cache: bool = False,
+    complete: bool = False,
+    summaries: bool = False,
+):  # type: ignore[no-untyped-def]
+    """`stream_site_posts` for a site already opened: (posts, errors)."""
     from postctl.model import PostError
     from postctl.site import iter_posts
 
-    site, files = open_site(paths, site_dir, as_strings=True)
     errors: list[PostError] = []
 
     def posts():  # type: ignore[no-untyped-def]
@@ -160,7 +175,7 @@ def stream_site_posts(
             site,
             files,
             cache=False if no_cache else None,
-            complete=not paths,
+            complete=complete,
             summaries=summaries,
         ):
             if isinstance(result, PostError):
@@ -169,7 +184,19 @@ def stream_site_posts(
             else:
                 yield result
 
-    return site, posts(), errors
+    return posts(), errors
+
+
+def cache_in_use(site, no_cache: bool) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a command reads the parse cache: not with --no-cache or config `cache = false`."""
+    return not no_cache and (site.config["cache"] if site.config.values else True)
+
+
+def has_parse_cache(site) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the site's parse cache has been created (by an earlier run)."""
+    from postctl.cache import CACHE_DIR, DATABASE
+
+    return (site.root / CACHE_DIR / DATABASE).is_file()
 
 
 def report_errors(errors: Sequence[Exception]) -> None:
@@ -1396,8 +1423,16 @@ def retag_command(
     """Rename, merge, add, remove or move tags (or any list field) across posts, changing
     only the bytes of the edited value."""
     from postctl.edit import unified_diff
+    from postctl.model import PostError
     from postctl.output import display_path, is_terminal, make_console, write_records, write_table
-    from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag
+    from postctl.retag import (
+        SUMMARY_COLUMNS,
+        FileResult,
+        RetagSpec,
+        result_rows,
+        retag,
+        retag_paths,
+    )
 
     args = list(args or [])
     rename: list[tuple[str, str]] = []
@@ -1439,20 +1474,7 @@ def retag_command(
         title=title,
         ignore_case=ignore_case,
     )
-    # Tags and categories are in the cheap post summaries: they pick the posts that may change,
-    # and only those are read whole, once, just before their edit.
-    summaries = field_name in ("tags", "categories") and not post_filter.needs_front_matter
-    loaded_site, stream, errors = stream_site_posts(
-        [Path(p) for p in paths], site, no_cache=no_cache, summaries=summaries
-    )
-    examined = 0
-    chosen = []
-    for post in stream:
-        if post_filter.matches(post):
-            examined += 1
-            terms = getattr(post, field_name) if summaries else post.terms(field_name)
-            if rule.may_change(terms):
-                chosen.append(post)
+    loaded_site, files = open_site([Path(p) for p in paths], site, as_strings=True)
     if drop_empty is None:
         drop_empty = loaded_site.config["retag.drop_empty"]
     rule = dataclasses.replace(rule, drop_empty=drop_empty)
@@ -1466,14 +1488,49 @@ def retag_command(
                 unified_diff(display_path(result.path), result.before, result.after, color)
             )
 
-    report = retag(
-        chosen,
-        rule,
-        dry_run=dry_run,
-        on_result=on_result,
-        load=loaded_site.load if summaries else None,
-    )
-    report.examined = examined
+    if not cache_in_use(loaded_site, no_cache) or not has_parse_cache(loaded_site):
+        # No parse cache to pick the posts from (none yet, or not used): every post is parsed
+        # anyway, so each is edited right where it is parsed, across processes, instead of
+        # parsing the site and then the posts that change a second time. (Such a run leaves
+        # the cache as it was: `list` creates it.)
+        errors: list = []
+
+        def on_error(error: PostError) -> None:
+            errors.append(error)
+            report_errors([error])
+
+        report = retag_paths(
+            files,
+            rule,
+            loaded_site.load,
+            keep=None if post_filter.is_empty else post_filter.matches,
+            dry_run=dry_run,
+            on_result=on_result,
+            on_error=on_error,
+        )
+    else:
+        # Tags and categories are in the cheap post summaries: they pick the posts that may
+        # change, and only those are read whole, once, just before their edit.
+        summaries = field_name in ("tags", "categories") and not post_filter.needs_front_matter
+        stream, errors = iter_site_posts(
+            loaded_site, files, complete=not paths, summaries=summaries
+        )
+        examined = 0
+        chosen = []
+        for post in stream:
+            if post_filter.matches(post):
+                examined += 1
+                terms = getattr(post, field_name) if summaries else post.terms(field_name)
+                if rule.may_change(terms):
+                    chosen.append(post)
+        report = retag(
+            chosen,
+            rule,
+            dry_run=dry_run,
+            on_result=on_result,
+            load=loaded_site.load if summaries else None,
+        )
+        report.examined = examined
     rows: list[dict] = []
     json_rows: list[dict] = []
     for result in report.results:

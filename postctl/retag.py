@@ -12,8 +12,9 @@ safely is skipped with the reason; nothing else is touched.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -62,8 +63,19 @@ class RetagSpec:
     @cached_property
     def _touched(self) -> frozenset[str]:
         """The keys of every term a rename, removal or move acts on."""
-        terms = [old for old, _ in self.rename] + [*self.remove, *self.move]
-        return frozenset(self._key(t) for t in terms)
+        return frozenset(self._renames) | self._removed | self._moved
+
+    @cached_property
+    def _renames(self) -> dict[str, str]:
+        return {self._key(old): new for old, new in self.rename}
+
+    @cached_property
+    def _removed(self) -> frozenset[str]:
+        return frozenset(self._key(t) for t in self.remove)
+
+    @cached_property
+    def _moved(self) -> frozenset[str]:
+        return frozenset(self._key(t) for t in self.move)
 
     def matches(self, term: str, wanted: Iterable[str]) -> bool:
         """Whether `term` is one of `wanted` (case-insensitively with `ignore_case`)."""
@@ -77,23 +89,26 @@ class RetagSpec:
 
     def rewrite(self, terms: list[str]) -> tuple[list[str], list[str]]:
         """Renames, removals and moves: (the new terms, the terms moved out)."""
-        renames = {self._key(old): new for old, new in self.rename}
+        key_of, renames = self._key, self._renames
         result = list(terms)
-        if any(self._key(t) in renames for t in terms):
+        if any(key_of(t) in renames for t in terms):
             # Merge: where a new term ends up twice, its first occurrence stays.
-            targets = {self._key(new) for new in renames.values()}
+            targets = {key_of(new) for new in renames.values()}
             result, seen = [], set()
             for term in terms:
-                term = renames.get(self._key(term), term)
-                key = self._key(term)
+                term = renames.get(key_of(term), term)
+                key = key_of(term)
                 if key in targets:
                     if key in seen:
                         continue
                     seen.add(key)
                 result.append(term)
-        result = [t for t in result if not self.matches(t, self.remove)]
-        moved = [t for t in result if self.matches(t, self.move)]
-        return [t for t in result if not self.matches(t, self.move)], moved
+        if self._removed:
+            result = [t for t in result if key_of(t) not in self._removed]
+        if not self._moved:
+            return result, []
+        moved = [t for t in result if key_of(t) in self._moved]
+        return [t for t in result if key_of(t) not in self._moved], moved
 
     def may_change(self, terms: Iterable[str]) -> bool:
         """Whether a post whose field reads as `terms` (normalized, as Post.terms gives them)
@@ -110,8 +125,8 @@ class RetagSpec:
 
 @dataclass
 class FileResult:
-    """What happened to one post. `before`/`after` are the file's bytes (for diffs; empty when
-    nothing was read), `changes` maps each edited key to its (old, new) terms."""
+    """What happened to one post. `before`/`after` are the file's bytes, kept only for a dry
+    run's diffs (empty otherwise); `changes` maps each edited key to its (old, new) terms."""
 
     path: Path
     status: Status
@@ -201,10 +216,18 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
     return FileResult(post.path, "changed", "", content, new, changes, fresh)
 
 
-# Edits run on threads: most of a write is waiting for fsync, which releases the GIL, and the
-# disk commits several files at once (on a busy 2-CPU test machine, 300 small files took 1.1 s
-# to write and fsync one by one, 0.09 s on 8 threads and 0.04 s on 32).
-WRITE_THREADS = 32
+# Many edits are spread over worker processes: loading, editing and re-parsing a post is CPU
+# work that threads cannot share (930 edits on 32 threads spent more time waiting for the GIL
+# than working). Below this many posts, starting the workers costs more than it saves.
+PROCESS_THRESHOLD = 300
+# Smaller runs still write on a few threads: a write is mostly waiting for fsync, which releases
+# the GIL, and a busy disk commits the fsyncs of several files together.
+WRITE_THREADS = 4
+
+# What editing one post gives: None when `keep` passed over it, False when it is unchanged, the
+# PostError of a file that does not load (in a scan), the path of a symlinked post (in a scan:
+# left to the parent process), or (result, the real path of the file for a scan, else "").
+Outcome = None | Literal[False] | PostError | str | tuple[FileResult, str]
 
 
 def retag(
@@ -214,13 +237,16 @@ def retag(
     dry_run: bool = False,
     on_result: Callable[[FileResult], None] | None = None,
     load: Callable[[Path], Post] | None = None,
+    jobs: int | None = None,
 ) -> RetagReport:
     """Retag every post (writing each changed file unless `dry_run`). `on_result` is called for
     each post that is not unchanged, in the order of `posts`, as soon as it is done.
 
     `posts` are Posts; or, with `load` (such as `Site.load`), anything with a `path`, such as
-    the PostSummary of each post that `RetagSpec.may_change`: each is then loaded by `load` on
-    a worker thread just before its edit, so a post is read and parsed once."""
+    the PostSummary of each post that `RetagSpec.may_change`: each is then loaded just before
+    its edit, so a post is read and parsed once. Above PROCESS_THRESHOLD posts to edit, the
+    edits run in `jobs` worker processes (default: one per CPU); `load` must then be picklable
+    (a module-level function or a method of a picklable object, as `Site.load` is)."""
     report = RetagReport()
     candidates: list[Any] = []
     seen: set[str] = set()
@@ -232,19 +258,186 @@ def retag(
         if real in seen:  # a symlink to a post already in the list: the same file
             continue
         seen.add(real)
-        candidates.append(post)
-    folders: set[Path] = set()
+        # A worker needs only the path of a post it loads itself.
+        candidates.append(str(post.path) if load is not None else post)
+    task = _EditTask(spec, dry_run, load)
+    with closing(_run(task, candidates, jobs, chunk_posts=100)) as outcomes:
+        for outcome in outcomes:
+            if isinstance(outcome, tuple):
+                _emit(report, outcome[0], on_result)
+    return report
 
-    def run(item: Any) -> FileResult:
-        post = item
-        if load is not None:
-            path = Path(item.path)  # a summary's path may be a string
-            try:
-                post = load(path)
-            except PostError as e:
-                return FileResult(path, "skipped", f"does not parse: {e.message}")
-        result = edit_post(post, spec)
-        if result.status == "changed" and not dry_run and result.original is not None:
+
+def retag_paths(
+    paths: Sequence[Path | str],
+    spec: RetagSpec,
+    load: Callable[[Path], Post],
+    *,
+    keep: Callable[[Post], bool] | None = None,
+    dry_run: bool = False,
+    on_result: Callable[[FileResult], None] | None = None,
+    on_error: Callable[[PostError], None] | None = None,
+    jobs: int | None = None,
+) -> RetagReport:
+    """Retag the post at each path: for runs that parse every post anyway (no parse cache to
+    pick the posts from). Each post is loaded with `load` (such as `Site.load`), picked by
+    `keep` (such as `PostFilter.matches`; `examined` counts the posts it picks), and edited
+    and written right where it was loaded: in worker processes when there are many, so the
+    whole site is read and parsed once, spread over the CPUs, and only the results of the
+    posts that change come back. `load` and `keep` must then be picklable.
+
+    `on_result` is called in the order of `paths`; `on_error` gets the PostError of each file
+    that does not load, as it comes. A symlinked post is edited by this process once the others
+    are done (results after it wait for it, to keep their order), unless its target was
+    already edited through another path: a file is edited once."""
+    report = RetagReport()
+    task = _EditTask(spec, dry_run, load, keep, scan=True)
+    seen: set[str] = set()
+    held: list[str | tuple[FileResult, str]] = []  # from the first symlinked post on
+    with closing(_run(task, [str(p) for p in paths], jobs, chunk_posts=250)) as outcomes:
+        for outcome in outcomes:
+            if isinstance(outcome, PostError):
+                if on_error is not None:
+                    on_error(outcome)
+                continue
+            if outcome is None:
+                continue
+            report.examined += 1
+            if outcome is False:
+                continue
+            if held or isinstance(outcome, str):
+                held.append(outcome)
+            elif outcome[1] not in seen:
+                seen.add(outcome[1])
+                _emit(report, outcome[0], on_result)
+    if not held:
+        return report
+    # Every file the workers edited is known now: a link to one of them is not edited again.
+    edited = seen | {item[1] for item in held if isinstance(item, tuple)}
+    linked = replace(task, scan=False)
+    folders: set[str] = set()
+    try:
+        for item in held:
+            if isinstance(item, str):
+                real = os.path.realpath(item)
+                if real in edited:
+                    continue
+                edited.add(real)
+                outcome = linked.one(item, _ChunkState(folders))
+                if not isinstance(outcome, tuple):
+                    continue
+                item = (outcome[0], real)
+            if item[1] not in seen:
+                seen.add(item[1])
+                _emit(report, item[0], on_result)
+    finally:
+        _sync(folders)
+    return report
+
+
+def _emit(
+    report: RetagReport, result: FileResult, on_result: Callable[[FileResult], None] | None
+) -> None:
+    report.results.append(result)
+    if on_result is not None:
+        on_result(result)
+
+
+def _run(
+    task: _EditTask, items: list[Any], jobs: int | None, chunk_posts: int
+) -> Iterator[Outcome]:
+    """`task` over `items`, in order: across processes, chunks of up to `chunk_posts` items
+    at a time, when there are many; else here, on threads."""
+    jobs = jobs or os.cpu_count() or 1
+    if len(items) >= PROCESS_THRESHOLD and jobs > 1:
+        from postctl.site import map_chunks
+
+        # Chunks small enough to keep every worker busy to the end and results coming early.
+        size = max(16, min(chunk_posts, len(items) // (jobs * 4) + 1))
+        chunks = [items[i : i + size] for i in range(0, len(items), size)]
+        for outcomes in map_chunks(task, chunks, jobs):
+            yield from outcomes
+        return
+    state = _ChunkState()
+    try:
+        if len(items) > 1 and WRITE_THREADS > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+                try:
+                    yield from pool.map(lambda item: task.one(item, state), items)
+                except BaseException:
+                    # Ctrl-C or a closed pipe: start no more edits (each one done is whole).
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+        else:
+            for item in items:
+                yield task.one(item, state)
+    finally:
+        _sync(state.folders)
+
+
+@dataclass
+class _ChunkState:
+    folders: set[str] = field(default_factory=set)  # written to: each is fsynced once, after
+    real_folders: dict[str, str] = field(default_factory=dict)  # folder -> its real path
+
+
+def _sync(folders: Iterable[str]) -> None:
+    for folder in sorted(folders):
+        edit.fsync_folder(Path(folder))
+
+
+@dataclass(frozen=True)
+class _EditTask:
+    """Load (with `load`), pick (with `keep`), edit and write posts, one at a time, or a chunk
+    at a time in a worker process (hence a picklable module-level class). `scan`: the items
+    are all the paths of a site (see `retag_paths`)."""
+
+    spec: RetagSpec
+    dry_run: bool
+    load: Callable[[Path], Post] | None = None
+    keep: Callable[[Post], bool] | None = None
+    scan: bool = False
+
+    def __call__(self, items: list[Any]) -> list[Outcome]:
+        """A worker's chunk: the folders it wrote to are fsynced before its results go back."""
+        state = _ChunkState()
+        try:
+            return [self.one(item, state) for item in items]
+        finally:
+            _sync(state.folders)
+
+    def one(self, item: Any, state: _ChunkState) -> Outcome:
+        path = Path(item) if isinstance(item, str) else item.path
+        try:
+            post = item
+            if self.load is not None:
+                try:
+                    post = self.load(path)
+                except PostError as e:
+                    if self.scan:
+                        return e
+                    return FileResult(path, "skipped", f"does not parse: {e.message}"), ""
+            if self.keep is not None and not self.keep(post):
+                return None
+            if self.scan:
+                # may_change is the cheap test (sets of normalized terms) for most posts
+                spec = self.spec
+                if not spec.may_change(post.terms(spec.field)) or not plan(post, spec):
+                    return False
+                if os.path.islink(path):
+                    return str(path)
+            result = self._edit(post, state.folders)
+        except Exception as e:  # a bug in one edit must not stop the others, nor hide them
+            result = FileResult(path, "failed", f"unexpected error: {type(e).__name__}: {e}")
+        if result.status == "unchanged":
+            return False
+        return result, self._real_path(path, state) if self.scan else ""
+
+    def _edit(self, post: Post, folders: set[str]) -> FileResult:
+        result = edit_post(post, self.spec)
+        if result.status == "changed" and not self.dry_run and result.original is not None:
             try:
                 written = edit.write_atomic(
                     post.path, result.after, result.original, result.before, sync_folder=False
@@ -254,39 +447,26 @@ def retag(
                 result.reason = e.reason
             else:
                 if written:
-                    folders.add(Path(os.path.realpath(post.path)).parent)
+                    folders.add(os.path.dirname(_written_file(post.path)))
+        result.original = None  # written: only the report is left to make
+        if not self.dry_run:  # only a dry run shows diffs
+            result.before = result.after = b""
         return result
 
-    try:
-        if len(candidates) > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-                try:
-                    _collect(report, pool.map(run, candidates), on_result)
-                except BaseException:
-                    # Ctrl-C or a closed pipe: start no more edits (each one done is whole).
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    raise
-        else:
-            _collect(report, map(run, candidates), on_result)
-    finally:
-        for folder in sorted(folders):  # once per folder, not once per file
-            edit.fsync_folder(folder)
-    return report
+    @staticmethod
+    def _real_path(path: Path, state: _ChunkState) -> str:
+        """`os.path.realpath` of a post that is not itself a symlink, asking the system once
+        per folder."""
+        folder, name = os.path.split(os.path.abspath(path))
+        real = state.real_folders.get(folder)
+        if real is None:
+            real = state.real_folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
 
 
-def _collect(
-    report: RetagReport,
-    results: Iterable[FileResult],
-    on_result: Callable[[FileResult], None] | None,
-) -> None:
-    for result in results:
-        if result.status == "unchanged":
-            continue
-        report.results.append(result)
-        if on_result is not None:
-            on_result(result)
+def _written_file(path: Path) -> str:
+    """The file `edit.write_atomic` writes for `path`: its target when it is a symlink."""
+    return os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
 
 
 SUMMARY_COLUMNS = ("status", "path", "field", "before", "after", "reason")

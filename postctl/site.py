@@ -474,3 +474,47 @@ def map_posts(
         ):
             results.extend(chunk)
     return results
+
+
+def map_chunks(
+    fn: Callable[[list[Any]], list[Any]], chunks: Sequence[list[Any]], jobs: int
+) -> Iterator[list[Any]]:
+    """`fn(chunk)` for every chunk, in order, as each is done: in `jobs` worker processes, with
+    every (jobs + 1)th chunk done in this process (which would otherwise only wait). `fn` must be
+    picklable. At most `jobs * 3` chunks run ahead of the consumer; when the consumer stops
+    (an exception, Ctrl-C), no more chunks start and the running ones finish. If a worker dies
+    (killed, out of memory), its chunk and the rest are done here: `fn` must be safe to run
+    again on a chunk a dead worker may have started."""
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    window = jobs * 3
+    pending: deque[tuple[int, Future[list[Any]] | None]] = deque()
+    broken = False
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        try:
+            submitted = 0
+            while submitted < len(chunks) or pending:
+                while submitted < len(chunks) and len(pending) < window:
+                    future = None
+                    if not broken and submitted % (jobs + 1) != jobs:
+                        try:
+                            future = pool.submit(fn, chunks[submitted])
+                        except BrokenProcessPool:
+                            broken = True
+                    pending.append((submitted, future))
+                    submitted += 1
+                index, future = pending.popleft()
+                if future is not None:
+                    try:
+                        yield future.result()
+                        continue
+                    except BrokenProcessPool:
+                        broken = True
+                yield fn(chunks[index])
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
