@@ -1516,15 +1516,19 @@ def retag_command(
             loaded_site, files, complete=not paths, summaries=summaries
         )
         examined = 0
-        chosen = []
-        for post in stream:
-            if post_filter.matches(post):
-                examined += 1
-                terms = getattr(post, field_name) if summaries else post.terms(field_name)
-                if rule.may_change(terms):
-                    chosen.append(post)
+
+        def chosen():  # type: ignore[no-untyped-def]
+            """Read as retag goes: the first posts are edited while the scan goes on."""
+            nonlocal examined
+            for post in stream:
+                if post_filter.matches(post):
+                    examined += 1
+                    terms = getattr(post, field_name) if summaries else post.terms(field_name)
+                    if rule.may_change(terms):
+                        yield post
+
         report = retag(
-            chosen,
+            chosen(),
             rule,
             dry_run=dry_run,
             on_result=on_result,

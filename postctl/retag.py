@@ -218,8 +218,8 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
 
 # Many edits are spread over worker processes: loading, editing and re-parsing a post is CPU
 # work that threads cannot share (930 edits on 32 threads spent more time waiting for the GIL
-# than working). Below this many posts, starting the workers costs more than it saves.
-PROCESS_THRESHOLD = 300
+# than working). Below this many posts to edit, starting the workers costs more than it saves.
+PROCESS_THRESHOLD = 100
 # Smaller runs still write on a few threads: a write is mostly waiting for fsync, which releases
 # the GIL, and a busy disk commits the fsyncs of several files together.
 WRITE_THREADS = 4
@@ -248,20 +248,28 @@ def retag(
     edits run in `jobs` worker processes (default: one per CPU); `load` must then be picklable
     (a module-level function or a method of a picklable object, as `Site.load` is)."""
     report = RetagReport()
-    candidates: list[Any] = []
+    real_folders: dict[str, str] = {}
     seen: set[str] = set()
-    for post in posts:
-        report.examined += 1
-        if load is None and not plan(post, spec):
-            continue
-        real = os.path.realpath(post.path)
-        if real in seen:  # a symlink to a post already in the list: the same file
-            continue
-        seen.add(real)
-        # A worker needs only the path of a post it loads itself.
-        candidates.append(str(post.path) if load is not None else post)
+
+    def candidates() -> Iterator[Any]:
+        for post in posts:
+            report.examined += 1
+            if load is None and not plan(post, spec):
+                continue
+            real = _real_path(post.path, real_folders)
+            if real in seen:  # a symlink to a post already in the list: the same file
+                continue
+            seen.add(real)
+            # A worker needs only the path of a post it loads itself.
+            yield str(post.path) if load is not None else post
+
     task = _EditTask(spec, dry_run, load)
-    with closing(_run(task, candidates, jobs, chunk_posts=100)) as outcomes:
+    # Fed while `posts` is still being read (a scan of the parse cache): the workers edit the
+    # first posts while this process looks for the next (it does no chunks itself).
+    outcomes = _run(
+        task, candidates(), jobs, threshold=PROCESS_THRESHOLD, chunk_posts=32, share=False
+    )
+    with closing(outcomes):
         for outcome in outcomes:
             if isinstance(outcome, tuple):
                 _emit(report, outcome[0], on_result)
@@ -294,7 +302,17 @@ def retag_paths(
     task = _EditTask(spec, dry_run, load, keep, scan=True)
     seen: set[str] = set()
     held: list[str | tuple[FileResult, str]] = []  # from the first symlinked post on
-    with closing(_run(task, [str(p) for p in paths], jobs, chunk_posts=250)) as outcomes:
+    from postctl.site import PARALLEL_THRESHOLD
+
+    outcomes = _run(
+        task,
+        [str(p) for p in paths],
+        jobs,
+        threshold=PARALLEL_THRESHOLD,  # posts to read, as for any parse of a site
+        chunk_posts=250,
+        share=True,
+    )
+    with closing(outcomes):
         for outcome in outcomes:
             if isinstance(outcome, PostError):
                 if on_error is not None:
@@ -344,34 +362,48 @@ def _emit(
 
 
 def _run(
-    task: _EditTask, items: list[Any], jobs: int | None, chunk_posts: int
+    task: _EditTask,
+    items: Iterable[Any],
+    jobs: int | None,
+    *,
+    threshold: int,
+    chunk_posts: int,
+    share: bool,
 ) -> Iterator[Outcome]:
-    """`task` over `items`, in order: across processes, chunks of up to `chunk_posts` items
-    at a time, when there are many; else here, on threads."""
+    """`task` over `items`, in order: across processes, in chunks of up to `chunk_posts` items,
+    when there are `threshold` or more (`share`: see site.map_chunks); else here, on threads."""
+    from itertools import chain, islice
+
     jobs = jobs or os.cpu_count() or 1
-    if len(items) >= PROCESS_THRESHOLD and jobs > 1:
+    source = iter(items)
+    first = list(islice(source, threshold))
+    rest = chain(first, source)
+    if len(first) >= threshold and jobs > 1:
         from postctl.site import map_chunks
 
-        # Chunks small enough to keep every worker busy to the end and results coming early.
-        size = max(16, min(chunk_posts, len(items) // (jobs * 4) + 1))
-        chunks = [items[i : i + size] for i in range(0, len(items), size)]
-        for outcomes in map_chunks(task, chunks, jobs):
+        if isinstance(items, Sequence):  # chunks that keep every worker busy to the end
+            chunk_posts = max(16, min(chunk_posts, len(items) // (jobs * 4) + 1))
+        chunks = iter(lambda: list(islice(rest, chunk_posts)), [])
+        # Lazily fed chunks run further ahead, so that this process never waits for a worker
+        # while it could be finding more work for them.
+        window = jobs * 3 if isinstance(items, Sequence) else jobs * 8
+        for outcomes in map_chunks(task, chunks, jobs, share=share, window=window):
             yield from outcomes
         return
     state = _ChunkState()
     try:
-        if len(items) > 1 and WRITE_THREADS > 1:
+        if len(first) > 1 and WRITE_THREADS > 1:
             from concurrent.futures import ThreadPoolExecutor
 
             with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
                 try:
-                    yield from pool.map(lambda item: task.one(item, state), items)
+                    yield from pool.map(lambda item: task.one(item, state), rest)
                 except BaseException:
                     # Ctrl-C or a closed pipe: start no more edits (each one done is whole).
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
         else:
-            for item in items:
+            for item in rest:
                 yield task.one(item, state)
     finally:
         _sync(state.folders)
@@ -433,7 +465,7 @@ class _EditTask:
             result = FileResult(path, "failed", f"unexpected error: {type(e).__name__}: {e}")
         if result.status == "unchanged":
             return False
-        return result, self._real_path(path, state) if self.scan else ""
+        return result, _real_path(path, state.real_folders) if self.scan else ""
 
     def _edit(self, post: Post, folders: set[str]) -> FileResult:
         result = edit_post(post, self.spec)
@@ -453,15 +485,17 @@ class _EditTask:
             result.before = result.after = b""
         return result
 
-    @staticmethod
-    def _real_path(path: Path, state: _ChunkState) -> str:
-        """`os.path.realpath` of a post that is not itself a symlink, asking the system once
-        per folder."""
-        folder, name = os.path.split(os.path.abspath(path))
-        real = state.real_folders.get(folder)
-        if real is None:
-            real = state.real_folders[folder] = os.path.realpath(folder)
-        return os.path.join(real, name)
+
+def _real_path(path: Path | str, real_folders: dict[str, str]) -> str:
+    """`os.path.realpath(path)`, asking the system once per folder (`real_folders` remembers)
+    unless the file itself is a symlink."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    folder, name = os.path.split(os.path.abspath(path))
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def _written_file(path: Path) -> str:

@@ -7,7 +7,7 @@ import fnmatch
 import gc
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -477,44 +477,58 @@ def map_posts(
 
 
 def map_chunks(
-    fn: Callable[[list[Any]], list[Any]], chunks: Sequence[list[Any]], jobs: int
+    fn: Callable[[list[Any]], list[Any]],
+    chunks: Iterable[list[Any]],
+    jobs: int,
+    *,
+    share: bool = True,
+    window: int = 0,
 ) -> Iterator[list[Any]]:
-    """`fn(chunk)` for every chunk, in order, as each is done: in `jobs` worker processes, with
-    every (jobs + 1)th chunk done in this process (which would otherwise only wait). `fn` must be
-    picklable. At most `jobs * 3` chunks run ahead of the consumer; when the consumer stops
-    (an exception, Ctrl-C), no more chunks start and the running ones finish. If a worker dies
-    (killed, out of memory), its chunk and the rest are done here: `fn` must be safe to run
-    again on a chunk a dead worker may have started."""
+    """`fn(chunk)` for every chunk, in order, as each is done, in `jobs` worker processes; with
+    `share`, every (jobs + 1)th chunk is done in this process (which would otherwise only
+    wait). `fn` must be picklable. `chunks` may be a lazy iterable, such as one fed by a scan
+    in this process: it is read while the workers work, at most `window` chunks (default
+    jobs * 3) ahead of the consumer. When the consumer stops (an exception, Ctrl-C), no more
+    chunks start and the running ones finish. If a worker dies (killed, out of memory), its
+    chunk and the rest are done here: `fn` must be safe to run again on a chunk a dead worker
+    may have started."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    window = jobs * 3
-    pending: deque[tuple[int, Future[list[Any]] | None]] = deque()
-    broken = False
+    window = window or jobs * 3
+    source = iter(chunks)
+    exhausted = broken = False
+    pending: deque[tuple[list[Any], Future[list[Any]] | None]] = deque()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         try:
-            submitted = 0
-            while submitted < len(chunks) or pending:
-                while submitted < len(chunks) and len(pending) < window:
+            index = 0
+            while True:
+                while not exhausted and len(pending) < window:
+                    chunk = next(source, None)
+                    if chunk is None:
+                        exhausted = True
+                        break
                     future = None
-                    if not broken and submitted % (jobs + 1) != jobs:
+                    if not broken and not (share and index % (jobs + 1) == jobs):
                         try:
-                            future = pool.submit(fn, chunks[submitted])
+                            future = pool.submit(fn, chunk)
                         except BrokenProcessPool:
                             broken = True
-                    pending.append((submitted, future))
-                    submitted += 1
-                index, future = pending.popleft()
+                    pending.append((chunk, future))
+                    index += 1
+                if not pending:
+                    return
+                chunk, future = pending.popleft()
                 if future is not None:
                     try:
                         yield future.result()
                         continue
                     except BrokenProcessPool:
                         broken = True
-                yield fn(chunks[index])
+                yield fn(chunk)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise

@@ -1,0 +1,191 @@
+"""retag across worker processes: the same bytes and report as one process, a symlinked post
+edited once, failures reported (never raised), interruption, and the CLI with or without a
+parse cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from postctl import edit
+from postctl import retag as retag_module
+from postctl.model import PostError
+from postctl.retag import FileResult, RetagSpec, retag, retag_paths
+from postctl.site import collect_files, find_site
+
+RENAME = RetagSpec(rename=(("js", "javascript"),))
+# Front matter of every shape the editor handles, with tags to rename, merge, or leave alone.
+SHAPES = [
+    "---\ntitle: A # c\ntags: [js, web]\n---\nbody ---\n",
+    "---\r\ntags:\r\n  - web\r\n  - js\r\n---\r\nCRLF\r\n",
+    "\ufeff---\ntags: [javascript, js]\ndate: 2024-01-01\n---\n",
+    "---\ntags: [\"js\", 'x']\n---\nno final newline",
+    "---\ntags: [web]\n---\nuntouched\n",
+    '+++\ntitle = "t"\ntags = ["js", "go"]\n+++\ntoml\n',
+    '{\n  "title": "j",\n  "tags": ["go", "js"]\n}\njson body\n',
+    "---\ntags: [js\n---\nbroken: never written\n",
+    "---\ntags: &t [js]\nkeywords: *t\n---\nskipped: an anchor\n",
+]
+
+
+def hugo_site(root: Path, posts: int) -> Path:
+    write(root / "hugo.toml", "title = 'x'\n")
+    for i in range(posts):
+        write(root / "content" / "posts" / f"p{i:04d}.md", SHAPES[i % len(SHAPES)])
+    return root
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".postctl-cache" not in p.parts
+    }
+
+
+def summary(report, root: Path) -> list[tuple]:
+    return [
+        (str(Path(r.path).relative_to(root)), r.status, r.reason, r.changes, r.before, r.after)
+        for r in report.results
+    ]
+
+
+def scan(root: Path, jobs: int, dry_run: bool = False):
+    site = find_site(root)
+    errors: list[PostError] = []
+    results: list[FileResult] = []
+    report = retag_paths(
+        collect_files(site),
+        RENAME,
+        site.load,
+        dry_run=dry_run,
+        on_result=results.append,
+        on_error=errors.append,
+        jobs=jobs,
+    )
+    assert results == report.results
+    return report, errors
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker processes even for the few posts of a test site."""
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(retag_module, "PROCESS_THRESHOLD", 5)
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_workers_give_the_bytes_and_report_of_one_process(
+    tmp_path: Path, small_thresholds: None, dry_run: bool
+) -> None:
+    one = hugo_site(tmp_path / "one", 60)
+    many = hugo_site(tmp_path / "many", 60)
+    original = tree(one)
+    report_one, errors_one = scan(one, jobs=1, dry_run=dry_run)
+    report_many, errors_many = scan(many, jobs=2, dry_run=dry_run)
+    assert tree(one) == tree(many)
+    assert (tree(one) == original) is dry_run
+    assert summary(report_one, one) == summary(report_many, many)
+    assert report_one.examined == report_many.examined == 60 - len(errors_one)
+    assert [str(Path(e.path).relative_to(one)) for e in errors_one] == [
+        str(Path(e.path).relative_to(many)) for e in errors_many
+    ]
+    statuses = {r.status for r in report_many.results}
+    assert statuses == {"changed", "skipped"}
+    changed = [r for r in report_many.results if r.status == "changed"]
+    assert all(bool(r.before and r.after) is dry_run for r in changed)
+    assert not any(".tmp" in name for name in tree(many))
+
+
+def test_picked_posts_in_workers_match_one_process(tmp_path: Path, small_thresholds: None):
+    """retag() over posts picked beforehand (as the parse cache's summaries pick them)."""
+    roots = [hugo_site(tmp_path / name, 60) for name in ("one", "many")]
+    reports = []
+    for root, jobs in zip(roots, (1, 2)):
+        site = find_site(root)
+        stubs = [type("Stub", (), {"path": p})() for p in collect_files(site)]
+        reports.append(retag(iter(stubs), RENAME, load=site.load, jobs=jobs))
+    assert tree(roots[0]) == tree(roots[1])
+    assert summary(reports[0], roots[0]) == summary(reports[1], roots[1])
+    assert reports[1].count("changed") > 20
+
+
+def test_a_symlinked_post_is_edited_once(tmp_path: Path, small_thresholds: None) -> None:
+    root = hugo_site(tmp_path, 30)
+    posts = root / "content" / "posts"
+    target = posts / "p0000.md"
+    (posts / "a-link.md").symlink_to(target)  # sorts before its target
+    (posts / "z-link.md").symlink_to(target)
+    outside = write(tmp_path.parent / f"{tmp_path.name}-outside.md", "---\ntags: [js]\n---\n")
+    (posts / "p9999.md").symlink_to(outside)
+    report, _ = scan(root, jobs=2)
+    paths = [Path(r.path).name for r in report.results if r.status == "changed"]
+    assert paths.count("p0000.md") + paths.count("a-link.md") + paths.count("z-link.md") == 1
+    assert "p9999.md" in paths  # a link to a file nothing else reaches is edited
+    assert target.read_text().startswith("---\ntitle: A # c\ntags: [javascript, web]\n")
+    assert outside.read_text() == "---\ntags: [javascript]\n---\n"
+    assert (posts / "a-link.md").is_symlink() and (posts / "p9999.md").is_symlink()
+    order = [Path(r.path).name for r in report.results]
+    assert order == sorted(order)  # results still come in the order of the paths
+
+
+def test_a_failure_in_a_worker_is_reported_not_raised(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = hugo_site(tmp_path, 40)
+    real_write = edit.write_atomic
+
+    def failing_write(path, *args, **kwargs):
+        if Path(path).name == "p0009.md":
+            raise RuntimeError("disk on fire")
+        return real_write(path, *args, **kwargs)
+
+    monkeypatch.setattr(edit, "write_atomic", failing_write)  # the workers fork with it
+    before = (root / "content" / "posts" / "p0009.md").read_bytes()
+    report, _ = scan(root, jobs=2)
+    failed = [r for r in report.results if r.status == "failed"]
+    assert [Path(r.path).name for r in failed] == ["p0009.md"]
+    assert "RuntimeError: disk on fire" in failed[0].reason
+    assert (root / "content" / "posts" / "p0009.md").read_bytes() == before
+    assert report.count("changed") > 10 and not report.ok
+
+
+def test_an_interrupted_run_starts_no_more_chunks(tmp_path: Path, small_thresholds: None) -> None:
+    old, new = b"---\ntags: [js]\n---\nbody\n", b"---\ntags: [javascript]\n---\nbody\n"
+    paths = [write(tmp_path / f"p{i:03d}.md", old) for i in range(400)]
+
+    def interrupt(result: FileResult) -> None:
+        raise KeyboardInterrupt
+
+    stubs = [type("Stub", (), {"path": p})() for p in paths]
+    from postctl.model import load_post
+
+    with pytest.raises(KeyboardInterrupt):
+        retag(stubs, RENAME, load=load_post, on_result=interrupt, jobs=2)
+    contents = [p.read_bytes() for p in paths]
+    assert set(contents) <= {old, new} and old in contents and new in contents
+    assert sorted(os.listdir(tmp_path)) == [p.name for p in paths]
+
+
+def test_cli_gives_the_same_result_with_and_without_the_parse_cache(
+    run, tmp_path: Path, small_thresholds: None
+) -> None:
+    """No cache yet or --no-cache: the edits happen during the scan (retag_paths); with a
+    cache: its summaries pick the posts (retag). Same files, same summary."""
+    roots = {name: hugo_site(tmp_path / name, 45) for name in ("cold", "warm", "off")}
+    assert run("list", roots["warm"]).exit_code == 1  # creates the cache (a post is broken)
+    assert (roots["warm"] / ".postctl-cache").is_dir()
+    outputs = {}
+    for name, root in roots.items():
+        extra = ["--no-cache"] if name == "off" else []
+        result = run("retag", "js", "javascript", "-f", "csv", *extra, cwd=root)
+        assert result.exit_code == 1  # the broken and the anchored posts
+        outputs[name] = (result.stdout, result.stderr)
+    assert outputs["cold"] == outputs["warm"] == outputs["off"]
+    assert tree(roots["cold"]) == tree(roots["warm"]) == tree(roots["off"])
+    assert not (roots["cold"] / ".postctl-cache").exists()  # a scan leaves the cache alone
+    shutil.rmtree(roots["off"])
