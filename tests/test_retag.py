@@ -211,7 +211,11 @@ def test_hugo_edits_the_key_hugo_keeps(tmp_path: Path) -> None:
     assert site_posts(tmp_path)[0].tags == ["a", "b", "yes", "0x1f"]
 
 
-def test_interrupted_run_leaves_every_file_whole(tmp_path: Path) -> None:
+def test_interrupted_run_leaves_every_file_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In this process, on threads (test_retag_parallel interrupts the worker processes).
+    monkeypatch.setattr("postctl.retag.PROCESS_THRESHOLD", 1000)
     old, new = b"---\ntags: [a]\n---\nbody\n", b"---\ntags: [b]\n---\nbody\n"
     paths = [write(tmp_path / f"p{i:03d}.md", old) for i in range(200)]
 
