@@ -7,15 +7,18 @@
 
 Each round times both commands as a user runs them (a fresh `postctl` process, wall clock) on a
 fresh copy of the site, so every retag really edits its files. Cold: the copy has no parse cache
-yet (both commands parse every file and write the cache). Warm: an untimed `postctl list` has
-filled the cache first (retag still edits every file it changes). No-cache: both run with
-`--no-cache` (every file parsed, no cache read or written). The copy itself is not timed.
+yet (both commands parse every file; list writes the cache, retag edits each post where it
+parses it and leaves the cache alone). Warm: an untimed `postctl list` has filled the cache first
+(retag still edits every file it changes). No-cache: both run with `--no-cache` (every file
+parsed, no cache read or written). The copy itself is not timed, and is flushed to disk before
+the timed command (`os.sync`): otherwise retag's first fsyncs would pay for writing the copy.
 Reported: the median and best of the rounds, the ratio of the medians, and what retag changed.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -46,6 +49,7 @@ def fresh_copy(site: Path, work: Path, name: str) -> Path:
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(site, target, symlinks=True, ignore=shutil.ignore_patterns(".postctl-cache"))
+    os.sync()
     return target
 
 

@@ -1488,6 +1488,7 @@ def retag_command(
                 unified_diff(display_path(result.path), result.before, result.after, color)
             )
 
+    jobs = (loaded_site.config["jobs"] if loaded_site.config.values else 0) or None
     if not cache_in_use(loaded_site, no_cache) or not has_parse_cache(loaded_site):
         # No parse cache to pick the posts from (none yet, or not used): every post is parsed
         # anyway, so each is edited right where it is parsed, across processes, instead of
@@ -1507,6 +1508,7 @@ def retag_command(
             dry_run=dry_run,
             on_result=on_result,
             on_error=on_error,
+            jobs=jobs,
         )
     else:
         # Tags and categories are in the cheap post summaries: they pick the posts that may
@@ -1533,6 +1535,7 @@ def retag_command(
             dry_run=dry_run,
             on_result=on_result,
             load=loaded_site.load if summaries else None,
+            jobs=jobs,
         )
         report.examined = examined
     rows: list[dict] = []
