@@ -86,6 +86,7 @@ def main() -> None:
                     copy = fresh_copy(site, work, name)
                     if mode == "warm":
                         timed([*command, "list", str(copy)])
+                        os.sync()  # the cache it wrote, as the copy
                     extra = ["--no-cache"] if mode == "no-cache" else []
                     if name == "list":
                         elapsed, _ = timed([*command, "list", str(copy), *extra])
