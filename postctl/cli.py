@@ -443,12 +443,11 @@ def list_command(
     ignore_case: IgnoreCaseOpt = False,
 ) -> None:
     """List posts, newest first: date, title, tags, categories and path."""
-    from postctl.listing import COLUMNS, DEFAULT_COLUMNS, order_key, post_json, post_row, sort_rows
+    from postctl.listing import COLUMNS, DEFAULT_COLUMNS, order_key, post_json, row_maker, sort_rows
     from postctl.output import (
-        cell,
         is_terminal,
         path_displayer,
-        row_texts,
+        safe_cells,
         safe_text,
         write_json,
         write_text_csv,
@@ -485,9 +484,11 @@ def list_command(
         summaries=fmt != "json" and not post_filter.needs_front_matter,
     )
     display_path = path_displayer()
+    cells = row_maker(chosen, display_path)
+    match = None if post_filter.is_empty else post_filter.matches
     keyed = []
     for post in posts:
-        if not post_filter.matches(post):
+        if match is not None and not match(post):
             continue
         if count:
             item = None
@@ -497,15 +498,8 @@ def list_command(
             item = display_path(post.path)
         else:
             # Rows become text right away: 100,000 tuples of strings weigh far less than
-            # 100,000 rows of dates and lists.
-            row = post_row(post, chosen)
-            if "path" in row:
-                row["path"] = display_path(post.path)
-            item = (
-                tuple(row_texts(row, chosen))
-                if fmt == "table"
-                else tuple(cell(row[c]) for c in chosen)
-            )
+            # 100,000 posts.
+            item = safe_cells(cells(post)) if fmt == "table" else cells(post)
         keyed.append((order_key(post, sort.value), item))
     listed = sort_rows(keyed, sort.value, reverse)
     del keyed

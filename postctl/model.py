@@ -328,6 +328,19 @@ class Post:
         return self.parsed_date.value if self.parsed_date else None
 
     @property
+    def date_text(self) -> str | None:
+        """The date in ISO 8601 (`isoformat()`), as summaries keep it."""
+        parsed = self.parsed_date
+        return parsed.value.isoformat() if parsed else None
+
+    @property
+    def date_order(self) -> str | None:
+        """The date's sort key as ISO 8601 text: naive UTC, so texts sort as the instants do
+        (years have four digits, and a time without microseconds is a prefix of one with)."""
+        parsed = self.parsed_date
+        return parsed.sort_key.isoformat() if parsed else None
+
+    @property
     def date_source(self) -> str | None:
         if self.parsed_date is None:
             return None
