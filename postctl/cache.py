@@ -121,12 +121,10 @@ class ParseCache:
         c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
         c.execute("COMMIT")
 
-    def entries(
-        self, paths: Sequence[str] | None, table: str
-    ) -> dict[str, tuple[FileKey, str | None]]:
-        """{path: (file key, summary text or None)} for the entries of `paths` in `table`
-        ("summaries" or "records"), or for all of them when `paths` is None (one scan is
-        cheaper than lookups when asking for every entry)."""
+    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[Any, ...]]:
+        """{path: (path, *file key, summary text or None)} for the entries of `paths` in
+        `table` ("summaries" or "records"), or for all of them when `paths` is None (one scan
+        is cheaper than lookups when asking for every entry)."""
         if self.broken:
             return {}
         columns = "*" if table == "summaries" else "path, size, mtime_ns, ctime_ns, inode, NULL"
@@ -136,7 +134,7 @@ class ParseCache:
         except sqlite3.Error:
             self.broken = True
             return {}
-        return {row[0]: (row[1:5], row[5]) for row in rows}
+        return {row[0]: row for row in rows}
 
     def records(self, paths: Sequence[str]) -> dict[str, str]:
         """{path: the Post's JSON record} for those of `paths` that have one."""
@@ -327,12 +325,13 @@ def iter_cached(
         # With summaries the whole answer comes with the lookup; whole posts are fetched by
         # block below, so that 100,000 records are never in memory at once.
         known = cache.entries(None if complete else names, "summaries" if summaries else "records")
-        # One stat after another: threads took longer (stat's cost is Python building its
-        # result, under the GIL), and two processes gained a quarter less than a fork cost.
+        # One stat after another: on a thread beside the lookup both took longer (much of a
+        # stat's cost is Python building its result, under the GIL), and a forked child doing
+        # most of them gained nothing (two processes statting at once each ran slower).
         keys = list(map(file_key, names))
-        no_entry = (None, None)
+        no_entry = (None,)
         hits = [
-            key is not None and known.get(name, no_entry)[0] == key
+            key is not None and known.get(name, no_entry)[1:5] == key
             for name, key in zip(names, keys)
         ]
         misses = [name for name, hit in zip(names, hits) if not hit]
@@ -353,7 +352,7 @@ def iter_cached(
                     _store(cache, name, keys[i], result, record, summary)
                     yield result
                     continue
-                text = known.pop(name)[1]  # popped: the summary replaces it in memory
+                text = known.pop(name)[5]  # popped: the summary replaces it in memory
                 decoded = None
                 if text[:1] == "{":
                     decoded = _decode(name, text, True)

@@ -227,14 +227,14 @@ def post_json(post: Post) -> dict[str, Any]:
     }
 
 
-def order_key(post: Post, key: str = "date") -> tuple[Any, ...] | None:
+def order_key(post: Post, key: str = "date") -> str | tuple[Any, ...] | None:
     """What `sort_rows` orders a post by; None for a post without a date when sorting by date
     (those always come last)."""
     if key == "date":
         # One text, not a (date, path) pair: strings compare several times faster than tuples,
         # and "\0" (in no path) keeps the order the pair would give.
         order = post.date_order
-        return (f"{order}\0{post.path}",) if order is not None else None
+        return f"{order}\0{post.path}" if order is not None else None
     if key == "title":
         return ((post.title or "").casefold(), str(post.path))
     if key == "author":
@@ -243,16 +243,17 @@ def order_key(post: Post, key: str = "date") -> tuple[Any, ...] | None:
 
 
 def sort_rows(
-    items: Iterable[tuple[tuple[Any, ...] | None, Any]], key: str = "date", reverse: bool = False
+    items: Iterable[tuple[Any, Any]], key: str = "date", reverse: bool = False
 ) -> list[Any]:
     """Order (order_key, item) pairs: by date newest first, by the others ascending; `reverse`
     flips either, and items without a key (undated posts) stay last, in the order given."""
-    keyed, unkeyed = [], []
-    for pair in items:
-        (unkeyed if pair[0] is None else keyed).append(pair)
+    pairs = items if isinstance(items, list) else list(items)
+    keyed = [pair for pair in pairs if pair[0] is not None]
+    unkeyed = [item for order, item in pairs if order is None] if len(keyed) < len(pairs) else []
+    del pairs
     descending = (key == "date") != reverse
     keyed.sort(key=itemgetter(0), reverse=descending)
-    return [item for _, item in keyed] + [item for _, item in unkeyed]
+    return [item for _, item in keyed] + unkeyed
 
 
 def sort_posts(posts: Iterable[Post], key: str = "date", reverse: bool = False) -> list[Post]:
