@@ -317,7 +317,7 @@ def iter_cached(
     large sites) and stored."""
     cache = ParseCache.open(site)
     if cache is None:
-        for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
+        for result, *_ in parse_posts(site, paths, jobs, summaries=summaries):
             yield result
         return
     try:
@@ -325,10 +325,13 @@ def iter_cached(
         # With summaries the whole answer comes with the lookup; whole posts are fetched by
         # block below, so that 100,000 records are never in memory at once.
         known = cache.entries(None if complete else names, "summaries" if summaries else "records")
-        # One stat after another: on a thread beside the lookup both took longer (much of a
-        # stat's cost is Python building its result, under the GIL), and a forked child doing
-        # most of them gained nothing (two processes statting at once each ran slower).
-        keys = list(map(file_key, names))
+        # With no entry at all (a first run) nothing can hit, and no file is statted here: a
+        # parsed post brings its key (Post.stat_key, taken as the file was opened).
+        # Otherwise one stat after another: on a thread beside the lookup both took longer
+        # (much of a stat's cost is Python building its result, under the GIL), and a forked
+        # child doing most of them gained nothing (two processes statting at once each ran
+        # slower).
+        keys: list[FileKey | None] = list(map(file_key, names)) if known else [None] * len(names)
         no_entry = (None,)
         hits = [
             key is not None and known.get(name, no_entry)[1:5] == key
@@ -338,18 +341,18 @@ def iter_cached(
         parsed = parse_posts(site, misses, jobs, encode=cache.writable, summaries=summaries)
 
         def parse_here(i: int) -> Post | PostSummary | PostError:
-            result, record, summary = next(
+            result, record, summary, key = next(
                 parse_posts(site, [names[i]], 1, encode=True, summaries=summaries)
             )
-            _store(cache, names[i], keys[i], result, record, summary)
+            _store(cache, names[i], key or keys[i], result, record, summary)
             return result
 
         if summaries:
             from_text = PostSummary.from_text
             for i, name in enumerate(names):
                 if not hits[i]:
-                    result, record, summary = next(parsed)
-                    _store(cache, name, keys[i], result, record, summary)
+                    result, record, summary, key = next(parsed)
+                    _store(cache, name, key or keys[i], result, record, summary)
                     yield result
                     continue
                 text = known.pop(name)[5]  # popped: the summary replaces it in memory
@@ -368,8 +371,8 @@ def iter_cached(
                 records = cache.records([names[i] for i in range(start, stop) if hits[i]])
                 for i in range(start, stop):
                     if not hits[i]:
-                        result, record, summary = next(parsed)
-                        _store(cache, names[i], keys[i], result, record, summary)
+                        result, record, summary, key = next(parsed)
+                        _store(cache, names[i], key or keys[i], result, record, summary)
                         yield result
                         continue
                     text = records.get(names[i])

@@ -71,9 +71,14 @@ class PostError(Exception):
         self.line = line
         self.col = col
         self.code = code
+        self.stat_key: tuple[int, int, int, int] | None = None  # as Post.stat_key
 
     def __reduce__(self) -> tuple[Any, ...]:  # survive the trip back from worker processes
-        return (PostError, (self.path, self.message, self.line, self.col, self.code))
+        return (
+            PostError,
+            (self.path, self.message, self.line, self.col, self.code),
+            {"stat_key": self.stat_key},
+        )
 
     @property
     def location(self) -> str:
@@ -183,6 +188,9 @@ class Post:
     mtime_ns: int = 0
     drafts_folder: bool = False
     categories_from_path: tuple[str, ...] = ()
+    # (size, mtime_ns, ctime_ns, inode) of the file as it was opened, before it was read: what
+    # the parse cache keys this post's entry by. None when the post was not read from a file.
+    stat_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
 
     # -- raw access ---------------------------------------------------------------------------
     @property
@@ -600,21 +608,27 @@ def load_post(
                     rest = f.read()
                 return rest
 
-            post = parse_post(
-                path,
-                head,
-                kind,
-                read_rest=read_rest,
-                complete=whole,
-                drafts_folder=drafts_folder,
-                categories_from_path=categories_from_path,
-            )
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            try:
+                post = parse_post(
+                    path,
+                    head,
+                    kind,
+                    read_rest=read_rest,
+                    complete=whole,
+                    drafts_folder=drafts_folder,
+                    categories_from_path=categories_from_path,
+                )
+            except PostError as e:
+                e.stat_key = key
+                raise
     except IsADirectoryError:
         raise PostError(path, "is a folder, not a file", code=READ_ERROR) from None
     except OSError as e:
         raise PostError(path, _os_message(e), code=READ_ERROR) from None
     post.size = st.st_size
     post.mtime_ns = st.st_mtime_ns
+    post.stat_key = key
     if keep_body and whole:
         try:
             post.__dict__["_body"] = head[post.body_start :].decode("utf-8")

@@ -308,10 +308,12 @@ def _walk(folder: str, root: str) -> Iterator[tuple[str, list[str]]]:
         yield _as_prefix(current), files
 
 
-# What a worker sends back for one file: its PostError; or (record, summary), the texts of the
-# Post (JSON) and of its PostSummary (record None when not asked for, or when the Post holds a
-# value JSON cannot tag, in which case the Post itself follows when whole posts are wanted).
-Parsed = PostError | Post | tuple[str | None, str]
+# What a worker sends back for one file: its PostError; or (record, summary, stat key), the
+# texts of the Post (JSON) and of its PostSummary and the file's Post.stat_key (record None when
+# not asked for, or when the Post holds a value JSON cannot tag, in which case the Post itself
+# follows when whole posts are wanted).
+FileKey = tuple[int, int, int, int]
+Parsed = PostError | Post | tuple[str | None, str, FileKey | None]
 
 
 def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -> list[Parsed]:
@@ -333,7 +335,7 @@ def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -
                     if not summaries:
                         results.append(post)
                         continue
-            results.append((record, PostSummary.of(post).to_text()))
+            results.append((record, PostSummary.of(post).to_text(), post.stat_key))
     return results
 
 
@@ -360,11 +362,11 @@ def parse_posts(
     *,
     encode: bool = False,
     summaries: bool = False,
-) -> Iterator[tuple[Loaded, str | None, str | None]]:
+) -> Iterator[tuple[Loaded, str | None, str | None, FileKey | None]]:
     """Parse every path, in order, as (Post, or PostSummary when `summaries`, or PostError;
-    the Post's JSON record; its summary's JSON). With `encode` the texts are made (the record
-    only for whole posts, and not for a Post holding a value JSON cannot tag). Sites above
-    PARALLEL_THRESHOLD files are parsed across processes."""
+    the Post's JSON record; its summary's text; the file's Post.stat_key). With `encode` the
+    texts are made (the record only for whole posts, and not for a Post holding a value JSON
+    cannot tag). Sites above PARALLEL_THRESHOLD files are parsed across processes."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
@@ -376,7 +378,7 @@ def parse_posts(
             try:
                 post = site.load(Path(path))
             except PostError as e:
-                yield e, None, None
+                yield e, None, None, e.stat_key
                 continue
             summary = PostSummary.of(post) if summaries else None
             record = text = None
@@ -387,12 +389,12 @@ def parse_posts(
                     except TypeError:
                         pass
                 text = (summary or PostSummary.of(post)).to_text()
-            yield summary or post, record, text
+            yield summary or post, record, text, post.stat_key
 
 
 def _parse_parallel(
     site: Site, paths: list[str], jobs: int, encode: bool, summaries: bool
-) -> Iterator[tuple[Loaded, str | None, str | None]]:
+) -> Iterator[tuple[Loaded, str | None, str | None, FileKey | None]]:
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -426,13 +428,15 @@ def _parse_parallel(
                 continue
             with gc_paused():
                 for path, item in zip(chunks[index], future.result()):
-                    if not isinstance(item, tuple):
-                        yield item, None, None
+                    if not isinstance(item, tuple):  # a PostError, or a Post JSON cannot hold
+                        yield item, None, None, item.stat_key
                     elif summaries:
-                        yield PostSummary.from_text(item[1], path), item[0], item[1]
+                        yield PostSummary.from_text(item[1], path), item[0], item[1], item[2]
                     else:
                         assert item[0] is not None
-                        yield Post.from_json(item[0], Path(path)), item[0], item[1]
+                        post = Post.from_json(item[0], Path(path))
+                        post.stat_key = item[2]
+                        yield post, item[0], item[1], item[2]
 
 
 def iter_posts(
@@ -458,7 +462,7 @@ def iter_posts(
 
             yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
         else:
-            for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
+            for result, *_ in parse_posts(site, paths, jobs, summaries=summaries):
                 yield result
 
 
