@@ -13,10 +13,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -159,6 +158,26 @@ def parse_date(value: Any, *, rollover: bool = False) -> ParsedDate | None:
     except ValueError:
         return None
     return ParsedDate(parsed, hh is not None, tz is not None)
+
+
+class cached_property:  # named as the functools one it replaces
+    """functools.cached_property without its lock: Python 3.10 and 3.11 take an RLock on every
+    first access, which was a sixth of summarizing a freshly parsed post (3.12 dropped it).
+    Posts are not shared between threads while their views are computed."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
 
 
 @dataclass(eq=False)
