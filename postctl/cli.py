@@ -543,6 +543,7 @@ def _terms_command(
 ) -> None:
     from postctl.listing import folds_case
     from postctl.output import bar, make_console, write_json, write_records
+    from postctl.site import gc_paused
     from postctl.stats import TermCounter, similar_groups
 
     site, posts, errors = stream_site_posts(
@@ -555,10 +556,12 @@ def _terms_command(
     fold = not similar and (post_filter.ignore_case or folds_case(site.kind))
     counter = TermCounter(field_name, fold)
     matched = 0
-    for post in posts:
-        if post_filter.matches(post):
-            matched += 1
-            counter.add(post)
+    match = None if post_filter.is_empty else post_filter.matches
+    with gc_paused():
+        for post in posts:
+            if match is None or match(post):
+                matched += 1
+                counter.add(post)
     counts = counter.result(sort.value)
     fmt = output_format.value
     if similar:
