@@ -127,36 +127,50 @@ class PostSummary:
         """The summary as one text (what the cache stores and workers send): the fields joined
         by the record separator, or a JSON array when a text holds a character the joined form
         reserves."""
-        texts = (self.title, self.date_text, self.date_order, self.date_source, self.slug)
+        title, date_text, date_order, source, slug = texts = (
+            self.title,
+            self.date_text,
+            self.date_order,
+            self.date_source,
+            self.slug,
+        )
         flags = f"{self.has_time:d}{self.has_zone:d}{self.draft:d}"
-        terms = (pack_terms(self.tags), pack_terms(self.categories), pack_terms(self.authors))
-        if any(t is not None and (_FIELDS in t or _NONE in t) for t in (*texts, *terms)):
-            return json.dumps(
-                [
-                    self.kind,
-                    *texts[:4],
-                    flags,
-                    self.tags,
-                    self.categories,
-                    self.authors,
-                    self.slug,
-                    self.format,
-                ],
-                ensure_ascii=False,
-            )
-        title, date_text, date_order, source, slug = (_NONE if t is None else t for t in texts)
-        return _FIELDS.join(
+        tags, categories, authors = (
+            pack_terms(self.tags),
+            pack_terms(self.categories),
+            pack_terms(self.authors),
+        )
+        nones = texts.count(None)
+        text = _FIELDS.join(
             (
                 self.kind,
-                title,
-                date_text,
-                date_order,
-                source,
+                _NONE if title is None else title,
+                _NONE if date_text is None else date_text,
+                _NONE if date_order is None else date_order,
+                _NONE if source is None else source,
                 flags,
-                *terms,
-                slug,
+                tags,
+                categories,
+                authors,
+                _NONE if slug is None else slug,
                 self.format or _NONE,
             )
+        )
+        # Each separator and None mark must be one of ours: a value holding either goes as JSON.
+        if text.count(_FIELDS) == 10 and text.count(_NONE) == nones + (not self.format):
+            return text
+        return json.dumps(
+            [
+                self.kind,
+                *texts[:4],
+                flags,
+                self.tags,
+                self.categories,
+                self.authors,
+                slug,
+                self.format,
+            ],
+            ensure_ascii=False,
         )
 
     @classmethod
