@@ -538,9 +538,9 @@ def map_chunks(
     wait). `fn` must be picklable. `chunks` may be a lazy iterable, such as one fed by a scan
     in this process: it is read while the workers work, at most `window` chunks (default
     jobs * 3) ahead of the consumer. When the consumer stops (an exception, Ctrl-C), no more
-    chunks start and the running ones finish. If a worker dies (killed, out of memory), its
-    chunk and the rest are done here: `fn` must be safe to run again on a chunk a dead worker
-    may have started."""
+    chunks start and the running ones finish. A chunk that fails in its worker (the worker
+    died, or the chunk or its result could not be sent) is done again here, and after a worker
+    died so is the rest: `fn` must be safe to run again on a chunk a worker may have started."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -573,10 +573,14 @@ def map_chunks(
                 chunk, future = pending.popleft()
                 if future is not None:
                     try:
-                        yield future.result()
-                        continue
+                        result = future.result()
                     except BrokenProcessPool:
                         broken = True
+                    except Exception:  # done again below, where its error shows
+                        pass
+                    else:
+                        yield result
+                        continue
                 yield fn(chunk)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)

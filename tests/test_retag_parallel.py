@@ -192,3 +192,23 @@ def test_cli_gives_the_same_result_with_and_without_the_parse_cache(
     assert tree(roots["cold"]) == tree(roots["warm"]) == tree(roots["off"])
     assert not (roots["cold"] / ".postctl-cache").exists()  # a scan leaves the cache alone
     shutil.rmtree(roots["off"])
+
+
+class DoubleOrDieInWorker:
+    """Doubles a chunk's items; the worker process that gets the chunk [3] dies."""
+
+    def __init__(self) -> None:
+        self.parent = os.getpid()
+
+    def __call__(self, chunk: list[int]) -> list[int]:
+        if chunk == [3] and os.getpid() != self.parent:
+            os._exit(1)
+        return [2 * x for x in chunk]
+
+
+def test_map_chunks_keeps_order_and_survives_a_dead_worker() -> None:
+    from postctl.site import map_chunks
+
+    chunks = ([i] for i in range(12))  # lazily read, as retag feeds it
+    results = list(map_chunks(DoubleOrDieInWorker(), chunks, 2, share=True, window=4))
+    assert results == [[2 * i] for i in range(12)]
