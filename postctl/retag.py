@@ -1,12 +1,13 @@
 """Renaming, merging, adding, removing and moving the terms of a list field (tags, categories,
 or any other) across many posts, through the byte-exact editor. Usable without the CLI:
 
-    from postctl.retag import RetagSpec, retag
+    from postctl.retag import RetagSpec, retag, retag_paths
     report = retag(posts, RetagSpec(rename=(("js", "javascript"),)), dry_run=True)
+    report = retag_paths(site_files, spec, site.load)  # read, pick and edit each file once
 
-Only posts whose terms would change are read again; each is re-parsed from its current bytes,
+Only posts whose terms would change are edited; each is re-parsed from its current bytes,
 edited in place (`postctl.edit`) and written atomically. A file that cannot be edited exactly or
-safely is skipped with the reason; nothing else is touched.
+safely is skipped with the reason; nothing else is touched. Many edits run in worker processes.
 """
 
 from __future__ import annotations
