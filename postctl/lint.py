@@ -249,6 +249,12 @@ class PostLinter:
         self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
         self.enabled = frozenset(selection.codes)
         self.post_rules = selection.post_rules
+        # What `findings` needs of each post rule, looked up once.
+        self._checks = [
+            (rule.check, rule.code, rule.name, selection.severity.get(rule.code, rule.severity))
+            for rule in self.post_rules
+        ]
+        self._reads_body = bool(self.enabled & BODY_RULES)
         # Facts feed the site-wide rules, and also tell which pages Hugo never renders (for
         # the rules about pages only; also on plain sites, whose posts may be Hugo's).
         self.needs_facts = bool(self.site_rules) or (
@@ -314,24 +320,24 @@ class PostLinter:
                 out.append(_finding(selection, result.path, result))
             return out
         post = result
-        if post.has_front_matter and enabled & BODY_RULES:
+        if self._reads_body and post.has_front_matter:
             try:
                 post.body  # noqa: B018 - read here so that a bad body is reported once
             except PostError as e:
                 if e.code in enabled:
                     out.append(_finding(selection, post.path, e))
         ctx = self.ctx
-        for rule in self.post_rules:
-            assert rule.check is not None
-            for issue in rule.check(post, ctx):
+        path = post.path
+        for check, code, name, severity in self._checks:
+            for issue in check(post, ctx):
                 out.append(
                     Finding(
-                        post.path,
+                        path,
                         issue.line,
                         issue.col,
-                        rule.code,
-                        rule.name,
-                        selection.severity.get(rule.code, rule.severity),
+                        code,
+                        name,
+                        severity,
                         issue.message,
                         issue.fix is not None,
                         issue.fix,

@@ -164,6 +164,19 @@ class Context:
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
     consulted: set[str] | None = None
     folder_stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    # What PC901 found for a reference (see `_found`): thousands of posts name the same files.
+    _references: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
+    _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
+
+    def lookups(self, post: Post) -> PostLookups:
+        """The lookups the rules share for `post` (those of the post being checked are kept:
+        the engine runs every rule on one post before the next)."""
+        found = self._lookups
+        if found is None or found.post is not post or found.taxonomies is not self.taxonomies:
+            found = self._lookups = PostLookups(post, self.taxonomies)
+        return found
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
@@ -200,6 +213,36 @@ class Context:
                 names = frozenset()
             self._listings[folder] = names
         return name in names or (name in ("", ".", "..") and bool(names))
+
+
+class PostLookups:
+    """What several rules look up in the same post, worked out once for it: the keys each
+    taxonomy is written under, the terms under a key, the strings the encoding rules read.
+    The lists are shared between the rules: read them, never change them."""
+
+    __slots__ = ("_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
+
+    def __init__(self, post: Post, taxonomies: list[str]) -> None:
+        self.post = post
+        self.taxonomies = taxonomies
+        # (taxonomy, the keys its terms are written under), for each taxonomy in order
+        self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
+        self._terms: dict[str, list[str]] = {}
+        self._strings: list[tuple[str | None, str, bool]] | None = None
+
+    def terms(self, key: str) -> list[str]:
+        """`written_terms(post, key)`."""
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = self._terms[key] = written_terms(self.post, key)
+        return terms
+
+    @property
+    def strings(self) -> list[tuple[str | None, str, bool]]:
+        """`_strings(post)`: usually none at all."""
+        if self._strings is None:
+            self._strings = list(_strings(self.post))
+        return self._strings
 
 
 def folder_stamp(folder: str) -> tuple[int, int] | None:
@@ -416,8 +459,8 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
         value = post.data[key]
         if value is not None and not isinstance(value, str):
             yield _issue(post, key, f"title is {_kind_of(value)}, expected a string")
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
+    for _, keys in ctx.lookups(post).taxonomy_keys:
+        for key in keys:
             value = post.data[key]
             if isinstance(value, dict):
                 yield _issue(post, key, f"{key} is {_kind_of(value)}, expected a list of strings")
@@ -620,35 +663,39 @@ _SUSPECT = re.compile(
 )
 
 
-# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`).
-_BOOL_WORD_VALUE = re.compile(r"(?:: +|- +|[\[,] *)(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)\b")
+# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`). Each branch
+# starts with a literal character, so the search skips ahead to those characters instead of
+# trying every position (it runs on every YAML post with a boolean, such as `draft: false`).
+_BOOL_WORD_VALUE = re.compile(r"(?:: +|- +|\[ *|, *)(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)\b")
 
 
 def _suspect(post: Post) -> bool:
     """Whether the front matter may hold a value YAML 1.1 and 1.2 read differently, judged from
     the parsed values first (cheap): a boolean not written `true`/`false`, a number, a `0o`
     string, or a top-level key spelled like one of those."""
-    bools = numbers = 0
+    bools = numbers = False
     for key in post.data:
-        if key.lower() in _YAML11_ONLY_BOOLS or key[:1].isdigit():
+        if key[:1].isdigit() or key.lower() in _YAML11_ONLY_BOOLS:
             return True
     stack: list[Any] = list(post.data.values())
+    pop, extend = stack.pop, stack.extend
     while stack:  # plain type checks: this runs on every YAML post
-        value = stack.pop()
+        value = pop()
         kind = type(value)
-        if kind is dict:
-            stack.extend(value.values())
+        if kind is str:
+            if value.startswith("0o"):
+                return True
         elif kind is list:
-            stack.extend(value)
+            extend(value)
+        elif kind is dict:
+            extend(value.values())
         elif kind is bool:
-            bools += 1
+            bools = True
         elif kind is int or kind is float:
-            numbers += 1
-        elif kind is str and value.startswith("0o"):
-            return True
+            numbers = True
     if bools and _BOOL_WORD_VALUE.search(post.raw):
         return True
-    return bool(numbers) and _SUSPECT.search(post.raw) is not None
+    return numbers and _SUSPECT.search(post.raw) is not None
 
 
 @_register(
@@ -729,8 +776,8 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
     `true`), so term pages and URLs differ between tools. Quote it. (`yes`/`no` in YAML are
     reported by PC401.)"""
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
+    for _, keys in ctx.lookups(post).taxonomy_keys:
+        for key in keys:
             value = post.data[key]
             items = value if isinstance(value, list) else [value]
             for item in items:
@@ -749,11 +796,12 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     string of tags on spaces only, so `tags: a, b` gives the tags `a,` and `b`
     (Utils.pluralized_array_from_hash); Hugo takes `tags = "a, b"` as the single tag `a, b`.
     Write a list: `tags: [a, b]`."""
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
+    lookups = ctx.lookups(post)
+    for _, keys in lookups.taxonomy_keys:
+        for key in keys:
             value = post.data[key]
             if isinstance(value, str) and "," in value:
-                terms = written_terms(post, key)
+                terms = lookups.terms(key)
                 read = ", ".join(repr(t) for t in terms)
                 yield _issue(
                     post,
@@ -805,9 +853,10 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post lists the same tag or category twice, or two spellings that differ only by case
     (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
     first spelling."""
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
-            terms = written_terms(post, key)
+    lookups = ctx.lookups(post)
+    for _, keys in lookups.taxonomy_keys:
+        for key in keys:
+            terms = lookups.terms(key)
             if len(terms) < 2 or len({t.strip().casefold() for t in terms}) == len(terms):
                 continue
             seen: dict[str, str] = {}
@@ -832,13 +881,16 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
 def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.allowed` lists the terms a taxonomy may use (e.g. `tags = ["python", "rust"]`) and
     a post uses another one. Aliases from `lint.aliases` are reported by PC505 instead."""
-    for taxonomy in ctx.taxonomies:
+    if not ctx.allowed:
+        return
+    lookups = ctx.lookups(post)
+    for taxonomy, keys in lookups.taxonomy_keys:
         allowed = ctx.allowed.get(taxonomy)
         if allowed is None:
             continue
         allowed_set = set(allowed) | set(ctx.aliases.values())
-        for key in term_keys(post, taxonomy):
-            for term in written_terms(post, key):
+        for key in keys:
+            for term in lookups.terms(key):
                 if term not in allowed_set and term not in ctx.aliases:
                     yield _issue(post, key, f"{key} {term!r} is not in the allowed list")
 
@@ -852,9 +904,10 @@ def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
     it when the post already has that term)."""
     if not ctx.aliases:
         return
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
-            terms = written_terms(post, key)
+    lookups = ctx.lookups(post)
+    for _, keys in lookups.taxonomy_keys:
+        for key in keys:
+            terms = lookups.terms(key)
             if not any(t in ctx.aliases for t in terms):
                 continue
             fix = _terms_fix(post, key, [(t, ctx.aliases[t]) for t in terms if t in ctx.aliases])
@@ -977,7 +1030,7 @@ def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
     can hold a character the encoding rules look for: none when the raw text is plain ASCII
     without escapes (`\\u00e9`, `\\x1b`) or control characters, which is most front matter."""
     raw = post.raw
-    if raw.isascii() and "\\" not in raw and not _CONTROL.search(raw):
+    if raw.isascii() and "\\" not in raw and not _control_at(raw):
         return
     for key, value in post.data.items():
         yield key, key, True
@@ -1020,7 +1073,7 @@ def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
     `£` reads `Â£` and `é` reads `Ã©`. Found with ftfy's detector (https://ftfy.readthedocs.io),
     which is built to leave legitimate text such as Vietnamese `Châu Âu` alone. `--fix`
     repairs top-level string values, tag lists and the body."""
-    for key, text, is_key in _strings(post):
+    for key, text, is_key in ctx.lookups(post).strings:
         fixed = _mojibake_fix(text)
         if fixed is None:
             continue
@@ -1064,7 +1117,7 @@ def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     or bidirectional overrides (U+202A-U+202E, U+2066-U+2069, the "Trojan Source" characters).
     They are invisible in editors, break feeds and XML sitemaps, and can make text display in
     a different order from how it reads."""
-    for key, text, is_key in _strings(post):
+    for key, text, is_key in ctx.lookups(post).strings:
         m = _CONTROL.search(text)
         if m:
             where = "key" if is_key else f"{key}"
@@ -1088,11 +1141,14 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     non-breaking space. They look like nothing or like a plain space, so `tags: [python]` and
     `tags: [python\u200b]` give two different term pages and a key with one is a different key.
     Non-breaking spaces inside prose (French `Bonjour\u202f!`) are left alone."""
-    identifier_keys = {k for t in ctx.taxonomies for k in term_keys(post, t)}
+    lookups = ctx.lookups(post)
+    if not lookups.strings:
+        return
+    identifier_keys = {k for _, keys in lookups.taxonomy_keys for k in keys}
     slug_key = actual_key(post, "slug")
     if slug_key:
         identifier_keys.add(slug_key)
-    for key, text, is_key in _strings(post):
+    for key, text, is_key in lookups.strings:
         if text.isascii():
             continue
         m = _ZERO_WIDTH.search(text)
@@ -1122,16 +1178,17 @@ def post_facts(post: Post, ctx: Context) -> Facts:
         if normalized and key is not None:
             title = (normalized, *post.key_position(key))
     terms: dict[str, list[TermUse]] = {}
-    if wanted & {"PC503", "PC506"}:
-        for taxonomy in ctx.taxonomies:
+    if "PC503" in wanted or "PC506" in wanted:
+        lookups = ctx.lookups(post)
+        for taxonomy, keys in lookups.taxonomy_keys:
             terms[taxonomy] = [
                 TermUse(
                     key,
-                    written_terms(post, key),
+                    lookups.terms(key),
                     *post.key_position(key),
                     isinstance(post.data[key], (list, str)),
                 )
-                for key in term_keys(post, taxonomy)
+                for key in keys
             ]
     url = None
     if "PC701" in wanted and post.has_front_matter:
@@ -1139,8 +1196,10 @@ def post_facts(post: Post, ctx: Context) -> Facts:
         url = (post_url(post, ctx), *_at(post, key))
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
-        hidden = never_rendered(post.data)
-        if post.path.stem == "_index":
+        # (most pages have none of the keys never_rendered looks at: a set test rules it out)
+        if not post.hugo_keys.keys().isdisjoint(_RENDER_KEYS):
+            hidden = never_rendered(post.data)
+        if post.path.name.startswith("_index") and post.path.stem == "_index":
             cascade = post.get("cascade")
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
@@ -1155,6 +1214,10 @@ def post_facts(post: Post, ctx: Context) -> Facts:
         title=title,
         terms=terms,
     )
+
+
+# The lower-cased top-level keys `never_rendered` reads.
+_RENDER_KEYS = frozenset({"headless", "build", "_build"})
 
 
 def never_rendered(data: dict[str, Any]) -> bool:
@@ -1252,8 +1315,8 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
 
 def _listing(post: Post) -> str:
     """The folder whose list of pages a post appears in (a bundle's or section page's parent)."""
-    folder = os.path.dirname(str(post.path))
-    if os.path.splitext(os.path.basename(str(post.path)))[0] in ("index", "_index"):
+    folder, name = os.path.split(str(post.path))
+    if name.startswith(("index", "_index")) and os.path.splitext(name)[0] in ("index", "_index"):
         return os.path.dirname(folder)
     return folder
 
@@ -1329,26 +1392,51 @@ def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
             value = value.get("path")
         values = value if isinstance(value, list) else [value]
         for item in values:
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str):
                 continue
-            ref = item.strip()
-            if _REMOTE.match(ref) or "{{" in ref or "{%" in ref:
-                continue
-            rel = ref.split("#", 1)[0].split("?", 1)[0]
-            if "%" in rel:
-                from urllib.parse import unquote
-
-                rel = unquote(rel)
+            rel = _local_reference(item)
             if rel and not _found(post, ctx, rel):
-                yield _issue(post, key, f"{key} {_show(ref)} does not exist in the site")
+                yield _issue(post, key, f"{key} {_show(item.strip())} does not exist in the site")
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_reference(item: str) -> str:
+    """The file path a reference names, without its fragment and query, percent-decoded; ""
+    when it is not checked: empty, a URL, or a template expression. (Cached: thousands of
+    posts name the same few images.)"""
+    ref = item.strip()
+    if not ref or _REMOTE.match(ref) or "{{" in ref or "{%" in ref:
+        return ""
+    rel = ref.split("#", 1)[0].split("?", 1)[0]
+    if "%" in rel:
+        from urllib.parse import unquote
+
+        rel = unquote(rel)
+    return rel
 
 
 def _found(post: Post, ctx: Context, rel: str) -> bool:
     """Whether `rel` names a file: from the site root (Hugo: also `static/`, `assets/`), and
-    when relative, also from the post's folder."""
+    when relative, also from the post's folder. The answer and the folders looked in are kept
+    for the run (the folders are listed once anyway), and the folders counted as consulted
+    again on each use."""
+    relative_to = "" if rel.startswith("/") else str(post.path.parent)
+    known = ctx._references.get((rel, relative_to))
+    if known is not None:
+        if ctx.consulted is not None:
+            ctx.consulted.update(known[1])
+        return known[0]
     folder, name = os.path.split(rel.lstrip("/"))
-    bases = ctx.file_bases if rel.startswith("/") else (str(post.path.parent), *ctx.file_bases)
-    return any(ctx.exists(os.path.join(base, folder), name) for base in bases)
+    bases = (relative_to, *ctx.file_bases) if relative_to else ctx.file_bases
+    looked: list[str] = []
+    found = False
+    for base in bases:
+        looked.append(os.path.join(base, folder))
+        if ctx.exists(looked[-1], name):
+            found = True
+            break
+    ctx._references[rel, relative_to] = (found, tuple(looked))
+    return found
 
 
 @_register("PC902", "schema-violation", "error", "Front matter does not match the JSON Schema")
