@@ -24,7 +24,7 @@ from typing import Any
 
 from postctl import __version__
 from postctl.cache import FileKey, cache_database, connect, file_key, select_paths
-from postctl.lint import Finding, Linted, PostLinter
+from postctl.lint import Finding, FindingRow, Linted, PostLinter
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
 from postctl.site import Site, map_posts
@@ -186,7 +186,7 @@ class LintCache:
 def entry_text(
     linter: PostLinter,
     result: Post | PostError,
-    findings: list[Finding] | None,
+    findings: list[FindingRow] | None,
     facts: Facts | None,
 ) -> tuple[str, str]:
     """The JSON entry for one linted file (`findings` None: not linted, only its facts kept),
@@ -209,7 +209,10 @@ def entry_text(
         {
             "findings": None
             if findings is None
-            else [[f.line, f.col, f.code, f.severity, f.message, f.fixable] for f in findings],
+            else [
+                [line, col, code, severity, message, fix is not None]
+                for line, col, code, severity, message, fix in findings
+            ],
             "facts": None if facts is None else _facts_json(facts),
             "dated": dated,
         }

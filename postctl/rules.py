@@ -1169,6 +1169,12 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
 
 def post_facts(post: Post, ctx: Context) -> Facts:
     """The facts the enabled site-wide rules compare (`ctx.site_rules`); the rest stay empty."""
+    return Facts(post.path, *facts_fields(post, ctx))
+
+
+def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
+    """`post_facts` as the tuple of its fields after the path (`Facts(path, *fields)`): what
+    a worker process sends back."""
     wanted = ctx.site_rules
     title = None
     if "PC702" in wanted:
@@ -1204,16 +1210,7 @@ def post_facts(post: Post, ctx: Context) -> Facts:
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
                     hides_below = hides_below or never_rendered(entry)
-    return Facts(
-        path=post.path,
-        draft=post.draft,
-        hidden=hidden,
-        hides_below=hides_below,
-        listing=_listing(post),
-        url=url,
-        title=title,
-        terms=terms,
-    )
+    return post.draft, hidden, hides_below, _listing(post), url, title, terms
 
 
 # The lower-cased top-level keys `never_rendered` reads.
