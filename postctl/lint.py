@@ -266,11 +266,7 @@ class PostLinter:
         self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
         self.enabled = frozenset(selection.codes)
         self.post_rules = selection.post_rules
-        # What `finding_rows` needs of each post rule, looked up once.
-        self._checks = [
-            (rule.check, rule.code, selection.severity.get(rule.code, rule.severity))
-            for rule in self.post_rules
-        ]
+        self._checks: list[tuple[Any, str, Severity]] | None = None
         self._checks_body = bool(self.enabled & BODY_RULES)
         # Facts feed the site-wide rules, and also tell which pages Hugo never renders (for
         # the rules about pages only; also on plain sites, whose posts may be Hugo's).
@@ -284,7 +280,21 @@ class PostLinter:
         self.for_cache = False
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None}
+        return {**self.__dict__, "_ctx": None, "_checks": None}
+
+    @property
+    def checks(self) -> list[tuple[Any, str, Severity]]:
+        """(check, code, severity) of each post rule that can find something with the site's
+        settings (`Rule.active`), looked up once."""
+        if self._checks is None:
+            ctx = self.ctx
+            severity = self.selection.severity
+            self._checks = [
+                (rule.check, rule.code, severity.get(rule.code, rule.severity))
+                for rule in self.post_rules
+                if rule.active is None or rule.active(ctx)
+            ]
+        return self._checks
 
     @property
     def ctx(self) -> Context:
@@ -356,7 +366,7 @@ class PostLinter:
                 if e.code in enabled:
                     out.append(self._error_row(e))
         ctx = self.ctx
-        for check, code, severity in self._checks:
+        for check, code, severity in self.checks:
             for issue in check(post, ctx):
                 out.append((issue.line, issue.col, code, severity, issue.message, issue.fix))
         return out

@@ -77,6 +77,10 @@ class Rule:
     check: Callable[..., Iterable[Any]] | None = None
     # Only about pages the generator renders: not reported for Hugo headless bundles.
     pages_only: bool = False
+    # Whether the check can find anything at all with a site's settings (a rule about Hugo
+    # on a Jekyll site, about allowed terms when none are configured); None: it always can.
+    # The engine does not run a rule that cannot, on any post.
+    active: Callable[[Context], bool] | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -91,12 +95,13 @@ def _register(
     scope: Scope = "post",
     fixable: bool = False,
     pages_only: bool = False,
+    active: Callable[[Context], bool] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(check: Callable[..., Any]) -> Callable[..., Any]:
         assert code not in RULES, code
         explanation = _paragraph(check.__doc__ or "")
         RULES[code] = Rule(
-            code, name, severity, summary, explanation, scope, fixable, check, pages_only
+            code, name, severity, summary, explanation, scope, fixable, check, pages_only, active
         )
         return check
 
@@ -105,6 +110,27 @@ def _register(
 
 def _load_rule(code: str, name: str, summary: str, explanation: str) -> None:
     RULES[code] = Rule(code, name, "error", summary, _paragraph(explanation), "load")
+
+
+# `Rule.active` conditions (functions, not lambdas: rules travel to worker processes pickled).
+def _on_jekyll(ctx: Context) -> bool:
+    return ctx.kind == "jekyll"
+
+
+def _on_hugo(ctx: Context) -> bool:
+    return ctx.kind == "hugo"
+
+
+def _with_allowed(ctx: Context) -> bool:
+    return bool(ctx.allowed)
+
+
+def _with_aliases(ctx: Context) -> bool:
+    return bool(ctx.aliases)
+
+
+def _with_schema(ctx: Context) -> bool:
+    return ctx.schema_validator is not None
 
 
 def _paragraph(doc: str) -> str:
@@ -483,7 +509,13 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
             yield _issue(post, key, f"{key} is {_kind_of(value)}, expected true or false")
 
 
-@_register("PC203", "value-not-allowed", "error", "A field's value is not in the allowed list")
+@_register(
+    "PC203",
+    "value-not-allowed",
+    "error",
+    "A field's value is not in the allowed list",
+    active=_with_allowed,
+)
 def check_allowed_values(post: Post, ctx: Context) -> Iterator[Issue]:
     """A field listed in `lint.allowed` (other than a taxonomy, see PC504) has a value outside
     its allowed list, e.g. `layout = ["post", "page"]` and a post with `layout: pots`."""
@@ -580,7 +612,13 @@ _JEKYLL_POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^.]+)
 _JEKYLL_HIDDEN = ("_", ".", "#", "~")
 
 
-@_register("PC303", "skipped-post-file", "error", "Jekyll skips a post for its file name")
+@_register(
+    "PC303",
+    "skipped-post-file",
+    "error",
+    "Jekyll skips a post for its file name",
+    active=_on_jekyll,
+)
 def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
     """A file in Jekyll's `_posts` folder that Jekyll never publishes: its name is not
     `YYYY-MM-DD-title.ext` (PostReader only reads names matching DATE_FILENAME_MATCHER), or it
@@ -816,7 +854,13 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                         )
 
 
-@_register("PC405", "hugo-published-flag", "error", "`published: true/false` on a Hugo site")
+@_register(
+    "PC405",
+    "hugo-published-flag",
+    "error",
+    "`published: true/false` on a Hugo site",
+    active=_on_hugo,
+)
 def check_hugo_published(post: Post, ctx: Context) -> Iterator[Issue]:
     """On a Hugo site `published` is not a flag: Hugo reads it as a publish date (an alias of
     `publishDate` and `date` in its default `frontmatter` configuration,
@@ -877,7 +921,13 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                 yield _issue(post, key, f"{key} lists {first!r} {same}", fix)
 
 
-@_register("PC504", "term-not-allowed", "error", "A term is not in the allowed list")
+@_register(
+    "PC504",
+    "term-not-allowed",
+    "error",
+    "A term is not in the allowed list",
+    active=_with_allowed,
+)
 def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.allowed` lists the terms a taxonomy may use (e.g. `tags = ["python", "rust"]`) and
     a post uses another one. Aliases from `lint.aliases` are reported by PC505 instead."""
@@ -896,7 +946,12 @@ def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
 
 
 @_register(
-    "PC505", "aliased-term", "warning", "A term is an alias of a canonical term", fixable=True
+    "PC505",
+    "aliased-term",
+    "warning",
+    "A term is an alias of a canonical term",
+    fixable=True,
+    active=_with_aliases,
 )
 def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.aliases` maps a canonical term to its other spellings (`javascript = ["js",
@@ -1010,14 +1065,22 @@ _CONTROL_OTHER = tuple(
 )
 
 
+# The ASCII characters that are not control characters: deleting them from ASCII text leaves
+# only the control characters.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
 def _control_at(text: str) -> re.Match[str] | None:
-    """The first control character in `text`. Looking for each character with `in` is several
-    times faster than the regular expression over a long body that has none, the usual case."""
-    if any(c in text for c in _CONTROL_ASCII) or (
-        not text.isascii() and any(c in text for c in _CONTROL_OTHER)
-    ):
-        return _CONTROL.search(text)
-    return None
+    """The first control character in `text`. The regular expression is slow over a long body
+    that has none (the usual case), so it only runs once a control character is known to be
+    there: in ASCII text (most text) whatever `bytes.translate` leaves after deleting the
+    plain characters, else found by looking for each character with `in`."""
+    if text.isascii():
+        if not text.encode("ascii").translate(None, _PLAIN_ASCII):
+            return None
+    elif not (any(c in text for c in _CONTROL_ASCII) or any(c in text for c in _CONTROL_OTHER)):
+        return None
+    return _CONTROL.search(text)
 
 
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u180e]")
@@ -1176,13 +1239,16 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     """`post_facts` as the tuple of its fields after the path (`Facts(path, *fields)`): what
     a worker process sends back."""
     wanted = ctx.site_rules
+    folder, name = os.path.split(str(post.path))
+    stem = _page_stem(name)
     title = None
     if "PC702" in wanted:
         key = actual_key(post, "title")
         value = post.data[key] if key is not None else None
-        normalized = " ".join(value.split()).casefold() if isinstance(value, str) else ""
-        if normalized and key is not None:
-            title = (normalized, *post.key_position(key))
+        if key is not None and isinstance(value, str):
+            normalized = " ".join(value.split()).casefold()
+            if normalized:
+                title = (normalized, *post.key_position(key))
     terms: dict[str, list[TermUse]] = {}
     if "PC503" in wanted or "PC506" in wanted:
         lookups = ctx.lookups(post)
@@ -1199,18 +1265,30 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     url = None
     if "PC701" in wanted and post.has_front_matter:
         key = actual_key(post, "permalink") or actual_key(post, "url") or actual_key(post, "slug")
-        url = (post_url(post, ctx), *_at(post, key))
+        url = (_url(post, ctx, folder, stem), *_at(post, key))
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
         if not post.hugo_keys.keys().isdisjoint(_RENDER_KEYS):
             hidden = never_rendered(post.data)
-        if post.path.name.startswith("_index") and post.path.stem == "_index":
+        if name.startswith("_index") and post.path.stem == "_index":
             cascade = post.get("cascade")
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
                     hides_below = hides_below or never_rendered(entry)
-    return post.draft, hidden, hides_below, _listing(post), url, title, terms
+    # the folder whose list of pages the post appears in (a bundle's or section's parent)
+    listing = os.path.dirname(folder) if stem else folder
+    return post.draft, hidden, hides_below, listing, url, title, terms
+
+
+def _page_stem(name: str) -> str:
+    """ "index" or "_index" for a file name that makes the page of its folder (a Hugo page
+    bundle's or section's own page), else ""."""
+    if name.startswith(("index", "_index")):
+        stem = os.path.splitext(name)[0]
+        if stem in ("index", "_index"):
+            return stem
+    return ""
 
 
 # The lower-cased top-level keys `never_rendered` reads.
@@ -1237,6 +1315,12 @@ _HTML_PAGE = re.compile(r"(/index)?\.html?$")
 
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
+    folder, name = os.path.split(str(post.path))
+    return _url(post, ctx, folder, _page_stem(name))
+
+
+def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
+    """`post_url`, given the post's folder and `_page_stem` (worked out once per post)."""
     explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
     if explicit is None and post.kind == "plain":
         explicit = post.get("permalink") or post.get("url")
@@ -1251,10 +1335,8 @@ def post_url(post: Post, ctx: Context) -> str:
         url = f"/{cats}/{day}/{post.slug}.html"
     else:
         base = ctx.url_base
-        folder = os.path.dirname(str(post.path))
         parent = folder[len(base) :] if folder.startswith(base) else folder
-        stem = os.path.splitext(os.path.basename(str(post.path)))[0]
-        if stem in ("_index", "index") and not post.has("slug"):
+        if stem and not post.has("slug"):
             url = f"/{parent}/"
         else:
             if stem == "index":
@@ -1308,14 +1390,6 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
             assert post.title is not None
             _, line, col = post.title
             yield post.path, Issue(line, col, f"same title as {', '.join(others[:3])}{more}")
-
-
-def _listing(post: Post) -> str:
-    """The folder whose list of pages a post appears in (a bundle's or section page's parent)."""
-    folder, name = os.path.split(str(post.path))
-    if name.startswith(("index", "_index")) and os.path.splitext(name)[0] in ("index", "_index"):
-        return os.path.dirname(folder)
-    return folder
 
 
 def _relative(path: Path, ctx: Context) -> str:
@@ -1436,7 +1510,13 @@ def _found(post: Post, ctx: Context, rel: str) -> bool:
     return found
 
 
-@_register("PC902", "schema-violation", "error", "Front matter does not match the JSON Schema")
+@_register(
+    "PC902",
+    "schema-violation",
+    "error",
+    "Front matter does not match the JSON Schema",
+    active=_with_schema,
+)
 def check_schema(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.schema` names a JSON Schema file and a post's front matter does not validate
     against it. The finding points at the offending top-level key. Dates are checked as ISO 8601
