@@ -55,9 +55,10 @@ class Fix:
     change: tuple[tuple[Any, ...], ...]
 
 
-@dataclass(frozen=True)
-class Issue:
-    """What a check found: where (1-based line and column, None when the whole file) and why."""
+class Issue(NamedTuple):
+    """What a check found: where (1-based line and column, None when the whole file) and why.
+    A named tuple: every finding of every post makes one, and a tuple is the cheapest record
+    to build."""
 
     line: int | None
     col: int | None
@@ -152,20 +153,20 @@ class TermUse(NamedTuple):
     fixable: bool
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the site-wide rules compare about one post, computed where the post was loaded, so
     the posts themselves need not travel back from worker processes. Positions are 1-based
-    (line, col) of the key concerned."""
+    (line, col) of the key concerned. A named tuple: every run makes one for every post of
+    the site (from a worker's tuple or the lint cache), and a tuple is the cheapest to build."""
 
     path: Path
     draft: bool
     hidden: bool  # Hugo: `headless: true` or `build.render: never` on the page itself
     hides_below: bool  # Hugo: an `_index.md` whose `cascade` hides the pages below it
     listing: str  # the folder whose list of pages the post appears in
-    url: tuple[str, int, int] | None = None  # (URL, line, col); None without front matter
-    title: tuple[str, int, int] | None = None  # (normalized title, line, col)
-    terms: dict[str, list[TermUse]] = field(default_factory=dict)  # taxonomy -> uses
+    url: tuple[str, int, int] | None  # (URL, line, col); None without front matter
+    title: tuple[str, int, int] | None  # (normalized title, line, col)
+    terms: dict[str, list[TermUse]]  # taxonomy -> uses
 
 
 @dataclass
@@ -337,10 +338,14 @@ def term_keys(post: Post, taxonomy: str) -> list[str]:
     plural = actual_key(post, taxonomy)
     if plural is not None:
         keys.append(plural)
-    singular = {"tags": "tag", "categories": "category"}.get(taxonomy)
-    if post.kind == "jekyll" and singular and singular in post.data:
-        keys.append(singular)
+    if post.kind == "jekyll":
+        singular = _SINGULAR.get(taxonomy)
+        if singular and singular in post.data:
+            keys.append(singular)
     return keys
+
+
+_SINGULAR = {"tags": "tag", "categories": "category"}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -701,10 +706,13 @@ _SUSPECT = re.compile(
 )
 
 
-# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`). Each branch
-# starts with a literal character, so the search skips ahead to those characters instead of
-# trying every position (it runs on every YAML post with a boolean, such as `draft: false`).
-_BOOL_WORD_VALUE = re.compile(r"(?:: +|- +|\[ *|, *)(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)\b")
+# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`). Every branch
+# starts with a literal character (no character classes), so the search skips ahead to those
+# characters instead of trying every position: it runs on every YAML post with a boolean,
+# such as `draft: false`.
+_BOOL_WORD_VALUE = re.compile(
+    r"(?:: +|- +|\[ *|, *)(?:Yes|yes|YES|No|no|NO|On|on|ON|Off|off|OFF)\b"
+)
 
 
 def _suspect(post: Post) -> bool:
@@ -715,22 +723,35 @@ def _suspect(post: Post) -> bool:
     for key in post.data:
         if key[:1].isdigit() or key.lower() in _YAML11_ONLY_BOOLS:
             return True
-    stack: list[Any] = list(post.data.values())
-    pop, extend = stack.pop, stack.extend
-    while stack:  # plain type checks: this runs on every YAML post
-        value = pop()
+    # Plain type checks, top-level values first without a stack (this runs on every YAML
+    # post, and most values are strings, lists of strings and booleans). A plain `0o10` is
+    # written as such in the raw text, so strings are only looked at when that text is there.
+    octal = "0o" in post.raw
+    nested: list[Any] = []
+    for value in post.data.values():
         kind = type(value)
         if kind is str:
-            if value.startswith("0o"):
+            if octal and value.startswith("0o"):
                 return True
-        elif kind is list:
-            extend(value)
-        elif kind is dict:
-            extend(value.values())
         elif kind is bool:
             bools = True
+        elif kind is list or kind is dict:
+            nested.append(value)
         elif kind is int or kind is float:
             numbers = True
+    while nested:
+        container = nested.pop()
+        for value in container.values() if type(container) is dict else container:
+            kind = type(value)
+            if kind is str:
+                if octal and value.startswith("0o"):
+                    return True
+            elif kind is bool:
+                bools = True
+            elif kind is list or kind is dict:
+                nested.append(value)
+            elif kind is int or kind is float:
+                numbers = True
     if bools and _BOOL_WORD_VALUE.search(post.raw):
         return True
     return numbers and _SUSPECT.search(post.raw) is not None
