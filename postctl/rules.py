@@ -1008,18 +1008,17 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
     each spelling, or merge them into one URL with an arbitrary title. The spelling most posts
     use is taken as canonical; `--fix` rewrites the others to it."""
     aliases = ctx.aliases
-
-    def uses(taxonomy: str) -> Iterator[tuple[Path, TermUse, list[str]]]:
-        for post in facts:
-            for use in post.terms.get(taxonomy, ()):
-                terms = [aliases.get(t, t) for t in use.terms] if aliases else use.terms
-                yield post.path, use, terms
-
     for taxonomy in ctx.taxonomies:
+        # Every use of the taxonomy: (path, use, its terms with aliases resolved).
+        uses = [
+            (post.path, use, [aliases.get(t, t) for t in use.terms] if aliases else use.terms)
+            for post in facts
+            for use in post.terms.get(taxonomy, ())
+        ]
         # group key -> {spelling: number of uses}; plain dicts, as this counts every term of
         # the site on every lint
         spellings: dict[str, dict[str, int]] = {}
-        for _, _, terms in uses(taxonomy):
+        for _, _, terms in uses:
             for term in set(terms):
                 group = term_key(term)
                 counts = spellings.get(group)
@@ -1037,7 +1036,13 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
                 canonical[group_key] = ranked[0]
         if not canonical:
             continue
-        for path, use, terms in uses(taxonomy):
+        # The spellings that are not their group's canonical one: most uses have none of them.
+        wrong_spellings = {
+            term for group, right in canonical.items() for term in spellings[group] if term != right
+        }
+        for path, use, terms in uses:
+            if wrong_spellings.isdisjoint(terms):
+                continue
             wrong = [t for t in dict.fromkeys(terms) if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
@@ -1379,8 +1384,9 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Pat
     or the same slug, date and categories), so one silently overwrites the other in the built
     site. Give one of them another slug or permalink."""
     by_url: dict[str, list[Facts]] = defaultdict(list)
-    for post in facts:
-        if post.url is not None and ctx.rendered(post):
+    unrendered = ctx.unrendered
+    for post in facts:  # (ctx.rendered, inline: this runs over every post of the site)
+        if post.url is not None and not post.draft and not (unrendered and post.path in unrendered):
             by_url[post.url[0]].append(post)
     for url, group in by_url.items():
         if len(group) < 2:
@@ -1399,8 +1405,13 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
     by_title: dict[tuple[str, str], list[Facts]] = defaultdict(list)
-    for post in facts:
-        if post.title is not None and ctx.rendered(post):
+    unrendered = ctx.unrendered
+    for post in facts:  # (ctx.rendered, inline: this runs over every post of the site)
+        if (
+            post.title is not None
+            and not post.draft
+            and not (unrendered and post.path in unrendered)
+        ):
             by_title[post.listing, post.title[0]].append(post)
     for group in by_title.values():
         if len(group) < 2:
