@@ -405,10 +405,10 @@ def lint_posts(
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
     expand = linter.expand
-    return _finish(linter, [expand(result.path, linter(result)) for result in results])
+    return finish(linter, [expand(result.path, linter(result)) for result in results])
 
 
-def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
+def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
     order linted), then line, column and code."""
     ctx = linter.ctx
@@ -525,10 +525,10 @@ def lint_site(
         if cache and not keep_posts:
             from postctl.lint_cache import lint_cached
 
-            linted = lint_cached(site, linter, context_files, complete=whole_site)
-        else:
-            checked = map_posts(site, context_files, linter, keep_body=linter.reads_bodies)
-            linted = list(map(linter.expand, context_files, checked))
-        findings = _finish(linter, linted)
+            findings = lint_cached(site, linter, context_files, complete=whole_site)
+            return LintReport(findings, len(files))
+        checked = map_posts(site, context_files, linter, keep_body=linter.reads_bodies)
+        linted = list(map(linter.expand, context_files, checked))
+        findings = finish(linter, linted)
     posts = [post for _, _, _, post in linted if isinstance(post, Post)]
     return LintReport(findings, len(files), posts)
