@@ -1335,7 +1335,6 @@ def never_rendered(data: dict[str, Any]) -> bool:
     return False
 
 
-_SLASHES = re.compile(r"/+")
 _HTML_PAGE = re.compile(r"(/index)?\.html?$")
 
 
@@ -1369,8 +1368,8 @@ def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
                 parent = os.path.dirname(parent)
             url = f"/{parent}/{post.slug}/"
     url = "/" + url
-    if "//" in url:
-        url = _SLASHES.sub("/", url)
+    while "//" in url:  # runs of slashes become one (no regular expression: every post)
+        url = url.replace("//", "/")
     if post.kind == "jekyll":
         url = _HTML_PAGE.sub("/", url)
     url = url.rstrip("/") or "/"
