@@ -19,7 +19,6 @@ import json
 import os
 import sqlite3
 import stat
-import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,14 +26,13 @@ from typing import Any
 from postctl import __version__
 from postctl.model import Post, PostError
 from postctl.site import Site, parse_posts
-from postctl.summary import PostSummary, SummaryRow
+from postctl.summary import PostSummary
 
 CACHE_DIR = ".postctl-cache"
 DATABASE = "posts.sqlite"
 # Bump when a parse of the same bytes may give a different Post (model changes): every entry
 # written under another value is dropped.
-FORMAT = "6"
-SUMMARY_COLUMNS = 12  # PostSummary.to_row's values, before the error column
+FORMAT = "7"
 TABLES = ("summaries", "records")
 # SQLite limits the number of parameters per statement (999 before 3.32).
 BLOCK = 900
@@ -110,14 +108,11 @@ class ParseCache:
             c.execute(f"DROP TABLE IF EXISTS {table}")
         c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         # Two tables: summaries (small rows that a warm `list` scans whole) and records (whole
-        # posts, ten times bigger, written only by commands that need them).
-        # A summary is columns, not JSON: SQLite hands back ready values, and decoding 100,000
-        # JSON texts was a fifth of a warm `list`. `error` holds a PostError's JSON instead.
+        # posts, ten times bigger, written only by commands that need them). A summary is
+        # PostSummary.to_text (one value to fetch, split in C), or a PostError's JSON.
         c.execute(
             "CREATE TABLE summaries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " ctime_ns INTEGER, inode INTEGER, kind TEXT, title TEXT, date TEXT,"
-            " has_time INTEGER, has_zone INTEGER, date_source TEXT, tags TEXT, categories TEXT,"
-            " authors TEXT, draft INTEGER, slug TEXT, format TEXT, error TEXT) WITHOUT ROWID"
+            " ctime_ns INTEGER, inode INTEGER, summary TEXT NOT NULL) WITHOUT ROWID"
         )
         c.execute(
             "CREATE TABLE records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
@@ -126,21 +121,20 @@ class ParseCache:
         c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
         c.execute("COMMIT")
 
-    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[FileKey, Any]]:
-        """{path: (file key, summary row or None)} for the entries of `paths` in `table`
-        ("summaries" or "records"), or for all of them when `paths` is None (one scan is
-        cheaper than lookups when asking for every entry). A summary row is the columns after
-        the key: PostSummary.to_row's values, then the error."""
+    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[Any, ...]]:
+        """{path: (path, *file key, summary text or None)} for the entries of `paths` in
+        `table` ("summaries" or "records"), or for all of them when `paths` is None (one scan
+        is cheaper than lookups when asking for every entry)."""
         if self.broken:
             return {}
-        columns = "*" if table == "summaries" else "path, size, mtime_ns, ctime_ns, inode"
+        columns = "*" if table == "summaries" else "path, size, mtime_ns, ctime_ns, inode, NULL"
         query = f"SELECT {columns} FROM {table}"
         try:
             rows = select_paths(self.connection, query, paths)
         except sqlite3.Error:
             self.broken = True
             return {}
-        return {row[0]: (row[1:5], row[5:] or None) for row in rows}
+        return {row[0]: row for row in rows}
 
     def records(self, paths: Sequence[str]) -> dict[str, str]:
         """{path: the Post's JSON record} for those of `paths` that have one."""
@@ -156,14 +150,12 @@ class ParseCache:
             return {}
         return dict(rows)
 
-    def put(
-        self, path: str, key: FileKey | None, summary: tuple[Any, ...] | None, record: str | None
-    ) -> None:
-        """Store a summary row (to_row's values and the error column) and/or a record."""
+    def put(self, path: str, key: FileKey | None, summary: str | None, record: str | None) -> None:
+        """Store a summary's text and/or a record."""
         if not self.writable or key is None:
             return
         if summary is not None:
-            self._summaries.append((path, *key, *summary))
+            self._summaries.append((path, *key, summary))
         if record is not None:
             self._records.append((path, *key, record))
         if len(self._summaries) + len(self._records) >= 5000:
@@ -178,7 +170,7 @@ class ParseCache:
             c = self.connection
             c.execute("BEGIN")
             c.executemany(
-                f"INSERT OR REPLACE INTO summaries VALUES ({', '.join('?' * 18)})",
+                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
                 self._summaries,
             )
             c.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records)
@@ -299,16 +291,15 @@ def _error_record(error: PostError) -> str:
     return json.dumps({"error": [error.message, error.line, error.col, error.code]})
 
 
-def _decode(path: str, entry: Any, summaries: bool) -> Post | PostSummary | PostError | None:
-    """The cached result (from a summary row, or a record's text), or None when it is not one
+def _decode(path: str, entry: str, summaries: bool) -> Post | PostSummary | PostError | None:
+    """The cached result (from a summary's or a record's text), or None when it is not one
     this postctl wrote for `path`."""
     try:
-        error = entry[-1] if summaries else entry if entry.startswith('{"error"') else None
-        if error is not None:
-            message, line, col, code = json.loads(error)["error"]
+        if entry.startswith('{"error"'):
+            message, line, col, code = json.loads(entry)["error"]
             return PostError(path, message, line, col, code)
         if summaries:
-            return PostSummary.from_row(entry, path)
+            return PostSummary.from_text(entry, path)
         return Post.from_json(entry, Path(path))
     except (ValueError, KeyError, TypeError, AttributeError, IndexError):
         return None
@@ -326,52 +317,67 @@ def iter_cached(
     large sites) and stored."""
     cache = ParseCache.open(site)
     if cache is None:
-        for result, _, _ in parse_posts(site, paths, jobs, summaries=summaries):
+        for result, *_ in parse_posts(site, paths, jobs, summaries=summaries):
             yield result
         return
     try:
         names = [str(p) for p in paths]
-        # The files' stats and the cache's entries are read at the same time: both wait on the
-        # kernel or SQLite with the GIL released, and each takes a tenth of a warm run.
-        keys: list[FileKey | None] = []
-        statter = threading.Thread(target=lambda: keys.extend(map(file_key, names)))
-        statter.start()
         # With summaries the whole answer comes with the lookup; whole posts are fetched by
         # block below, so that 100,000 records are never in memory at once.
-        try:
-            known = cache.entries(
-                None if complete else names, "summaries" if summaries else "records"
-            )
-        finally:
-            statter.join()
-        no_entry = (None, None)
+        known = cache.entries(None if complete else names, "summaries" if summaries else "records")
+        # With no entry at all (a first run) nothing can hit, and no file is statted here: a
+        # parsed post brings its key (Post.stat_key, taken as the file was opened).
+        # Otherwise one stat after another: on a thread beside the lookup both took longer
+        # (much of a stat's cost is Python building its result, under the GIL), and a forked
+        # child doing most of them gained nothing (two processes statting at once each ran
+        # slower).
+        keys: list[FileKey | None] = list(map(file_key, names)) if known else [None] * len(names)
+        no_entry = (None,)
         hits = [
-            key is not None and known.get(name, no_entry)[0] == key
+            key is not None and known.get(name, no_entry)[1:5] == key
             for name, key in zip(names, keys)
         ]
         misses = [name for name, hit in zip(names, hits) if not hit]
         parsed = parse_posts(site, misses, jobs, encode=cache.writable, summaries=summaries)
-        for start in range(0, len(names), BLOCK):
-            stop = min(start + BLOCK, len(names))
-            if summaries:
-                # popped as used: the decoded summaries replace them in memory
-                texts = [known.pop(names[i])[1] if hits[i] else None for i in range(start, stop)]
-            else:
-                records = cache.records([names[i] for i in range(start, stop) if hits[i]])
-                texts = [records.get(names[i]) for i in range(start, stop)]
-            for i, text in enumerate(texts, start):
+
+        def parse_here(i: int) -> Post | PostSummary | PostError:
+            result, record, summary, key = next(
+                parse_posts(site, [names[i]], 1, encode=True, summaries=summaries)
+            )
+            _store(cache, names[i], key or keys[i], result, record, summary)
+            return result
+
+        if summaries:
+            from_text = PostSummary.from_text
+            for i, name in enumerate(names):
                 if not hits[i]:
-                    result, record, summary = next(parsed)
-                    _store(cache, names[i], keys[i], result, record, summary)
+                    result, record, summary, key = next(parsed)
+                    _store(cache, name, key or keys[i], result, record, summary)
                     yield result
                     continue
-                decoded = _decode(names[i], text, summaries) if text is not None else None
-                if decoded is None:  # a vanished or unreadable entry: parse the file here
-                    decoded, record, summary = next(
-                        parse_posts(site, [names[i]], 1, encode=True, summaries=summaries)
-                    )
-                    _store(cache, names[i], keys[i], decoded, record, summary)
-                yield decoded
+                text = known.pop(name)[5]  # popped: the summary replaces it in memory
+                decoded = None
+                if text[:1] == "{":
+                    decoded = _decode(name, text, True)
+                else:  # decoded here rather than by _decode: this loop runs 100,000 times
+                    try:
+                        decoded = from_text(text, name)
+                    except (ValueError, TypeError, AttributeError, IndexError):
+                        pass
+                yield parse_here(i) if decoded is None else decoded
+        else:
+            for start in range(0, len(names), BLOCK):
+                stop = min(start + BLOCK, len(names))
+                records = cache.records([names[i] for i in range(start, stop) if hits[i]])
+                for i in range(start, stop):
+                    if not hits[i]:
+                        result, record, summary, key = next(parsed)
+                        _store(cache, names[i], key or keys[i], result, record, summary)
+                        yield result
+                        continue
+                    text = records.get(names[i])
+                    decoded = _decode(names[i], text, False) if text is not None else None
+                    yield parse_here(i) if decoded is None else decoded
         if complete:
             cache.flush()
             cache.prune(names)
@@ -385,10 +391,10 @@ def _store(
     key: FileKey | None,
     result: Post | PostSummary | PostError,
     record: str | None,
-    summary: SummaryRow | None,
+    summary: str | None,
 ) -> None:
     if isinstance(result, PostError):
         text = _error_record(result)
-        cache.put(name, key, (None,) * SUMMARY_COLUMNS + (text,), text)
+        cache.put(name, key, text, text)
     else:
-        cache.put(name, key, None if summary is None else (*summary, None), record)
+        cache.put(name, key, summary, record)

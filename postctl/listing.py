@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, Literal
@@ -174,6 +174,41 @@ def post_row(post: Post, columns: Sequence[str] = COLUMNS) -> dict[str, Any]:
     return row if columns is COLUMNS else {c: row[c] for c in columns}
 
 
+def date_cell(date_text: str | None) -> str:
+    """A date's table text from its ISO 8601 text (Post.date_text): `2024-05-01`, or with
+    the time to the minute when it has one (`2024-05-01 09:30`). Equals output.cell on the
+    datetime, without making one: a warm `list` of 100,000 posts shows them all."""
+    if date_text is None:
+        return ""
+    if date_text[11:19] == "00:00:00" and date_text[19:20] != ".":
+        return date_text[:10]
+    return f"{date_text[:10]} {date_text[11:16]}"
+
+
+def row_maker(
+    columns: Sequence[str], show_path: Callable[[Any], str] = str
+) -> Callable[[Post], tuple[str, ...]]:
+    """A function giving a post's (or a PostSummary's) cells in `columns` as text, the way
+    output.cell writes post_row's values; `show_path` turns its path into text. Not yet safe to
+    print: see output.row_texts."""
+    getters: dict[str, Callable[[Any], str]] = {
+        "date": lambda p: date_cell(p.date_text),
+        "title": lambda p: p.title or "",
+        "author": lambda p: ", ".join(p.authors),
+        "tags": lambda p: ", ".join(p.tags),
+        "categories": lambda p: ", ".join(p.categories),
+        "draft": lambda p: "yes" if p.draft else "",
+        "format": lambda p: p.format or "",
+        "slug": lambda p: p.slug or "",
+        "path": lambda p: show_path(p.path),
+    }
+    chosen = [getters[c] for c in columns]
+    if len(chosen) == 5:  # the default columns, spelled out: a quarter faster than the loop
+        a, b, c, d, e = chosen
+        return lambda p: (a(p), b(p), c(p), d(p), e(p))
+    return lambda p: tuple([get(p) for get in chosen])
+
+
 def post_json(post: Post) -> dict[str, Any]:
     """The JSON record of a post: normalized fields plus the raw front matter."""
     parsed = post.parsed_date
@@ -192,12 +227,14 @@ def post_json(post: Post) -> dict[str, Any]:
     }
 
 
-def order_key(post: Post, key: str = "date") -> tuple[Any, ...] | None:
+def order_key(post: Post, key: str = "date") -> str | tuple[Any, ...] | None:
     """What `sort_rows` orders a post by; None for a post without a date when sorting by date
     (those always come last)."""
     if key == "date":
-        parsed = post.parsed_date
-        return (parsed.sort_key, str(post.path)) if parsed else None
+        # One text, not a (date, path) pair: strings compare several times faster than tuples,
+        # and "\0" (in no path) keeps the order the pair would give.
+        order = post.date_order
+        return f"{order}\0{post.path}" if order is not None else None
     if key == "title":
         return ((post.title or "").casefold(), str(post.path))
     if key == "author":
@@ -206,16 +243,17 @@ def order_key(post: Post, key: str = "date") -> tuple[Any, ...] | None:
 
 
 def sort_rows(
-    items: Iterable[tuple[tuple[Any, ...] | None, Any]], key: str = "date", reverse: bool = False
+    items: Iterable[tuple[Any, Any]], key: str = "date", reverse: bool = False
 ) -> list[Any]:
     """Order (order_key, item) pairs: by date newest first, by the others ascending; `reverse`
     flips either, and items without a key (undated posts) stay last, in the order given."""
-    keyed, unkeyed = [], []
-    for pair in items:
-        (unkeyed if pair[0] is None else keyed).append(pair)
+    pairs = items if isinstance(items, list) else list(items)
+    keyed = [pair for pair in pairs if pair[0] is not None]
+    unkeyed = [item for order, item in pairs if order is None] if len(keyed) < len(pairs) else []
+    del pairs
     descending = (key == "date") != reverse
     keyed.sort(key=itemgetter(0), reverse=descending)
-    return [item for _, item in keyed] + [item for _, item in unkeyed]
+    return [item for _, item in keyed] + unkeyed
 
 
 def sort_posts(posts: Iterable[Post], key: str = "date", reverse: bool = False) -> list[Post]:

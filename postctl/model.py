@@ -13,10 +13,9 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -71,9 +70,14 @@ class PostError(Exception):
         self.line = line
         self.col = col
         self.code = code
+        self.stat_key: tuple[int, int, int, int] | None = None  # as Post.stat_key
 
     def __reduce__(self) -> tuple[Any, ...]:  # survive the trip back from worker processes
-        return (PostError, (self.path, self.message, self.line, self.col, self.code))
+        return (
+            PostError,
+            (self.path, self.message, self.line, self.col, self.code),
+            {"stat_key": self.stat_key},
+        )
 
     @property
     def location(self) -> str:
@@ -156,6 +160,26 @@ def parse_date(value: Any, *, rollover: bool = False) -> ParsedDate | None:
     return ParsedDate(parsed, hh is not None, tz is not None)
 
 
+class cached_property:  # named as the functools one it replaces
+    """functools.cached_property without its lock: Python 3.10 and 3.11 take an RLock on every
+    first access, which was a sixth of summarizing a freshly parsed post (3.12 dropped it).
+    Posts are not shared between threads while their views are computed."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 @dataclass(eq=False)
 class Post:
     """One post file: where its front matter is, what it says, and what the generator makes of it.
@@ -183,6 +207,9 @@ class Post:
     mtime_ns: int = 0
     drafts_folder: bool = False
     categories_from_path: tuple[str, ...] = ()
+    # (size, mtime_ns, ctime_ns, inode) of the file as it was opened, before it was read: what
+    # the parse cache keys this post's entry by. None when the post was not read from a file.
+    stat_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
 
     # -- raw access ---------------------------------------------------------------------------
     @property
@@ -326,6 +353,19 @@ class Post:
     @property
     def date(self) -> datetime | None:
         return self.parsed_date.value if self.parsed_date else None
+
+    @property
+    def date_text(self) -> str | None:
+        """The date in ISO 8601 (`isoformat()`), as summaries keep it."""
+        parsed = self.parsed_date
+        return parsed.value.isoformat() if parsed else None
+
+    @property
+    def date_order(self) -> str | None:
+        """The date's sort key as ISO 8601 text: naive UTC, so texts sort as the instants do
+        (years have four digits, and a time without microseconds is a prefix of one with)."""
+        parsed = self.parsed_date
+        return parsed.sort_key.isoformat() if parsed else None
 
     @property
     def date_source(self) -> str | None:
@@ -572,42 +612,66 @@ def load_post(
     try:
         # O_NONBLOCK: opening a FIFO named `post.md` would otherwise wait forever for a writer;
         # it is refused as "not a regular file" below. Regular files ignore the flag.
+        # The file is read with os.read, not through a file object: making one cost as much
+        # as the reading itself, a tenth of loading a post.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with open(fd, "rb") as f:
-            st = os.fstat(f.fileno())
+        try:
+            st = os.fstat(fd)
             if not _is_regular(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
-            head = f.read(HEAD_SIZE)
+            head = _read_fd(fd, HEAD_SIZE)
             whole = len(head) >= st.st_size
             rest = b"" if whole else None
 
             def read_rest() -> bytes:
                 nonlocal rest
                 if rest is None:
-                    rest = f.read()
+                    rest = _read_fd(fd)
                 return rest
 
-            post = parse_post(
-                path,
-                head,
-                kind,
-                read_rest=read_rest,
-                complete=whole,
-                drafts_folder=drafts_folder,
-                categories_from_path=categories_from_path,
-            )
+            key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            try:
+                post = parse_post(
+                    path,
+                    head,
+                    kind,
+                    read_rest=read_rest,
+                    complete=whole,
+                    drafts_folder=drafts_folder,
+                    categories_from_path=categories_from_path,
+                )
+            except PostError as e:
+                e.stat_key = key
+                raise
+        finally:
+            os.close(fd)
     except IsADirectoryError:
         raise PostError(path, "is a folder, not a file", code=READ_ERROR) from None
     except OSError as e:
         raise PostError(path, _os_message(e), code=READ_ERROR) from None
     post.size = st.st_size
     post.mtime_ns = st.st_mtime_ns
+    post.stat_key = key
     if keep_body and whole:
         try:
             post.__dict__["_body"] = head[post.body_start :].decode("utf-8")
         except UnicodeDecodeError:
             pass  # `post.body` reads it again and raises the PostError that says where
     return post
+
+
+def _read_fd(fd: int, limit: int | None = None) -> bytes:
+    """Up to `limit` bytes (all the rest when None) from `fd`, however short its reads."""
+    chunks = []
+    wanted = limit if limit is not None else 1 << 20
+    while wanted > 0:
+        chunk = os.read(fd, wanted)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        if limit is not None:
+            wanted -= len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_post(

@@ -4,28 +4,40 @@ Decoding a whole Post from the parse cache costs more than reading the file did;
 few values, so a warm `postctl list` over 100,000 posts stays under the time it takes to read
 every file's bytes. A PostSummary answers the same attribute names as a Post (title,
 parsed_date, tags, ...) with the same values, so filters, rows and counters take either.
+
+A summary travels (from worker processes) and is stored (in the parse cache) as one text, its
+fields joined by a separator: SQLite hands back one value per post instead of a dozen, and
+`str.split` takes them apart in C. The date stays text until something asks for the datetime:
+a table shows it and sorts by it as text (`date_text`, `date_order`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from postctl.model import ParsedDate, Post
 
+_FIELDS = "\x1e"  # ASCII's record separator, between fields
+_SEPARATOR = "\x1f"  # ASCII's unit separator, between the terms of a list
+_NONE = "\x00"  # a field that is None
+
 
 class PostSummary:
     __slots__ = (
+        "_parsed",
         "authors",
         "categories",
+        "date_order",
         "date_source",
+        "date_text",
         "draft",
         "format",
+        "has_time",
+        "has_zone",
         "kind",
-        "parsed_date",
         "path",
         "slug",
         "tags",
@@ -34,22 +46,29 @@ class PostSummary:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         kind: str,
         title: str | None,
-        parsed_date: ParsedDate | None,
+        date_text: str | None,
+        date_order: str | None,
+        has_time: bool,
+        has_zone: bool,
         date_source: str | None,
         tags: list[str],
         categories: list[str],
         authors: list[str],
         draft: bool,
-        slug: str,
+        slug: str | None,
         format: str | None,
+        parsed: ParsedDate | None = None,
     ) -> None:
         self.path = path
         self.kind = kind
         self.title = title
-        self.parsed_date = parsed_date
+        self.date_text = date_text  # the date's isoformat(), as Post.date_text
+        self.date_order = date_order  # its sort key's isoformat(), as Post.date_order
+        self.has_time = has_time
+        self.has_zone = has_zone
         self.date_source = date_source
         self.tags = tags
         self.categories = categories
@@ -57,10 +76,20 @@ class PostSummary:
         self.draft = draft
         self.slug = slug
         self.format = format
+        self._parsed = parsed
+
+    @property
+    def parsed_date(self) -> ParsedDate | None:
+        if self._parsed is None and self.date_text is not None:
+            self._parsed = ParsedDate(
+                datetime.fromisoformat(self.date_text), self.has_time, self.has_zone
+            )
+        return self._parsed
 
     @property
     def date(self) -> datetime | None:
-        return self.parsed_date.value if self.parsed_date else None
+        parsed = self.parsed_date
+        return parsed.value if parsed else None
 
     @property
     def author(self) -> str | None:
@@ -75,11 +104,15 @@ class PostSummary:
 
     @classmethod
     def of(cls, post: Post) -> PostSummary:
+        parsed = post.parsed_date
         return cls(
             post.path,
             post.kind,
             post.title,
-            post.parsed_date,
+            post.date_text,
+            post.date_order,
+            parsed.has_time if parsed else False,
+            parsed.has_zone if parsed else False,
             post.date_source,
             post.tags,
             post.categories,
@@ -87,44 +120,129 @@ class PostSummary:
             post.draft,
             post.slug,
             post.format,
+            parsed,
         )
 
-    def to_row(self) -> SummaryRow:
-        """The summary as plain values (what the cache stores in columns and workers send)."""
-        parsed = self.parsed_date
-        return (
-            self.kind,
+    def to_text(self) -> str:
+        """The summary as one text (what the cache stores and workers send): the fields joined
+        by the record separator, or a JSON array when a text holds a character the joined form
+        reserves."""
+        title, date_text, date_order, source, slug = texts = (
             self.title,
-            parsed.value.isoformat() if parsed else None,
-            parsed.has_time if parsed else None,
-            parsed.has_zone if parsed else None,
+            self.date_text,
+            self.date_order,
             self.date_source,
+            self.slug,
+        )
+        flags = f"{self.has_time:d}{self.has_zone:d}{self.draft:d}"
+        tags, categories, authors = (
             pack_terms(self.tags),
             pack_terms(self.categories),
             pack_terms(self.authors),
-            self.draft,
-            self.slug,
-            self.format,
+        )
+        nones = texts.count(None)
+        text = _FIELDS.join(
+            (
+                self.kind,
+                _NONE if title is None else title,
+                _NONE if date_text is None else date_text,
+                _NONE if date_order is None else date_order,
+                _NONE if source is None else source,
+                flags,
+                tags,
+                categories,
+                authors,
+                _NONE if slug is None else slug,
+                self.format or _NONE,
+            )
+        )
+        # Each separator and None mark must be one of ours: a value holding either goes as JSON.
+        if text.count(_FIELDS) == 10 and text.count(_NONE) == nones + (not self.format):
+            return text
+        return json.dumps(
+            [
+                self.kind,
+                *texts[:4],
+                flags,
+                self.tags,
+                self.categories,
+                self.authors,
+                slug,
+                self.format,
+            ],
+            ensure_ascii=False,
         )
 
     @classmethod
-    def from_row(cls, row: Sequence[Any], path: Path | str) -> PostSummary:
-        """The summary `to_row` gave for the post at `path`; ValueError etc. on bad input."""
-        kind, title, date, has_time, has_zone, source, tags, categories, authors = row[:9]
-        draft, slug, fmt = row[9:12]
-        parsed = None
-        if date is not None:
-            parsed = ParsedDate(datetime.fromisoformat(date), bool(has_time), bool(has_zone))
+    def from_text(cls, text: str, path: Path | str) -> PostSummary:
+        """The summary `to_text` gave for the post at `path`; ValueError etc. on bad input."""
+        if text[:1] == "[":
+            fields = json.loads(text)
+            if not isinstance(fields, list):
+                raise ValueError("not a summary")
+            (
+                kind,
+                title,
+                date_text,
+                date_order,
+                source,
+                flags,
+                tags,
+                categories,
+                authors,
+                slug,
+                fmt,
+            ) = fields
+            for terms in (tags, categories, authors):
+                if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+                    raise ValueError("not a list of terms")
+        else:
+            (
+                kind,
+                title,
+                date_text,
+                date_order,
+                source,
+                flags,
+                tags,
+                categories,
+                authors,
+                slug,
+                fmt,
+            ) = text.split(_FIELDS)
+            tags, categories, authors = (
+                unpack_terms(tags),
+                unpack_terms(categories),
+                unpack_terms(authors),
+            )
+            if title == _NONE:
+                title = None
+            if date_text == _NONE:
+                date_text = date_order = None
+            if source == _NONE:
+                source = None
+            if slug == _NONE:
+                slug = None
+            if fmt == _NONE:
+                fmt = None
+        if flags not in _FLAGS:
+            raise ValueError("not a summary")
+        has_time, has_zone, draft = _FLAGS[flags]
+        if date_text is not None:
+            datetime.fromisoformat(date_text)  # only a real date may reach a table or a sort
         return cls(
             path,
             kind,
             title,
-            parsed,
+            date_text,
+            date_order,
+            has_time,
+            has_zone,
             source,
-            unpack_terms(tags),
-            unpack_terms(categories),
-            unpack_terms(authors),
-            bool(draft),
+            tags,
+            categories,
+            authors,
+            draft,
             slug,
             fmt,
         )
@@ -133,10 +251,12 @@ class PostSummary:
         return f"PostSummary({str(self.path)!r}, title={self.title!r})"
 
 
-# kind, title, date (ISO 8601), has_time, has_zone, date_source, tags, categories, authors
-# (each packed by pack_terms), draft, slug, format.
-SummaryRow = tuple[Any, ...]
-_SEPARATOR = "\x1f"  # ASCII's unit separator: no term has it (if one does, JSON is used)
+_FLAGS = {
+    f"{a:d}{b:d}{c:d}": (a, b, c)
+    for a in (False, True)
+    for b in (False, True)
+    for c in (False, True)
+}
 
 
 def pack_terms(terms: list[str]) -> str:
@@ -150,14 +270,12 @@ def pack_terms(terms: list[str]) -> str:
 
 
 def unpack_terms(text: str) -> list[str]:
-    if not text:
-        return []
-    if text[0] == "[":
-        terms = json.loads(text)
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-            raise ValueError("not a list of terms")
-        return terms
-    return text.split(_SEPARATOR)
+    if text[:1] != "[":
+        return text.split(_SEPARATOR) if text else []
+    terms = json.loads(text)
+    if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+        raise ValueError("not a list of terms")
+    return terms
 
 
 def summary_fields(item: Any) -> tuple[Any, ...]:
@@ -167,6 +285,8 @@ def summary_fields(item: Any) -> tuple[Any, ...]:
         item.kind,
         item.title,
         item.parsed_date,
+        item.date_text,
+        item.date_order,
         item.date_source,
         item.tags,
         item.categories,

@@ -143,17 +143,32 @@ def test_corrupt_cache_is_rebuilt(site_root, monkeypatch):
 def test_garbage_entries_are_ignored_and_replaced(site_root, monkeypatch):
     load(site_root)
     with sqlite3.connect(site_root / CACHE_DIR / DATABASE) as db:
+        before = db.execute("SELECT summary FROM summaries ORDER BY path").fetchall()
         db.execute("UPDATE records SET record = '{\"path\": 1}' WHERE path LIKE '%p0.md'")
         db.execute("UPDATE records SET record = 'not json' WHERE path LIKE '%p1.md'")
-        db.execute("UPDATE summaries SET date = 'not a date' WHERE path LIKE '%p2.md'")
-        db.execute("UPDATE summaries SET tags = '[1]' WHERE path LIKE '%p1.md'")
+        # A summary with a date that is not one, terms that are not strings, a field missing.
+        db.execute(
+            "UPDATE summaries SET summary = replace(summary, '2024-01-03T', 'xxxx-01-03T')"
+            " WHERE path LIKE '%p2.md'"
+        )
+        db.execute("UPDATE summaries SET summary = '[\"jekyll\", 1]' WHERE path LIKE '%p1.md'")
+        db.execute(
+            "UPDATE summaries SET summary = substr(summary, 1, instr(summary, char(30)) - 1)"
+            " WHERE path LIKE '%p0.md'"
+        )
         db.execute("DELETE FROM records WHERE path LIKE '%p2.md'")
-    assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+        after = db.execute("SELECT summary FROM summaries ORDER BY path").fetchall()
+        assert all(a != b for a, b in zip(before, after))
     site = find_site(site_root)
+    parsed = Counting(monkeypatch)
     summaries = list(iter_posts(site, collect(site), summaries=True))
     assert [s.title for s in summaries] == ["Post 0", "Post 1", "Post 2"]
-    parsed = Counting(monkeypatch)
+    assert summaries[2].date_text == "2024-01-03T00:00:00"
+    assert len(parsed.take()) == 3
+    assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
+    assert len(parsed.take()) == 3  # the records were broken too
     load(site_root)
+    list(iter_posts(site, collect(site), summaries=True))
     assert parsed.take() == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -386,3 +387,15 @@ def test_keep_body_gives_the_same_body_and_errors(tmp_path):
         with pytest.raises(PostError) as info:
             post.body  # noqa: B018
         assert (info.value.code, info.value.line) == (model.ENCODING_ERROR, 5)
+
+
+def test_short_reads_still_read_the_whole_post(tmp_path, monkeypatch):
+    """os.read may return fewer bytes than asked for (a pipe-like file system, a signal)."""
+    path = write(tmp_path / "p.md", "---\ntitle: Short reads\ntags: [a, b]\n---\n" + "body\n" * 50)
+    expected = model.load_post(path)
+    real_read = os.read
+    monkeypatch.setattr(model.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    post = model.load_post(path)
+    assert (post.raw, post.data, post.body) == (expected.raw, expected.data, expected.body)
+    monkeypatch.setattr(model, "HEAD_SIZE", 16)  # the front matter ends after the head
+    assert model.load_post(path).data == expected.data

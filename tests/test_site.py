@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, write
@@ -151,3 +155,32 @@ def test_jekyll_skipped_files_are_collected_only_on_request(tmp_path):
     site = find_site(tmp_path)
     assert "no-date.md" not in [p.name for p in collect(site)]
     assert "no-date.md" in [p.name for p in collect(site, include_skipped=True)]
+
+
+_PARTS = ["_posts", "_drafts", "_x", ".h", "#t", "~b", "blog", "content", "posts"]
+_NAMES = ["2020-01-01-a.md", "a.md", "_2020-01-01-b.md", ".md", "x.", "c.MD", "d.txt", "#e.md"]
+
+
+@pytest.mark.parametrize("kind", ["jekyll", "hugo", "plain"])
+@pytest.mark.parametrize("exclude", [False, True])
+def test_folder_rules_agree_with_the_per_file_rules(kind, exclude):
+    """collect's per-folder filter (the fast path) says what is_post says file by file, for
+    every folder up to three levels deep built from the parts that matter, in and out of the
+    site's root."""
+    config = _config_excluding_blog() if exclude else site_module.Config()
+    site = site_module.Site(root=Path("/site"), kind=kind, config=config)
+    for include_skipped in (False, True):
+        rules = site._post_rules(include_skipped)
+        for root in ("/site", "/elsewhere"):
+            for depth in range(4):
+                for parts in itertools.product(_PARTS, repeat=depth):
+                    folder = os.sep.join([root, *parts]) + os.sep
+                    expected = [name for name in _NAMES if rules(folder + name)]
+                    assert rules.names(folder, _NAMES) == expected, folder
+
+
+@functools.cache
+def _config_excluding_blog():
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "postctl.toml").write_text('exclude = ["blog/*"]\n')
+        return load_config(Path(folder))
