@@ -486,9 +486,12 @@ def reuse_result(
             return None
         if not all(stamps.unchanged(folders) for folders in result["folders"]):
             return None
+        rows = result["findings"]
+        if any(row[0] < 0 for row in rows):  # (an index from the end would name another file)
+            return None
         return [
             Finding(paths[i], line, col, code, RULES[code].name, severity, message, fixable)
-            for i, line, col, code, severity, message, fixable in result["findings"]
+            for i, line, col, code, severity, message, fixable in rows
         ]
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):
         return None
