@@ -1390,8 +1390,9 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Pat
     for url, group in by_url.items():
         if len(group) < 2:
             continue
-        for post in group:
-            others = [_relative(p.path, ctx) for p in group if p is not post]
+        names = [_relative(p.path, ctx) for p in group]  # once each, not once per pair
+        for i, post in enumerate(group):
+            others = names[:i] + names[i + 1 :]
             assert post.url is not None
             _, line, col = post.url
             yield post.path, Issue(line, col, f"same URL {url} as {', '.join(others)}")
@@ -1415,12 +1416,16 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
     for group in by_title.values():
         if len(group) < 2:
             continue
-        for post in group:
-            others = [_relative(p.path, ctx) for p in group if p is not post]
-            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        # The first names of the group, each worked out once: a title shared by thousands of
+        # posts ("Untitled") would otherwise cost a path computation per pair of them.
+        names = [_relative(p.path, ctx) for p in group[:4]]
+        count = len(group) - 1
+        more = f" and {count - 3} more" if count > 3 else ""
+        for i, post in enumerate(group):
+            shown = (names[:i] + names[i + 1 :])[:3]
             assert post.title is not None
             _, line, col = post.title
-            yield post.path, Issue(line, col, f"same title as {', '.join(others[:3])}{more}")
+            yield post.path, Issue(line, col, f"same title as {', '.join(shown)}{more}")
 
 
 def _relative(path: Path, ctx: Context) -> str:
