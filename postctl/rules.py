@@ -1069,8 +1069,11 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
         for post in facts:
             path = post.path
             for use in post.terms.get(taxonomy, ()):
-                for term in dict.fromkeys(use.terms):
+                terms = use.terms
+                for term in dict.fromkeys(terms) if len(terms) > 1 else terms:
                     group = term_key(aliases.get(term, term) if aliases else term)
+                    if group in shared:  # most terms of a site: nothing more to learn
+                        continue
                     seen = first.get(group)
                     if seen is None:
                         first[group] = (path, use, term)
