@@ -349,9 +349,6 @@ class PostLinter:
         finally:
             ctx.consulted = None
 
-    def findings(self, result: Post | PostError) -> list[Finding]:
-        return _findings(result.path, self.finding_rows(result))
-
     def finding_rows(self, result: Post | PostError) -> list[FindingRow]:
         enabled = self.enabled
         out: list[FindingRow] = []

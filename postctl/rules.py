@@ -1386,9 +1386,8 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Pat
     or the same slug, date and categories), so one silently overwrites the other in the built
     site. Give one of them another slug or permalink."""
     by_url: dict[str, list[Facts]] = defaultdict(list)
-    unrendered = ctx.unrendered
-    for post in facts:  # (ctx.rendered, inline: this runs over every post of the site)
-        if post.url is not None and not post.draft and not (unrendered and post.path in unrendered):
+    for post in facts:
+        if post.url is not None and ctx.rendered(post):
             by_url[post.url[0]].append(post)
     for url, group in by_url.items():
         if len(group) < 2:
@@ -1408,13 +1407,8 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
     by_title: dict[tuple[str, str], list[Facts]] = defaultdict(list)
-    unrendered = ctx.unrendered
-    for post in facts:  # (ctx.rendered, inline: this runs over every post of the site)
-        if (
-            post.title is not None
-            and not post.draft
-            and not (unrendered and post.path in unrendered)
-        ):
+    for post in facts:
+        if post.title is not None and ctx.rendered(post):
             by_title[post.listing, post.title[0]].append(post)
     for group in by_title.values():
         if len(group) < 2:
