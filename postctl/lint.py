@@ -15,6 +15,7 @@ when only some files are linted (as pre-commit does), but report only on the fil
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +25,17 @@ from typing import Any
 
 from postctl.config import ConfigError
 from postctl.model import Post, PostError, format_location
-from postctl.rules import RULES, SEVERITIES, Context, Facts, Fix, Rule, Severity, post_facts
+from postctl.rules import (
+    RULES,
+    SEVERITIES,
+    Context,
+    Facts,
+    Fix,
+    Rule,
+    Severity,
+    facts_fields,
+    post_facts,
+)
 from postctl.site import Site, collect, gc_paused, map_posts
 
 
@@ -223,9 +234,16 @@ def unrendered_pages(facts: Iterable[Facts]) -> set[Path]:
     return never
 
 
-# What the per-post stage gives back for each file: its path, its findings, the facts the
+# What the per-post stage found for each file: its path, its findings, the facts the
 # site-wide rules compare, and the post itself (or why it did not load) when it is kept.
 Linted = tuple[Path, list[Finding], Facts | None, Post | PostError | None]
+# One finding as a worker process sends it back: (line, col, code, severity, message, fix).
+# The path, the rule's name and `fixable` are filled in where it arrives: plain tuples pickle
+# several times faster than dataclasses and Paths, and 10,000 posts' findings make the trip.
+FindingRow = tuple[int | None, int | None, str, Severity, str, Fix | None]
+# What `PostLinter` gives back for one file, in that compact form (`PostLinter.expand` makes
+# it `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post when kept.
+Checked = tuple[list[FindingRow], tuple[Any, ...] | None, Post | PostError | None]
 
 
 class PostLinter:
@@ -249,6 +267,8 @@ class PostLinter:
         self.site_rules = frozenset(r.code for r in selection.rules if r.scope == "site")
         self.enabled = frozenset(selection.codes)
         self.post_rules = selection.post_rules
+        self._checks: list[tuple[Any, str, Severity]] | None = None
+        self._checks_body = bool(self.enabled & BODY_RULES)
         # Facts feed the site-wide rules, and also tell which pages Hugo never renders (for
         # the rules about pages only; also on plain sites, whose posts may be Hugo's).
         self.needs_facts = bool(self.site_rules) or (
@@ -261,7 +281,21 @@ class PostLinter:
         self.for_cache = False
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None}
+        return {**self.__dict__, "_ctx": None, "_checks": None}
+
+    @property
+    def checks(self) -> list[tuple[Any, str, Severity]]:
+        """(check, code, severity) of each post rule that can find something with the site's
+        settings (`Rule.active`), looked up once."""
+        if self._checks is None:
+            ctx = self.ctx
+            severity = self.selection.severity
+            self._checks = [
+                (rule.check, rule.code, severity.get(rule.code, rule.severity))
+                for rule in self.post_rules
+                if rule.active is None or rule.active(ctx)
+            ]
+        return self._checks
 
     @property
     def ctx(self) -> Context:
@@ -270,21 +304,31 @@ class PostLinter:
             self._ctx.site_rules = self.site_rules
         return self._ctx
 
-    def __call__(self, result: Post | PostError) -> Linted | tuple[str, str]:
+    def __call__(self, result: Post | PostError) -> Checked | tuple[str, str]:
         if self.for_cache:
             return self.cache_entry(result)
         wanted = self.report is None or result.path in self.report
-        findings = self.findings(result) if wanted else []
+        rows = self.finding_rows(result) if wanted else []
         if isinstance(result, PostError):
-            return result.path, findings, None, result
-        facts = post_facts(result, self.ctx) if self.needs_facts else None
+            return rows, None, result
+        facts = facts_fields(result, self.ctx) if self.needs_facts else None
         if not (self.keep_posts and wanted):
-            return result.path, findings, facts, None
+            return rows, facts, None
         # Send the post back from a worker as loaded: its cached views (the body, a re.Match
         # of the file name) are recomputed if needed, not pickled.
         for name in [n for n in result.__dict__ if n not in POST_FIELDS]:
             del result.__dict__[name]
-        return result.path, findings, facts, result
+        return rows, facts, result
+
+    def expand(self, path: Path, checked: Checked) -> Linted:
+        """What `__call__` gave back for the file at `path`, as `Linted`."""
+        rows, facts, kept = checked
+        return (
+            path,
+            _findings(path, rows),
+            None if facts is None else Facts(path, *facts),
+            kept,
+        )
 
     def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
         """`postctl.lint_cache`'s entry for one file: its findings, facts, and what else they
@@ -295,49 +339,40 @@ class PostLinter:
         ctx.consulted = set()
         try:
             wanted = self.report is None or result.path in self.report
-            findings = self.findings(result) if wanted else None
+            rows = self.finding_rows(result) if wanted else None
             facts = (
                 post_facts(result, ctx)
                 if self.needs_facts and not isinstance(result, PostError)
                 else None
             )
-            return entry_text(self, result, findings, facts)
+            return entry_text(self, result, rows, facts)
         finally:
             ctx.consulted = None
 
-    def findings(self, result: Post | PostError) -> list[Finding]:
-        selection = self.selection
+    def finding_rows(self, result: Post | PostError) -> list[FindingRow]:
         enabled = self.enabled
-        out: list[Finding] = []
+        out: list[FindingRow] = []
         if isinstance(result, PostError):
             if result.code in enabled:
-                out.append(_finding(selection, result.path, result))
+                out.append(self._error_row(result))
             return out
         post = result
-        if post.has_front_matter and enabled & BODY_RULES:
+        if self._checks_body and post.has_front_matter:
             try:
                 post.body  # noqa: B018 - read here so that a bad body is reported once
             except PostError as e:
                 if e.code in enabled:
-                    out.append(_finding(selection, post.path, e))
+                    out.append(self._error_row(e))
         ctx = self.ctx
-        for rule in self.post_rules:
-            assert rule.check is not None
-            for issue in rule.check(post, ctx):
-                out.append(
-                    Finding(
-                        post.path,
-                        issue.line,
-                        issue.col,
-                        rule.code,
-                        rule.name,
-                        selection.severity.get(rule.code, rule.severity),
-                        issue.message,
-                        issue.fix is not None,
-                        issue.fix,
-                    )
-                )
+        for check, code, severity in self.checks:
+            for issue in check(post, ctx):
+                out.append((issue.line, issue.col, code, severity, issue.message, issue.fix))
         return out
+
+    def _error_row(self, error: PostError) -> FindingRow:
+        rule = RULES[error.code]
+        severity = self.selection.severity.get(rule.code, rule.severity)
+        return error.line, error.col, rule.code, severity, error.message, None
 
 
 POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
@@ -347,10 +382,11 @@ POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
 BODY_RULES = frozenset({"PC601", "PC602"})
 
 
-def _finding(selection: Selection, path: Path, error: PostError) -> Finding:
-    rule = RULES[error.code]
-    severity = selection.severity.get(rule.code, rule.severity)
-    return Finding(path, error.line, error.col, rule.code, rule.name, severity, error.message)
+def _findings(path: Path, rows: list[FindingRow]) -> list[Finding]:
+    return [
+        Finding(path, line, col, code, RULES[code].name, severity, message, fix is not None, fix)
+        for line, col, code, severity, message, fix in rows
+    ]
 
 
 def lint_posts(
@@ -366,10 +402,11 @@ def lint_posts(
     findings."""
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
-    return _finish(linter, [linter(result) for result in results])
+    expand = linter.expand
+    return finish(linter, [expand(result.path, linter(result)) for result in results])
 
 
-def _finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
+def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
     order linted), then line, column and code."""
     ctx = linter.ctx
@@ -486,9 +523,23 @@ def lint_site(
         if cache and not keep_posts:
             from postctl.lint_cache import lint_cached
 
-            linted = lint_cached(site, linter, context_files, complete=whole_site)
-        else:
-            linted = map_posts(site, context_files, linter, keep_body=linter.reads_bodies)
-        findings = _finish(linter, linted)
+            findings = lint_cached(site, linter, context_files, complete=whole_site)
+            _age_survivors()
+            return LintReport(findings, len(files))
+        checked = map_posts(site, context_files, linter, keep_body=linter.reads_bodies)
+        linted = list(map(linter.expand, context_files, checked))
+        findings = finish(linter, linted)
+        _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)]
     return LintReport(findings, len(files), posts)
+
+
+def _age_survivors() -> None:
+    """Move the objects made while the collector was paused (the findings, and the facts
+    still referenced: no reference cycles among them) to its oldest generation without
+    scanning them. Otherwise the first collection after the pause scans every one of them,
+    hundreds of thousands on a large site, only to find nothing to free. Not done when
+    something else keeps objects frozen (unfreezing would release those too)."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()

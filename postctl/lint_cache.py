@@ -11,10 +11,17 @@ An entry also stays good only as long as what else its findings depended on: the
 configuration, the rule selection and postctl's version (a change drops every entry), the
 folders `PC901` looked in for referenced files (their mtime), and, for a post dated in the
 future, whether it still is (`PC304`).
+
+A run over the whole site also keeps its result: every finding, site-wide ones included. The
+next whole-site run whose files all have the same keys (same paths in the same order), whose
+folders have the same stamps and whose future dates are all still to come gives that result
+again, without decoding an entry or running a site-wide rule: the common case of linting an
+unchanged site again (pre-commit, CI, an editor on save).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -24,7 +31,7 @@ from typing import Any
 
 from postctl import __version__
 from postctl.cache import FileKey, cache_database, connect, file_key, select_paths
-from postctl.lint import Finding, Linted, PostLinter
+from postctl.lint import Finding, FindingRow, Linted, PostLinter, finish
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
 from postctl.site import Site, map_posts
@@ -136,6 +143,30 @@ class LintCache:
             for path, size, mtime, ctime, inode, text, folders in rows
         }
 
+    def result(self) -> str | None:
+        """The last whole-site run's result (see `result_text`), if kept."""
+        if self.broken:
+            return None
+        try:
+            row = self.connection.execute("SELECT value FROM meta WHERE key = 'result'").fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row is not None else None
+
+    def put_result(self, text: str) -> None:
+        if not self.writable or self.broken:
+            return
+        try:
+            c = self.connection
+            c.execute("BEGIN")
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,))
+            c.execute("COMMIT")
+        except sqlite3.Error:
+            try:
+                self.connection.rollback()
+            except sqlite3.Error:
+                pass
+
     def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
         if self.writable and key is not None:
             self._pending.append((path, *key, *entry))
@@ -186,7 +217,7 @@ class LintCache:
 def entry_text(
     linter: PostLinter,
     result: Post | PostError,
-    findings: list[Finding] | None,
+    findings: list[FindingRow] | None,
     facts: Facts | None,
 ) -> tuple[str, str]:
     """The JSON entry for one linted file (`findings` None: not linted, only its facts kept),
@@ -209,7 +240,10 @@ def entry_text(
         {
             "findings": None
             if findings is None
-            else [[f.line, f.col, f.code, f.severity, f.message, f.fixable] for f in findings],
+            else [
+                [line, col, code, severity, message, fix is not None]
+                for line, col, code, severity, message, fix in findings
+            ],
             "facts": None if facts is None else _facts_json(facts),
             "dated": dated,
         }
@@ -321,20 +355,32 @@ def _load_entries(texts: list[str]) -> list[Any]:
 
 def lint_cached(
     site: Site, linter: PostLinter, paths: Sequence[Path], complete: bool
-) -> list[Linted]:
-    """`map_posts(site, paths, linter)` through the lint cache: entries of unchanged files are
-    decoded, the other files are linted (in parallel on large sites) and stored. `complete`:
-    `paths` are all of the site's posts (entries of other files are dropped)."""
+) -> list[Finding]:
+    """The findings of `paths` (site-wide rules included) through the lint cache: the last
+    whole-site result when nothing it depended on changed, else entries of unchanged files
+    decoded and the other files linted (in parallel on large sites) and stored. `complete`:
+    `paths` are all of the site's posts (entries of other files are dropped, and the result
+    is kept)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        return map_posts(site, paths, linter, keep_body=linter.reads_bodies)
+        checked = map_posts(site, paths, linter, keep_body=linter.reads_bodies)
+        return finish(linter, list(map(linter.expand, paths, checked)))
     try:
         names = [str(p) for p in paths]
         keys = [file_key(name) for name in names]  # before linting: a later edit shows
+        stamps = _Stamps()
+        digest = run_digest(names, keys) if complete else None
+        if digest is not None:
+            kept = reuse_result(cache.result(), digest, paths, linter, stamps)
+            if kept is not None:
+                return kept
         known = cache.entries(None if complete else names)
         report = linter.report
-        stamps = _Stamps()
         linted: list[Linted | None] = [None] * len(paths)
+        # What the result depends on besides the files: the folders the entries' rules looked
+        # in, and the dates still to come.
+        folders: set[str] = set()
+        future: list[str] = []
         hits: list[int] = []
         for i, (name, key) in enumerate(zip(names, keys)):
             found = known.get(name)
@@ -348,6 +394,9 @@ def lint_cached(
         for i, entry in zip(hits, _load_entries([known[names[i]][1] for i in hits])):
             path = paths[i]
             linted[i] = decode(path, entry, linter, False, report is None or path in report)
+            if linted[i] is not None:
+                folders.add(known[names[i]][2])
+                _note_future(entry, future)
         misses = [i for i, item in enumerate(linted) if item is None]
         if misses:
             linter.for_cache = True
@@ -359,12 +408,90 @@ def lint_cached(
                 linter.for_cache = False
             for i, entry in zip(misses, texts):
                 wanted = report is None or paths[i] in report
-                linted[i] = decode(paths[i], json.loads(entry[0]), linter, True, wanted)
+                decoded = json.loads(entry[0])
+                linted[i] = decode(paths[i], decoded, linter, True, wanted)
                 cache.put(names[i], keys[i], entry)
+                folders.add(entry[1])
+                _note_future(decoded, future)
+        assert all(item is not None for item in linted)
+        findings = finish(linter, linted)  # type: ignore[arg-type]
         if complete:
             cache.flush()
             cache.prune(names)
+            if digest is not None:
+                cache.put_result(result_text(digest, linter, paths, findings, folders, future))
+        return findings
     finally:
         cache.close()
-    assert all(item is not None for item in linted)
-    return linted  # type: ignore[return-value]
+
+
+def _note_future(entry: Any, future: list[str]) -> None:
+    """Add an entry's date to `future` when its PC304 finding holds only until that date."""
+    dated = entry.get("dated") if isinstance(entry, dict) else None
+    if dated and dated[1]:
+        future.append(dated[0])
+
+
+def run_digest(names: Sequence[str], keys: Sequence[FileKey | None]) -> str | None:
+    """A digest of the site's files (paths in order, and their keys); None when a file could
+    not be looked at (whatever the reason, it may differ next time)."""
+    if any(key is None for key in keys):
+        return None
+    text = json.dumps([names, keys])  # ASCII: names that are not UTF-8 come out escaped
+    return hashlib.blake2b(text.encode("ascii"), digest_size=20).hexdigest()
+
+
+def result_text(
+    digest: str,
+    linter: PostLinter,
+    paths: Sequence[Path],
+    findings: list[Finding],
+    folders: set[str],
+    future: list[str],
+) -> str:
+    """The JSON of a whole-site run's result: the files' digest, the time of the run, the
+    future dates and folder stamps the findings depend on, and every finding (its file by
+    index in `paths`)."""
+    index = {path: i for i, path in enumerate(paths)}
+    return json.dumps(
+        {
+            "digest": digest,
+            "now": linter.ctx.now.isoformat(),
+            "future": future,
+            "folders": sorted(folders),
+            "findings": [
+                [index[f.path], f.line, f.col, f.code, f.severity, f.message, f.fixable]
+                for f in findings
+            ],
+        }
+    )
+
+
+def reuse_result(
+    text: str | None, digest: str, paths: Sequence[Path], linter: PostLinter, stamps: _Stamps
+) -> list[Finding] | None:
+    """The findings of the kept whole-site result `text`, or None when it cannot be used: not
+    for these files (`digest`), made later than now (a clock set back), a future date has
+    come, or a folder the rules looked in changed."""
+    if text is None:
+        return None
+    try:
+        result = json.loads(text)
+        if result["digest"] != digest:
+            return None
+        now = linter.ctx.now
+        if now < datetime.fromisoformat(result["now"]):
+            return None
+        if not all(is_future(datetime.fromisoformat(day), now) for day in result["future"]):
+            return None
+        if not all(stamps.unchanged(folders) for folders in result["folders"]):
+            return None
+        rows = result["findings"]
+        if any(row[0] < 0 for row in rows):  # (an index from the end would name another file)
+            return None
+        return [
+            Finding(paths[i], line, col, code, RULES[code].name, severity, message, fixable)
+            for i, line, col, code, severity, message, fixable in rows
+        ]
+    except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+        return None

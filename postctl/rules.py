@@ -55,9 +55,10 @@ class Fix:
     change: tuple[tuple[Any, ...], ...]
 
 
-@dataclass(frozen=True)
-class Issue:
-    """What a check found: where (1-based line and column, None when the whole file) and why."""
+class Issue(NamedTuple):
+    """What a check found: where (1-based line and column, None when the whole file) and why.
+    A named tuple: every finding of every post makes one, and a tuple is the cheapest record
+    to build."""
 
     line: int | None
     col: int | None
@@ -77,6 +78,10 @@ class Rule:
     check: Callable[..., Iterable[Any]] | None = None
     # Only about pages the generator renders: not reported for Hugo headless bundles.
     pages_only: bool = False
+    # Whether the check can find anything at all with a site's settings (a rule about Hugo
+    # on a Jekyll site, about allowed terms when none are configured); None: it always can.
+    # The engine does not run a rule that cannot, on any post.
+    active: Callable[[Context], bool] | None = None
 
 
 RULES: dict[str, Rule] = {}
@@ -91,12 +96,13 @@ def _register(
     scope: Scope = "post",
     fixable: bool = False,
     pages_only: bool = False,
+    active: Callable[[Context], bool] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(check: Callable[..., Any]) -> Callable[..., Any]:
         assert code not in RULES, code
         explanation = _paragraph(check.__doc__ or "")
         RULES[code] = Rule(
-            code, name, severity, summary, explanation, scope, fixable, check, pages_only
+            code, name, severity, summary, explanation, scope, fixable, check, pages_only, active
         )
         return check
 
@@ -105,6 +111,27 @@ def _register(
 
 def _load_rule(code: str, name: str, summary: str, explanation: str) -> None:
     RULES[code] = Rule(code, name, "error", summary, _paragraph(explanation), "load")
+
+
+# `Rule.active` conditions (functions, not lambdas: rules travel to worker processes pickled).
+def _on_jekyll(ctx: Context) -> bool:
+    return ctx.kind == "jekyll"
+
+
+def _on_hugo(ctx: Context) -> bool:
+    return ctx.kind == "hugo"
+
+
+def _with_allowed(ctx: Context) -> bool:
+    return bool(ctx.allowed)
+
+
+def _with_aliases(ctx: Context) -> bool:
+    return bool(ctx.aliases)
+
+
+def _with_schema(ctx: Context) -> bool:
+    return ctx.schema_validator is not None
 
 
 def _paragraph(doc: str) -> str:
@@ -126,20 +153,20 @@ class TermUse(NamedTuple):
     fixable: bool
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(NamedTuple):
     """What the site-wide rules compare about one post, computed where the post was loaded, so
     the posts themselves need not travel back from worker processes. Positions are 1-based
-    (line, col) of the key concerned."""
+    (line, col) of the key concerned. A named tuple: every run makes one for every post of
+    the site (from a worker's tuple or the lint cache), and a tuple is the cheapest to build."""
 
     path: Path
     draft: bool
     hidden: bool  # Hugo: `headless: true` or `build.render: never` on the page itself
     hides_below: bool  # Hugo: an `_index.md` whose `cascade` hides the pages below it
     listing: str  # the folder whose list of pages the post appears in
-    url: tuple[str, int, int] | None = None  # (URL, line, col); None without front matter
-    title: tuple[str, int, int] | None = None  # (normalized title, line, col)
-    terms: dict[str, list[TermUse]] = field(default_factory=dict)  # taxonomy -> uses
+    url: tuple[str, int, int] | None  # (URL, line, col); None without front matter
+    title: tuple[str, int, int] | None  # (normalized title, line, col)
+    terms: dict[str, list[TermUse]]  # taxonomy -> uses
 
 
 @dataclass
@@ -164,6 +191,19 @@ class Context:
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
     consulted: set[str] | None = None
     folder_stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict)
+    # What PC901 found for a reference (see `_found`): thousands of posts name the same files.
+    _references: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = field(
+        default_factory=dict, repr=False
+    )
+    _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
+
+    def lookups(self, post: Post) -> PostLookups:
+        """The lookups the rules share for `post` (those of the post being checked are kept:
+        the engine runs every rule on one post before the next)."""
+        found = self._lookups
+        if found is None or found.post is not post or found.taxonomies is not self.taxonomies:
+            found = self._lookups = PostLookups(post, self.taxonomies)
+        return found
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
@@ -200,6 +240,36 @@ class Context:
                 names = frozenset()
             self._listings[folder] = names
         return name in names or (name in ("", ".", "..") and bool(names))
+
+
+class PostLookups:
+    """What several rules look up in the same post, worked out once for it: the keys each
+    taxonomy is written under, the terms under a key, the strings the encoding rules read.
+    The lists are shared between the rules: read them, never change them."""
+
+    __slots__ = ("_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
+
+    def __init__(self, post: Post, taxonomies: list[str]) -> None:
+        self.post = post
+        self.taxonomies = taxonomies
+        # (taxonomy, the keys its terms are written under), for each taxonomy in order
+        self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
+        self._terms: dict[str, list[str]] = {}
+        self._strings: list[tuple[str | None, str, bool]] | None = None
+
+    def terms(self, key: str) -> list[str]:
+        """`written_terms(post, key)`."""
+        terms = self._terms.get(key)
+        if terms is None:
+            terms = self._terms[key] = written_terms(self.post, key)
+        return terms
+
+    @property
+    def strings(self) -> list[tuple[str | None, str, bool]]:
+        """`_strings(post)`: usually none at all."""
+        if self._strings is None:
+            self._strings = list(_strings(self.post))
+        return self._strings
 
 
 def folder_stamp(folder: str) -> tuple[int, int] | None:
@@ -268,10 +338,14 @@ def term_keys(post: Post, taxonomy: str) -> list[str]:
     plural = actual_key(post, taxonomy)
     if plural is not None:
         keys.append(plural)
-    singular = {"tags": "tag", "categories": "category"}.get(taxonomy)
-    if post.kind == "jekyll" and singular and singular in post.data:
-        keys.append(singular)
+    if post.kind == "jekyll":
+        singular = _SINGULAR.get(taxonomy)
+        if singular and singular in post.data:
+            keys.append(singular)
     return keys
+
+
+_SINGULAR = {"tags": "tag", "categories": "category"}
 
 
 @functools.lru_cache(maxsize=65536)
@@ -416,8 +490,8 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
         value = post.data[key]
         if value is not None and not isinstance(value, str):
             yield _issue(post, key, f"title is {_kind_of(value)}, expected a string")
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
+    for _, keys in ctx.lookups(post).taxonomy_keys:
+        for key in keys:
             value = post.data[key]
             if isinstance(value, dict):
                 yield _issue(post, key, f"{key} is {_kind_of(value)}, expected a list of strings")
@@ -440,7 +514,13 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
             yield _issue(post, key, f"{key} is {_kind_of(value)}, expected true or false")
 
 
-@_register("PC203", "value-not-allowed", "error", "A field's value is not in the allowed list")
+@_register(
+    "PC203",
+    "value-not-allowed",
+    "error",
+    "A field's value is not in the allowed list",
+    active=_with_allowed,
+)
 def check_allowed_values(post: Post, ctx: Context) -> Iterator[Issue]:
     """A field listed in `lint.allowed` (other than a taxonomy, see PC504) has a value outside
     its allowed list, e.g. `layout = ["post", "page"]` and a post with `layout: pots`."""
@@ -537,7 +617,13 @@ _JEKYLL_POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^.]+)
 _JEKYLL_HIDDEN = ("_", ".", "#", "~")
 
 
-@_register("PC303", "skipped-post-file", "error", "Jekyll skips a post for its file name")
+@_register(
+    "PC303",
+    "skipped-post-file",
+    "error",
+    "Jekyll skips a post for its file name",
+    active=_on_jekyll,
+)
 def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
     """A file in Jekyll's `_posts` folder that Jekyll never publishes: its name is not
     `YYYY-MM-DD-title.ext` (PostReader only reads names matching DATE_FILENAME_MATCHER), or it
@@ -620,35 +706,55 @@ _SUSPECT = re.compile(
 )
 
 
-# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`).
-_BOOL_WORD_VALUE = re.compile(r"(?:: +|- +|[\[,] *)(?:[Yy]es|YES|[Nn]o|NO|[Oo]n|ON|[Oo]ff|OFF)\b")
+# A YAML 1.1 boolean word where a value starts (after `: `, `- `, `[` or `,`). Every branch
+# starts with a literal character (no character classes), so the search skips ahead to those
+# characters instead of trying every position: it runs on every YAML post with a boolean,
+# such as `draft: false`.
+_BOOL_WORD_VALUE = re.compile(
+    r"(?:: +|- +|\[ *|, *)(?:Yes|yes|YES|No|no|NO|On|on|ON|Off|off|OFF)\b"
+)
 
 
 def _suspect(post: Post) -> bool:
     """Whether the front matter may hold a value YAML 1.1 and 1.2 read differently, judged from
     the parsed values first (cheap): a boolean not written `true`/`false`, a number, a `0o`
     string, or a top-level key spelled like one of those."""
-    bools = numbers = 0
+    bools = numbers = False
     for key in post.data:
-        if key.lower() in _YAML11_ONLY_BOOLS or key[:1].isdigit():
+        if key[:1].isdigit() or key.lower() in _YAML11_ONLY_BOOLS:
             return True
-    stack: list[Any] = list(post.data.values())
-    while stack:  # plain type checks: this runs on every YAML post
-        value = stack.pop()
+    # Plain type checks, top-level values first without a stack (this runs on every YAML
+    # post, and most values are strings, lists of strings and booleans). A plain `0o10` is
+    # written as such in the raw text, so strings are only looked at when that text is there.
+    octal = "0o" in post.raw
+    nested: list[Any] = []
+    for value in post.data.values():
         kind = type(value)
-        if kind is dict:
-            stack.extend(value.values())
-        elif kind is list:
-            stack.extend(value)
+        if kind is str:
+            if octal and value.startswith("0o"):
+                return True
         elif kind is bool:
-            bools += 1
+            bools = True
+        elif kind is list or kind is dict:
+            nested.append(value)
         elif kind is int or kind is float:
-            numbers += 1
-        elif kind is str and value.startswith("0o"):
-            return True
+            numbers = True
+    while nested:
+        container = nested.pop()
+        for value in container.values() if type(container) is dict else container:
+            kind = type(value)
+            if kind is str:
+                if octal and value.startswith("0o"):
+                    return True
+            elif kind is bool:
+                bools = True
+            elif kind is list or kind is dict:
+                nested.append(value)
+            elif kind is int or kind is float:
+                numbers = True
     if bools and _BOOL_WORD_VALUE.search(post.raw):
         return True
-    return bool(numbers) and _SUSPECT.search(post.raw) is not None
+    return numbers and _SUSPECT.search(post.raw) is not None
 
 
 @_register(
@@ -729,8 +835,8 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
     `true`), so term pages and URLs differ between tools. Quote it. (`yes`/`no` in YAML are
     reported by PC401.)"""
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
+    for _, keys in ctx.lookups(post).taxonomy_keys:
+        for key in keys:
             value = post.data[key]
             items = value if isinstance(value, list) else [value]
             for item in items:
@@ -749,11 +855,12 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     string of tags on spaces only, so `tags: a, b` gives the tags `a,` and `b`
     (Utils.pluralized_array_from_hash); Hugo takes `tags = "a, b"` as the single tag `a, b`.
     Write a list: `tags: [a, b]`."""
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
+    lookups = ctx.lookups(post)
+    for _, keys in lookups.taxonomy_keys:
+        for key in keys:
             value = post.data[key]
             if isinstance(value, str) and "," in value:
-                terms = written_terms(post, key)
+                terms = lookups.terms(key)
                 read = ", ".join(repr(t) for t in terms)
                 yield _issue(
                     post,
@@ -768,7 +875,13 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                         )
 
 
-@_register("PC405", "hugo-published-flag", "error", "`published: true/false` on a Hugo site")
+@_register(
+    "PC405",
+    "hugo-published-flag",
+    "error",
+    "`published: true/false` on a Hugo site",
+    active=_on_hugo,
+)
 def check_hugo_published(post: Post, ctx: Context) -> Iterator[Issue]:
     """On a Hugo site `published` is not a flag: Hugo reads it as a publish date (an alias of
     `publishDate` and `date` in its default `frontmatter` configuration,
@@ -805,9 +918,10 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post lists the same tag or category twice, or two spellings that differ only by case
     (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
     first spelling."""
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
-            terms = written_terms(post, key)
+    lookups = ctx.lookups(post)
+    for _, keys in lookups.taxonomy_keys:
+        for key in keys:
+            terms = lookups.terms(key)
             if len(terms) < 2 or len({t.strip().casefold() for t in terms}) == len(terms):
                 continue
             seen: dict[str, str] = {}
@@ -828,23 +942,37 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                 yield _issue(post, key, f"{key} lists {first!r} {same}", fix)
 
 
-@_register("PC504", "term-not-allowed", "error", "A term is not in the allowed list")
+@_register(
+    "PC504",
+    "term-not-allowed",
+    "error",
+    "A term is not in the allowed list",
+    active=_with_allowed,
+)
 def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.allowed` lists the terms a taxonomy may use (e.g. `tags = ["python", "rust"]`) and
     a post uses another one. Aliases from `lint.aliases` are reported by PC505 instead."""
-    for taxonomy in ctx.taxonomies:
+    if not ctx.allowed:
+        return
+    lookups = ctx.lookups(post)
+    for taxonomy, keys in lookups.taxonomy_keys:
         allowed = ctx.allowed.get(taxonomy)
         if allowed is None:
             continue
         allowed_set = set(allowed) | set(ctx.aliases.values())
-        for key in term_keys(post, taxonomy):
-            for term in written_terms(post, key):
+        for key in keys:
+            for term in lookups.terms(key):
                 if term not in allowed_set and term not in ctx.aliases:
                     yield _issue(post, key, f"{key} {term!r} is not in the allowed list")
 
 
 @_register(
-    "PC505", "aliased-term", "warning", "A term is an alias of a canonical term", fixable=True
+    "PC505",
+    "aliased-term",
+    "warning",
+    "A term is an alias of a canonical term",
+    fixable=True,
+    active=_with_aliases,
 )
 def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.aliases` maps a canonical term to its other spellings (`javascript = ["js",
@@ -852,9 +980,10 @@ def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
     it when the post already has that term)."""
     if not ctx.aliases:
         return
-    for taxonomy in ctx.taxonomies:
-        for key in term_keys(post, taxonomy):
-            terms = written_terms(post, key)
+    lookups = ctx.lookups(post)
+    for _, keys in lookups.taxonomy_keys:
+        for key in keys:
+            terms = lookups.terms(key)
             if not any(t in ctx.aliases for t in terms):
                 continue
             fix = _terms_fix(post, key, [(t, ctx.aliases[t]) for t in terms if t in ctx.aliases])
@@ -879,18 +1008,17 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
     each spelling, or merge them into one URL with an arbitrary title. The spelling most posts
     use is taken as canonical; `--fix` rewrites the others to it."""
     aliases = ctx.aliases
-
-    def uses(taxonomy: str) -> Iterator[tuple[Path, TermUse, list[str]]]:
-        for post in facts:
-            for use in post.terms.get(taxonomy, ()):
-                terms = [aliases.get(t, t) for t in use.terms] if aliases else use.terms
-                yield post.path, use, terms
-
     for taxonomy in ctx.taxonomies:
+        # Every use of the taxonomy: (path, use, its terms with aliases resolved).
+        uses = [
+            (post.path, use, [aliases.get(t, t) for t in use.terms] if aliases else use.terms)
+            for post in facts
+            for use in post.terms.get(taxonomy, ())
+        ]
         # group key -> {spelling: number of uses}; plain dicts, as this counts every term of
         # the site on every lint
         spellings: dict[str, dict[str, int]] = {}
-        for _, _, terms in uses(taxonomy):
+        for _, _, terms in uses:
             for term in set(terms):
                 group = term_key(term)
                 counts = spellings.get(group)
@@ -908,7 +1036,13 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
                 canonical[group_key] = ranked[0]
         if not canonical:
             continue
-        for path, use, terms in uses(taxonomy):
+        # The spellings that are not their group's canonical one: most uses have none of them.
+        wrong_spellings = {
+            term for group, right in canonical.items() for term in spellings[group] if term != right
+        }
+        for path, use, terms in uses:
+            if wrong_spellings.isdisjoint(terms):
+                continue
             wrong = [t for t in dict.fromkeys(terms) if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
@@ -935,8 +1069,11 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
         for post in facts:
             path = post.path
             for use in post.terms.get(taxonomy, ()):
-                for term in dict.fromkeys(use.terms):
+                terms = use.terms
+                for term in dict.fromkeys(terms) if len(terms) > 1 else terms:
                     group = term_key(aliases.get(term, term) if aliases else term)
+                    if group in shared:  # most terms of a site: nothing more to learn
+                        continue
                     seen = first.get(group)
                     if seen is None:
                         first[group] = (path, use, term)
@@ -957,14 +1094,22 @@ _CONTROL_OTHER = tuple(
 )
 
 
+# The ASCII characters that are not control characters: deleting them from ASCII text leaves
+# only the control characters.
+_PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
+
+
 def _control_at(text: str) -> re.Match[str] | None:
-    """The first control character in `text`. Looking for each character with `in` is several
-    times faster than the regular expression over a long body that has none, the usual case."""
-    if any(c in text for c in _CONTROL_ASCII) or (
-        not text.isascii() and any(c in text for c in _CONTROL_OTHER)
-    ):
-        return _CONTROL.search(text)
-    return None
+    """The first control character in `text`. The regular expression is slow over a long body
+    that has none (the usual case), so it only runs once a control character is known to be
+    there: in ASCII text (most text) whatever `bytes.translate` leaves after deleting the
+    plain characters, else found by looking for each character with `in`."""
+    if text.isascii():
+        if not text.encode("ascii").translate(None, _PLAIN_ASCII):
+            return None
+    elif not (any(c in text for c in _CONTROL_ASCII) or any(c in text for c in _CONTROL_OTHER)):
+        return None
+    return _CONTROL.search(text)
 
 
 _ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u180e]")
@@ -977,7 +1122,7 @@ def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
     can hold a character the encoding rules look for: none when the raw text is plain ASCII
     without escapes (`\\u00e9`, `\\x1b`) or control characters, which is most front matter."""
     raw = post.raw
-    if raw.isascii() and "\\" not in raw and not _CONTROL.search(raw):
+    if raw.isascii() and "\\" not in raw and not _control_at(raw):
         return
     for key, value in post.data.items():
         yield key, key, True
@@ -1020,7 +1165,7 @@ def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
     `£` reads `Â£` and `é` reads `Ã©`. Found with ftfy's detector (https://ftfy.readthedocs.io),
     which is built to leave legitimate text such as Vietnamese `Châu Âu` alone. `--fix`
     repairs top-level string values, tag lists and the body."""
-    for key, text, is_key in _strings(post):
+    for key, text, is_key in ctx.lookups(post).strings:
         fixed = _mojibake_fix(text)
         if fixed is None:
             continue
@@ -1064,7 +1209,7 @@ def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     or bidirectional overrides (U+202A-U+202E, U+2066-U+2069, the "Trojan Source" characters).
     They are invisible in editors, break feeds and XML sitemaps, and can make text display in
     a different order from how it reads."""
-    for key, text, is_key in _strings(post):
+    for key, text, is_key in ctx.lookups(post).strings:
         m = _CONTROL.search(text)
         if m:
             where = "key" if is_key else f"{key}"
@@ -1088,11 +1233,14 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     non-breaking space. They look like nothing or like a plain space, so `tags: [python]` and
     `tags: [python\u200b]` give two different term pages and a key with one is a different key.
     Non-breaking spaces inside prose (French `Bonjour\u202f!`) are left alone."""
-    identifier_keys = {k for t in ctx.taxonomies for k in term_keys(post, t)}
+    lookups = ctx.lookups(post)
+    if not lookups.strings:
+        return
+    identifier_keys = {k for _, keys in lookups.taxonomy_keys for k in keys}
     slug_key = actual_key(post, "slug")
     if slug_key:
         identifier_keys.add(slug_key)
-    for key, text, is_key in _strings(post):
+    for key, text, is_key in lookups.strings:
         if text.isascii():
             continue
         m = _ZERO_WIDTH.search(text)
@@ -1113,48 +1261,67 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
 
 def post_facts(post: Post, ctx: Context) -> Facts:
     """The facts the enabled site-wide rules compare (`ctx.site_rules`); the rest stay empty."""
+    return Facts(post.path, *facts_fields(post, ctx))
+
+
+def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
+    """`post_facts` as the tuple of its fields after the path (`Facts(path, *fields)`): what
+    a worker process sends back."""
     wanted = ctx.site_rules
+    folder, name = os.path.split(str(post.path))
+    stem = _page_stem(name)
     title = None
     if "PC702" in wanted:
         key = actual_key(post, "title")
         value = post.data[key] if key is not None else None
-        normalized = " ".join(value.split()).casefold() if isinstance(value, str) else ""
-        if normalized and key is not None:
-            title = (normalized, *post.key_position(key))
+        if key is not None and isinstance(value, str):
+            normalized = " ".join(value.split()).casefold()
+            if normalized:
+                title = (normalized, *post.key_position(key))
     terms: dict[str, list[TermUse]] = {}
-    if wanted & {"PC503", "PC506"}:
-        for taxonomy in ctx.taxonomies:
+    if "PC503" in wanted or "PC506" in wanted:
+        lookups = ctx.lookups(post)
+        for taxonomy, keys in lookups.taxonomy_keys:
             terms[taxonomy] = [
                 TermUse(
                     key,
-                    written_terms(post, key),
+                    lookups.terms(key),
                     *post.key_position(key),
                     isinstance(post.data[key], (list, str)),
                 )
-                for key in term_keys(post, taxonomy)
+                for key in keys
             ]
     url = None
     if "PC701" in wanted and post.has_front_matter:
         key = actual_key(post, "permalink") or actual_key(post, "url") or actual_key(post, "slug")
-        url = (post_url(post, ctx), *_at(post, key))
+        url = (_url(post, ctx, folder, stem), *_at(post, key))
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
-        hidden = never_rendered(post.data)
-        if post.path.stem == "_index":
+        # (most pages have none of the keys never_rendered looks at: a set test rules it out)
+        if not post.hugo_keys.keys().isdisjoint(_RENDER_KEYS):
+            hidden = never_rendered(post.data)
+        if name.startswith("_index") and post.path.stem == "_index":
             cascade = post.get("cascade")
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
                     hides_below = hides_below or never_rendered(entry)
-    return Facts(
-        path=post.path,
-        draft=post.draft,
-        hidden=hidden,
-        hides_below=hides_below,
-        listing=_listing(post),
-        url=url,
-        title=title,
-        terms=terms,
-    )
+    # the folder whose list of pages the post appears in (a bundle's or section's parent)
+    listing = os.path.dirname(folder) if stem else folder
+    return post.draft, hidden, hides_below, listing, url, title, terms
+
+
+def _page_stem(name: str) -> str:
+    """ "index" or "_index" for a file name that makes the page of its folder (a Hugo page
+    bundle's or section's own page), else ""."""
+    if name.startswith(("index", "_index")):
+        stem = os.path.splitext(name)[0]
+        if stem in ("index", "_index"):
+            return stem
+    return ""
+
+
+# The lower-cased top-level keys `never_rendered` reads.
+_RENDER_KEYS = frozenset({"headless", "build", "_build"})
 
 
 def never_rendered(data: dict[str, Any]) -> bool:
@@ -1171,12 +1338,17 @@ def never_rendered(data: dict[str, Any]) -> bool:
     return False
 
 
-_SLASHES = re.compile(r"/+")
 _HTML_PAGE = re.compile(r"(/index)?\.html?$")
 
 
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
+    folder, name = os.path.split(str(post.path))
+    return _url(post, ctx, folder, _page_stem(name))
+
+
+def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
+    """`post_url`, given the post's folder and `_page_stem` (worked out once per post)."""
     explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
     if explicit is None and post.kind == "plain":
         explicit = post.get("permalink") or post.get("url")
@@ -1191,18 +1363,16 @@ def post_url(post: Post, ctx: Context) -> str:
         url = f"/{cats}/{day}/{post.slug}.html"
     else:
         base = ctx.url_base
-        folder = os.path.dirname(str(post.path))
         parent = folder[len(base) :] if folder.startswith(base) else folder
-        stem = os.path.splitext(os.path.basename(str(post.path)))[0]
-        if stem in ("_index", "index") and not post.has("slug"):
+        if stem and not post.has("slug"):
             url = f"/{parent}/"
         else:
             if stem == "index":
                 parent = os.path.dirname(parent)
             url = f"/{parent}/{post.slug}/"
     url = "/" + url
-    if "//" in url:
-        url = _SLASHES.sub("/", url)
+    while "//" in url:  # runs of slashes become one (no regular expression: every post)
+        url = url.replace("//", "/")
     if post.kind == "jekyll":
         url = _HTML_PAGE.sub("/", url)
     url = url.rstrip("/") or "/"
@@ -1222,8 +1392,9 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Pat
     for url, group in by_url.items():
         if len(group) < 2:
             continue
-        for post in group:
-            others = [_relative(p.path, ctx) for p in group if p is not post]
+        names = [_relative(p.path, ctx) for p in group]  # once each, not once per pair
+        for i, post in enumerate(group):
+            others = names[:i] + names[i + 1 :]
             assert post.url is not None
             _, line, col = post.url
             yield post.path, Issue(line, col, f"same URL {url} as {', '.join(others)}")
@@ -1242,20 +1413,16 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
     for group in by_title.values():
         if len(group) < 2:
             continue
-        for post in group:
-            others = [_relative(p.path, ctx) for p in group if p is not post]
-            more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+        # The first names of the group, each worked out once: a title shared by thousands of
+        # posts ("Untitled") would otherwise cost a path computation per pair of them.
+        names = [_relative(p.path, ctx) for p in group[:4]]
+        count = len(group) - 1
+        more = f" and {count - 3} more" if count > 3 else ""
+        for i, post in enumerate(group):
+            shown = (names[:i] + names[i + 1 :])[:3]
             assert post.title is not None
             _, line, col = post.title
-            yield post.path, Issue(line, col, f"same title as {', '.join(others[:3])}{more}")
-
-
-def _listing(post: Post) -> str:
-    """The folder whose list of pages a post appears in (a bundle's or section page's parent)."""
-    folder = os.path.dirname(str(post.path))
-    if os.path.splitext(os.path.basename(str(post.path)))[0] in ("index", "_index"):
-        return os.path.dirname(folder)
-    return folder
+            yield post.path, Issue(line, col, f"same title as {', '.join(shown)}{more}")
 
 
 def _relative(path: Path, ctx: Context) -> str:
@@ -1329,29 +1496,60 @@ def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
             value = value.get("path")
         values = value if isinstance(value, list) else [value]
         for item in values:
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str):
                 continue
-            ref = item.strip()
-            if _REMOTE.match(ref) or "{{" in ref or "{%" in ref:
-                continue
-            rel = ref.split("#", 1)[0].split("?", 1)[0]
-            if "%" in rel:
-                from urllib.parse import unquote
-
-                rel = unquote(rel)
+            rel = _local_reference(item)
             if rel and not _found(post, ctx, rel):
-                yield _issue(post, key, f"{key} {_show(ref)} does not exist in the site")
+                yield _issue(post, key, f"{key} {_show(item.strip())} does not exist in the site")
+
+
+@functools.lru_cache(maxsize=4096)
+def _local_reference(item: str) -> str:
+    """The file path a reference names, without its fragment and query, percent-decoded; ""
+    when it is not checked: empty, a URL, or a template expression. (Cached: thousands of
+    posts name the same few images.)"""
+    ref = item.strip()
+    if not ref or _REMOTE.match(ref) or "{{" in ref or "{%" in ref:
+        return ""
+    rel = ref.split("#", 1)[0].split("?", 1)[0]
+    if "%" in rel:
+        from urllib.parse import unquote
+
+        rel = unquote(rel)
+    return rel
 
 
 def _found(post: Post, ctx: Context, rel: str) -> bool:
     """Whether `rel` names a file: from the site root (Hugo: also `static/`, `assets/`), and
-    when relative, also from the post's folder."""
+    when relative, also from the post's folder. The answer and the folders looked in are kept
+    for the run (the folders are listed once anyway), and the folders counted as consulted
+    again on each use."""
+    relative_to = "" if rel.startswith("/") else str(post.path.parent)
+    known = ctx._references.get((rel, relative_to))
+    if known is not None:
+        if ctx.consulted is not None:
+            ctx.consulted.update(known[1])
+        return known[0]
     folder, name = os.path.split(rel.lstrip("/"))
-    bases = ctx.file_bases if rel.startswith("/") else (str(post.path.parent), *ctx.file_bases)
-    return any(ctx.exists(os.path.join(base, folder), name) for base in bases)
+    bases = (relative_to, *ctx.file_bases) if relative_to else ctx.file_bases
+    looked: list[str] = []
+    found = False
+    for base in bases:
+        looked.append(os.path.join(base, folder))
+        if ctx.exists(looked[-1], name):
+            found = True
+            break
+    ctx._references[rel, relative_to] = (found, tuple(looked))
+    return found
 
 
-@_register("PC902", "schema-violation", "error", "Front matter does not match the JSON Schema")
+@_register(
+    "PC902",
+    "schema-violation",
+    "error",
+    "Front matter does not match the JSON Schema",
+    active=_with_schema,
+)
 def check_schema(post: Post, ctx: Context) -> Iterator[Issue]:
     """`lint.schema` names a JSON Schema file and a post's front matter does not validate
     against it. The finding points at the offending top-level key. Dates are checked as ISO 8601

@@ -42,6 +42,16 @@ def database(site):
     return site / ".postctl-cache" / DATABASE
 
 
+def tamper(site, sql, *params):
+    """Change the cache's entries behind its back, and drop the kept whole-site result (which
+    would otherwise be given again without reading them)."""
+    db = sqlite3.connect(database(site))
+    db.execute(sql, params)
+    db.execute("DELETE FROM meta WHERE key = 'result'")
+    db.commit()
+    db.close()
+
+
 def bump(path, text):
     """Rewrite a file so that its key changes even within one clock tick (another size)."""
     write(path, text)
@@ -98,7 +108,6 @@ def test_a_configuration_change_drops_the_entries(run, tmp_path):
 def test_no_cache_neither_reads_nor_writes_it(run, tmp_path):
     site = make_site(tmp_path, posts=2)
     assert lint_json(run, site) == []
-    db = sqlite3.connect(database(site))
     entry = json.dumps(
         {
             "findings": [[1, 1, "PC501", "warning", "planted", False]],
@@ -106,9 +115,7 @@ def test_no_cache_neither_reads_nor_writes_it(run, tmp_path):
             "dated": None,
         }
     )
-    db.execute("UPDATE entries SET entry = ?", (entry,))
-    db.commit()
-    db.close()
+    tamper(site, "UPDATE entries SET entry = ?", entry)
     assert [f["message"] for f in lint_json(run, site)] == ["planted"] * 2  # it was read
     assert lint_json(run, site, "--no-cache") == []
     assert [f["message"] for f in lint_json(run, site)] == ["planted"] * 2  # and left alone
@@ -119,14 +126,18 @@ def test_a_damaged_cache_only_means_linting_again(run, tmp_path):
     expected = lint_json(run, site)
     db = sqlite3.connect(database(site))
     one = db.execute("SELECT path FROM entries").fetchone()[0]
-    for damage in ("not json", "[1", "1], [2", "{}", "null"):  # one entry, the others good
-        db.execute("UPDATE entries SET entry = ? WHERE path = ?", (damage, one))
-        db.commit()
-        assert lint_json(run, site) == expected
-    db.execute("UPDATE entries SET entry = 'not json'")
-    db.commit()
     db.close()
+    for damage in ("not json", "[1", "1], [2", "{}", "null"):  # one entry, the others good
+        tamper(site, "UPDATE entries SET entry = ? WHERE path = ?", damage, one)
+        assert lint_json(run, site) == expected
+    tamper(site, "UPDATE entries SET entry = 'not json'")
     assert lint_json(run, site) == expected
+    for damage in ("not json", "[]", "{}", '{"digest": 1}', "null"):  # the kept result
+        db = sqlite3.connect(database(site))
+        db.execute("UPDATE meta SET value = ? WHERE key = 'result'", (damage,))
+        db.commit()
+        db.close()
+        assert lint_json(run, site) == expected
     database(site).write_bytes(b"garbage" * 100)
     assert lint_json(run, site) == expected
 
@@ -178,3 +189,60 @@ def test_an_edited_schema_file_drops_the_entries(run, tmp_path):
     assert {f["code"] for f in lint_json(run, site)} == {"PC902"}
     write(site / "schema.json", '{"type": "object"}')
     assert lint_json(run, site) == []
+
+
+def kept_result(site):
+    db = sqlite3.connect(database(site))
+    row = db.execute("SELECT value FROM meta WHERE key = 'result'").fetchone()
+    db.close()
+    return None if row is None else json.loads(row[0])
+
+
+def plant_result(site, message):
+    """Give every finding of the kept result another message (to see whether it is used)."""
+    result = kept_result(site)
+    for finding in result["findings"]:
+        finding[5] = message
+    db = sqlite3.connect(database(site))
+    db.execute("UPDATE meta SET value = ? WHERE key = 'result'", (json.dumps(result),))
+    db.commit()
+    db.close()
+
+
+def test_an_unchanged_site_gives_the_kept_result_until_a_file_changes(run, tmp_path):
+    site = make_site(tmp_path)
+    write(site / "content" / "posts" / "p1.md", "---\ntitle: Post 1\ntags: []\n---\n")
+    expected = lint_json(run, site)
+    assert expected and kept_result(site) is not None
+    plant_result(site, "kept")
+    assert [f["message"] for f in lint_json(run, site)] == ["kept"] * len(expected)
+    bump(site / "content" / "posts" / "p2.md", "---\ntitle: Post 2\ntags: []\n---\n")
+    again = lint_json(run, site)
+    assert again == lint_json(run, site, "--no-cache")
+    assert "kept" not in {f["message"] for f in again}
+
+
+def test_the_kept_result_is_not_given_when_a_referenced_file_appears(run, tmp_path):
+    site = make_site(tmp_path, posts=2)
+    write(
+        site / "content" / "posts" / "p0.md",
+        POST.format(title="Post 0", tags="a, b", image="later.png"),
+    )
+    assert [f["code"] for f in lint_json(run, site)] == ["PC901"]
+    plant_result(site, "kept")
+    assert [f["message"] for f in lint_json(run, site)] == ["kept"]
+    write(site / "static" / "img" / "later.png", b"png")
+    assert lint_json(run, site) == []
+
+
+def test_linting_some_files_neither_uses_nor_keeps_a_result(run, tmp_path):
+    site = make_site(tmp_path)
+    post = site / "content" / "posts" / "p2.md"
+    bump(post, "---\ntitle: Post 2\ntags: []\n---\n")
+    lint_json(run, post)
+    assert kept_result(site) is None
+    lint_json(run, site)
+    plant_result(site, "kept")
+    partial = lint_json(run, post)
+    assert partial and "kept" not in {f["message"] for f in partial}
+    assert partial == lint_json(run, post, "--no-cache")
