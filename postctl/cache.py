@@ -20,6 +20,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -162,48 +163,21 @@ class ParseCache:
             self.flush()
 
     def flush(self) -> None:
-        if not (self._summaries or self._records) or not self.writable or self.broken:
-            self._summaries.clear()
-            self._records.clear()
-            return
-        try:
-            c = self.connection
-            c.execute("BEGIN")
-            c.executemany(
-                "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
-                self._summaries,
-            )
-            c.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records)
-            c.execute("COMMIT")
-        except sqlite3.Error:  # locked by another run, disk full: this run just stores less
-            try:
-                self.connection.rollback()
-            except sqlite3.Error:
-                pass
+        if (self._summaries or self._records) and self.writable and not self.broken:
+            with writing(self.connection) as c:
+                c.executemany(
+                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries
+                )
+                c.executemany(
+                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records
+                )
         self._summaries.clear()
         self._records.clear()
 
     def prune(self, keep: Sequence[str]) -> None:
         """Drop the entries of files not in `keep` (the whole site's posts)."""
-        if not self.writable or self.broken:
-            return
-        try:
-            c = self.connection
-            counts = [c.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES]
-            if max(counts) <= len(keep):
-                return
-            c.execute("BEGIN")
-            c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
-            c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
-            for table in TABLES:
-                c.execute(f"DELETE FROM {table} WHERE path NOT IN (SELECT path FROM keep)")
-            c.execute("DROP TABLE keep")
-            c.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                self.connection.rollback()
-            except sqlite3.Error:
-                pass
+        if self.writable and not self.broken:
+            prune_paths(self.connection, TABLES, keep)
 
     def close(self) -> None:
         self.flush()
@@ -211,6 +185,37 @@ class ParseCache:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+@contextmanager
+def writing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A transaction that may fail: on any SQLite error (the database locked by another run,
+    a full disk) it is rolled back and the run goes on, its cache only storing less."""
+    try:
+        connection.execute("BEGIN")
+        yield connection
+        connection.execute("COMMIT")
+    except sqlite3.Error:
+        try:
+            connection.rollback()
+        except sqlite3.Error:
+            pass
+
+
+def prune_paths(connection: sqlite3.Connection, tables: Sequence[str], keep: Sequence[str]) -> None:
+    """Drop the rows of `tables` whose path is not in `keep`, when there are any."""
+    try:
+        counts = [connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
+    except sqlite3.Error:
+        return
+    if max(counts) <= len(keep):
+        return
+    with writing(connection) as c:
+        c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
+        c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+        for table in tables:
+            c.execute(f"DELETE FROM {table} WHERE path NOT IN (SELECT path FROM keep)")
+        c.execute("DROP TABLE keep")
 
 
 def select_paths(

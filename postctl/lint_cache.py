@@ -30,7 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from postctl import __version__
-from postctl.cache import FileKey, cache_database, connect, file_key, select_paths
+from postctl.cache import (
+    FileKey,
+    cache_database,
+    connect,
+    file_key,
+    prune_paths,
+    select_paths,
+    writing,
+)
 from postctl.lint import Finding, FindingRow, Linted, PostLinter, finish
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
@@ -154,18 +162,9 @@ class LintCache:
         return row[0] if row is not None else None
 
     def put_result(self, text: str) -> None:
-        if not self.writable or self.broken:
-            return
-        try:
-            c = self.connection
-            c.execute("BEGIN")
-            c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,))
-            c.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                self.connection.rollback()
-            except sqlite3.Error:
-                pass
+        if self.writable and not self.broken:
+            with writing(self.connection) as c:
+                c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,))
 
     def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
         if self.writable and key is not None:
@@ -173,38 +172,16 @@ class LintCache:
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
-        if not pending or not self.writable or self.broken:
-            return
-        try:
-            c = self.connection
-            c.execute("BEGIN")
-            c.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending)
-            c.execute("COMMIT")
-        except sqlite3.Error:  # locked by another run, disk full: this run just stores less
-            try:
-                self.connection.rollback()
-            except sqlite3.Error:
-                pass
+        if pending and self.writable and not self.broken:
+            with writing(self.connection) as c:
+                c.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending
+                )
 
     def prune(self, keep: Sequence[str]) -> None:
         """Drop the entries of files not in `keep` (the whole site's posts)."""
-        if not self.writable or self.broken:
-            return
-        try:
-            c = self.connection
-            if c.execute("SELECT count(*) FROM entries").fetchone()[0] <= len(keep):
-                return
-            c.execute("BEGIN")
-            c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
-            c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
-            c.execute("DELETE FROM entries WHERE path NOT IN (SELECT path FROM keep)")
-            c.execute("DROP TABLE keep")
-            c.execute("COMMIT")
-        except sqlite3.Error:
-            try:
-                self.connection.rollback()
-            except sqlite3.Error:
-                pass
+        if self.writable and not self.broken:
+            prune_paths(self.connection, ("entries",), keep)
 
     def close(self) -> None:
         self.flush()

@@ -723,22 +723,11 @@ def _suspect(post: Post) -> bool:
     for key in post.data:
         if key[:1].isdigit() or key.lower() in _YAML11_ONLY_BOOLS:
             return True
-    # Plain type checks, top-level values first without a stack (this runs on every YAML
-    # post, and most values are strings, lists of strings and booleans). A plain `0o10` is
-    # written as such in the raw text, so strings are only looked at when that text is there.
+    # Plain type checks (this runs on every YAML post, and most values are strings, lists of
+    # strings and booleans). A plain `0o10` is written as such in the raw text, so strings are
+    # only looked at when that text is there.
     octal = "0o" in post.raw
-    nested: list[Any] = []
-    for value in post.data.values():
-        kind = type(value)
-        if kind is str:
-            if octal and value.startswith("0o"):
-                return True
-        elif kind is bool:
-            bools = True
-        elif kind is list or kind is dict:
-            nested.append(value)
-        elif kind is int or kind is float:
-            numbers = True
+    nested: list[Any] = [post.data]
     while nested:
         container = nested.pop()
         for value in container.values() if type(container) is dict else container:

@@ -176,40 +176,18 @@ class PostSummary:
     @classmethod
     def from_text(cls, text: str, path: Path | str) -> PostSummary:
         """The summary `to_text` gave for the post at `path`; ValueError etc. on bad input."""
-        if text[:1] == "[":
-            fields = json.loads(text)
-            if not isinstance(fields, list):
-                raise ValueError("not a summary")
-            (
-                kind,
-                title,
-                date_text,
-                date_order,
-                source,
-                flags,
-                tags,
-                categories,
-                authors,
-                slug,
-                fmt,
-            ) = fields
+        as_json = text[:1] == "["
+        fields = json.loads(text) if as_json else text.split(_FIELDS)
+        if not isinstance(fields, list):
+            raise ValueError("not a summary")
+        kind, title, date_text, date_order, source, flags, tags, categories, authors, slug, fmt = (
+            fields
+        )
+        if as_json:
             for terms in (tags, categories, authors):
                 if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
                     raise ValueError("not a list of terms")
         else:
-            (
-                kind,
-                title,
-                date_text,
-                date_order,
-                source,
-                flags,
-                tags,
-                categories,
-                authors,
-                slug,
-                fmt,
-            ) = text.split(_FIELDS)
             tags, categories, authors = (
                 unpack_terms(tags),
                 unpack_terms(categories),
