@@ -450,7 +450,9 @@ def reuse_result(
     """The findings of the kept whole-site result `text`, or None when it cannot be used: not
     for these files (`digest`), made later than now (a clock set back), a future date has
     come, or a folder the rules looked in changed."""
-    if text is None:
+    # result_text writes the digest first: another site state is told without parsing the
+    # whole result (a megabyte of JSON on a large site with many findings).
+    if text is None or not text.startswith(f'{{"digest": "{digest}"'):
         return None
     try:
         result = json.loads(text)
