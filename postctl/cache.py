@@ -47,6 +47,11 @@ CACHEDIR_TAG = (
 FileKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
+def has_parse_cache(site: Site) -> bool:
+    """Whether the site's parse cache exists (an earlier run created it)."""
+    return (site.root / CACHE_DIR / DATABASE).is_file()
+
+
 def file_key(path: Path | str) -> FileKey | None:
     try:
         st = os.stat(path)
@@ -94,33 +99,21 @@ class ParseCache:
             return None
 
     def _check_format(self, site: Site) -> None:
-        wanted = json.dumps([FORMAT, __version__, site.kind, str(site.root)])
-        c = self.connection
-        try:
-            row = c.execute("SELECT value FROM meta WHERE key = 'format'").fetchone()
-        except sqlite3.OperationalError:
-            row = None  # a new database (or not ours)
-        if row is not None and row[0] == wanted:
-            return
-        if not self.writable:
-            raise sqlite3.DatabaseError("cache written by another postctl or for another site")
-        c.execute("BEGIN")
-        for table in ("posts", "summaries", "records", "meta"):
-            c.execute(f"DROP TABLE IF EXISTS {table}")
-        c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         # Two tables: summaries (small rows that a warm `list` scans whole) and records (whole
         # posts, ten times bigger, written only by commands that need them). A summary is
         # PostSummary.to_text (one value to fetch, split in C), or a PostError's JSON.
-        c.execute(
-            "CREATE TABLE summaries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " ctime_ns INTEGER, inode INTEGER, summary TEXT NOT NULL) WITHOUT ROWID"
+        ensure_schema(
+            self.connection,
+            self.writable,
+            ("format", json.dumps([FORMAT, __version__, site.kind, str(site.root)])),
+            ("posts", "summaries", "records"),
+            (
+                "CREATE TABLE summaries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                " ctime_ns INTEGER, inode INTEGER, summary TEXT NOT NULL) WITHOUT ROWID",
+                "CREATE TABLE records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                " ctime_ns INTEGER, inode INTEGER, record TEXT NOT NULL)",
+            ),
         )
-        c.execute(
-            "CREATE TABLE records (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " ctime_ns INTEGER, inode INTEGER, record TEXT NOT NULL)"
-        )
-        c.execute("INSERT INTO meta VALUES ('format', ?)", (wanted,))
-        c.execute("COMMIT")
 
     def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[Any, ...]]:
         """{path: (path, *file key, summary text or None)} for the entries of `paths` in
@@ -185,6 +178,35 @@ class ParseCache:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+def ensure_schema(
+    connection: sqlite3.Connection,
+    writable: bool,
+    stamp: tuple[str, str],
+    tables: Sequence[str],
+    creates: Sequence[str],
+) -> None:
+    """Keep a cache database whose `meta` table holds `stamp` (key, value: what wrote it);
+    otherwise drop `tables` and `meta` and create them anew (`creates`, the CREATE TABLE
+    statements), or raise sqlite3.DatabaseError when the database may not be written."""
+    key, wanted = stamp
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    except sqlite3.OperationalError:
+        row = None  # a new database (or not ours)
+    if row is not None and row[0] == wanted:
+        return
+    if not writable:
+        raise sqlite3.DatabaseError(f"cache written with another {key}")
+    connection.execute("BEGIN")
+    for table in (*tables, "meta"):
+        connection.execute(f"DROP TABLE IF EXISTS {table}")
+    connection.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    for create in creates:
+        connection.execute(create)
+    connection.execute("INSERT INTO meta VALUES (?, ?)", stamp)
+    connection.execute("COMMIT")
 
 
 @contextmanager

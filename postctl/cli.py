@@ -149,25 +149,10 @@ def stream_site_posts(
     time (PostSummary objects with `summaries`: enough for normalized fields, and far cheaper
     from the cache); each one that does not load is reported on stderr and added to `errors`
     as it comes."""
-    site, files = open_site(paths, site_dir, as_strings=True)
-    stream, errors = iter_site_posts(
-        site, files, no_cache=no_cache, complete=not paths, summaries=summaries
-    )
-    return site, stream, errors
-
-
-def iter_site_posts(
-    site,
-    files: Sequence[str],
-    *,
-    no_cache: bool = False,
-    complete: bool = False,
-    summaries: bool = False,
-):  # type: ignore[no-untyped-def]
-    """`stream_site_posts` for a site already opened: (posts, errors)."""
     from postctl.model import PostError
     from postctl.site import iter_posts
 
+    site, files = open_site(paths, site_dir, as_strings=True)
     errors: list[PostError] = []
 
     def posts():  # type: ignore[no-untyped-def]
@@ -175,7 +160,7 @@ def iter_site_posts(
             site,
             files,
             cache=False if no_cache else None,
-            complete=complete,
+            complete=not paths,
             summaries=summaries,
         ):
             if isinstance(result, PostError):
@@ -184,19 +169,7 @@ def iter_site_posts(
             else:
                 yield result
 
-    return posts(), errors
-
-
-def cache_in_use(site, no_cache: bool) -> bool:  # type: ignore[no-untyped-def]
-    """Whether a command reads the parse cache: not with --no-cache or config `cache = false`."""
-    return not no_cache and (site.config["cache"] if site.config.values else True)
-
-
-def has_parse_cache(site) -> bool:  # type: ignore[no-untyped-def]
-    """Whether the site's parse cache has been created (by an earlier run)."""
-    from postctl.cache import CACHE_DIR, DATABASE
-
-    return (site.root / CACHE_DIR / DATABASE).is_file()
+    return site, posts(), errors
 
 
 def report_errors(errors: Sequence[Exception]) -> None:
@@ -1424,14 +1397,7 @@ def retag_command(
     from postctl.edit import unified_diff
     from postctl.model import PostError
     from postctl.output import display_path, is_terminal, make_console, write_records, write_table
-    from postctl.retag import (
-        SUMMARY_COLUMNS,
-        FileResult,
-        RetagSpec,
-        result_rows,
-        retag,
-        retag_paths,
-    )
+    from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag_site
 
     args = list(args or [])
     rename: list[tuple[str, str]] = []
@@ -1487,56 +1453,23 @@ def retag_command(
                 unified_diff(display_path(result.path), result.before, result.after, color)
             )
 
-    jobs = (loaded_site.config["jobs"] if loaded_site.config.values else 0) or None
-    if not cache_in_use(loaded_site, no_cache) or not has_parse_cache(loaded_site):
-        # No parse cache to pick the posts from (none yet, or not used): every post is parsed
-        # anyway, so each is edited right where it is parsed, across processes, instead of
-        # parsing the site and then the posts that change a second time. (Such a run leaves
-        # the cache as it was: `list` creates it.)
-        errors: list = []
+    errors: list = []
 
-        def on_error(error: PostError) -> None:
-            errors.append(error)
-            report_errors([error])
+    def on_error(error: PostError) -> None:
+        errors.append(error)
+        report_errors([error])
 
-        report = retag_paths(
-            files,
-            rule,
-            loaded_site.load,
-            keep=None if post_filter.is_empty else post_filter.matches,
-            dry_run=dry_run,
-            on_result=on_result,
-            on_error=on_error,
-            jobs=jobs,
-        )
-    else:
-        # Tags and categories are in the cheap post summaries: they pick the posts that may
-        # change, and only those are read whole, once, just before their edit.
-        summaries = field_name in ("tags", "categories") and not post_filter.needs_front_matter
-        stream, errors = iter_site_posts(
-            loaded_site, files, complete=not paths, summaries=summaries
-        )
-        examined = 0
-
-        def chosen():  # type: ignore[no-untyped-def]
-            """Read as retag goes: the first posts are edited while the scan goes on."""
-            nonlocal examined
-            for post in stream:
-                if post_filter.matches(post):
-                    examined += 1
-                    terms = getattr(post, field_name) if summaries else post.terms(field_name)
-                    if rule.may_change(terms):
-                        yield post
-
-        report = retag(
-            chosen(),
-            rule,
-            dry_run=dry_run,
-            on_result=on_result,
-            load=loaded_site.load if summaries else None,
-            jobs=jobs,
-        )
-        report.examined = examined
+    report = retag_site(
+        loaded_site,
+        files,
+        rule,
+        post_filter,
+        complete=not paths,
+        cache=False if no_cache else None,
+        dry_run=dry_run,
+        on_result=on_result,
+        on_error=on_error,
+    )
     rows: list[dict] = []
     json_rows: list[dict] = []
     for result in report.results:

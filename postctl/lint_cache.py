@@ -34,6 +34,7 @@ from postctl.cache import (
     FileKey,
     cache_database,
     connect,
+    ensure_schema,
     file_key,
     prune_paths,
     select_paths,
@@ -114,26 +115,17 @@ class LintCache:
             return None
 
     def _check_fingerprint(self, wanted: str) -> None:
-        c = self.connection
-        try:
-            row = c.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-        except sqlite3.OperationalError:
-            row = None  # a new database (or not ours)
-        if row is not None and row[0] == wanted:
-            return
-        if not self.writable:
-            raise sqlite3.DatabaseError("lint cache written for another configuration")
-        c.execute("BEGIN")
-        c.execute("DROP TABLE IF EXISTS entries")
-        c.execute("DROP TABLE IF EXISTS meta")
-        c.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-        c.execute(
-            "CREATE TABLE entries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
-            " ctime_ns INTEGER, inode INTEGER, entry TEXT NOT NULL, folders TEXT NOT NULL)"
-            " WITHOUT ROWID"
+        ensure_schema(
+            self.connection,
+            self.writable,
+            ("fingerprint", wanted),
+            ("entries",),
+            (
+                "CREATE TABLE entries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"
+                " ctime_ns INTEGER, inode INTEGER, entry TEXT NOT NULL, folders TEXT NOT NULL)"
+                " WITHOUT ROWID",
+            ),
         )
-        c.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (wanted,))
-        c.execute("COMMIT")
 
     def entries(self, paths: Sequence[str] | None) -> dict[str, tuple[FileKey, str, str]]:
         """{path: (file key, entry text, folders text)} for `paths`, or for every entry when

@@ -1803,22 +1803,15 @@ def _tag_value(value: Any) -> Any:
         if TYPE_TAG not in value and all(type(k) is str for k in value):
             return {k: _tag_value(v) for k, v in value.items()}
         return {TYPE_TAG: "map", "v": [[_tag_value(k), _tag_value(v)] for k, v in value.items()]}
-    if kind is datetime:
+    if kind is datetime or kind is time:
         return {
-            TYPE_TAG: "datetime",
+            TYPE_TAG: kind.__name__,
             "v": value.replace(tzinfo=None).isoformat(),
             "tz": _tag_zone(value.tzinfo),
             "fold": value.fold,
         }
     if kind is date:
         return {TYPE_TAG: "date", "v": value.isoformat()}
-    if kind is time:
-        return {
-            TYPE_TAG: "time",
-            "v": value.replace(tzinfo=None).isoformat(),
-            "tz": _tag_zone(value.tzinfo),
-            "fold": value.fold,
-        }
     if kind is tuple:
         return {TYPE_TAG: "tuple", "v": [_tag_value(v) for v in value]}
     if kind is set or kind is frozenset:

@@ -18,11 +18,15 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from postctl import edit
 from postctl.edit import EditError
 from postctl.model import Post, PostError, key_terms
+
+if TYPE_CHECKING:
+    from postctl.listing import PostFilter
+    from postctl.site import Site
 
 Status = Literal["changed", "unchanged", "skipped", "failed"]
 
@@ -351,6 +355,69 @@ def retag_paths(
                 _emit(report, item[0], on_result)
     finally:
         _sync(folders)
+    return report
+
+
+def retag_site(
+    site: Site,
+    paths: Sequence[str],
+    spec: RetagSpec,
+    post_filter: PostFilter,
+    *,
+    complete: bool = False,
+    cache: bool | None = None,
+    dry_run: bool = False,
+    on_result: Callable[[FileResult], None] | None = None,
+    on_error: Callable[[PostError], None] | None = None,
+) -> RetagReport:
+    """Retag the posts of `site` at `paths` (absolute path strings, as site.collect_files gives
+    them; `complete`: all of the site's posts) that `post_filter` matches, reading them the
+    cheapest way. With a parse cache (`cache`: as for site.iter_posts), the cached summaries
+    pick the posts that may change and only those are read whole, once, just before their
+    edit. Without one (none yet, or not used), every post is parsed anyway, so each is edited
+    right where it is parsed, across processes (`retag_paths`); such a run leaves the cache as
+    it was (`list` creates it). `on_error` gets the PostError of each post that does not load."""
+    from postctl.cache import has_parse_cache
+    from postctl.site import iter_posts
+
+    jobs = (site.config["jobs"] if site.config.values else 0) or None
+    if not site.uses_cache(cache) or not has_parse_cache(site):
+        return retag_paths(
+            paths,
+            spec,
+            site.load,
+            keep=None if post_filter.is_empty else post_filter.matches,
+            dry_run=dry_run,
+            on_result=on_result,
+            on_error=on_error,
+            jobs=jobs,
+        )
+    # Tags and categories are in the cheap post summaries.
+    summaries = spec.field in ("tags", "categories") and not post_filter.needs_front_matter
+    examined = 0
+
+    def chosen() -> Iterator[Any]:
+        """Read as retag goes: the first posts are edited while the scan goes on."""
+        nonlocal examined
+        for post in iter_posts(site, paths, complete=complete, summaries=summaries):
+            if isinstance(post, PostError):
+                if on_error is not None:
+                    on_error(post)
+            elif post_filter.matches(post):
+                examined += 1
+                terms = getattr(post, spec.field) if summaries else post.terms(spec.field)
+                if spec.may_change(terms):
+                    yield post
+
+    report = retag(
+        chosen(),
+        spec,
+        dry_run=dry_run,
+        on_result=on_result,
+        load=site.load if summaries else None,
+        jobs=jobs,
+    )
+    report.examined = examined
     return report
 
 

@@ -91,6 +91,13 @@ class Site:
             return False, ()
         return parts[index] == "_drafts", tuple(p for p in parts[:index] if p)
 
+    def uses_cache(self, cache: bool | None = None) -> bool:
+        """Whether to read and write the caches: `cache` when given (--no-cache gives False),
+        else the configuration's `cache` (on by default)."""
+        if cache is not None:
+            return cache
+        return self.config["cache"] if self.config.values else True
+
     def load(self, path: Path, *, keep_body: bool = False) -> Post:
         drafts, cats = self.post_context(path)
         return load_post(
@@ -454,10 +461,8 @@ def iter_posts(
     the site's config turns it off; `complete` says `paths` are all of the site's posts (so
     cache entries of files no longer there may be dropped). With `summaries`, each post comes
     as its PostSummary (normalized fields only: much cheaper from the cache)."""
-    if cache is None:
-        cache = site.config["cache"] if site.config.values else True
     with gc_paused():
-        if cache:
+        if site.uses_cache(cache):
             from postctl.cache import iter_cached
 
             yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
