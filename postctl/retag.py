@@ -25,6 +25,8 @@ from postctl.edit import EditError
 from postctl.model import Post, PostError, key_terms
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from postctl.listing import PostFilter
     from postctl.site import Site
 
@@ -481,6 +483,7 @@ def _run(
 class _ChunkState:
     folders: set[str] = field(default_factory=set)  # written to: each is fsynced once, after
     real_folders: dict[str, str] = field(default_factory=dict)  # folder -> its real path
+    writers: ThreadPoolExecutor | None = None  # where a chunk's writes go (else: right away)
 
 
 def _sync(folders: Iterable[str]) -> None:
@@ -501,12 +504,25 @@ class _EditTask:
     scan: bool = False
 
     def __call__(self, items: list[Any]) -> list[Outcome]:
-        """A worker's chunk: the folders it wrote to are fsynced before its results go back."""
+        """A chunk (in a worker process, or this one's share): the posts are edited one after
+        another here while their writes, which mostly wait for the disk (fsync), go on in
+        WRITE_THREADS threads; the folders written to are fsynced once every write is done,
+        before the results go back."""
         state = _ChunkState()
+        if not self.dry_run and len(items) > 1 and WRITE_THREADS > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            state.writers = ThreadPoolExecutor(max_workers=WRITE_THREADS)
+        done = False
         try:
-            return [self.one(item, state) for item in items]
+            outcomes = [self.one(item, state) for item in items]
+            done = True
         finally:
+            if state.writers is not None:
+                # Interrupted: no more writes start (each one begun finishes whole).
+                state.writers.shutdown(wait=True, cancel_futures=not done)
             _sync(state.folders)
+        return outcomes
 
     def one(self, item: Any, state: _ChunkState) -> Outcome:
         path = Path(item) if isinstance(item, str) else item.path
@@ -528,30 +544,37 @@ class _EditTask:
                     return False
                 if os.path.islink(path):
                     return str(path)
-            result = self._edit(post, state.folders)
+            result = edit_post(post, self.spec)
         except Exception as e:  # a bug in one edit must not stop the others, nor hide them
             result = FileResult(path, "failed", f"unexpected error: {type(e).__name__}: {e}")
         if result.status == "unchanged":
             return False
+        if self.dry_run:
+            result.original = None  # only the report is left to make
+        elif result.status == "changed":
+            if state.writers is not None:
+                state.writers.submit(self._write, result, state.folders)
+            else:
+                self._write(result, state.folders)
         return result, _real_path(path, state.real_folders) if self.scan else ""
 
-    def _edit(self, post: Post, folders: set[str]) -> FileResult:
-        result = edit_post(post, self.spec)
-        if result.status == "changed" and not self.dry_run and result.original is not None:
-            try:
+    def _write(self, result: FileResult, folders: set[str]) -> None:
+        """Write a changed post (the result says how that went); only the report is left."""
+        try:
+            if result.original is not None:
                 written = edit.write_atomic(
-                    post.path, result.after, result.original, result.before, sync_folder=False
+                    result.path, result.after, result.original, result.before, sync_folder=False
                 )
-            except EditError as e:
-                result.status = "failed" if e.failed else "skipped"
-                result.reason = e.reason
-            else:
                 if written:
-                    folders.add(os.path.dirname(_written_file(post.path)))
-        result.original = None  # written: only the report is left to make
-        if not self.dry_run:  # only a dry run shows diffs
-            result.before = result.after = b""
-        return result
+                    folders.add(os.path.dirname(_written_file(result.path)))
+        except EditError as e:
+            result.status = "failed" if e.failed else "skipped"
+            result.reason = e.reason
+        except Exception as e:  # as in `one`: reported, never raised
+            result.status = "failed"
+            result.reason = f"unexpected error: {type(e).__name__}: {e}"
+        result.original = None
+        result.before = result.after = b""  # only a dry run shows diffs
 
 
 def _real_path(path: Path | str, real_folders: dict[str, str]) -> str:
