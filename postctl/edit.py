@@ -36,6 +36,7 @@ of each array item. The scanner only finds spans; values are always read by the 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import math
@@ -143,8 +144,7 @@ def read_for_edit(post: Post) -> tuple[Post, bytes]:
     mtime taken before reading, for `write_atomic` to notice a later change) and the bytes.
     EditError when it cannot be read or does not parse (such a file is never written)."""
     try:
-        st = os.stat(post.path)
-        content = post.path.read_bytes()
+        st, content = _read_file(post.path)
         if (
             post.format is not None
             and st.st_mtime_ns == post.mtime_ns
@@ -269,6 +269,12 @@ def _line_end(text: str, index: int) -> int:
 
 
 def _yaml_doc(post: Post) -> _Doc:
+    doc = _simple_yaml_doc(post.raw)
+    return doc if doc is not None else _composed_yaml_doc(post)
+
+
+def _composed_yaml_doc(post: Post) -> _Doc:
+    """Any YAML front matter, through the node tree PyYAML composes (its marks give the spans)."""
     text = post.raw
     root = compose_yaml(post)
     if root is None:
@@ -311,6 +317,211 @@ def _yaml_doc(post: Post) -> _Doc:
         else:
             entry.why_other = "its value is a mapping"
     return _Doc(entries, len(text), indent=" " * indent)
+
+
+# Most front matter is flat YAML: `key: scalar`, `key: [a, b]` on one line, `key:` over `- item`
+# lines, comments and blank lines. `_simple_yaml_doc` finds the spans of exactly that subset with
+# a line scan, several times cheaper than composing the node tree, and gives the very _Doc that
+# `_composed_yaml_doc` gives (tests/test_edit_simple_yaml.py compares both on generated and real
+# front matter); anything else (escapes, tabs, nesting, anchors, tags, block scalars, values over
+# several lines, unusual characters or line breaks) returns None and is composed.
+_SIMPLE_YAML_TEXT = re.compile(
+    "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
+)
+_SIMPLE_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+_SIMPLE_ITEM_LINE = re.compile(r"( *)- +(.*)")
+_SIMPLE_AFTER_QUOTE = re.compile(r"(?: *| +#.*)")  # what may follow a quoted scalar on its line
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_NOT_IN_FLOW_PLAIN = frozenset("[]{}#'\":")
+_SIMPLE_FLOW_PLAIN = re.compile(r"[^,\]]*")
+
+
+def _simple_yaml_doc(text: str) -> _Doc | None:
+    """The spans of flat YAML front matter found by a line scan, or None (compose it)."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return None  # a lone CR breaks a line too: left to the composer
+    if _SIMPLE_YAML_TEXT.fullmatch(text.replace("\r\n", "\n") if "\r" in text else text) is None:
+        return None
+    entries: list[_Entry] = []
+    kept_end = 0  # past the last line that belongs to the current entry (see _trim_entry)
+    items: list[_Item] = []  # of a block list under the current key
+    indent = -1  # of that list's dashes
+    empty = False  # the current key's value is empty so far: `- item` lines may follow
+    size = len(text)
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        end = min(pos, size)
+        if line.endswith("\r"):
+            line = line[:-1]
+        stripped = line.lstrip(" ")
+        if not stripped:
+            continue
+        depth = len(line) - len(stripped)
+        if stripped[0] == "#":
+            if depth:
+                kept_end = end  # an indented comment stays with the entry above it
+            continue
+        if empty and stripped[0] == "-" and (depth == indent or (indent < 0 and not items)):
+            item = _simple_block_item(line, start)
+            if item is None:
+                return None
+            indent = depth
+            item.line_start, item.line_end = start, end
+            items.append(item)
+            kept_end = end
+            continue
+        if depth:
+            return None  # nesting, or a value continued on the next line
+        match = _SIMPLE_KEY_LINE.fullmatch(line)
+        if match is None:
+            return None
+        if entries:
+            _close_simple_entry(entries[-1], items, kept_end)
+        items, indent = [], -1
+        key_end = start + match.end(1)
+        entry = _Entry(
+            key=match.group(1),
+            key_start=start,
+            key_end=key_end,
+            line_start=start,
+            after_sep=key_end + 1,
+            start=key_end + 1,
+            end=key_end + 1,
+            entry_end=end,
+            shape="empty",
+        )
+        entries.append(entry)
+        kept_end = end
+        value = (match.group(2) or "").rstrip(" ")
+        empty = not value or value[0] == "#"
+        if not empty and not _simple_value(entry, value, start + match.start(2)):
+            return None
+    if entries:
+        _close_simple_entry(entries[-1], items, kept_end)
+    return _Doc(entries, size)
+
+
+def _close_simple_entry(entry: _Entry, items: list[_Item], kept_end: int) -> None:
+    entry.entry_end = kept_end
+    if items:  # `key:` over `- item` lines
+        entry.shape = "block"
+        entry.items = items
+        entry.start = items[0].line_start
+        entry.end = items[-1].line_end
+
+
+def _simple_value(entry: _Entry, value: str, at: int) -> bool:
+    """Fill in a value written on the key's line (starting at offset `at`); False when it is
+    outside the subset."""
+    if value[0] == "[":
+        if value[-1] != "]" or "#" in value or "{" in value or "}" in value:
+            return False
+        items = _simple_flow_items(value, at)
+        if items is None:
+            return False
+        entry.shape, entry.items = "flow", items
+        entry.start, entry.end = at, at + len(value)
+        return True
+    scalar = _simple_scalar_span(value, at)
+    if scalar is None:
+        return False
+    entry.shape = "scalar"
+    entry.start, entry.end, _, entry.style = scalar
+    return True
+
+
+def _simple_scalar_span(value: str, at: int) -> tuple[int, int, str, str] | None:
+    """(start, end, text, style) of a one-line scalar in block context (a comment may follow),
+    or None."""
+    first = value[0]
+    if first in "'\"":
+        close = _closing_quote(value, 0)
+        if close < 0 or not _SIMPLE_AFTER_QUOTE.fullmatch(value, close + 1):
+            return None
+        return at, at + close + 1, _quoted_text(value[: close + 1]), first
+    if first in _NOT_PLAIN_START:
+        return None
+    comment = value.find(" #")
+    if comment >= 0:
+        value = value[:comment].rstrip(" ")
+    if ": " in value or value.endswith(":"):
+        return None
+    return at, at + len(value), value, ""
+
+
+def _closing_quote(text: str, i: int) -> int:
+    """The offset of the quote closing the quoted scalar opening at `i`, or -1 (unclosed on
+    this line, or a double-quoted escape: the composer reads those)."""
+    quote = text[i]
+    if quote == '"':
+        close = text.find('"', i + 1)
+        return -1 if close < 0 or "\\" in text[i + 1 : close] else close
+    close = i + 1
+    while True:
+        close = text.find("'", close)
+        if close < 0 or text[close + 1 : close + 2] != "'":
+            return close
+        close += 2
+
+
+def _quoted_text(spelling: str) -> str:
+    inner = spelling[1:-1]
+    return inner.replace("''", "'") if spelling[0] == "'" else inner
+
+
+def _simple_block_item(line: str, at: int) -> _Item | None:
+    match = _SIMPLE_ITEM_LINE.fullmatch(line)
+    if match is None:
+        return None
+    value = match.group(2).rstrip(" ")
+    if not value or value[0] == "#":
+        return None
+    scalar = _simple_scalar_span(value, at + match.start(2))
+    if scalar is None:
+        return None
+    start, end, text, style = scalar
+    return _Item(start, end, text, style)
+
+
+def _simple_flow_items(value: str, at: int) -> list[_Item] | None:
+    """The items of a one-line flow list of scalars `[a, "b c", 'd']`, or None."""
+    items: list[_Item] = []
+    last = len(value) - 1  # the closing bracket
+    i = _skip_spaces(value, 1)
+    if i == last:
+        return items
+    while True:
+        first = value[i]
+        if first in "'\"":
+            close = _closing_quote(value, i)
+            if close < 0 or close >= last:
+                return None
+            items.append(_Item(at + i, at + close + 1, _quoted_text(value[i : close + 1]), first))
+            i = close + 1
+        else:
+            if first in _NOT_PLAIN_START:
+                return None
+            piece = _SIMPLE_FLOW_PLAIN.match(value, i).group().rstrip(" ")  # type: ignore[union-attr]
+            if not piece or not _NOT_IN_FLOW_PLAIN.isdisjoint(piece):
+                return None
+            items.append(_Item(at + i, at + i + len(piece), piece, ""))
+            i += len(piece)
+        i = _skip_spaces(value, i)
+        if i == last:
+            return items
+        if value[i] != ",":
+            return None
+        i = _skip_spaces(value, i + 1)
+        if i >= last:
+            return None  # a trailing comma: left to the composer
+
+
+def _skip_spaces(text: str, i: int) -> int:
+    while text[i : i + 1] == " ":
+        i += 1
+    return i
 
 
 def _trim_entry(text: str, line_start: int, limit: int, indent: int) -> int:
@@ -1083,10 +1294,14 @@ def write_atomic(
     file already holds `new_bytes`, nothing is written (its mtime stays). A caller writing many
     files may pass `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
     """
+    # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
     try:
-        target = path.resolve(strict=True) if path.is_symlink() else path
-        st = os.stat(target)
+        st = os.lstat(path)
+        target = path
+        if stat.S_ISLNK(st.st_mode):
+            target = path.resolve(strict=True)
+            st = os.stat(target)
     except (OSError, RuntimeError) as e:
         raise EditError(path, _reason(e)) from None
     if not stat.S_ISREG(st.st_mode):
@@ -1098,7 +1313,7 @@ def write_atomic(
     if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
         raise EditError(path, "is read-only; not written")
     try:
-        current = target.read_bytes()
+        _, current = _read_file(target)
     except OSError as e:
         raise EditError(path, _reason(e)) from None
     changed = (
@@ -1117,27 +1332,59 @@ def write_atomic(
     return True
 
 
-def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
-    import tempfile
+def _read_file(path: Path | str) -> tuple[os.stat_result, bytes]:
+    """(the stat of the file as opened, all its bytes); OSError when it cannot be read, or is
+    not a regular file (O_NONBLOCK: a FIFO is refused, not waited on)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return st, chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
-    folder = target.parent
+
+_TEMP_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
+    folder, name = os.path.split(target)
+    while True:
+        # As tempfile.mkstemp names and opens one (0600, never an existing file or a link).
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(tmp, _TEMP_FLAGS, 0o600)
+            break
+        except FileExistsError:
+            continue
+        except OSError as e:
+            raise EditError(target, f"cannot create a temp file beside it: {_reason(e)}") from None
     try:
-        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as e:
-        raise EditError(target, f"cannot create a temp file beside it: {_reason(e)}") from None
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-            os.fchmod(f.fileno(), mode)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, mode)
             if hasattr(os, "fchown") and os.geteuid() == 0:
-                os.fchown(f.fileno(), st.st_uid, st.st_gid)
+                os.fchown(fd, st.st_uid, st.st_gid)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         os.replace(tmp, target)
     except BaseException as e:
         try:
-            tmp.unlink()
+            os.unlink(tmp)
         except OSError:
             pass
         if isinstance(e, OSError):
