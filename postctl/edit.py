@@ -1282,6 +1282,7 @@ def write_atomic(
     expected: bytes | None = None,
     *,
     sync_folder: bool = True,
+    batch: WriteBatch | None = None,
 ) -> bool:
     """Replace the file at `path` with `new_bytes`, safely; True when it was written.
 
@@ -1293,6 +1294,9 @@ def write_atomic(
     fsynced; on any failure the temp file is removed and the original is untouched. When the
     file already holds `new_bytes`, nothing is written (its mtime stays). A caller writing many
     files may pass `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
+
+    With `batch`, the write is only begun (the file checked, the temp file written) and True
+    returned: `batch.commit()` finishes it and says how it went (see WriteBatch).
     """
     # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
@@ -1312,24 +1316,189 @@ def write_atomic(
         )
     if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
         raise EditError(path, "is read-only; not written")
-    try:
-        _, current = _read_file(target)
-    except OSError as e:
-        raise EditError(path, _reason(e)) from None
-    changed = (
-        len(current) != original.size
-        or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
-        or (expected is not None and current != expected)
-        or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
-    )
-    if changed:
-        raise EditError(path, "changed on disk since it was read; skipped (run again)")
-    if current == new_bytes:
+    begun = _BegunWrite(path, target, new_bytes, original, expected)
+    begun.check()
+    if begun.unneeded:
         return False
-    _replace(target, new_bytes, stat.S_IMODE(st.st_mode), st)
+    begun.write_temp(stat.S_IMODE(st.st_mode), st)
+    if batch is not None:
+        batch.begun.append(begun)
+        return True
+    try:
+        begun.finish(_fsync_error(begun.fd), recheck=False)
+    finally:
+        begun.discard()
     if sync_folder:
         fsync_folder(target.parent)
     return True
+
+
+class WriteBatch:
+    """Many atomic writes whose fsyncs are done together, for a caller that writes many files:
+    `write_atomic(..., batch=batch)` checks each file and writes its temp file; `commit()`
+    fsyncs all the temp files at once (concurrent fsyncs share the disk's journal commits),
+    then replaces each file that is still as it was read (checked again, right before its
+    replace), and gives each write's outcome in order: True (written), False (the file already
+    held the new bytes) or the EditError that refused or failed it. Nothing is written to a
+    user's file before `commit()`; `close()` removes the temp files of writes never committed
+    (an interrupted run), so use it in a `with` block or `try`/`finally`."""
+
+    def __init__(self) -> None:
+        self.begun: list[_BegunWrite] = []
+
+    def __enter__(self) -> WriteBatch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def commit(self) -> list[bool | EditError]:
+        outcomes: list[bool | EditError] = []
+        try:
+            for begun, error in zip(self.begun, _fsync_all([b.fd for b in self.begun])):
+                try:
+                    begun.finish(error, recheck=True)
+                except EditError as e:
+                    outcomes.append(e)
+                else:
+                    outcomes.append(not begun.unneeded)
+                finally:
+                    begun.discard()
+        finally:
+            self.close()
+        return outcomes
+
+    def close(self) -> None:
+        for begun in self.begun:
+            begun.discard()
+        self.begun = []
+
+
+# Temp files fsynced at once by WriteBatch.commit (each fsync waits in the kernel, not in Python).
+FSYNC_THREADS = 4
+
+
+def _fsync_all(fds: list[int | None]) -> list[OSError | None]:
+    if len(fds) < 2 or FSYNC_THREADS < 2:
+        return [_fsync_error(fd) for fd in fds]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(FSYNC_THREADS, len(fds))) as pool:
+        return list(pool.map(_fsync_error, fds))
+
+
+def _fsync_error(fd: int | None) -> OSError | None:
+    try:
+        if fd is not None:
+            os.fsync(fd)
+    except OSError as e:
+        return e
+    return None
+
+
+_TEMP_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+@dataclass
+class _BegunWrite:
+    """One atomic write, step by step: check the file, write the temp file, then finish (the
+    fsync's outcome given) by replacing the file; `discard` removes whatever is left."""
+
+    path: Path
+    target: Path
+    new_bytes: bytes
+    original: Post
+    expected: bytes | None
+    tmp: str = ""
+    fd: int | None = None
+    unneeded: bool = False  # the file already holds new_bytes
+
+    def check(self) -> None:
+        """EditError when the file changed on disk since `original` was read."""
+        try:
+            st, current = _read_file(self.target)
+        except OSError as e:
+            raise EditError(self.path, _reason(e)) from None
+        original = self.original
+        if (
+            len(current) != original.size
+            or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
+            or (self.expected is not None and current != self.expected)
+            or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
+        ):
+            raise EditError(self.path, "changed on disk since it was read; skipped (run again)")
+        self.unneeded = current == self.new_bytes
+
+    def write_temp(self, mode: int, st: os.stat_result) -> None:
+        """The new bytes in a temp file beside the target, with the target's mode and owner."""
+        folder, name = os.path.split(self.target)
+        while True:
+            # As tempfile.mkstemp names and opens one (0600, never an existing file or a link).
+            tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+            try:
+                self.fd = os.open(tmp, _TEMP_FLAGS, 0o600)
+                break
+            except FileExistsError:
+                continue
+            except OSError as e:
+                reason = f"cannot create a temp file beside it: {_reason(e)}"
+                raise EditError(self.target, reason) from None
+        self.tmp = tmp
+        try:
+            view = memoryview(self.new_bytes)
+            while view:
+                view = view[os.write(self.fd, view) :]
+            os.fchmod(self.fd, mode)
+            if hasattr(os, "fchown") and os.geteuid() == 0:
+                os.fchown(self.fd, st.st_uid, st.st_gid)
+        except BaseException as e:
+            self.discard()
+            if isinstance(e, OSError):
+                raise self._failed(e) from None
+            raise
+
+    def finish(self, fsync_error: OSError | None, *, recheck: bool) -> None:
+        """Replace the file with the fsynced temp file; `recheck`: first check again that the
+        file is as it was read (the temp file was written a while ago)."""
+        try:
+            assert self.fd is not None
+            fd, self.fd = self.fd, None
+            os.close(fd)
+            if fsync_error is not None:
+                raise fsync_error
+            if recheck:
+                self.check()
+                if self.unneeded:
+                    return
+            os.replace(self.tmp, self.target)
+            self.tmp = ""
+        except OSError as e:
+            raise self._failed(e) from None
+
+    def _failed(self, error: BaseException) -> EditError:
+        reason = f"write failed, file left as it was: {_reason(error)}"
+        return EditError(self.target, reason, failed=True)
+
+    def discard(self) -> None:
+        if self.fd is not None:
+            fd, self.fd = self.fd, None
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if self.tmp:
+            tmp, self.tmp = self.tmp, ""
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _read_file(path: Path | str) -> tuple[os.stat_result, bytes]:
@@ -1346,52 +1515,6 @@ def _read_file(path: Path | str) -> tuple[os.stat_result, bytes]:
     finally:
         os.close(fd)
     return st, chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-_TEMP_FLAGS = (
-    os.O_WRONLY
-    | os.O_CREAT
-    | os.O_EXCL
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-
-
-def _replace(target: Path, data: bytes, mode: int, st: os.stat_result) -> None:
-    folder, name = os.path.split(target)
-    while True:
-        # As tempfile.mkstemp names and opens one (0600, never an existing file or a link).
-        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
-        try:
-            fd = os.open(tmp, _TEMP_FLAGS, 0o600)
-            break
-        except FileExistsError:
-            continue
-        except OSError as e:
-            raise EditError(target, f"cannot create a temp file beside it: {_reason(e)}") from None
-    try:
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fchmod(fd, mode)
-            if hasattr(os, "fchown") and os.geteuid() == 0:
-                os.fchown(fd, st.st_uid, st.st_gid)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, target)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):
-            raise EditError(
-                target, f"write failed, file left as it was: {_reason(e)}", failed=True
-            ) from None
-        raise
 
 
 def fsync_folder(folder: Path) -> None:

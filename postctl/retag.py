@@ -483,6 +483,8 @@ def _run(
 class _ChunkState:
     folders: set[str] = field(default_factory=set)  # written to: each is fsynced once, after
     real_folders: dict[str, str] = field(default_factory=dict)  # folder -> its real path
+    batch: edit.WriteBatch | None = None  # a chunk's writes, committed together
+    begun: list[FileResult] = field(default_factory=list)  # the posts written in `batch`
     writers: ThreadPoolExecutor | None = None  # where a chunk's writes go (else: right away)
 
 
@@ -504,23 +506,21 @@ class _EditTask:
     scan: bool = False
 
     def __call__(self, items: list[Any]) -> list[Outcome]:
-        """A chunk (in a worker process, or this one's share): the posts are edited one after
-        another here while their writes, which mostly wait for the disk (fsync), go on in
-        WRITE_THREADS threads; the folders written to are fsynced once every write is done,
-        before the results go back."""
+        """A chunk (in a worker process, or this one's share): its posts are edited and their
+        temp files written, then all are fsynced at once and the files replaced (see
+        edit.WriteBatch); the folders written to are fsynced once, before the results go
+        back."""
         state = _ChunkState()
-        if not self.dry_run and len(items) > 1 and WRITE_THREADS > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            state.writers = ThreadPoolExecutor(max_workers=WRITE_THREADS)
-        done = False
+        if not self.dry_run:
+            state.batch = edit.WriteBatch()
         try:
             outcomes = [self.one(item, state) for item in items]
-            done = True
+            if state.batch is not None:
+                for result, written in zip(state.begun, state.batch.commit()):
+                    _settle(result, written, state.folders)
         finally:
-            if state.writers is not None:
-                # Interrupted: no more writes start (each one begun finishes whole).
-                state.writers.shutdown(wait=True, cancel_futures=not done)
+            if state.batch is not None:
+                state.batch.close()  # interrupted: the temp files go, the files stay as they were
             _sync(state.folders)
         return outcomes
 
@@ -552,29 +552,42 @@ class _EditTask:
         if self.dry_run:
             result.original = None  # only the report is left to make
         elif result.status == "changed":
-            if state.writers is not None:
-                state.writers.submit(self._write, result, state.folders)
-            else:
-                self._write(result, state.folders)
+            self._write(result, state)
         return result, _real_path(path, state.real_folders) if self.scan else ""
 
-    def _write(self, result: FileResult, folders: set[str]) -> None:
-        """Write a changed post (the result says how that went); only the report is left."""
+    def _write(self, result: FileResult, state: _ChunkState) -> None:
+        """Write a changed post, or begin to in a chunk's batch (the result says how it went)."""
+        written: bool | EditError
         try:
-            if result.original is not None:
-                written = edit.write_atomic(
-                    result.path, result.after, result.original, result.before, sync_folder=False
-                )
-                if written:
-                    folders.add(os.path.dirname(_written_file(result.path)))
+            written = result.original is not None and edit.write_atomic(
+                result.path,
+                result.after,
+                result.original,
+                result.before,
+                sync_folder=False,
+                batch=state.batch,
+            )
         except EditError as e:
-            result.status = "failed" if e.failed else "skipped"
-            result.reason = e.reason
+            written = e
         except Exception as e:  # as in `one`: reported, never raised
             result.status = "failed"
             result.reason = f"unexpected error: {type(e).__name__}: {e}"
+            written = False
+        if written is True and state.batch is not None:
+            state.begun.append(result)  # settled once the batch is committed
+        else:
+            _settle(result, written, state.folders)
         result.original = None
         result.before = result.after = b""  # only a dry run shows diffs
+
+
+def _settle(result: FileResult, written: bool | EditError, folders: set[str]) -> None:
+    """Record how a post's write went: the folder of a written file is to be fsynced."""
+    if isinstance(written, EditError):
+        result.status = "failed" if written.failed else "skipped"
+        result.reason = written.reason
+    elif written:
+        folders.add(os.path.dirname(_written_file(result.path)))
 
 
 def _real_path(path: Path | str, real_folders: dict[str, str]) -> str:
