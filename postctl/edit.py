@@ -1295,8 +1295,8 @@ def write_atomic(
     file already holds `new_bytes`, nothing is written (its mtime stays). A caller writing many
     files may pass `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
 
-    With `batch`, the write is only begun (the file checked, the temp file written) and True
-    returned: `batch.commit()` finishes it and says how it went (see WriteBatch).
+    With `batch`, the write is only begun (the refusals above made, the temp file written) and
+    True returned: `batch.commit()` checks the file, finishes the write and says how it went.
     """
     # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
@@ -1317,12 +1317,13 @@ def write_atomic(
     if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
         raise EditError(path, "is read-only; not written")
     begun = _BegunWrite(path, target, new_bytes, original, expected)
-    begun.check()
-    if begun.unneeded:
-        return False
+    if batch is None:
+        begun.check()
+        if begun.unneeded:
+            return False
     begun.write_temp(stat.S_IMODE(st.st_mode), st)
     if batch is not None:
-        batch.begun.append(begun)
+        batch.begun.append(begun)  # checked at commit, right before its replace
         return True
     try:
         begun.finish(_fsync_error(begun.fd), recheck=False)
@@ -1335,11 +1336,12 @@ def write_atomic(
 
 class WriteBatch:
     """Many atomic writes whose fsyncs are done together, for a caller that writes many files:
-    `write_atomic(..., batch=batch)` checks each file and writes its temp file; `commit()`
-    fsyncs all the temp files at once (concurrent fsyncs share the disk's journal commits),
-    then replaces each file that is still as it was read (checked again, right before its
-    replace), and gives each write's outcome in order: True (written), False (the file already
-    held the new bytes) or the EditError that refused or failed it. Nothing is written to a
+    `write_atomic(..., batch=batch)` refuses what it refuses at once (read-only, hard links)
+    and writes the temp file; `commit()` fsyncs all the temp files at once (concurrent fsyncs
+    share the disk's journal commits), then replaces each file that is still as it was read
+    (checked right before its replace), and gives each write's outcome in order: True
+    (written), False (the file already held the new bytes) or the EditError that skipped or
+    failed it. Nothing is written to a
     user's file before `commit()`; `close()` removes the temp files of writes never committed
     (an interrupted run), so use it in a `with` block or `try`/`finally`."""
 
@@ -1509,12 +1511,17 @@ def _read_file(path: Path | str) -> tuple[os.stat_result, bytes]:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        chunks = []
-        while chunk := os.read(fd, 1 << 20):
-            chunks.append(chunk)
+        # One read gives the file as it was opened; then reads to the end if it grew or shrank
+        # since (or a read came back short).
+        data = os.read(fd, st.st_size + 1)
+        if len(data) != st.st_size:
+            chunks = [data]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            data = b"".join(chunks)
     finally:
         os.close(fd)
-    return st, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return st, data
 
 
 def fsync_folder(folder: Path) -> None:

@@ -99,16 +99,31 @@ def test_a_batch_never_committed_leaves_everything_as_it_was(tmp_path: Path) -> 
     assert sorted(os.listdir(tmp_path)) == sorted(p.name for p in paths)
 
 
-def test_refusals_come_at_once_not_at_commit(tmp_path: Path) -> None:
+def test_refusals_come_at_once_and_no_change_at_commit(tmp_path: Path) -> None:
     (path,) = posts(tmp_path, 1)
     post = load_post(path, "jekyll")
     content = path.read_bytes()
     new = edit.set_terms(post, content, "tags", ["b"])
     with edit.WriteBatch() as batch:
-        assert edit.write_atomic(path, content, post, content, batch=batch) is False
+        assert edit.write_atomic(path, content, post, content, batch=batch) is True
         path.chmod(0o444)
         with pytest.raises(EditError, match="read-only"):
             edit.write_atomic(path, new, post, content, batch=batch)
-        assert batch.commit() == []
+        assert batch.commit() == [False]  # the bytes were already there: nothing replaced
     assert path.read_bytes() == content
     assert os.listdir(tmp_path) == ["p0.md"]
+
+
+def test_short_reads_still_read_the_whole_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (path,) = posts(tmp_path, 1)
+    post = load_post(path, "jekyll")
+    content = path.read_bytes()
+    new = edit.set_terms(post, content, "tags", ["b"])
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    fresh, read = edit.read_for_edit(post)
+    assert read == content and fresh is post
+    assert edit.write_atomic(path, new, post, content) is True
+    assert path.read_bytes() == new
