@@ -322,7 +322,7 @@ def _composed_yaml_doc(post: Post) -> _Doc:
 # Most front matter is flat YAML: `key: scalar`, `key: [a, b]` on one line, `key:` over `- item`
 # lines, comments and blank lines. `_simple_yaml_doc` finds the spans of exactly that subset with
 # a line scan, several times cheaper than composing the node tree, and gives the very _Doc that
-# `_composed_yaml_doc` gives (tests/test_edit_simple_yaml.py compares both on generated and real
+# `_composed_yaml_doc` gives (tests/test_edit_fast_paths.py compares both on generated and real
 # front matter); anything else (escapes, tabs, nesting, anchors, tags, block scalars, values over
 # several lines, unusual characters or line breaks) returns None and is composed.
 _SIMPLE_YAML_TEXT = re.compile(
@@ -970,8 +970,6 @@ def _scalar_terms_edit(post: Post, doc: _Doc, entry: _Entry, terms: list[str], s
 def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False) -> list[Edit]:
     """Align the old items with the new terms and edit only what differs. `exact`: an item
     that is not a string (`2019`, `true`) is never taken for the same term as text."""
-    from difflib import SequenceMatcher
-
     items = entry.items
     values = post.data.get(entry.key)
     if not (isinstance(values, list) and len(values) == len(items)):
@@ -981,20 +979,7 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
         for i, value in enumerate(values)
     ]
     style = _dominant_style(items)
-    matcher = SequenceMatcher(a=old, b=terms, autojunk=False)
-    keep: list[bool] = [True] * len(items)
-    replace: dict[int, str] = {}
-    inserts: dict[int, list[str]] = {}  # before old item i (len(items): at the end)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for k in range(paired):
-            replace[i1 + k] = terms[j1 + k]
-        for k in range(i1 + paired, i2):
-            keep[k] = False
-        if j2 - j1 > paired:
-            inserts.setdefault(i2, []).extend(terms[j1 + paired : j2])
+    keep, replace, inserts = _align(old, terms)
     text = post.raw
     edits: list[Edit] = []
     for i, new_term in replace.items():
@@ -1049,6 +1034,44 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
 
 
 _AFTER_ITEM = re.compile(r"[ \t]*(,?)[ \t]*(#[^\r\n]*)?(\r\n|[\r\n]|\Z)")
+
+
+Alignment = tuple[list[bool], dict[int, str], dict[int, list[str]]]
+
+
+def _align(old: list[Any], new: list[str]) -> Alignment:
+    """How the old items become the new terms: (which old items stay, old item -> the term it
+    becomes, old item index -> the terms inserted before it; len(old): at the end)."""
+    if len(old) == len(new):
+        # A rename in place (the common case), found without difflib when its answer is
+        # certain: every changed item and its new term occur nowhere in the other list, so no
+        # block difflib could match crosses them and the blocks it matches are the unchanged
+        # runs, in place (tests/test_edit_fast_paths.py compares the two).
+        changed = [i for i, (a, b) in enumerate(zip(old, new)) if a != b]
+        olds, news = set(old), set(new)
+        if all(old[i] not in news and new[i] not in olds for i in changed):
+            return [True] * len(old), {i: new[i] for i in changed}, {}
+    return _align_by_difflib(old, new)
+
+
+def _align_by_difflib(old: list[Any], new: list[str]) -> Alignment:
+    from difflib import SequenceMatcher
+
+    matcher = SequenceMatcher(a=old, b=new, autojunk=False)
+    keep: list[bool] = [True] * len(old)
+    replace: dict[int, str] = {}
+    inserts: dict[int, list[str]] = {}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        paired = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(paired):
+            replace[i1 + k] = new[j1 + k]
+        for k in range(i1 + paired, i2):
+            keep[k] = False
+        if j2 - j1 > paired:
+            inserts.setdefault(i2, []).extend(new[j1 + paired : j2])
+    return keep, replace, inserts
 
 
 def _one_per_line(text: str, items: list[_Item]) -> bool:

@@ -1,6 +1,8 @@
-"""The editor's line scan of flat YAML front matter (`edit._simple_yaml_doc`) gives exactly the
-spans the composed node tree gives (`edit._composed_yaml_doc`), or declines (None). Generated
-front matter mixes what the scan reads with near misses it must leave to the composer."""
+"""The editor's fast paths give exactly what the general ones give. The line scan of flat YAML
+front matter (`edit._simple_yaml_doc`) gives the spans of the composed node tree
+(`edit._composed_yaml_doc`), or declines (None): generated front matter mixes what the scan reads
+with near misses it must leave to the composer. The alignment of a rename in place
+(`edit._align`) is difflib's."""
 
 from __future__ import annotations
 
@@ -168,3 +170,16 @@ def test_scan_agrees_with_the_composer_on_real_posts(corpora: Path) -> None:
             if post.format == "yaml":
                 scanned += check_same_doc(post)
     assert scanned > 1000  # most real front matter is flat
+
+
+TERMS = st.sampled_from(["a", "b", "c", "d", "e", ("not a string", 0), ("not a string", 1)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=st.lists(TERMS, max_size=7), data=st.data())
+def test_alignment_of_a_rename_in_place_is_difflibs(old: list, data: st.DataObject) -> None:
+    words = st.sampled_from(["a", "b", "c", "d", "e", "x", "y"])
+    new = [data.draw(st.one_of(st.just(t), words)) if isinstance(t, str) else "z" for t in old]
+    if data.draw(st.booleans()):
+        new = data.draw(st.lists(words, max_size=7))  # any other change
+    assert edit._align(old, new) == edit._align_by_difflib(old, new)
