@@ -247,7 +247,7 @@ class PostLookups:
     taxonomy is written under, the terms under a key, the strings the encoding rules read.
     The lists are shared between the rules: read them, never change them."""
 
-    __slots__ = ("_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
+    __slots__ = ("_plain_terms", "_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
 
     def __init__(self, post: Post, taxonomies: list[str]) -> None:
         self.post = post
@@ -256,6 +256,7 @@ class PostLookups:
         self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
         self._terms: dict[str, list[str]] = {}
         self._strings: list[tuple[str | None, str, bool]] | None = None
+        self._plain_terms: bool | None = None
 
     def terms(self, key: str) -> list[str]:
         """`written_terms(post, key)`."""
@@ -263,6 +264,34 @@ class PostLookups:
         if terms is None:
             terms = self._terms[key] = written_terms(self.post, key)
         return terms
+
+    @property
+    def plain_terms(self) -> bool:
+        """Whether every taxonomy key of the post holds a list of strings, none with a comma,
+        no two the same ignoring case and surrounding space (an empty list too): what nearly
+        every post writes, and then the rules about one post's terms (PC202's part about
+        terms, PC403, PC404, PC502) have nothing to report. One pass over the terms for all of
+        them, which also gives each key's terms (a list of strings is read as written)."""
+        plain = self._plain_terms
+        if plain is None:
+            plain = self._plain_terms = self._all_plain()
+        return plain
+
+    def _all_plain(self) -> bool:
+        data = self.post.data
+        for _, keys in self.taxonomy_keys:
+            for key in keys:
+                value = data[key]
+                if type(value) is not list:
+                    return False
+                for item in value:
+                    if type(item) is not str or "," in item:
+                        return False
+                if len(value) > 1 and len({t.strip().casefold() for t in value}) < len(value):
+                    return False
+                # = written_terms(post, key): both generators take a list of strings as is
+                self._terms[key] = list(value)
+        return True
 
     @property
     def strings(self) -> list[tuple[str | None, str, bool]]:
@@ -490,7 +519,8 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
         value = post.data[key]
         if value is not None and not isinstance(value, str):
             yield _issue(post, key, f"title is {_kind_of(value)}, expected a string")
-    for _, keys in ctx.lookups(post).taxonomy_keys:
+    lookups = ctx.lookups(post)
+    for _, keys in () if lookups.plain_terms else lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
             if isinstance(value, dict):
@@ -824,7 +854,10 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
     `true`), so term pages and URLs differ between tools. Quote it. (`yes`/`no` in YAML are
     reported by PC401.)"""
-    for _, keys in ctx.lookups(post).taxonomy_keys:
+    lookups = ctx.lookups(post)
+    if lookups.plain_terms:
+        return
+    for _, keys in lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
             items = value if isinstance(value, list) else [value]
@@ -845,6 +878,8 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     (Utils.pluralized_array_from_hash); Hugo takes `tags = "a, b"` as the single tag `a, b`.
     Write a list: `tags: [a, b]`."""
     lookups = ctx.lookups(post)
+    if lookups.plain_terms:
+        return
     for _, keys in lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
@@ -908,6 +943,8 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
     first spelling."""
     lookups = ctx.lookups(post)
+    if lookups.plain_terms:
+        return
     for _, keys in lookups.taxonomy_keys:
         for key in keys:
             terms = lookups.terms(key)
