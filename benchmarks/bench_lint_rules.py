@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import os
 import pickle
 import pstats
 import statistics
@@ -67,7 +68,7 @@ def main() -> None:
         for post in posts:
             linter(post)
         profile.disable()
-        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profile).sort_stats(os.environ.get("SORT", "tottime")).print_stats(45)
         return
 
     # The whole per-post stage, as a worker runs it, plus pickling what it sends back.

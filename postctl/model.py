@@ -229,7 +229,10 @@ class Post:
         with maps.PrepareParams (hugo/common/maps/params.go), which moves each mixed-case key's
         value onto the lower-case key: with `draft: false` and `Draft: true`, in either order,
         Hugo 0.168 makes a draft."""
-        keys: dict[str, str] = {}
+        keys = {key.lower(): key for key in self.data}
+        if len(keys) == len(self.data):
+            return keys  # no two keys differ only by case (nearly every post)
+        keys = {}
         for key in self.data:
             lowered = key.lower()
             if key != lowered or lowered not in keys:

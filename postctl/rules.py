@@ -141,16 +141,11 @@ def _paragraph(doc: str) -> str:
 # -- context -------------------------------------------------------------------------------------
 
 
-class TermUse(NamedTuple):
-    """Terms written under one key of a post, where the key is, and whether a fix may rewrite
-    them (a list or a string). A named tuple: the lint cache rebuilds every post's uses on each
-    run, and a tuple is the cheapest record to build."""
-
-    key: str
-    terms: list[str]
-    line: int
-    col: int
-    fixable: bool
+# Terms written under one key of a post: (key as written, its terms, the key's 1-based line and
+# column, whether a fix may rewrite them: a list or a string). A plain tuple, not a named one:
+# every post's uses cross back from the worker processes (or come out of the lint cache) on
+# every run, and plain tuples pickle five times faster and are the cheapest to build.
+TermUse = tuple[str, list[str], int, int, bool]
 
 
 class Facts(NamedTuple):
@@ -1037,7 +1032,7 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
     for taxonomy in ctx.taxonomies:
         # Every use of the taxonomy: (path, use, its terms with aliases resolved).
         uses = [
-            (post.path, use, [aliases.get(t, t) for t in use.terms] if aliases else use.terms)
+            (post.path, use, [aliases.get(t, t) for t in use[1]] if aliases else use[1])
             for post in facts
             for use in post.terms.get(taxonomy, ())
         ]
@@ -1072,14 +1067,15 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
             wrong = [t for t in dict.fromkeys(terms) if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
+            key, _, line, col, fixable = use
             renames = tuple((t, canonical[term_key(t)]) for t in wrong)
-            fix = Fix("terms", use.key, renames) if use.fixable else None
+            fix = Fix("terms", key, renames) if fixable else None
             for term in wrong:
                 group = Counter(spellings[term_key(term)])
                 right = canonical[term_key(term)]
                 others = ", ".join(f"{t!r} ({n})" for t, n in group.most_common() if t != term)
-                message = f"{use.key} {term!r} is also spelled {others}: use {right!r}"
-                yield path, Issue(use.line, use.col, message, fix)
+                message = f"{key} {term!r} is also spelled {others}: use {right!r}"
+                yield path, Issue(line, col, message, fix)
 
 
 @_register("PC506", "single-use-term", "info", "A term is used by one post only", scope="site")
@@ -1095,7 +1091,7 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
         for post in facts:
             path = post.path
             for use in post.terms.get(taxonomy, ()):
-                terms = use.terms
+                terms = use[1]
                 for term in dict.fromkeys(terms) if len(terms) > 1 else terms:
                     group = term_key(aliases.get(term, term) if aliases else term)
                     if group in shared:  # most terms of a site: nothing more to learn
@@ -1107,8 +1103,9 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
                         shared.add(group)
         for group, (path, use, term) in first.items():
             if group not in shared:
-                message = f"{use.key} {term!r} is used by this post only"
-                yield path, Issue(use.line, use.col, message)
+                key, _, line, col, _ = use
+                message = f"{key} {term!r} is used by this post only"
+                yield path, Issue(line, col, message)
 
 
 # -- PC6xx: encoding damage ---------------------------------------------------------------------
@@ -1309,7 +1306,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
         lookups = ctx.lookups(post)
         for taxonomy, keys in lookups.taxonomy_keys:
             terms[taxonomy] = [
-                TermUse(
+                (
                     key,
                     lookups.terms(key),
                     *post.key_position(key),
