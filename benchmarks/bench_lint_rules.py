@@ -117,13 +117,19 @@ def main() -> None:
         for name, ns in spent.items():
             parts.setdefault(name, []).append((ns / n - overhead) / 1000)
 
-    print(f"per-post stage: {statistics.median(totals) / n * 1e6:6.1f} us/post CPU (median)")
-    print(f"pickling its results: {statistics.median(sending) / n * 1e6:6.1f} us/post CPU")
-    print("split (median us/post; sum differs from the total by the timing itself):")
-    ranked = sorted(parts.items(), key=lambda item: -statistics.median(item[1]))
+    print(
+        f"per-post stage: {statistics.median(totals) / n * 1e6:6.1f} us/post CPU median, "
+        f"{min(totals) / n * 1e6:6.1f} best"
+    )
+    print(
+        f"pickling its results: {statistics.median(sending) / n * 1e6:6.1f} us/post CPU median, "
+        f"{min(sending) / n * 1e6:6.1f} best"
+    )
+    print("split (median and best us/post; sum differs from the total by the timing itself):")
+    ranked = sorted(parts.items(), key=lambda item: -min(item[1]))
     for name, values in ranked:
-        print(f"  {name:<6} {statistics.median(values):6.2f}")
-    print(f"  sum    {sum(statistics.median(v) for v in parts.values()):6.2f}")
+        print(f"  {name:<6} {statistics.median(values):6.2f} {min(values):6.2f}")
+    print(f"  sum    {sum(statistics.median(v) for v in parts.values()):6.2f} {sum(min(v) for v in parts.values()):6.2f}")
 
 
 if __name__ == "__main__":
