@@ -569,7 +569,9 @@ def _as_terms(value: Any, split: bool) -> list[str]:
     if isinstance(value, (list, tuple)):
         out: list[str] = []
         for item in value:  # Ruby's Array#flatten: nested lists count as terms too
-            if isinstance(item, (list, tuple)):
+            if type(item) is str:  # nearly every term: term_text would give it back as is
+                out.append(item)
+            elif isinstance(item, (list, tuple)):
                 out.extend(term_text(x) for x in item if x is not None)
             elif item is not None and not isinstance(item, dict):
                 out.append(term_text(item))
@@ -619,7 +621,7 @@ def load_post(
             st = os.fstat(fd)
             if not _is_regular(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
-            head = _read_fd(fd, HEAD_SIZE)
+            head = _read_fd(fd, HEAD_SIZE, st.st_size)
             whole = len(head) >= st.st_size
             rest = b"" if whole else None
 
@@ -660,17 +662,23 @@ def load_post(
     return post
 
 
-def _read_fd(fd: int, limit: int | None = None) -> bytes:
-    """Up to `limit` bytes (all the rest when None) from `fd`, however short its reads."""
+def _read_fd(fd: int, limit: int | None = None, size: int = 0) -> bytes:
+    """Up to `limit` bytes (all the rest when None) from `fd`, however short its reads. `size`
+    is the file's size as fstat gave it: once that much is read, the read that would only
+    find the end of the file is skipped (a system call on every post)."""
     chunks = []
     wanted = limit if limit is not None else 1 << 20
+    total = 0
     while wanted > 0:
         chunk = os.read(fd, wanted)
         if not chunk:
             break
         chunks.append(chunk)
+        total += len(chunk)
         if limit is not None:
             wanted -= len(chunk)
+        if size and total >= size:
+            break
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
