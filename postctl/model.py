@@ -107,8 +107,11 @@ class ParsedDate:
     @property
     def sort_key(self) -> datetime:
         """A naive UTC datetime, so posts with and without a zone sort together."""
-        if self.value.tzinfo is None:
+        zone = self.value.tzinfo
+        if zone is None:
             return self.value
+        if zone is timezone.utc:
+            return self.value.replace(tzinfo=None)
         try:
             return self.value.astimezone(timezone.utc).replace(tzinfo=None)
         except OverflowError:  # 0001-01-01T00:00+05:00 is before datetime.min in UTC
