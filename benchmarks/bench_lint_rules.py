@@ -129,7 +129,8 @@ def main() -> None:
     ranked = sorted(parts.items(), key=lambda item: -min(item[1]))
     for name, values in ranked:
         print(f"  {name:<6} {statistics.median(values):6.2f} {min(values):6.2f}")
-    print(f"  sum    {sum(statistics.median(v) for v in parts.values()):6.2f} {sum(min(v) for v in parts.values()):6.2f}")
+    medians = sum(statistics.median(v) for v in parts.values())
+    print(f"  sum    {medians:6.2f} {sum(min(v) for v in parts.values()):6.2f}")
 
 
 if __name__ == "__main__":
