@@ -1030,16 +1030,23 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
     use is taken as canonical; `--fix` rewrites the others to it."""
     aliases = ctx.aliases
     for taxonomy in ctx.taxonomies:
-        # Every use of the taxonomy: (path, use, its terms with aliases resolved).
-        uses = [
-            (post.path, use, [aliases.get(t, t) for t in use[1]] if aliases else use[1])
-            for post in facts
-            for use in post.terms.get(taxonomy, ())
-        ]
+        # Every use of the taxonomy: (path, use, its terms with aliases resolved). Without
+        # aliases, the terms as written are counted straight from the facts, and the list of
+        # uses is only made when some term has another spelling (on most sites, none has).
+        uses: list[tuple[Path, TermUse, list[str]]] | None = None
+        if aliases:
+            uses = [
+                (post.path, use, [aliases.get(t, t) for t in use[1]])
+                for post in facts
+                for use in post.terms.get(taxonomy, ())
+            ]
+            term_lists = [terms for _, _, terms in uses]
+        else:
+            term_lists = [use[1] for post in facts for use in post.terms.get(taxonomy, ())]
         # group key -> {spelling: number of uses}; plain dicts, as this counts every term of
         # the site on every lint
         spellings: dict[str, dict[str, int]] = {}
-        for _, _, terms in uses:
+        for terms in term_lists:
             for term in set(terms):
                 group = term_key(term)
                 counts = spellings.get(group)
@@ -1061,6 +1068,10 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
         wrong_spellings = {
             term for group, right in canonical.items() for term in spellings[group] if term != right
         }
+        if uses is None:
+            uses = [
+                (post.path, use, use[1]) for post in facts for use in post.terms.get(taxonomy, ())
+            ]
         for path, use, terms in uses:
             if wrong_spellings.isdisjoint(terms):
                 continue
