@@ -584,8 +584,8 @@ def _as_terms(value: Any, split: bool) -> list[str]:
     return [term_text(value)]
 
 
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _unique(items: list[str]) -> list[str]:
+    return items if len(items) < 2 else list(dict.fromkeys(items))
 
 
 def _hugo_bool(value: Any) -> bool:
