@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -587,8 +587,8 @@ def _as_terms(value: Any, split: bool) -> list[str]:
     return [term_text(value)]
 
 
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _unique(items: list[str]) -> list[str]:
+    return items if len(items) < 2 else list(dict.fromkeys(items))
 
 
 def _hugo_bool(value: Any) -> bool:
