@@ -191,6 +191,19 @@ class Context:
         default_factory=dict, repr=False
     )
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
+    _allowed_terms: dict[str, frozenset[str] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def allowed_terms(self, taxonomy: str) -> frozenset[str] | None:
+        """The terms `lint.allowed` allows in a taxonomy, canonical terms of `lint.aliases`
+        included; None when it lists none. Worked out once, not for every post."""
+        if taxonomy not in self._allowed_terms:
+            allowed = self.allowed.get(taxonomy)
+            self._allowed_terms[taxonomy] = (
+                None if allowed is None else frozenset(allowed) | frozenset(self.aliases.values())
+            )
+        return self._allowed_terms[taxonomy]
 
     def lookups(self, post: Post) -> PostLookups:
         """The lookups the rules share for `post` (those of the post being checked are kept:
@@ -977,10 +990,9 @@ def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
         return
     lookups = ctx.lookups(post)
     for taxonomy, keys in lookups.taxonomy_keys:
-        allowed = ctx.allowed.get(taxonomy)
-        if allowed is None:
+        allowed_set = ctx.allowed_terms(taxonomy)
+        if allowed_set is None:
             continue
-        allowed_set = set(allowed) | set(ctx.aliases.values())
         for key in keys:
             for term in lookups.terms(key):
                 if term not in allowed_set and term not in ctx.aliases:
