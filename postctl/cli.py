@@ -534,7 +534,7 @@ def _terms_command(
     post_filter,  # type: ignore[no-untyped-def]
 ) -> None:
     from postctl.listing import folds_case
-    from postctl.output import bar, make_console, write_json, write_records
+    from postctl.output import bar, console_is_terminal, write_json, write_records
     from postctl.stats import TermCounter, similar_groups
 
     site, posts, errors = stream_site_posts(
@@ -582,7 +582,7 @@ def _terms_command(
     else:
         rows = [{"term": c.term, "posts": c.count, "": bar(c.count, top)} for c in counts]
         write_records(fmt, ("term", "posts", ""), rows, styles={"term": "green", "": "cyan"})
-        if make_console().is_terminal:
+        if console_is_terminal():
             noun = "category" if field_name == "categories" else field_name.rstrip("s")
             typer.echo(f"{len(counts)} {noun} term(s) over {matched} post(s)")
     finish(errors, len(counts), not post_filter.is_empty)
