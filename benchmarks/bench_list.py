@@ -39,6 +39,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from common import byte_compile_postctl  # noqa: E402
 from make_site import make_site  # noqa: E402
 
 PYTHON = sys.executable
@@ -243,6 +244,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--part", choices=("a", "b", "both"), default="both")
     args = parser.parse_args()
+    byte_compile_postctl()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average "

@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import byte_compile_postctl  # noqa: E402
 
 
 def postctl() -> list[str]:
@@ -63,10 +66,10 @@ def main() -> None:
     parser.add_argument("--new", default="py")
     parser.add_argument("--cache", choices=("cold", "warm", "no-cache", "all"), default="all")
     options = parser.parse_args()
+    byte_compile_postctl()
 
     site = options.site
     if site is None:
-        sys.path.insert(0, str(HERE))
         from make_site import make_site
 
         site = HERE / ".sites" / f"{options.kind}-{options.posts}"

@@ -23,6 +23,10 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import byte_compile_postctl
+
 
 def timed(command: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one run."""
@@ -41,6 +45,7 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    byte_compile_postctl()
     postctl = shutil.which("postctl") or str(Path(sys.executable).with_name("postctl"))
     site = str(args.site)
     commands = {

@@ -443,7 +443,7 @@ def list_command(
     ignore_case: IgnoreCaseOpt = False,
 ) -> None:
     """List posts, newest first: date, title, tags, categories and path."""
-    from postctl.listing import COLUMNS, DEFAULT_COLUMNS, order_key, post_json, row_maker, sort_rows
+    from postctl.listing import COLUMNS, DEFAULT_COLUMNS, list_items, post_json, row_maker
     from postctl.output import (
         is_terminal,
         path_displayer,
@@ -453,7 +453,6 @@ def list_command(
         write_text_csv,
         write_text_table,
     )
-    from postctl.site import gc_paused
 
     chosen = tuple(c.strip() for c in columns.split(",") if c.strip()) if columns else ()
     unknown = [c for c in chosen if c not in COLUMNS]
@@ -484,44 +483,37 @@ def list_command(
         no_cache=no_cache,
         summaries=fmt != "json" and not post_filter.needs_front_matter,
     )
-    with gc_paused():  # 100,000 rows, and not one reference cycle among them
-        display_path = path_displayer()
+    display_path = path_displayer()
+    if count:
+        item = None
+    elif fmt == "json":
+
+        def item(post):  # type: ignore[no-untyped-def]
+            return post_json(post) | {"path": display_path(post.path)}
+
+    elif fmt == "paths":
+        item = lambda post: display_path(post.path)  # noqa: E731
+    else:
         cells = row_maker(chosen, display_path)
-        match = None if post_filter.is_empty else post_filter.matches
-        keyed = []
-        for post in posts:
-            if match is not None and not match(post):
-                continue
-            if count:
-                item = None
-            elif fmt == "json":
-                item = post_json(post) | {"path": display_path(post.path)}
-            elif fmt == "paths":
-                item = display_path(post.path)
-            else:
-                # Rows become text right away: 100,000 tuples of strings weigh far less than
-                # 100,000 posts.
-                item = safe_cells(cells(post)) if fmt == "table" else cells(post)
-            keyed.append((order_key(post, sort.value), item))
-        listed = sort_rows(keyed, sort.value, reverse)
-        del keyed
-        if limit is not None:
-            listed = listed[:limit]
-        if count:
-            typer.echo(len(listed))
-        elif fmt == "paths":
-            clean = safe_text if is_terminal() else str
-            sys.stdout.write("".join(clean(p) + "\n" for p in listed))
-        elif fmt == "json":
-            write_json(listed)
-        elif fmt == "csv":
-            write_text_csv(chosen, listed)
-        else:
-            write_text_table(
-                chosen,
-                listed,
-                styles={"date": "cyan", "tags": "green", "categories": "magenta", "path": "dim"},
-            )
+        item = (lambda post: safe_cells(cells(post))) if fmt == "table" else cells
+    listed = list_items(
+        posts, post_filter, item=item, sort=sort.value, reverse=reverse, limit=limit
+    )
+    if count:
+        typer.echo(len(listed))
+    elif fmt == "paths":
+        clean = safe_text if is_terminal() else str
+        sys.stdout.write("".join(clean(p) + "\n" for p in listed))
+    elif fmt == "json":
+        write_json(listed)
+    elif fmt == "csv":
+        write_text_csv(chosen, listed)
+    else:
+        write_text_table(
+            chosen,
+            listed,
+            styles={"date": "cyan", "tags": "green", "categories": "magenta", "path": "dim"},
+        )
     finish(errors, len(listed), not post_filter.is_empty)
 
 
@@ -542,8 +534,7 @@ def _terms_command(
     post_filter,  # type: ignore[no-untyped-def]
 ) -> None:
     from postctl.listing import folds_case
-    from postctl.output import bar, make_console, write_json, write_records
-    from postctl.site import gc_paused
+    from postctl.output import bar, console_is_terminal, write_json, write_records
     from postctl.stats import TermCounter, similar_groups
 
     site, posts, errors = stream_site_posts(
@@ -555,13 +546,7 @@ def _terms_command(
     # --similar shows every spelling on its own, so the user sees what there is to merge.
     fold = not similar and (post_filter.ignore_case or folds_case(site.kind))
     counter = TermCounter(field_name, fold)
-    matched = 0
-    match = None if post_filter.is_empty else post_filter.matches
-    with gc_paused():
-        for post in posts:
-            if match is None or match(post):
-                matched += 1
-                counter.add(post)
+    matched = counter.add_all(post_filter.select(posts))
     counts = counter.result(sort.value)
     fmt = output_format.value
     if similar:
@@ -597,7 +582,7 @@ def _terms_command(
     else:
         rows = [{"term": c.term, "posts": c.count, "": bar(c.count, top)} for c in counts]
         write_records(fmt, ("term", "posts", ""), rows, styles={"term": "green", "": "cyan"})
-        if make_console().is_terminal:
+        if console_is_terminal():
             noun = "category" if field_name == "categories" else field_name.rstrip("s")
             typer.echo(f"{len(counts)} {noun} term(s) over {matched} post(s)")
     finish(errors, len(counts), not post_filter.is_empty)
@@ -802,9 +787,8 @@ def stats_command(
         paths, site, no_cache=no_cache, summaries=not post_filter.needs_front_matter
     )
     collector = StatsCollector(fold=ignore_case or folds_case(the_site.kind))
-    for post in posts:
-        if post_filter.matches(post):
-            collector.add(post)
+    for post in post_filter.select(posts):
+        collector.add(post)
     stats = collector.result(by.value if by else None, top)
     stats.errors = len(errors)
     if output_format is StatsFormat.json:

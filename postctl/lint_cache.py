@@ -42,7 +42,7 @@ from postctl.cache import (
 )
 from postctl.lint import Finding, FindingRow, Linted, PostLinter, finish
 from postctl.model import Post, PostError
-from postctl.rules import RULES, Facts, TermUse, folder_stamp, is_future
+from postctl.rules import RULES, Facts, folder_stamp, is_future
 from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
@@ -230,7 +230,7 @@ def _facts_json(facts: Facts) -> dict[str, Any]:
         "url": facts.url,
         "title": facts.title,
         "terms": {
-            taxonomy: uses  # named tuples: JSON arrays of their fields
+            taxonomy: uses  # tuples: JSON arrays of their fields
             for taxonomy, uses in facts.terms.items()
         },
     }
@@ -297,10 +297,7 @@ def _facts(path: Path, data: dict[str, Any]) -> Facts:
         listing=data["listing"],
         url=tuple(url) if url is not None else None,  # type: ignore[arg-type]
         title=tuple(title) if title is not None else None,  # type: ignore[arg-type]
-        terms={
-            taxonomy: [TermUse._make(use) for use in uses]
-            for taxonomy, uses in data["terms"].items()
-        },
+        terms={taxonomy: [tuple(use) for use in uses] for taxonomy, uses in data["terms"].items()},
     )
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
@@ -107,8 +107,11 @@ class ParsedDate:
     @property
     def sort_key(self) -> datetime:
         """A naive UTC datetime, so posts with and without a zone sort together."""
-        if self.value.tzinfo is None:
+        zone = self.value.tzinfo
+        if zone is None:
             return self.value
+        if zone is timezone.utc:
+            return self.value.replace(tzinfo=None)
         try:
             return self.value.astimezone(timezone.utc).replace(tzinfo=None)
         except OverflowError:  # 0001-01-01T00:00+05:00 is before datetime.min in UTC
@@ -229,7 +232,10 @@ class Post:
         with maps.PrepareParams (hugo/common/maps/params.go), which moves each mixed-case key's
         value onto the lower-case key: with `draft: false` and `Draft: true`, in either order,
         Hugo 0.168 makes a draft."""
-        keys: dict[str, str] = {}
+        keys = {key.lower(): key for key in self.data}
+        if len(keys) == len(self.data):
+            return keys  # no two keys differ only by case (nearly every post)
+        keys = {}
         for key in self.data:
             lowered = key.lower()
             if key != lowered or lowered not in keys:
@@ -569,7 +575,9 @@ def _as_terms(value: Any, split: bool) -> list[str]:
     if isinstance(value, (list, tuple)):
         out: list[str] = []
         for item in value:  # Ruby's Array#flatten: nested lists count as terms too
-            if isinstance(item, (list, tuple)):
+            if type(item) is str:  # nearly every term: term_text would give it back as is
+                out.append(item)
+            elif isinstance(item, (list, tuple)):
                 out.extend(term_text(x) for x in item if x is not None)
             elif item is not None and not isinstance(item, dict):
                 out.append(term_text(item))
@@ -579,8 +587,8 @@ def _as_terms(value: Any, split: bool) -> list[str]:
     return [term_text(value)]
 
 
-def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _unique(items: list[str]) -> list[str]:
+    return items if len(items) < 2 else list(dict.fromkeys(items))
 
 
 def _hugo_bool(value: Any) -> bool:
@@ -619,7 +627,7 @@ def load_post(
             st = os.fstat(fd)
             if not _is_regular(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
-            head = _read_fd(fd, HEAD_SIZE)
+            head = _read_fd(fd, HEAD_SIZE, st.st_size)
             whole = len(head) >= st.st_size
             rest = b"" if whole else None
 
@@ -660,17 +668,23 @@ def load_post(
     return post
 
 
-def _read_fd(fd: int, limit: int | None = None) -> bytes:
-    """Up to `limit` bytes (all the rest when None) from `fd`, however short its reads."""
+def _read_fd(fd: int, limit: int | None = None, size: int = 0) -> bytes:
+    """Up to `limit` bytes (all the rest when None) from `fd`, however short its reads. `size`
+    is the file's size as fstat gave it: once that much is read, the read that would only
+    find the end of the file is skipped (a system call on every post)."""
     chunks = []
     wanted = limit if limit is not None else 1 << 20
+    total = 0
     while wanted > 0:
         chunk = os.read(fd, wanted)
         if not chunk:
             break
         chunks.append(chunk)
+        total += len(chunk)
         if limit is not None:
             wanted -= len(chunk)
+        if size and total >= size:
+            break
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
@@ -740,7 +754,6 @@ def parse_post(
             content += read_rest()
             complete = True
     handler.parse_into(post)
-    _check_values(post)
     return post
 
 
@@ -787,6 +800,8 @@ class _Handler(fm_handlers.BaseHandler):
         raise NotImplementedError
 
     def parse_into(self, post: Post) -> None:
+        """Set post.data, key_positions and duplicate_keys from post.raw, its values checked
+        (_check_values) unless the parser bounds them itself."""
         raise NotImplementedError
 
     # python-frontmatter's handler interface, on top of the above
@@ -927,6 +942,7 @@ class YAMLHandler(_DelimitedHandler):
             loader.dispose()
         post.data = data
         post.key_positions = positions
+        _check_values(post)
 
 
 class TOMLHandler(_DelimitedHandler):
@@ -957,6 +973,7 @@ class TOMLHandler(_DelimitedHandler):
         except RecursionError:
             raise PostError(post.path, _TOO_DEEP, post.fm_line, 1, UNSAFE) from None
         post.key_positions = _toml_key_positions(post.raw, post.fm_line)
+        _check_values(post)
 
 
 class JSONHandler(_Handler):
@@ -1057,6 +1074,7 @@ class JSONHandler(_Handler):
         for key in dict.fromkeys(top_level_duplicates):
             for line, col in positions[key][1:]:
                 post.duplicate_keys.append((key, line, col))
+        _check_values(post)
 
 
 YAML = YAMLHandler()
@@ -1078,7 +1096,18 @@ HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
 _SIMPLE_TEXT = re.compile(
     "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
 )
-_SIMPLE_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
+# One line of the subset, with its line break: a top-level `key: value` (key, value), a list item
+# `  - value` (dash with its indent, value), a blank or comment line (no group), or anything else
+# (other: the full loader reads it). findall takes a whole document apart in one call to C.
+_SIMPLE_LINE = re.compile(
+    r"""(?:
+        ([A-Za-z_][A-Za-z0-9_-]*):(?:\x20+([^\n]*))?
+        |(\x20*-)(?:\x20+([^\n]*))?
+        |\x20*(?:\#[^\n]*)?
+        |([^\n]+)
+    )\n""",
+    re.X,
+)
 _QUOTED_TAIL = re.compile(r" *(?: #.*)?")
 # Characters that cannot start a plain scalar (or that this subset leaves to the full loader).
 _NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
@@ -1087,8 +1116,14 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _SIMPLE_TAGS = frozenset(
     "tag:yaml.org,2002:" + t for t in ("bool", "int", "float", "null", "timestamp", "value")
 )
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+# Hours stop at 23: a newer fromisoformat may read `T24:00:00` as the next day's midnight, where
+# PyYAML refuses it (and so keeps the text).
+_ISO_TIMESTAMP = re.compile(
+    r"\d{4}-\d\d-\d\d(?:T(?:[01]\d|2[0-3]):\d\d:\d\d(?:[+-]\d\d:\d\d)?)?", re.ASCII
+)
 _PLAIN_CACHE: dict[Any, dict[str, Any]] = {}  # per loader
-_KEY_IS_STR: dict[tuple[Any, str], bool] = {}
+_KEY_IS_STR: dict[Any, dict[str, bool]] = {}  # per loader
 _FAIL: Any = object()
 
 
@@ -1096,7 +1131,9 @@ def _parse_simple_yaml(
     text: str, first_line: int, kind: SiteKind = "plain"
 ) -> tuple[dict[str, Any], dict[str, tuple[int, int]], list[tuple[str, int, int]]] | None:
     """(data, key positions, duplicate keys) of flat YAML front matter, or None for "use the
-    full loader". Scalars are typed as the full loader for the site `kind` types them."""
+    full loader". Scalars are typed as the full loader for the site `kind` types them. Values
+    need no _check_values: they nest one level at most, and _plain_value refuses an integer
+    too long to print."""
     loader = _yaml_loader(kind)
     if "\r" in text:
         text = text.replace("\r\n", "\n")
@@ -1104,67 +1141,55 @@ def _parse_simple_yaml(
             return None
     if _SIMPLE_TEXT.fullmatch(text) is None:
         return None
+    if not text.endswith("\n"):
+        text += "\n"
+    key_is_str = _KEY_IS_STR.get(loader) or _KEY_IS_STR.setdefault(loader, {})
     data: dict[str, Any] = {}
     positions: dict[str, tuple[int, int]] = {}
     duplicates: list[tuple[str, int, int]] = []
-    lines = text.split("\n")
-    count = len(lines)
-    i = 0
-    while i < count:
-        line = lines[i]
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] == "#":
-            i += 1
-            continue
-        if len(stripped) != len(line):
-            return None  # indented content at the top: nesting or a continued value
-        match = _SIMPLE_KEY.fullmatch(line)
-        if match is None or not _key_is_str(loader, match.group(1)):
+    key = None  # the key whose `- item` lines may follow (its value was empty)
+    items: list[Any] = []
+    indent = ""
+    line = first_line - 1
+    for name, rest, dash, entry, other in _SIMPLE_LINE.findall(text):
+        line += 1
+        if other:
             return None
-        key, rest = match.groups()
-        position = (first_line + i, 1)
-        i += 1
-        rest = (rest or "").rstrip(" ")
+        if dash:
+            if key is None or (items and dash != indent):
+                return None  # an item with no key above it, or a change of indentation
+            if not items:
+                indent = dash
+                data[key] = items
+            items.append(None if not entry or entry[0] == "#" else _simple_scalar(loader, entry))
+            if items[-1] is _FAIL:
+                return None
+            continue
+        if not name:
+            continue  # a blank or comment line
+        is_str = key_is_str.get(name)
+        if is_str is None:
+            is_str = key_is_str[name] = _key_is_str(loader, name)
+        if not is_str:
+            return None
         value: Any
+        rest = rest.rstrip(" ")
         if not rest or rest[0] == "#":
             value = None
-            items: list[Any] = []
-            indent = -1
-            while i < count:
-                item = lines[i]
-                stripped = item.lstrip(" ")
-                if not stripped or stripped[0] == "#":
-                    i += 1
-                    continue
-                depth = len(item) - len(stripped)
-                if stripped[0] != "-" or stripped[1:2] not in ("", " "):
-                    if depth == 0:
-                        break
-                    return None
-                if indent == -1:
-                    indent = depth
-                elif depth != indent:
-                    return None
-                entry = stripped[1:].strip(" ")
-                items.append(
-                    None if not entry or entry[0] == "#" else _simple_scalar(loader, entry)
-                )
-                if items[-1] is _FAIL:
-                    return None
-                i += 1
-            if indent != -1:
-                value = items
-        elif rest[0] == "[":
-            value = _simple_flow_list(loader, rest)
+            key = name
+            items = []
         else:
-            value = _simple_scalar(loader, rest)
-        if value is _FAIL:
-            return None
-        if key in positions:
-            duplicates.append((key, *position))
+            key = None
+            value = (
+                _simple_flow_list(loader, rest) if rest[0] == "[" else _simple_scalar(loader, rest)
+            )
+            if value is _FAIL:
+                return None
+        if name in positions:
+            duplicates.append((name, line, 1))
         else:
-            positions[key] = position
-        data[key] = value
+            positions[name] = (line, 1)
+        data[name] = value
     return data, positions, duplicates
 
 
@@ -1173,6 +1198,8 @@ def _simple_scalar(loader: Any, text: str) -> Any:
     first = text[0]
     if first == '"':
         end = text.find('"', 1)
+        if end == len(text) - 1 and "\\" not in text:
+            return text[1:end]  # the common case, in short
         if end < 0 or "\\" in text[1:end] or not _QUOTED_TAIL.fullmatch(text, end + 1):
             return _FAIL
         return text[1:end]
@@ -1232,9 +1259,12 @@ def _simple_flow_list(loader: Any, text: str) -> Any:
 
 def _plain_value(loader: Any, text: str) -> Any:
     """A plain scalar's value, typed by the full loader's resolver and constructors."""
-    cache = _PLAIN_CACHE.setdefault(loader, {})
-    if text in cache:
-        return cache[text]
+    cache = _PLAIN_CACHE.get(loader)
+    if cache is None:
+        cache = _PLAIN_CACHE[loader] = {}
+    value = cache.get(text, _FAIL)
+    if value is not _FAIL:
+        return value
     tag = _STR_TAG
     for candidate, pattern in loader.yaml_implicit_resolvers.get(text[0], ()):
         if pattern.match(text):
@@ -1244,24 +1274,34 @@ def _plain_value(loader: Any, text: str) -> Any:
         return text
     if tag not in _SIMPLE_TAGS:
         return _FAIL
+    if tag == _TIMESTAMP_TAG and _ISO_TIMESTAMP.fullmatch(text):
+        # What PyYAML's construct_yaml_timestamp makes of these spellings, made in C (a fifth of
+        # reading a typical front matter); an impossible date goes on to the constructor.
+        try:
+            return (datetime if len(text) > 10 else date).fromisoformat(text)
+        except ValueError:
+            pass
     import yaml
 
     try:
         value = loader.yaml_constructors[tag](_constructor(loader), yaml.ScalarNode(tag, text))
     except (ValueError, OverflowError):  # e.g. a 5,000-digit integer: the full loader explains
         return _FAIL
+    if type(value) is int and value.bit_length() > 1900:  # under the least digit limit, 640
+        try:  # `0xfff...` parses at any length, but str() refuses too many digits
+            str(value)
+        except ValueError:
+            return _FAIL  # the full loader and _check_values explain
     if len(cache) < 4096 and not isinstance(value, (date, datetime)):
         cache[text] = value  # true, false, null, small numbers: the same few again
     return value
 
 
 def _key_is_str(loader: Any, key: str) -> bool:
-    known = _KEY_IS_STR.get((loader, key))
-    if known is None:
-        resolvers = loader.yaml_implicit_resolvers.get(key[0], ())
-        known = not any(pattern.match(key) for _, pattern in resolvers)
-        _KEY_IS_STR[loader, key] = known
-    return known
+    """Whether the full loader reads `key` as a string (not `yes`, `1` or a date)."""
+    return not any(
+        pattern.match(key) for _, pattern in loader.yaml_implicit_resolvers.get(key[0], ())
+    )
 
 
 _CONSTRUCTORS: dict[Any, Any] = {}

@@ -13,9 +13,10 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
 FORMATS = ("table", "json", "csv")
 # Every C0/C1 control character but the tab: a newline is shown too, so a value cannot start a
@@ -36,6 +37,8 @@ def safe_text(value: str) -> str:
 
 def make_console(stderr: bool = False) -> Console:
     """A Rich console that colours only a terminal and honours NO_COLOR (Rich reads it)."""
+    from rich.console import Console
+
     stream = sys.stderr if stderr else sys.stdout
     return Console(
         file=stream,
@@ -45,6 +48,16 @@ def make_console(stderr: bool = False) -> Console:
         soft_wrap=False,
         no_color="NO_COLOR" in os.environ,
     )
+
+
+def console_is_terminal(stderr: bool = False) -> bool:
+    """What `make_console(stderr).is_terminal` says, without importing Rich (40 ms) when it
+    cannot be so: Rich takes a stream for a terminal only when it is one, or when TTY_COMPATIBLE
+    or FORCE_COLOR says so (rich.console.Console.is_terminal)."""
+    stream = sys.stderr if stderr else sys.stdout
+    if not is_terminal(stream) and not {"TTY_COMPATIBLE", "FORCE_COLOR"} & os.environ.keys():
+        return False
+    return make_console(stderr).is_terminal
 
 
 def is_terminal(stream: IO[str] | None = None) -> bool:
@@ -185,17 +198,12 @@ def write_text_table(
     title: str | None = None,
 ) -> None:
     """`write_table` for rows already made safe text (`row_texts`), one string per column."""
+    if console is None and not console_is_terminal():
+        _write_plain_table(sys.stdout, columns, texts)
+        return
     console = console or make_console()
     if not console.is_terminal:
-        by_column = list(zip(*texts)) if texts else [() for _ in columns]
-        widths = [max([len(c), *map(len, values)]) for c, values in zip(columns, by_column)]
-        del by_column
-        out = console.file
-        line = "  ".join(f"{{:<{w}}}" for w in widths).format  # one call pads a whole row
-        out.write(line(*(c.upper() for c in columns)).rstrip() + "\n")
-        for start in range(0, len(texts), 2000):  # in slices: 100,000 lines never at once
-            lines = [line(*t).rstrip() for t in texts[start : start + 2000]]
-            out.write("\n".join(lines) + "\n")
+        _write_plain_table(console.file, columns, texts)
         return
     from rich.table import Table
     from rich.text import Text
@@ -207,6 +215,20 @@ def write_text_table(
     for t in texts:
         table.add_row(*(Text(v) for v in t))
     console.print(table)
+
+
+def _write_plain_table(
+    out: IO[str], columns: Sequence[str], texts: Sequence[Sequence[str]]
+) -> None:
+    """Aligned columns under upper-case headings, no wrapping: a table for a pipe or a file."""
+    by_column = list(zip(*texts)) if texts else [() for _ in columns]
+    widths = [max([len(c), *map(len, values)]) for c, values in zip(columns, by_column)]
+    del by_column
+    line = "  ".join(f"{{:<{w}}}" for w in widths).format  # one call pads a whole row
+    out.write(line(*(c.upper() for c in columns)).rstrip() + "\n")
+    for start in range(0, len(texts), 2000):  # in slices: 100,000 lines never at once
+        lines = [line(*t).rstrip() for t in texts[start : start + 2000]]
+        out.write("\n".join(lines) + "\n")
 
 
 def write_text_csv(

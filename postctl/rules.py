@@ -141,16 +141,11 @@ def _paragraph(doc: str) -> str:
 # -- context -------------------------------------------------------------------------------------
 
 
-class TermUse(NamedTuple):
-    """Terms written under one key of a post, where the key is, and whether a fix may rewrite
-    them (a list or a string). A named tuple: the lint cache rebuilds every post's uses on each
-    run, and a tuple is the cheapest record to build."""
-
-    key: str
-    terms: list[str]
-    line: int
-    col: int
-    fixable: bool
+# Terms written under one key of a post: (key as written, its terms, the key's 1-based line and
+# column, whether a fix may rewrite them: a list or a string). A plain tuple, not a named one:
+# every post's uses cross back from the worker processes (or come out of the lint cache) on
+# every run, and plain tuples pickle five times faster and are the cheapest to build.
+TermUse = tuple[str, list[str], int, int, bool]
 
 
 class Facts(NamedTuple):
@@ -196,6 +191,19 @@ class Context:
         default_factory=dict, repr=False
     )
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
+    _allowed_terms: dict[str, frozenset[str] | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def allowed_terms(self, taxonomy: str) -> frozenset[str] | None:
+        """The terms `lint.allowed` allows in a taxonomy, canonical terms of `lint.aliases`
+        included; None when it lists none. Worked out once, not for every post."""
+        if taxonomy not in self._allowed_terms:
+            allowed = self.allowed.get(taxonomy)
+            self._allowed_terms[taxonomy] = (
+                None if allowed is None else frozenset(allowed) | frozenset(self.aliases.values())
+            )
+        return self._allowed_terms[taxonomy]
 
     def lookups(self, post: Post) -> PostLookups:
         """The lookups the rules share for `post` (those of the post being checked are kept:
@@ -247,7 +255,7 @@ class PostLookups:
     taxonomy is written under, the terms under a key, the strings the encoding rules read.
     The lists are shared between the rules: read them, never change them."""
 
-    __slots__ = ("_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
+    __slots__ = ("_plain_terms", "_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
 
     def __init__(self, post: Post, taxonomies: list[str]) -> None:
         self.post = post
@@ -256,6 +264,7 @@ class PostLookups:
         self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
         self._terms: dict[str, list[str]] = {}
         self._strings: list[tuple[str | None, str, bool]] | None = None
+        self._plain_terms: bool | None = None
 
     def terms(self, key: str) -> list[str]:
         """`written_terms(post, key)`."""
@@ -263,6 +272,34 @@ class PostLookups:
         if terms is None:
             terms = self._terms[key] = written_terms(self.post, key)
         return terms
+
+    @property
+    def plain_terms(self) -> bool:
+        """Whether every taxonomy key of the post holds a list of strings, none with a comma,
+        no two the same ignoring case and surrounding space (an empty list too): what nearly
+        every post writes, and then the rules about one post's terms (PC202's part about
+        terms, PC403, PC404, PC502) have nothing to report. One pass over the terms for all of
+        them, which also gives each key's terms (a list of strings is read as written)."""
+        plain = self._plain_terms
+        if plain is None:
+            plain = self._plain_terms = self._all_plain()
+        return plain
+
+    def _all_plain(self) -> bool:
+        data = self.post.data
+        for _, keys in self.taxonomy_keys:
+            for key in keys:
+                value = data[key]
+                if type(value) is not list:
+                    return False
+                for item in value:
+                    if type(item) is not str or "," in item:
+                        return False
+                if len(value) > 1 and len({t.strip().casefold() for t in value}) < len(value):
+                    return False
+                # = written_terms(post, key): both generators take a list of strings as is
+                self._terms[key] = list(value)
+        return True
 
     @property
     def strings(self) -> list[tuple[str | None, str, bool]]:
@@ -490,7 +527,8 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
         value = post.data[key]
         if value is not None and not isinstance(value, str):
             yield _issue(post, key, f"title is {_kind_of(value)}, expected a string")
-    for _, keys in ctx.lookups(post).taxonomy_keys:
+    lookups = ctx.lookups(post)
+    for _, keys in () if lookups.plain_terms else lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
             if isinstance(value, dict):
@@ -824,7 +862,10 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
     `true`), so term pages and URLs differ between tools. Quote it. (`yes`/`no` in YAML are
     reported by PC401.)"""
-    for _, keys in ctx.lookups(post).taxonomy_keys:
+    lookups = ctx.lookups(post)
+    if lookups.plain_terms:
+        return
+    for _, keys in lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
             items = value if isinstance(value, list) else [value]
@@ -845,6 +886,8 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     (Utils.pluralized_array_from_hash); Hugo takes `tags = "a, b"` as the single tag `a, b`.
     Write a list: `tags: [a, b]`."""
     lookups = ctx.lookups(post)
+    if lookups.plain_terms:
+        return
     for _, keys in lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
@@ -908,6 +951,8 @@ def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
     first spelling."""
     lookups = ctx.lookups(post)
+    if lookups.plain_terms:
+        return
     for _, keys in lookups.taxonomy_keys:
         for key in keys:
             terms = lookups.terms(key)
@@ -945,10 +990,9 @@ def check_allowed_terms(post: Post, ctx: Context) -> Iterator[Issue]:
         return
     lookups = ctx.lookups(post)
     for taxonomy, keys in lookups.taxonomy_keys:
-        allowed = ctx.allowed.get(taxonomy)
-        if allowed is None:
+        allowed_set = ctx.allowed_terms(taxonomy)
+        if allowed_set is None:
             continue
-        allowed_set = set(allowed) | set(ctx.aliases.values())
         for key in keys:
             for term in lookups.terms(key):
                 if term not in allowed_set and term not in ctx.aliases:
@@ -998,16 +1042,23 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
     use is taken as canonical; `--fix` rewrites the others to it."""
     aliases = ctx.aliases
     for taxonomy in ctx.taxonomies:
-        # Every use of the taxonomy: (path, use, its terms with aliases resolved).
-        uses = [
-            (post.path, use, [aliases.get(t, t) for t in use.terms] if aliases else use.terms)
-            for post in facts
-            for use in post.terms.get(taxonomy, ())
-        ]
+        # Every use of the taxonomy: (path, use, its terms with aliases resolved). Without
+        # aliases, the terms as written are counted straight from the facts, and the list of
+        # uses is only made when some term has another spelling (on most sites, none has).
+        uses: list[tuple[Path, TermUse, list[str]]] | None = None
+        if aliases:
+            uses = [
+                (post.path, use, [aliases.get(t, t) for t in use[1]])
+                for post in facts
+                for use in post.terms.get(taxonomy, ())
+            ]
+            term_lists = [terms for _, _, terms in uses]
+        else:
+            term_lists = [use[1] for post in facts for use in post.terms.get(taxonomy, ())]
         # group key -> {spelling: number of uses}; plain dicts, as this counts every term of
         # the site on every lint
         spellings: dict[str, dict[str, int]] = {}
-        for _, _, terms in uses:
+        for terms in term_lists:
             for term in set(terms):
                 group = term_key(term)
                 counts = spellings.get(group)
@@ -1029,20 +1080,25 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
         wrong_spellings = {
             term for group, right in canonical.items() for term in spellings[group] if term != right
         }
+        if uses is None:
+            uses = [
+                (post.path, use, use[1]) for post in facts for use in post.terms.get(taxonomy, ())
+            ]
         for path, use, terms in uses:
             if wrong_spellings.isdisjoint(terms):
                 continue
             wrong = [t for t in dict.fromkeys(terms) if canonical.get(term_key(t), t) != t]
             if not wrong:
                 continue
+            key, _, line, col, fixable = use
             renames = tuple((t, canonical[term_key(t)]) for t in wrong)
-            fix = Fix("terms", use.key, renames) if use.fixable else None
+            fix = Fix("terms", key, renames) if fixable else None
             for term in wrong:
                 group = Counter(spellings[term_key(term)])
                 right = canonical[term_key(term)]
                 others = ", ".join(f"{t!r} ({n})" for t, n in group.most_common() if t != term)
-                message = f"{use.key} {term!r} is also spelled {others}: use {right!r}"
-                yield path, Issue(use.line, use.col, message, fix)
+                message = f"{key} {term!r} is also spelled {others}: use {right!r}"
+                yield path, Issue(line, col, message, fix)
 
 
 @_register("PC506", "single-use-term", "info", "A term is used by one post only", scope="site")
@@ -1058,7 +1114,7 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
         for post in facts:
             path = post.path
             for use in post.terms.get(taxonomy, ()):
-                terms = use.terms
+                terms = use[1]
                 for term in dict.fromkeys(terms) if len(terms) > 1 else terms:
                     group = term_key(aliases.get(term, term) if aliases else term)
                     if group in shared:  # most terms of a site: nothing more to learn
@@ -1070,8 +1126,9 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
                         shared.add(group)
         for group, (path, use, term) in first.items():
             if group not in shared:
-                message = f"{use.key} {term!r} is used by this post only"
-                yield path, Issue(use.line, use.col, message)
+                key, _, line, col, _ = use
+                message = f"{key} {term!r} is used by this post only"
+                yield path, Issue(line, col, message)
 
 
 # -- PC6xx: encoding damage ---------------------------------------------------------------------
@@ -1272,7 +1329,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
         lookups = ctx.lookups(post)
         for taxonomy, keys in lookups.taxonomy_keys:
             terms[taxonomy] = [
-                TermUse(
+                (
                     key,
                     lookups.terms(key),
                     *post.key_position(key),

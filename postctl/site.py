@@ -149,13 +149,22 @@ class _PostRules:
             return self._jekyll_names(folder[len(self.root) :].split(os.sep)[:-1], names)
         elif not folder.startswith(self.content):
             return []
-        return [name for name in names if self.has_extension(name)]
+        return self._with_extension(names)
+
+    def _with_extension(self, names: list[str]) -> list[str]:
+        """`has_extension` over a folder's names, in one comprehension (100,000 calls cost)."""
+        extensions = self.extensions
+        return [
+            name
+            for name in names
+            if 0 < (dot := name.rfind(".")) < len(name) - 1 and name[dot:].lower() in extensions
+        ]
 
     def _jekyll_names(self, parts: list[str], names: list[str]) -> list[str]:
         """`_jekyll_reads_as_post` for a folder (its parts below the root) and its files."""
         if self.include_skipped:
             found = any(part in JEKYLL_POST_DIRS for part in parts)
-            return [name for name in names if self.has_extension(name)] if found else []
+            return self._with_extension(names) if found else []
         at = next((i for i, part in enumerate(parts) if part in JEKYLL_POST_DIRS), None)
         if at is None or any(part.startswith(JEKYLL_SPECIAL_LEADING) for part in parts[:at]):
             return []

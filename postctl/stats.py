@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -48,6 +49,17 @@ class TermCounter:
         self._spelled += terms
         if self.fold:
             self._folded += {t.casefold() for t in terms}
+
+    def add_all(self, posts: Iterable[Post]) -> int:
+        """Count every post of `posts`; returns how many there were."""
+        from postctl.site import gc_paused
+
+        number = 0
+        with gc_paused():
+            for post in posts:
+                number += 1
+                self.add(post)
+        return number
 
     def result(self, sort: Literal["count", "name"] = "count") -> list[TermCount]:
         if not self.fold:

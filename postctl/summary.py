@@ -242,9 +242,10 @@ def pack_terms(terms: list[str]) -> str:
     is empty, holds the separator or the first one starts with `[`."""
     if not terms:
         return ""
-    if terms[0].startswith("[") or any(not t or _SEPARATOR in t for t in terms):
+    joined = _SEPARATOR.join(terms)
+    if joined[:1] == "[" or "" in terms or joined.count(_SEPARATOR) != len(terms) - 1:
         return json.dumps(terms, ensure_ascii=False)
-    return _SEPARATOR.join(terms)
+    return joined
 
 
 def unpack_terms(text: str) -> list[str]:

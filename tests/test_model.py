@@ -399,3 +399,13 @@ def test_short_reads_still_read_the_whole_post(tmp_path, monkeypatch):
     assert (post.raw, post.data, post.body) == (expected.raw, expected.data, expected.body)
     monkeypatch.setattr(model, "HEAD_SIZE", 16)  # the front matter ends after the head
     assert model.load_post(path).data == expected.data
+
+
+def test_a_small_post_is_read_in_one_read(tmp_path, monkeypatch):
+    """The read that would only find the end of the file is skipped once fstat's size is in."""
+    path = write(tmp_path / "p.md", "---\ntitle: One read\n---\nbody\n")
+    reads = []
+    real_read = os.read
+    monkeypatch.setattr(model.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
+    assert model.load_post(path, keep_body=True).body == "body\n"
+    assert len(reads) == 1
