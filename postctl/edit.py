@@ -18,7 +18,8 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
   next key stay).
 - `read_for_edit(post) -> (Post, bytes)` -- the file as it is now, parsed, ready for the above.
 - `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
-  False when the bytes on disk are already `new_bytes` (nothing is written).
+  False when the bytes on disk are already `new_bytes` (nothing is written). With
+  `batch=WriteBatch()` many writes are begun, then committed together (their fsyncs at once).
 - `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
 - `EditError(path, reason)` -- raised for anything that cannot be done exactly and safely.
 
@@ -29,9 +30,11 @@ the edited key must read back as intended, every other key must be unchanged and
 order, and the bytes before the front matter and the body must be identical. Otherwise the edit
 raises EditError instead of returning something wrong.
 
-Locating values: YAML through the composed node tree (`model.compose_yaml`, PyYAML's marks);
-TOML and JSON through a small scanner here that finds the byte span of each top-level value and
-of each array item. The scanner only finds spans; values are always read by the model's parsers.
+Locating values: flat YAML (one `key: value` per line, one-line flow lists, `- item` lists) by a
+line scan that gives the same spans as the composed node tree, any other YAML through that tree
+(`model.compose_yaml`, PyYAML's marks); TOML and JSON through a small scanner here that finds
+the byte span of each top-level value and of each array item. The scanners only find spans;
+values are always read by the model's parsers.
 """
 
 from __future__ import annotations
