@@ -25,8 +25,6 @@ from postctl.edit import EditError
 from postctl.model import Post, PostError, key_terms
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
-
     from postctl.listing import PostFilter
     from postctl.site import Site
 
@@ -485,7 +483,6 @@ class _ChunkState:
     real_folders: dict[str, str] = field(default_factory=dict)  # folder -> its real path
     batch: edit.WriteBatch | None = None  # a chunk's writes, committed together
     begun: list[FileResult] = field(default_factory=list)  # the posts written in `batch`
-    writers: ThreadPoolExecutor | None = None  # where a chunk's writes go (else: right away)
 
 
 def _sync(folders: Iterable[str]) -> None:
