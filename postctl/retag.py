@@ -225,6 +225,9 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
 # work that threads cannot share (930 edits on 32 threads spent more time waiting for the GIL
 # than working). Below this many posts to edit, starting the workers costs more than it saves.
 PROCESS_THRESHOLD = 100
+# A chunk's writes are committed together, at most this many at a time (each holds an open temp
+# file until then, and some systems allow a process only 256 open files).
+WRITE_BATCH = 64
 # Smaller runs still write on a few threads: a write is mostly waiting for fsync, which releases
 # the GIL, and a busy disk commits the fsyncs of several files together.
 WRITE_THREADS = 4
@@ -512,9 +515,7 @@ class _EditTask:
             state.batch = edit.WriteBatch()
         try:
             outcomes = [self.one(item, state) for item in items]
-            if state.batch is not None:
-                for result, written in zip(state.begun, state.batch.commit()):
-                    _settle(result, written, state.folders)
+            _commit(state)
         finally:
             if state.batch is not None:
                 state.batch.close()  # interrupted: the temp files go, the files stay as they were
@@ -572,10 +573,21 @@ class _EditTask:
             written = False
         if written is True and state.batch is not None:
             state.begun.append(result)  # settled once the batch is committed
+            if len(state.begun) >= WRITE_BATCH:
+                _commit(state)
         else:
             _settle(result, written, state.folders)
         result.original = None
         result.before = result.after = b""  # only a dry run shows diffs
+
+
+def _commit(state: _ChunkState) -> None:
+    """Finish the writes begun in the chunk's batch and record how each went."""
+    if state.batch is None:
+        return
+    begun, state.begun = state.begun, []
+    for result, written in zip(begun, state.batch.commit()):
+        _settle(result, written, state.folders)
 
 
 def _settle(result: FileResult, written: bool | EditError, folders: set[str]) -> None:

@@ -212,3 +212,17 @@ def test_map_chunks_keeps_order_and_survives_a_dead_worker() -> None:
     chunks = ([i] for i in range(12))  # lazily read, as retag feeds it
     results = list(map_chunks(DoubleOrDieInWorker(), chunks, 2, share=True, window=4))
     assert results == [[2 * i] for i in range(12)]
+
+
+def test_writes_committed_a_few_at_a_time_give_the_same_files(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retag_module, "WRITE_BATCH", 3)  # several commits per chunk
+    one = hugo_site(tmp_path / "one", 60)
+    many = hugo_site(tmp_path / "many", 60)
+    report_one, _ = scan(one, jobs=1)
+    report_many, _ = scan(many, jobs=2)
+    assert tree(one) == tree(many)
+    assert summary(report_one, one) == summary(report_many, many)
+    assert report_many.count("changed") > 20
+    assert not any(".tmp" in name for name in tree(many))
