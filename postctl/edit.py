@@ -54,10 +54,13 @@ from typing import Any
 
 from postctl.model import (
     JEKYLL_SINGULAR_KEYS,
+    NOT_PLAIN_START,
+    SIMPLE_YAML_TEXT,
     Post,
     PostError,
     compose_yaml,
     key_terms,
+    simple_plain_text,
     term_text,
     yaml_reads_as_string,
 )
@@ -328,13 +331,9 @@ def _composed_yaml_doc(post: Post) -> _Doc:
 # `_composed_yaml_doc` gives (tests/test_edit_fast_paths.py compares both on generated and real
 # front matter); anything else (escapes, tabs, nesting, anchors, tags, block scalars, values over
 # several lines, unusual characters or line breaks) returns None and is composed.
-_SIMPLE_YAML_TEXT = re.compile(
-    "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
-)
 _SIMPLE_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
 _SIMPLE_ITEM_LINE = re.compile(r"( *)- +(.*)")
 _SIMPLE_AFTER_QUOTE = re.compile(r"(?: *| +#.*)")  # what may follow a quoted scalar on its line
-_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW_PLAIN = frozenset("[]{}#'\":")
 _SIMPLE_FLOW_PLAIN = re.compile(r"[^,\]]*")
 
@@ -343,7 +342,7 @@ def _simple_yaml_doc(text: str) -> _Doc | None:
     """The spans of flat YAML front matter found by a line scan, or None (compose it)."""
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return None  # a lone CR breaks a line too: left to the composer
-    if _SIMPLE_YAML_TEXT.fullmatch(text.replace("\r\n", "\n") if "\r" in text else text) is None:
+    if SIMPLE_YAML_TEXT.fullmatch(text.replace("\r\n", "\n") if "\r" in text else text) is None:
         return None
     entries: list[_Entry] = []
     kept_end = 0  # past the last line that belongs to the current entry (see _trim_entry)
@@ -444,14 +443,10 @@ def _simple_scalar_span(value: str, at: int) -> tuple[int, int, str, str] | None
         if close < 0 or not _SIMPLE_AFTER_QUOTE.fullmatch(value, close + 1):
             return None
         return at, at + close + 1, _quoted_text(value[: close + 1]), first
-    if first in _NOT_PLAIN_START:
+    plain = simple_plain_text(value)
+    if plain is None:
         return None
-    comment = value.find(" #")
-    if comment >= 0:
-        value = value[:comment].rstrip(" ")
-    if ": " in value or value.endswith(":"):
-        return None
-    return at, at + len(value), value, ""
+    return at, at + len(plain), plain, ""
 
 
 def _closing_quote(text: str, i: int) -> int:
@@ -504,7 +499,7 @@ def _simple_flow_items(value: str, at: int) -> list[_Item] | None:
             items.append(_Item(at + i, at + close + 1, _quoted_text(value[i : close + 1]), first))
             i = close + 1
         else:
-            if first in _NOT_PLAIN_START:
+            if first in NOT_PLAIN_START:
                 return None
             piece = _SIMPLE_FLOW_PLAIN.match(value, i).group().rstrip(" ")  # type: ignore[union-attr]
             if not piece or not _NOT_IN_FLOW_PLAIN.isdisjoint(piece):

@@ -1093,7 +1093,7 @@ HANDLER_BY_FORMAT: dict[str, _Handler] = {h.name: h for h in HANDLERS}
 # those. Every plain scalar is typed by the full loader's own resolver and constructors, so the
 # data is the same; tests/test_simple_yaml.py compares both on generated and real front matter.
 
-_SIMPLE_TEXT = re.compile(
+SIMPLE_YAML_TEXT = re.compile(
     "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]*"
 )
 # One line of the subset, with its line break: a top-level `key: value` (key, value), a list item
@@ -1110,7 +1110,7 @@ _SIMPLE_LINE = re.compile(
 )
 _QUOTED_TAIL = re.compile(r" *(?: #.*)?")
 # Characters that cannot start a plain scalar (or that this subset leaves to the full loader).
-_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW_PLAIN = re.compile(r"[,\[\]{}#'\":]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SIMPLE_TAGS = frozenset(
@@ -1139,7 +1139,7 @@ def _parse_simple_yaml(
         text = text.replace("\r\n", "\n")
         if "\r" in text:
             return None
-    if _SIMPLE_TEXT.fullmatch(text) is None:
+    if SIMPLE_YAML_TEXT.fullmatch(text) is None:
         return None
     if not text.endswith("\n"):
         text += "\n"
@@ -1215,14 +1215,22 @@ def _simple_scalar(loader: Any, text: str) -> Any:
         if not _QUOTED_TAIL.fullmatch(text, end + 1):
             return _FAIL
         return text[1:end].replace("''", "'")
-    if first in _NOT_PLAIN_START:
-        return _FAIL
+    plain = simple_plain_text(text)
+    return _FAIL if plain is None else _plain_value(loader, plain)
+
+
+def simple_plain_text(text: str) -> str | None:
+    """A one-line plain scalar in block context without the comment that may follow it, or
+    None when the flat subset leaves it to the full loader (it starts as something else does,
+    or holds `: `). Shared with the editor, which must find the same extent."""
+    if text[0] in NOT_PLAIN_START:
+        return None
     comment = text.find(" #")
     if comment >= 0:
         text = text[:comment].rstrip(" ")
     if ": " in text or text.endswith(":"):
-        return _FAIL
-    return _plain_value(loader, text)
+        return None
+    return text
 
 
 def _simple_flow_list(loader: Any, text: str) -> Any:
@@ -1247,7 +1255,7 @@ def _simple_flow_list(loader: Any, text: str) -> Any:
             if first == "'" and "'" in content.replace("''", ""):
                 return _FAIL
             items.append(content if first == '"' else content.replace("''", "'"))
-        elif first in _NOT_PLAIN_START or _NOT_IN_FLOW_PLAIN.search(piece):
+        elif first in NOT_PLAIN_START or _NOT_IN_FLOW_PLAIN.search(piece):
             return _FAIL
         else:
             value = _plain_value(loader, piece)
