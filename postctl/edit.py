@@ -55,6 +55,7 @@ from typing import Any
 from postctl.model import (
     JEKYLL_SINGULAR_KEYS,
     NOT_PLAIN_START,
+    QUOTED_TAIL,
     SIMPLE_YAML_TEXT,
     Post,
     PostError,
@@ -333,7 +334,6 @@ def _composed_yaml_doc(post: Post) -> _Doc:
 # several lines, unusual characters or line breaks) returns None and is composed.
 _SIMPLE_KEY_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*))?")
 _SIMPLE_ITEM_LINE = re.compile(r"( *)- +(.*)")
-_SIMPLE_AFTER_QUOTE = re.compile(r"(?: *| +#.*)")  # what may follow a quoted scalar on its line
 _NOT_IN_FLOW_PLAIN = frozenset("[]{}#'\":")
 _SIMPLE_FLOW_PLAIN = re.compile(r"[^,\]]*")
 
@@ -440,7 +440,7 @@ def _simple_scalar_span(value: str, at: int) -> tuple[int, int, str, str] | None
     first = value[0]
     if first in "'\"":
         close = _closing_quote(value, 0)
-        if close < 0 or not _SIMPLE_AFTER_QUOTE.fullmatch(value, close + 1):
+        if close < 0 or not QUOTED_TAIL.fullmatch(value, close + 1):
             return None
         return at, at + close + 1, _quoted_text(value[: close + 1]), first
     plain = simple_plain_text(value)

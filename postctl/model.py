@@ -1108,7 +1108,7 @@ _SIMPLE_LINE = re.compile(
     )\n""",
     re.X,
 )
-_QUOTED_TAIL = re.compile(r" *(?: #.*)?")
+QUOTED_TAIL = re.compile(r" *(?: #.*)?")  # what may follow a quoted scalar on its line
 # Characters that cannot start a plain scalar (or that this subset leaves to the full loader).
 NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _NOT_IN_FLOW_PLAIN = re.compile(r"[,\[\]{}#'\":]")
@@ -1200,7 +1200,7 @@ def _simple_scalar(loader: Any, text: str) -> Any:
         end = text.find('"', 1)
         if end == len(text) - 1 and "\\" not in text:
             return text[1:end]  # the common case, in short
-        if end < 0 or "\\" in text[1:end] or not _QUOTED_TAIL.fullmatch(text, end + 1):
+        if end < 0 or "\\" in text[1:end] or not QUOTED_TAIL.fullmatch(text, end + 1):
             return _FAIL
         return text[1:end]
     if first == "'":
@@ -1212,7 +1212,7 @@ def _simple_scalar(loader: Any, text: str) -> Any:
             if text[end + 1 : end + 2] != "'":
                 break
             end += 2
-        if not _QUOTED_TAIL.fullmatch(text, end + 1):
+        if not QUOTED_TAIL.fullmatch(text, end + 1):
             return _FAIL
         return text[1:end].replace("''", "'")
     plain = simple_plain_text(text)
