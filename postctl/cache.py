@@ -19,14 +19,14 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from postctl import __version__
 from postctl.model import Post, PostError
-from postctl.site import Site, parse_posts
+from postctl.site import Site, applied, forked, parse_posts
 from postctl.summary import PostSummary
 
 CACHE_DIR = ".postctl-cache"
@@ -339,77 +339,157 @@ def iter_cached(
     *,
     complete: bool = False,
     summaries: bool = False,
-) -> Iterator[Post | PostSummary | PostError]:
+    each: Callable[[Any], Any] | None = None,
+) -> Iterator[Any]:
     """`site.iter_posts` through the cache: hits are decoded, misses parsed (in parallel on
-    large sites) and stored."""
+    large sites) and stored. With `each` (see iter_posts) on a large site whose summaries are
+    cached, a forked process stats, decodes and runs `each` on the second half of the posts
+    while this one does the first: on 100,000 posts that is most of a warm `list`."""
     cache = ParseCache.open(site)
     if cache is None:
-        for result, *_ in parse_posts(site, paths, jobs, summaries=summaries):
-            yield result
+        yield from applied(
+            each, (r for r, *_ in parse_posts(site, paths, jobs, summaries=summaries))
+        )
         return
     try:
         names = [str(p) for p in paths]
-        # With summaries the whole answer comes with the lookup; whole posts are fetched by
-        # block below, so that 100,000 records are never in memory at once.
-        known = cache.entries(None if complete else names, "summaries" if summaries else "records")
-        # With no entry at all (a first run) nothing can hit, and no file is statted here: a
-        # parsed post brings its key (Post.stat_key, taken as the file was opened).
-        # Otherwise one stat after another: on a thread beside the lookup both took longer
-        # (much of a stat's cost is Python building its result, under the GIL), and a forked
-        # child doing most of them gained nothing (two processes statting at once each ran
-        # slower).
-        keys: list[FileKey | None] = list(map(file_key, names)) if known else [None] * len(names)
-        no_entry = (None,)
-        hits = [
-            key is not None and known.get(name, no_entry)[1:5] == key
-            for name, key in zip(names, keys)
-        ]
-        misses = [name for name, hit in zip(names, hits) if not hit]
-        parsed = parse_posts(site, misses, jobs, encode=cache.writable, summaries=summaries)
-
-        def parse_here(i: int) -> Post | PostSummary | PostError:
-            result, record, summary, key = next(
-                parse_posts(site, [names[i]], 1, encode=True, summaries=summaries)
-            )
-            _store(cache, names[i], key or keys[i], result, record, summary)
-            return result
-
         if summaries:
-            from_text = PostSummary.from_text
-            for i, name in enumerate(names):
-                if not hits[i]:
-                    result, record, summary, key = next(parsed)
-                    _store(cache, name, key or keys[i], result, record, summary)
-                    yield result
-                    continue
-                text = known.pop(name)[5]  # popped: the summary replaces it in memory
-                decoded = None
-                if text[:1] == "{":
-                    decoded = _decode(name, text, True)
-                else:  # decoded here rather than by _decode: this loop runs 100,000 times
-                    try:
-                        decoded = from_text(text, name)
-                    except (ValueError, TypeError, AttributeError, IndexError):
-                        pass
-                yield parse_here(i) if decoded is None else decoded
+            yield from _summaries(site, cache, names, jobs, each, complete)
         else:
-            for start in range(0, len(names), BLOCK):
-                stop = min(start + BLOCK, len(names))
-                records = cache.records([names[i] for i in range(start, stop) if hits[i]])
-                for i in range(start, stop):
-                    if not hits[i]:
-                        result, record, summary, key = next(parsed)
-                        _store(cache, names[i], key or keys[i], result, record, summary)
-                        yield result
-                        continue
-                    text = records.get(names[i])
-                    decoded = _decode(names[i], text, False) if text is not None else None
-                    yield parse_here(i) if decoded is None else decoded
+            yield from applied(each, _records(site, cache, names, jobs, complete))
         if complete:
             cache.flush()
             cache.prune(names)
     finally:
         cache.close()
+
+
+def _records(
+    site: Site, cache: ParseCache, names: list[str], jobs: int | None, complete: bool
+) -> Iterator[Post | PostError]:
+    """iter_cached's whole posts, fetched from the cache by block, so that 100,000 records are
+    never in memory at once."""
+    known = cache.entries(None if complete else names, "records")
+    # With no entry at all (a first run) nothing can hit, and no file is statted here: a parsed
+    # post brings its key (Post.stat_key, taken as the file was opened).
+    keys = list(map(file_key, names)) if known else [None] * len(names)
+    no_entry = (None,)
+    hits = [
+        key is not None and known.get(name, no_entry)[1:5] == key for name, key in zip(names, keys)
+    ]
+    del known
+    misses = [name for name, hit in zip(names, hits) if not hit]
+    parsed = parse_posts(site, misses, jobs, encode=cache.writable)
+    for start in range(0, len(names), BLOCK):
+        stop = min(start + BLOCK, len(names))
+        records = cache.records([names[i] for i in range(start, stop) if hits[i]])
+        for i in range(start, stop):
+            if hits[i]:
+                text = records.get(names[i])
+                decoded = _decode(names[i], text, False) if text is not None else None
+                if decoded is not None:
+                    yield decoded  # type: ignore[misc]
+                    continue
+                parsed_here = parse_posts(site, [names[i]], 1, encode=True)
+                result, record, summary, key = next(parsed_here)  # the entry would not decode
+            else:
+                result, record, summary, key = next(parsed)
+            _store(cache, names[i], key or keys[i], result, record, summary)
+            yield result  # type: ignore[misc]
+
+
+# A warm run over at least this many posts shares the per-post work with a forked process.
+SPLIT_THRESHOLD = 10000
+# What _cached_answers says of a post that is not a hit.
+STALE, ERROR = 0, 1
+
+
+def _summaries(
+    site: Site,
+    cache: ParseCache,
+    names: list[str],
+    jobs: int | None,
+    each: Callable[[Any], Any] | None,
+    complete: bool,
+) -> Iterator[Any]:
+    """iter_cached's summaries (or `each` of them)."""
+    known = cache.entries(None if complete else names, "summaries")
+    count = len(names)
+    split = count
+    if (
+        each is not None
+        and known
+        and count >= SPLIT_THRESHOLD
+        and (jobs or os.cpu_count() or 1) > 1
+    ):
+        split = count // 2
+    second_half = (
+        (lambda: _cached_answers(names, split, count, known, each)) if split < count else None
+    )
+    with forked(second_half) as theirs:
+        answers, others = _cached_answers(names, 0, split, known, each)
+        if second_half is not None:
+            rest = theirs() or second_half()
+            answers += rest[0]
+            others.update(rest[1])
+    known.clear()  # the summaries, or what `each` made of them, replace it in memory
+    if not others:  # every answer came from the cache
+        yield from answers
+        return
+    stale = [names[i] for i, (what, _) in others.items() if what == STALE]
+    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
+    for i, answer in enumerate(answers):
+        if i not in others:
+            yield answer
+            continue
+        what, detail = others[i]
+        if what == ERROR:
+            yield _decode(names[i], detail, True)
+            continue
+        result, record, summary, key = next(parsed)
+        _store(cache, names[i], key or detail, result, record, summary)
+        yield result if each is None or isinstance(result, PostError) else each(result)
+
+
+def _cached_answers(
+    names: list[str],
+    start: int,
+    stop: int,
+    known: dict[str, tuple[Any, ...]],
+    each: Callable[[Any], Any] | None,
+) -> tuple[list[Any], dict[int, tuple[int, Any]]]:
+    """What the cache says of names[start:stop]: a list with, for each post whose summary is
+    cached and current, its PostSummary (or `each` of it), None for the others; and {index:
+    (STALE, the file's key)} for each post to parse again, {index: (ERROR, the cached error's
+    text)} for each file that did not load."""
+    from_text = PostSummary.from_text
+    no_entry = (None,)
+    answers: list[Any] = []
+    others: dict[int, tuple[int, Any]] = {}
+    for i in range(start, stop):
+        name = names[i]
+        key = file_key(name) if known else None
+        entry = known.get(name, no_entry)
+        decoded: Any = None
+        if key is not None and entry[1:5] == key:
+            text = entry[5]
+            if text[:1] == "{":
+                decoded = _decode(name, text, True)
+                if decoded is not None:
+                    others[i] = (ERROR, text)
+                    answers.append(None)
+                    continue
+            else:  # decoded here rather than by _decode: this loop runs 100,000 times
+                try:
+                    decoded = from_text(text, name)
+                except (ValueError, TypeError, AttributeError, IndexError):
+                    pass
+        if decoded is None:
+            others[i] = (STALE, key)
+            answers.append(None)
+        else:
+            answers.append(decoded if each is None else each(decoded))
+    return answers, others
 
 
 def _store(

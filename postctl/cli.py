@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -144,11 +145,12 @@ def stream_site_posts(
     *,
     no_cache: bool = False,
     summaries: bool = False,
+    each=None,  # type: ignore[no-untyped-def]
 ):  # type: ignore[no-untyped-def]
     """(site, posts, errors) where `posts` is an iterator over the posts that load, one at a
     time (PostSummary objects with `summaries`: enough for normalized fields, and far cheaper
-    from the cache); each one that does not load is reported on stderr and added to `errors`
-    as it comes."""
+    from the cache; `each` of each post with `each`, see iter_posts); each one that does not
+    load is reported on stderr and added to `errors` as it comes."""
     from postctl.model import PostError
     from postctl.site import iter_posts
 
@@ -162,6 +164,7 @@ def stream_site_posts(
             cache=False if no_cache else None,
             complete=not paths,
             summaries=summaries,
+            each=each,
         ):
             if isinstance(result, PostError):
                 errors.append(result)
@@ -443,7 +446,14 @@ def list_command(
     ignore_case: IgnoreCaseOpt = False,
 ) -> None:
     """List posts, newest first: date, title, tags, categories and path."""
-    from postctl.listing import COLUMNS, DEFAULT_COLUMNS, list_items, post_json, row_maker
+    from postctl.listing import (
+        COLUMNS,
+        DEFAULT_COLUMNS,
+        list_entry,
+        listed,
+        post_json,
+        row_maker,
+    )
     from postctl.output import (
         is_terminal,
         path_displayer,
@@ -477,12 +487,6 @@ def list_command(
         ignore_case=ignore_case,
     )
     fmt = output_format.value
-    _, posts, errors = stream_site_posts(
-        paths,
-        site,
-        no_cache=no_cache,
-        summaries=fmt != "json" and not post_filter.needs_front_matter,
-    )
     display_path = path_displayer()
     if count:
         item = None
@@ -496,25 +500,30 @@ def list_command(
     else:
         cells = row_maker(chosen, display_path)
         item = (lambda post: safe_cells(cells(post))) if fmt == "table" else cells
-    listed = list_items(
-        posts, post_filter, item=item, sort=sort.value, reverse=reverse, limit=limit
+    _, entries, errors = stream_site_posts(
+        paths,
+        site,
+        no_cache=no_cache,
+        summaries=fmt != "json" and not post_filter.needs_front_matter,
+        each=post_filter.applied(list_entry(item, sort.value)),
     )
+    items = listed(entries, sort.value, reverse, limit)
     if count:
-        typer.echo(len(listed))
+        typer.echo(len(items))
     elif fmt == "paths":
         clean = safe_text if is_terminal() else str
-        sys.stdout.write("".join(clean(p) + "\n" for p in listed))
+        sys.stdout.write("".join(clean(p) + "\n" for p in items))
     elif fmt == "json":
-        write_json(listed)
+        write_json(items)
     elif fmt == "csv":
-        write_text_csv(chosen, listed)
+        write_text_csv(chosen, items)
     else:
         write_text_table(
             chosen,
-            listed,
+            items,
             styles={"date": "cyan", "tags": "green", "categories": "magenta", "path": "dim"},
         )
-    finish(errors, len(listed), not post_filter.is_empty)
+    finish(errors, len(items), not post_filter.is_empty)
 
 
 class TermSort(str, Enum):
@@ -535,18 +544,19 @@ def _terms_command(
 ) -> None:
     from postctl.listing import folds_case
     from postctl.output import bar, console_is_terminal, write_json, write_records
-    from postctl.stats import TermCounter, similar_groups
+    from postctl.stats import TermCounter, distinct_terms, similar_groups
 
-    site, posts, errors = stream_site_posts(
+    site, terms_of_posts, errors = stream_site_posts(
         paths,
         site_dir,
         no_cache=no_cache,
         summaries=field_name in ("tags", "categories") and not post_filter.needs_front_matter,
+        each=post_filter.applied(partial(distinct_terms, field_name=field_name)),
     )
     # --similar shows every spelling on its own, so the user sees what there is to merge.
     fold = not similar and (post_filter.ignore_case or folds_case(site.kind))
     counter = TermCounter(field_name, fold)
-    matched = counter.add_all(post_filter.select(posts))
+    matched = counter.add_all(terms_of_posts)
     counts = counter.result(sort.value)
     fmt = output_format.value
     if similar:

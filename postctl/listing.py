@@ -67,6 +67,14 @@ class PostFilter:
     def is_empty(self) -> bool:
         return self == PostFilter(ignore_case=self.ignore_case)
 
+    def applied(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """`fn` for the posts this filter matches, None for the others (an `each` for
+        iter_posts: the filter then runs where the post is decoded)."""
+        if self.is_empty:
+            return fn
+        matches = self.matches
+        return lambda post: fn(post) if matches(post) else None
+
     def select(self, posts: Iterable[Any]) -> Iterator[Any]:
         """The posts (Posts or PostSummary objects) this filter matches, in their order."""
         if self.is_empty:
@@ -262,28 +270,31 @@ def sort_rows(
     return [item for _, item in keyed] + unkeyed
 
 
-def list_items(
-    posts: Iterable[Any],
-    post_filter: PostFilter,
-    *,
-    item: Callable[[Any], Any] | None,
+def list_entry(
+    item: Callable[[Any], Any] | None, sort: str = "date"
+) -> Callable[[Any], tuple[Any, Any]]:
+    """What `postctl list` keeps of a post (a Post or a PostSummary): (its order_key, `item`
+    of it), item None keeping None (to count). Make each item small plain data (a row of cells,
+    a path): 100,000 rows of strings weigh far less than 100,000 posts, which are then let go,
+    and as iter_posts' `each` it may be made in a forked process."""
+    if item is None:
+        return lambda post: (order_key(post, sort), None)
+    return lambda post: (order_key(post, sort), item(post))
+
+
+def listed(
+    entries: Iterable[tuple[Any, Any] | None],
     sort: str = "date",
     reverse: bool = False,
     limit: int | None = None,
 ) -> list[Any]:
-    """What `postctl list` shows: `item(post)` for each post (Post or PostSummary) that
-    `post_filter` matches, in `sort_rows` order, at most `limit`; with `item` None, Nones (to
-    count them). Make each item small text (a row of cells, a path): 100,000 rows of strings
-    weigh far less than 100,000 posts, which are then let go."""
+    """The items of `list_entry`'s entries (Nones, the posts a filter left out, skipped) in
+    `sort_rows` order, at most `limit`."""
     from postctl.site import gc_paused
 
     with gc_paused():  # 100,000 rows, and not one reference cycle among them
-        keyed = [
-            (order_key(post, sort), None if item is None else item(post))
-            for post in post_filter.select(posts)
-        ]
-        listed = sort_rows(keyed, sort, reverse)
-    return listed if limit is None else listed[:limit]
+        items = sort_rows([entry for entry in entries if entry is not None], sort, reverse)
+    return items if limit is None else items[:limit]
 
 
 def sort_posts(posts: Iterable[Post], key: str = "date", reverse: bool = False) -> list[Post]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import fnmatch
 import gc
+import marshal
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -368,6 +369,66 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+@contextmanager
+def forked(fn: Callable[[], Any] | None) -> Iterator[Callable[[], Any]]:
+    """Run `fn()` in a forked copy of this process while the `with` body runs. The body gets a
+    function that waits for the child and returns what `fn` returned, or None when `fn` is
+    None, there is no fork here or the child failed (so the caller does that work itself).
+    `fn`'s result travels through a pipe by marshal, so it must be plain data (None, str,
+    numbers, tuples, lists, dicts). The child shares this process's memory as it was at the
+    fork (nothing is pickled: `fn` may be a closure) and leaves by os._exit, so it never runs
+    the caller's cleanup."""
+    if fn is None:
+        yield lambda: None
+        return
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        yield lambda: None
+        return
+    try:
+        pid = os.fork()
+    except (AttributeError, OSError):  # no fork on this platform, or no room for a process
+        os.close(read_end)
+        os.close(write_end)
+        yield lambda: None
+        return
+    if pid == 0:
+        status = 1
+        try:
+            os.close(read_end)
+            with open(write_end, "wb") as pipe:
+                pipe.write(marshal.dumps(fn()))
+            status = 0
+        finally:
+            os._exit(status)  # whatever happened, the child ends here
+    os.close(write_end)
+    pipe = open(read_end, "rb")  # noqa: SIM115 -- closed below, however the body ends
+    waited = False
+
+    def result() -> Any:
+        nonlocal waited
+        data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        waited = True
+        if status != 0:
+            return None
+        try:
+            return marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    try:
+        yield result
+    finally:
+        pipe.close()
+        if not waited:  # the body failed or was interrupted: the child's work is not wanted
+            import signal
+
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
 Loaded = Post | PostSummary | PostError
 
 
@@ -463,21 +524,35 @@ def iter_posts(
     cache: bool | None = None,
     complete: bool = False,
     summaries: bool = False,
-) -> Iterator[Post | PostSummary | PostError]:
+    each: Callable[[Any], Any] | None = None,
+) -> Iterator[Any]:
     """Every path as its Post, or its PostError in the same slot (one broken file never stops
     the others), in the order of `paths`, one at a time (a command that only counts need not
     hold 100,000 posts). Unchanged files come from the parse cache unless `cache` is False or
     the site's config turns it off; `complete` says `paths` are all of the site's posts (so
     cache entries of files no longer there may be dropped). With `summaries`, each post comes
-    as its PostSummary (normalized fields only: much cheaper from the cache)."""
+    as its PostSummary (normalized fields only: much cheaper from the cache). With `each`,
+    `each(post)` comes instead of each post (PostErrors still come as they are); give it with
+    `summaries` and it may run in a forked process (see `cache.iter_cached`), so it must give
+    plain data."""
     with gc_paused():
         if site.uses_cache(cache):
             from postctl.cache import iter_cached
 
-            yield from iter_cached(site, paths, jobs, complete=complete, summaries=summaries)
+            yield from iter_cached(
+                site, paths, jobs, complete=complete, summaries=summaries, each=each
+            )
         else:
-            for result, *_ in parse_posts(site, paths, jobs, summaries=summaries):
-                yield result
+            results = (r for r, *_ in parse_posts(site, paths, jobs, summaries=summaries))
+            yield from applied(each, results)
+
+
+def applied(each: Callable[[Any], Any] | None, results: Iterable[Loaded]) -> Iterator[Any]:
+    """`each(post)` for every post of `results`, PostErrors as they are (`results` as they are
+    when `each` is None)."""
+    if each is None:
+        return iter(results)
+    return (r if isinstance(r, PostError) else each(r) for r in results)
 
 
 def load_posts(

@@ -28,6 +28,12 @@ class TermCount:
     spellings: tuple[str, ...] = ()
 
 
+def distinct_terms(post: Post, field_name: str = "tags") -> list[str]:
+    """A post's terms of `field_name`, each once, in order: what TermCounter counts."""
+    terms = post.terms(field_name)
+    return list(dict.fromkeys(terms)) if len(terms) > 1 else terms
+
+
 class TermCounter:
     """Posts per term of one field. Each post counts once per term, however often it lists it;
     with `fold`, spellings that differ only in case are one term (as on Hugo sites)."""
@@ -41,24 +47,27 @@ class TermCounter:
         self._folded: list[str] = []
 
     def add(self, post: Post) -> None:
-        terms = post.terms(self.field_name)
+        self.add_terms(distinct_terms(post, self.field_name))
+
+    def add_terms(self, terms: list[str]) -> None:
+        """Count one post's terms of the field, each once (`distinct_terms`)."""
         if not terms:
             return
-        if len(terms) > 1:
-            terms = list(dict.fromkeys(terms))
         self._spelled += terms
         if self.fold:
             self._folded += {t.casefold() for t in terms}
 
-    def add_all(self, posts: Iterable[Post]) -> int:
-        """Count every post of `posts`; returns how many there were."""
+    def add_all(self, terms_of_posts: Iterable[list[str] | None]) -> int:
+        """Count every post's terms (`distinct_terms`, made as iter_posts' `each`; None for a
+        post a filter left out); returns how many posts there were."""
         from postctl.site import gc_paused
 
         number = 0
         with gc_paused():
-            for post in posts:
-                number += 1
-                self.add(post)
+            for terms in terms_of_posts:
+                if terms is not None:
+                    number += 1
+                    self.add_terms(terms)
         return number
 
     def result(self, sort: Literal["count", "name"] = "count") -> list[TermCount]:

@@ -373,3 +373,144 @@ def test_packed_terms_round_trip(terms):
     from postctl.summary import pack_terms, unpack_terms
 
     assert unpack_terms(pack_terms(terms)) == terms
+
+
+# -- a warm run split with a forked process --------------------------------------------------
+
+
+class ForkSpy:
+    """Records whether each forked child's answer was used (so a test knows the split ran)."""
+
+    def __init__(self, monkeypatch):
+        from contextlib import contextmanager
+
+        self.used: list[bool] = []
+        original = cache_module.forked
+
+        @contextmanager
+        def spying(fn):
+            with original(fn) as theirs:
+
+                def result():
+                    answer = theirs()
+                    self.used.append(answer is not None)
+                    return answer
+
+                yield result
+
+        monkeypatch.setattr(cache_module, "forked", spying)
+
+
+def split_site(root):
+    write(root / "hugo.toml", "")
+    for i in range(40):
+        write(
+            root / f"content/p{i:02d}.md",
+            f"---\ntitle: P{i}\ndate: 2024-01-{i % 28 + 1:02d}\ntags: [t{i % 3}, T{i % 3}]\n"
+            f"draft: {'true' if i % 5 == 0 else 'false'}\n---\n",
+        )
+    write(root / "content/p05-bad.md", "---\ntitle: [x\n---\n")
+    write(root / "content/p35-bad.md", "---\n: :\n---\n")
+    return root
+
+
+def test_a_warm_run_split_with_a_forked_process_gives_the_same(tmp_path, monkeypatch):
+    from postctl.listing import PostFilter, list_entry
+
+    root = split_site(tmp_path / "site")
+    site = find_site(root)
+    files = [str(f) for f in collect(site)]
+    each = PostFilter(drafts="exclude").applied(list_entry(lambda p: (p.title, p.tags)))
+
+    def run_through_cache():
+        return [
+            str(r) if isinstance(r, PostError) else r
+            for r in iter_posts(site, files, jobs=2, complete=True, summaries=True, each=each)
+        ]
+
+    one_process = [
+        str(r) if isinstance(r, PostError) else r
+        for r in iter_posts(site, files, summaries=True, cache=False, each=each)
+    ]
+    assert run_through_cache() == one_process  # cold: the cache is filled
+    spy = ForkSpy(monkeypatch)
+    monkeypatch.setattr(cache_module, "SPLIT_THRESHOLD", 4)
+    assert run_through_cache() == one_process  # warm, split
+    # Stale entries in both halves (an edit, a garbage summary) are parsed again here.
+    (root / "content/p01.md").write_text("---\ntitle: Edited\ntags: [new]\n---\n")
+    with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
+        db.execute("UPDATE summaries SET summary = 'garbage' WHERE path LIKE '%p30.md'")
+    one_process = [
+        str(r) if isinstance(r, PostError) else r
+        for r in iter_posts(site, files, summaries=True, cache=False, each=each)
+    ]
+    assert run_through_cache() == one_process
+    assert spy.used == [True, True]
+    assert any(r == (None, ("Edited", ["new"])) for r in one_process)  # undated, so no key
+    assert sum(isinstance(r, str) for r in one_process) == 2  # both broken files, in order
+
+
+def test_a_failed_child_leaves_the_work_to_this_process(tmp_path, monkeypatch):
+    root = split_site(tmp_path / "site")
+    site = find_site(root)
+    files = collect(site)
+    list(iter_posts(site, files, summaries=True))  # fills the cache
+    monkeypatch.setattr(cache_module, "SPLIT_THRESHOLD", 4)
+    spy = ForkSpy(monkeypatch)
+
+    def title_or_fail(post):
+        if os.getpid() != parent:
+            raise RuntimeError("fails in the child only")
+        return post.title
+
+    parent = os.getpid()
+    titles = list(iter_posts(site, files, jobs=2, summaries=True, each=title_or_fail))
+    assert spy.used == [False]
+    expected = [
+        r if isinstance(r, PostError) else r.title
+        for r in iter_posts(site, files, summaries=True, cache=False)
+    ]
+    assert [str(t) for t in titles] == [str(t) for t in expected]
+
+
+def test_forked_hands_back_what_the_child_made():
+    from postctl.site import forked
+
+    with forked(lambda: {"pid": os.getpid(), "rows": [("a", 1), ("b", None)]}) as theirs:
+        answer = theirs()
+    assert answer["rows"] == [("a", 1), ("b", None)] and answer["pid"] != os.getpid()
+    with forked(None) as theirs:
+        assert theirs() is None
+    with forked(lambda: 1 / 0) as theirs:
+        assert theirs() is None  # the child failed
+    with forked(lambda: object()) as theirs:
+        assert theirs() is None  # not plain data
+    with pytest.raises(KeyError), forked(lambda: __import__("time").sleep(60)) as theirs:
+        raise KeyError("the body failed: the child is killed and reaped")
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+def test_list_and_tags_print_the_same_whether_split_or_not(tmp_path, monkeypatch, run):
+    root = split_site(tmp_path / "site")
+    commands = [
+        ("list",),
+        ("list", "-f", "csv", "--columns", "title,tags,draft", "--sort", "title"),
+        ("list", "-f", "paths", "--tag", "t1", "--no-drafts"),
+        ("list", "--count", "--since", "2024-01-10"),
+        ("tags",),
+        ("tags", "-f", "json", "--similar"),
+        ("categories", "-f", "csv"),
+    ]
+
+    def outputs():
+        results = [run(*command, cwd=root) for command in commands]
+        return [(r.exit_code, r.stdout, r.stderr) for r in results]
+
+    run("list", cwd=root)  # fills the cache
+    whole = outputs()
+    spy = ForkSpy(monkeypatch)
+    monkeypatch.setattr(cache_module, "SPLIT_THRESHOLD", 4)
+    assert outputs() == whole
+    assert spy.used and all(spy.used)
+    assert whole[0][0] == 1 and "p05-bad.md:3:1: PC004" in whole[0][2]  # broken posts named

@@ -219,30 +219,31 @@ def test_post_filter_is_reusable(tmp_path):
         parse_bound("2024-02-30")
 
 
-def test_list_items_filters_orders_and_limits_without_the_cli(jekyll):
-    from postctl.listing import list_items
+def test_list_entries_filter_order_and_limit_without_the_cli(jekyll):
+    from postctl.listing import list_entry, listed
     from postctl.site import collect, find_site, load_posts
 
     site = find_site(jekyll, explicit=True)
     posts = load_posts(site, collect(site))
-    titles = list_items(posts, PostFilter(), item=lambda p: p.title)
-    assert titles == ["Beta Release", "Alpha", "gamma", "Delta"]  # newest first, undated last
-    python = PostFilter(tags=("Python",))
-    assert list_items(posts, python, item=lambda p: p.title) == ["Alpha"]
-    assert list_items(posts, PostFilter(), item=lambda p: p.title, sort="title", limit=2) == [
-        "Alpha",
-        "Beta Release",
-    ]
-    assert list_items(posts, PostFilter(drafts="only"), item=None) == [None, None]
+
+    def titles(post_filter, sort="date", limit=None, item=lambda p: p.title):
+        each = post_filter.applied(list_entry(item, sort))
+        return listed(map(each, posts), sort, limit=limit)
+
+    assert titles(PostFilter()) == ["Beta Release", "Alpha", "gamma", "Delta"]  # undated last
+    assert titles(PostFilter(tags=("Python",))) == ["Alpha"]
+    assert titles(PostFilter(), sort="title", limit=2) == ["Alpha", "Beta Release"]
+    assert titles(PostFilter(drafts="only"), item=None) == [None, None]
     assert [p.title for p in PostFilter(authors=("ada",)).select(posts)] == ["gamma", "Alpha"]
 
 
 def test_term_counter_counts_the_posts_it_is_given(jekyll):
     from postctl.site import collect, find_site, load_posts
-    from postctl.stats import TermCounter
+    from postctl.stats import TermCounter, distinct_terms
 
     site = find_site(jekyll, explicit=True)
     counter = TermCounter("tags")
     posts = load_posts(site, collect(site))
-    assert counter.add_all(PostFilter(tags=("rust",)).select(posts)) == 2
+    each = PostFilter(tags=("rust",)).applied(distinct_terms)
+    assert counter.add_all(map(each, posts)) == 2
     assert [(c.term, c.count) for c in counter.result()] == [("rust", 2), ("go", 1)]
