@@ -1182,7 +1182,7 @@ def lint_command(
             fail(f"--explain: no rule {explain!r} (see `postctl rules`)")
         typer.echo(lint_format.explain(rule), nl=False)
         return
-    site_obj, files = open_site(paths, site, include_skipped=True)
+    site_obj, files = open_site(paths, site, as_strings=True, include_skipped=True)
     if only_posts:
         files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
         if not files:

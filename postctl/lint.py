@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,15 +37,17 @@ from postctl.rules import (
     facts_fields,
     post_facts,
 )
-from postctl.site import Site, collect, gc_paused, map_posts
+from postctl.site import Site, collect_files, gc_paused, map_posts
 
 
 @dataclass(frozen=True)
 class Finding:
     """One problem: where (line and column are 1-based; None for the whole file), which rule,
-    how bad, why, and whether `--fix` can repair it."""
+    how bad, why, and whether `--fix` can repair it. The file is kept as its path string, as
+    collected: a large site's findings are printed by the thousand, and making a Path for
+    each cost more than linting a post."""
 
-    path: Path
+    file: str
     line: int | None
     col: int | None
     code: str
@@ -55,12 +58,16 @@ class Finding:
     fix: Fix | None = field(default=None, compare=False, repr=False)
 
     @property
+    def path(self) -> Path:
+        return Path(self.file)
+
+    @property
     def location(self) -> str:
-        return format_location(self.path, self.line, self.col)
+        return format_location(self.file, self.line, self.col)
 
     def as_dict(self, path: str | None = None) -> dict[str, Any]:
         return {
-            "path": path if path is not None else str(self.path),
+            "path": path if path is not None else self.file,
             "line": self.line,
             "col": self.col,
             "code": self.code,
@@ -223,26 +230,32 @@ def load_schema(site: Site, name: str) -> Any:
     return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
 
 
-def unrendered_pages(facts: Iterable[Facts]) -> set[Path]:
+def unrendered_pages(facts: Iterable[Facts]) -> set[str]:
     """Hugo pages that are never rendered: `headless: true`, `build.render: never`, or under an
     `_index.md` that cascades either (https://gohugo.io/content-management/build-options/)."""
     facts = list(facts)
     never = {f.path for f in facts if f.hidden}
-    hiding = {f.path.parent for f in facts if f.hides_below}
+    # The folders as prefixes, each ending in a separator (the paths are normalized absolute
+    # path strings, so a prefix test is `Path.parents`'s).
+    hiding = tuple({os.path.join(os.path.dirname(f.path), "") for f in facts if f.hides_below})
     if hiding:
-        never |= {f.path for f in facts if any(p in hiding for p in f.path.parents)}
+        never |= {f.path for f in facts if f.path.startswith(hiding)}
     return never
 
 
 # What the per-post stage found for each file: its path, its findings, the facts the
 # site-wide rules compare, and the post itself (or why it did not load) when it is kept.
-Linted = tuple[Path, list[Finding], Facts | None, Post | PostError | None]
+Linted = tuple[str, list[Finding], Facts | None, Post | PostError | None]
+# A fix as plain data: `Fix`'s fields (kind, key, change).
+FixFields = tuple[str, str, tuple[tuple[Any, ...], ...]]
 # One finding as a worker process sends it back: (line, col, code, severity, message, fix).
-# The path, the rule's name and `fixable` are filled in where it arrives: plain tuples pickle
-# several times faster than dataclasses and Paths, and 10,000 posts' findings make the trip.
-FindingRow = tuple[int | None, int | None, str, Severity, str, Fix | None]
+# The path, the rule's name and `fixable` are filled in where it arrives, and the fix is
+# rebuilt from its fields: plain data travels by marshal (see `map_posts`), several times
+# cheaper than pickled dataclasses, and 10,000 posts' findings make the trip.
+FindingRow = tuple[int | None, int | None, str, Severity, str, FixFields | None]
 # What `PostLinter` gives back for one file, in that compact form (`PostLinter.expand` makes
-# it `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post when kept.
+# it `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post (or its
+# PostError) when kept.
 Checked = tuple[list[FindingRow], tuple[Any, ...] | None, Post | PostError | None]
 
 
@@ -255,7 +268,7 @@ class PostLinter:
         self,
         site: Site,
         selection: Selection,
-        report: set[Path] | None = None,
+        report: set[str] | None = None,
         now: datetime | None = None,
         keep_posts: bool = True,
     ) -> None:
@@ -307,10 +320,10 @@ class PostLinter:
     def __call__(self, result: Post | PostError) -> Checked | tuple[str, str]:
         if self.for_cache:
             return self.cache_entry(result)
-        wanted = self.report is None or result.path in self.report
+        wanted = self.report is None or str(result.path) in self.report
         rows = self.finding_rows(result) if wanted else []
         if isinstance(result, PostError):
-            return rows, None, result
+            return rows, None, result if self.keep_posts else None
         facts = facts_fields(result, self.ctx) if self.needs_facts else None
         if not (self.keep_posts and wanted):
             return rows, facts, None
@@ -320,7 +333,12 @@ class PostLinter:
             del result.__dict__[name]
         return rows, facts, result
 
-    def expand(self, path: Path, checked: Checked) -> Linted:
+    @property
+    def plain_results(self) -> bool:
+        """Whether what `__call__` gives back is plain data (see `map_posts`): no posts kept."""
+        return not self.keep_posts
+
+    def expand(self, path: str, checked: Checked) -> Linted:
         """What `__call__` gave back for the file at `path`, as `Linted`."""
         rows, facts, kept = checked
         return (
@@ -338,7 +356,7 @@ class PostLinter:
         ctx = self.ctx
         ctx.consulted = set()
         try:
-            wanted = self.report is None or result.path in self.report
+            wanted = self.report is None or str(result.path) in self.report
             rows = self.finding_rows(result) if wanted else None
             facts = (
                 post_facts(result, ctx)
@@ -366,7 +384,17 @@ class PostLinter:
         ctx = self.ctx
         for check, code, severity in self.checks:
             for issue in check(post, ctx):
-                out.append((issue.line, issue.col, code, severity, issue.message, issue.fix))
+                fix = issue.fix
+                out.append(
+                    (
+                        issue.line,
+                        issue.col,
+                        code,
+                        severity,
+                        issue.message,
+                        None if fix is None else (fix.kind, fix.key, fix.change),
+                    )
+                )
         return out
 
     def _error_row(self, error: PostError) -> FindingRow:
@@ -382,9 +410,19 @@ POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
 BODY_RULES = frozenset({"PC601", "PC602"})
 
 
-def _findings(path: Path, rows: list[FindingRow]) -> list[Finding]:
+def _findings(path: str, rows: list[FindingRow]) -> list[Finding]:
     return [
-        Finding(path, line, col, code, RULES[code].name, severity, message, fix is not None, fix)
+        Finding(
+            path,
+            line,
+            col,
+            code,
+            RULES[code].name,
+            severity,
+            message,
+            fix is not None,
+            None if fix is None else Fix(*fix),
+        )
         for line, col, code, severity, message, fix in rows
     ]
 
@@ -394,7 +432,7 @@ def lint_posts(
     results: Sequence[Post | PostError],
     *,
     selection: Selection | None = None,
-    report: set[Path] | None = None,
+    report: set[str] | None = None,
     now: datetime | None = None,
 ) -> list[Finding]:
     """Findings for already loaded `results` (posts, and the errors of files that did not
@@ -403,7 +441,7 @@ def lint_posts(
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
     expand = linter.expand
-    return finish(linter, [expand(result.path, linter(result)) for result in results])
+    return finish(linter, [expand(str(result.path), linter(result)) for result in results])
 
 
 def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
@@ -416,12 +454,12 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     # One group per file, in order: sorting each small group is cheaper than sorting (and
     # hashing the paths of) every finding of a large site.
     groups = [
-        [f for f in post_findings if not (f.path in unrendered and RULES[f.code].pages_only)]
+        [f for f in post_findings if not (f.file in unrendered and RULES[f.code].pages_only)]
         if unrendered
         else list(post_findings)
         for _, post_findings, _, _ in linted
     ]
-    order: dict[Path, int] | None = None
+    order: dict[str, int] | None = None
     report = linter.report
     for rule in linter.selection.rules:
         if rule.scope != "site":
@@ -493,25 +531,30 @@ def lint_site(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     now: datetime | None = None,
-    files: Sequence[Path] | None = None,
+    files: Sequence[Path | str] | None = None,
     keep_posts: bool = True,
     cache: bool | None = None,
 ) -> LintReport:
     """Lint the files `paths` name (default: the whole site), loading and checking posts in
     parallel on large sites. Files in Jekyll's `_posts` that Jekyll passes over are linted too
-    (and reported by PC303). `files`: the collected files, when the caller has them already.
+    (and reported by PC303). `files`: the collected files, when the caller has them already
+    (`collect_files`'s path strings, or Paths).
     `keep_posts`: keep the linted posts in the report (`--fix` needs them); without, large
     sites are faster, as the posts stay in the worker processes.
     `cache`: without `keep_posts`, reuse the findings of unchanged files from the lint cache
     (`postctl.lint_cache`); None follows the site's `cache` setting.
     SiteError and ConfigError propagate (exit code 2)."""
     selection = selection_for(site, select, ignore)
-    files = list(files) if files is not None else collect(site, paths, include_skipped=True)
+    files = (
+        [str(f) for f in files]
+        if files is not None
+        else collect_files(site, paths, include_skipped=True)
+    )
     whole_site = not paths or all(_is_root(site, Path(p)) for p in paths)
     context_files = files
     if not whole_site and any(r.scope == "site" for r in selection.rules):
         # Site-wide rules need every post, also when only a few files are linted.
-        context_files = list(dict.fromkeys([*collect(site, include_skipped=True), *files]))
+        context_files = list(dict.fromkeys([*collect_files(site, include_skipped=True), *files]))
     report = None if whole_site else set(files)
     linter = PostLinter(site, selection, report, now, keep_posts)
     linter.ctx  # noqa: B018 - build (and validate) the settings here, not in a worker
@@ -526,7 +569,13 @@ def lint_site(
             findings = lint_cached(site, linter, context_files, complete=whole_site)
             _age_survivors()
             return LintReport(findings, len(files))
-        checked = map_posts(site, context_files, linter, keep_body=linter.reads_bodies)
+        checked = map_posts(
+            site,
+            context_files,
+            linter,
+            keep_body=linter.reads_bodies,
+            plain=linter.plain_results,
+        )
         linted = list(map(linter.expand, context_files, checked))
         findings = finish(linter, linted)
         _age_survivors()

@@ -261,7 +261,7 @@ class _Stamps(dict[str, Any]):
         return verdict
 
 
-def decode(path: Path, entry: Any, linter: PostLinter, fresh: bool, wanted: bool) -> Linted | None:
+def decode(path: str, entry: Any, linter: PostLinter, fresh: bool, wanted: bool) -> Linted | None:
     """The cached result for `path` from its decoded JSON entry, or None when the entry cannot
     be used: not one this postctl wrote, linted without findings when they are `wanted`, or
     (unless `fresh`, just linted) stale because the future came. (Its folders are checked
@@ -287,7 +287,7 @@ def decode(path: Path, entry: Any, linter: PostLinter, fresh: bool, wanted: bool
     return path, findings, facts, None
 
 
-def _facts(path: Path, data: dict[str, Any]) -> Facts:
+def _facts(path: str, data: dict[str, Any]) -> Facts:
     url, title = data["url"], data["title"]
     return Facts(
         path=path,
@@ -320,7 +320,7 @@ def _load_entries(texts: list[str]) -> list[Any]:
 
 
 def lint_cached(
-    site: Site, linter: PostLinter, paths: Sequence[Path], complete: bool
+    site: Site, linter: PostLinter, paths: Sequence[str], complete: bool
 ) -> list[Finding]:
     """The findings of `paths` (site-wide rules included) through the lint cache: the last
     whole-site result when nothing it depended on changed, else entries of unchanged files
@@ -329,18 +329,19 @@ def lint_cached(
     is kept)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        checked = map_posts(site, paths, linter, keep_body=linter.reads_bodies)
+        checked = map_posts(
+            site, paths, linter, keep_body=linter.reads_bodies, plain=linter.plain_results
+        )
         return finish(linter, list(map(linter.expand, paths, checked)))
     try:
-        names = [str(p) for p in paths]
-        keys = [file_key(name) for name in names]  # before linting: a later edit shows
+        keys = [file_key(path) for path in paths]  # before linting: a later edit shows
         stamps = _Stamps()
-        digest = run_digest(names, keys) if complete else None
+        digest = run_digest(paths, keys) if complete else None
         if digest is not None:
             kept = reuse_result(cache.result(), digest, paths, linter, stamps)
             if kept is not None:
                 return kept
-        known = cache.entries(None if complete else names)
+        known = cache.entries(None if complete else paths)
         report = linter.report
         linted: list[Linted | None] = [None] * len(paths)
         # What the result depends on besides the files: the folders the entries' rules looked
@@ -348,7 +349,7 @@ def lint_cached(
         folders: set[str] = set()
         future: list[str] = []
         hits: list[int] = []
-        for i, (name, key) in enumerate(zip(names, keys)):
+        for i, (name, key) in enumerate(zip(paths, keys)):
             found = known.get(name)
             if (
                 key is not None
@@ -357,18 +358,22 @@ def lint_cached(
                 and stamps.unchanged(found[2])
             ):
                 hits.append(i)
-        for i, entry in zip(hits, _load_entries([known[names[i]][1] for i in hits])):
+        for i, entry in zip(hits, _load_entries([known[paths[i]][1] for i in hits])):
             path = paths[i]
             linted[i] = decode(path, entry, linter, False, report is None or path in report)
             if linted[i] is not None:
-                folders.add(known[names[i]][2])
+                folders.add(known[paths[i]][2])
                 _note_future(entry, future)
         misses = [i for i, item in enumerate(linted) if item is None]
         if misses:
             linter.for_cache = True
             try:
                 texts = map_posts(
-                    site, [paths[i] for i in misses], linter, keep_body=linter.reads_bodies
+                    site,
+                    [paths[i] for i in misses],
+                    linter,
+                    keep_body=linter.reads_bodies,
+                    plain=True,  # each file's entry texts
                 )
             finally:
                 linter.for_cache = False
@@ -376,14 +381,14 @@ def lint_cached(
                 wanted = report is None or paths[i] in report
                 decoded = json.loads(entry[0])
                 linted[i] = decode(paths[i], decoded, linter, True, wanted)
-                cache.put(names[i], keys[i], entry)
+                cache.put(paths[i], keys[i], entry)
                 folders.add(entry[1])
                 _note_future(decoded, future)
         assert all(item is not None for item in linted)
         findings = finish(linter, linted)  # type: ignore[arg-type]
         if complete:
             cache.flush()
-            cache.prune(names)
+            cache.prune(paths)
             if digest is not None:
                 cache.put_result(result_text(digest, linter, paths, findings, folders, future))
         return findings
@@ -410,7 +415,7 @@ def run_digest(names: Sequence[str], keys: Sequence[FileKey | None]) -> str | No
 def result_text(
     digest: str,
     linter: PostLinter,
-    paths: Sequence[Path],
+    paths: Sequence[str],
     findings: list[Finding],
     folders: set[str],
     future: list[str],
@@ -426,7 +431,7 @@ def result_text(
             "future": future,
             "folders": sorted(folders),
             "findings": [
-                [index[f.path], f.line, f.col, f.code, f.severity, f.message, f.fixable]
+                [index[f.file], f.line, f.col, f.code, f.severity, f.message, f.fixable]
                 for f in findings
             ],
         }
@@ -434,7 +439,7 @@ def result_text(
 
 
 def reuse_result(
-    text: str | None, digest: str, paths: Sequence[Path], linter: PostLinter, stamps: _Stamps
+    text: str | None, digest: str, paths: Sequence[str], linter: PostLinter, stamps: _Stamps
 ) -> list[Finding] | None:
     """The findings of the kept whole-site result `text`, or None when it cannot be used: not
     for these files (`digest`), made later than now (a clock set back), a future date has

@@ -19,7 +19,7 @@ GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _where(finding: Finding, show: Callable[[Path | str], str]) -> str:
-    where = show(finding.path)
+    where = show(finding.file)
     if finding.line is not None:
         where += f":{finding.line}"
         if finding.col is not None:
@@ -61,7 +61,7 @@ def write_github(findings: Sequence[Finding], stream: IO[str] | None = None) -> 
     stream = stream or sys.stdout
     show = path_displayer()
     for f in findings:
-        props = [f"file={_gh_property(show(f.path))}"]
+        props = [f"file={_gh_property(show(f.file))}"]
         if f.line is not None:
             props.append(f"line={f.line}")
             if f.col is not None:
@@ -82,7 +82,7 @@ def _gh_property(text: str) -> str:
 
 def write_findings_json(findings: Sequence[Finding], stream: IO[str] | None = None) -> None:
     show = path_displayer()
-    write_json([f.as_dict(show(f.path)) for f in findings], stream)
+    write_json([f.as_dict(show(f.file)) for f in findings], stream)
 
 
 def summary(report: LintReport) -> str:
@@ -93,7 +93,7 @@ def summary(report: LintReport) -> str:
         for s in ("error", "warning", "info")
         if report.count(s)
     ]
-    files = len({f.path for f in report.findings})
+    files = len({f.file for f in report.findings})
     text = f"{', '.join(counts)} in {files} of {_plural(report.files, 'file')}"
     fixable = sum(1 for f in report.findings if f.fixable)
     if fixable:
@@ -111,7 +111,7 @@ def write_table(report: LintReport) -> None:
 
     console = make_console()
     show = path_displayer()
-    for path, group in groupby(report.findings, key=lambda f: f.path):
+    for path, group in groupby(report.findings, key=lambda f: f.file):
         console.print(Text(safe_text(show(path)), style="bold underline"), soft_wrap=True)
         for f in group:
             where = f"{f.line or ''}:{f.col or ''}" if f.line is not None else "-"

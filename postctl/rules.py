@@ -7,8 +7,8 @@ categories, PC6xx encoding damage, PC7xx site-wide clashes, PC8xx SEO lengths, P
 and schemas.
 
 A per-post check is `check(post, ctx) -> Iterable[Issue]`; a site check is
-`check(facts, ctx) -> Iterable[tuple[Path, Issue]]` over every post's `Facts`. The docstring of
-a check is the rule's explanation (`postctl lint --explain CODE`).
+`check(facts, ctx) -> Iterable[tuple[str, Issue]]` over every post's `Facts` (the str is the
+post's path). The docstring of a check is the rule's explanation (`postctl lint --explain CODE`).
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ class Facts(NamedTuple):
     (line, col) of the key concerned. A named tuple: every run makes one for every post of
     the site (from a worker's tuple or the lint cache), and a tuple is the cheapest to build."""
 
-    path: Path
+    path: str  # the file's path string, as collected
     draft: bool
     hidden: bool  # Hugo: `headless: true` or `build.render: never` on the page itself
     hides_below: bool  # Hugo: an `_index.md` whose `cascade` hides the pages below it
@@ -180,7 +180,7 @@ class Context:
     path_fields: list[str] = field(default_factory=lambda: ["image"])
     schema_validator: Any = None
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
-    unrendered: set[Path] = field(default_factory=set)  # Hugo headless / build.render = never
+    unrendered: set[str] = field(default_factory=set)  # Hugo headless / build.render = never
     site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
@@ -215,7 +215,7 @@ class Context:
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
-        # (the common empty set tested first: hashing a Path costs more than the lookup)
+        # (the common empty set tested first)
         return not facts.draft and not (self.unrendered and facts.path in self.unrendered)
 
     @functools.cached_property
@@ -1035,7 +1035,7 @@ def check_aliases(post: Post, ctx: Context) -> Iterator[Issue]:
     scope="site",
     fixable=True,
 )
-def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
+def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
     """Across the site, posts spell one term in ways that differ only by case, spacing, hyphens
     or underscores (`Python`, `python`, `py-thon`). Generators make separate term pages for
     each spelling, or merge them into one URL with an arbitrary title. The spelling most posts
@@ -1045,7 +1045,7 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
         # Every use of the taxonomy: (path, use, its terms with aliases resolved). Without
         # aliases, the terms as written are counted straight from the facts, and the list of
         # uses is only made when some term has another spelling (on most sites, none has).
-        uses: list[tuple[Path, TermUse, list[str]]] | None = None
+        uses: list[tuple[str, TermUse, list[str]]] | None = None
         if aliases:
             uses = [
                 (post.path, use, [aliases.get(t, t) for t in use[1]])
@@ -1102,14 +1102,14 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
 
 
 @_register("PC506", "single-use-term", "info", "A term is used by one post only", scope="site")
-def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
+def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
     """A tag or category appears on one post in the whole site. That is often a typo or a term
     nobody will browse; consider a broader one. (Spelling variants count as the same term.)"""
     aliases = ctx.aliases
     for taxonomy in ctx.taxonomies:
         # Each term's first use, and the terms a second post uses too: one pass, no lists of
         # every use (this runs over every term of the site on every lint).
-        first: dict[str, tuple[Path, TermUse, str]] = {}
+        first: dict[str, tuple[str, TermUse, str]] = {}
         shared: set[str] = set()
         for post in facts:
             path = post.path
@@ -1307,7 +1307,7 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
 
 def post_facts(post: Post, ctx: Context) -> Facts:
     """The facts the enabled site-wide rules compare (`ctx.site_rules`); the rest stay empty."""
-    return Facts(post.path, *facts_fields(post, ctx))
+    return Facts(str(post.path), *facts_fields(post, ctx))
 
 
 def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
@@ -1427,7 +1427,7 @@ def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
 
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
-def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
+def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
     """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
     or the same slug, date and categories), so one silently overwrites the other in the built
     site. Give one of them another slug or permalink."""
@@ -1447,7 +1447,7 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[Pat
 
 
 @_register("PC702", "duplicate-title", "warning", "Two posts have the same title", scope="site")
-def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[Path, Issue]]:
+def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
     """Two published posts in the same folder (the same list of posts: `_posts`, a Hugo
     section) have the same title, ignoring case and spacing. Readers cannot tell them apart in
     that list, its feed and search results; often one is an accidental copy. Pages in different
@@ -1471,11 +1471,11 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[P
             yield post.path, Issue(line, col, f"same title as {', '.join(shown)}{more}")
 
 
-def _relative(path: Path, ctx: Context) -> str:
-    try:
-        return path.relative_to(ctx.root).as_posix()
-    except ValueError:
-        return str(path)
+def _relative(path: str, ctx: Context) -> str:
+    """`path` from the site root (`Path.relative_to`, on normalized path strings), or as it
+    is when outside."""
+    root = os.path.join(str(ctx.root), "")
+    return path[len(root) :] if path.startswith(root) else path
 
 
 # -- PC8xx: SEO lengths --------------------------------------------------------------------------

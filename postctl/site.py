@@ -563,32 +563,53 @@ def load_posts(
 
 
 def _map_chunk(
-    site: Site, paths: list[Path], fn: Callable[[Post | PostError], Any], keep_body: bool
+    site: Site,
+    paths: list[Path] | list[str],
+    fn: Callable[[Post | PostError], Any],
+    keep_body: bool,
 ) -> list[Any]:
     results: list[Any] = []
     with gc_paused():
         for path in paths:
             try:
-                result: Post | PostError = site.load(path, keep_body=keep_body)
+                result: Post | PostError = site.load(Path(path), keep_body=keep_body)
             except PostError as e:
                 result = e
             results.append(fn(result))
     return results
 
 
+def _map_chunk_plain(
+    site: Site,
+    paths: list[Path] | list[str],
+    fn: Callable[[Post | PostError], Any],
+    keep_body: bool,
+) -> list[Any] | bytes:
+    """`_map_chunk`'s results as marshal data (see `map_posts`), or as they are when marshal
+    cannot carry them."""
+    results = _map_chunk(site, paths, fn, keep_body)
+    try:
+        return marshal.dumps(results)
+    except ValueError:
+        return results
+
+
 def map_posts(
     site: Site,
-    paths: Sequence[Path],
+    paths: Sequence[Path] | Sequence[str],
     fn: Callable[[Post | PostError], Any],
     jobs: int | None = None,
     *,
     keep_body: bool = False,
+    plain: bool = False,
 ) -> list[Any]:
-    """`fn(post or PostError)` for every path, in order, computed where the post was loaded (in
-    worker processes on large sites), so per-post work such as linting is parallel too and only
-    its small result travels back. `fn` must be picklable (a module-level function or an
-    instance of a module-level class). Bypasses the parse cache: whole posts are needed.
-    `keep_body`: `fn` reads every body (see `load_post`)."""
+    """`fn(post or PostError)` for every path (Paths or path strings), in order, computed where
+    the post was loaded (in worker processes on large sites), so per-post work such as linting
+    is parallel too and only its small result travels back. `fn` must be picklable (a
+    module-level function or an instance of a module-level class). Bypasses the parse cache:
+    whole posts are needed. `keep_body`: `fn` reads every body (see `load_post`). `plain`: `fn`
+    gives plain data (None, str, numbers, tuples, lists, dicts, as `forked` carries), so a
+    worker's results travel back by marshal, several times cheaper than pickle."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
@@ -604,13 +625,13 @@ def map_posts(
     results: list[Any] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         for chunk in pool.map(
-            _map_chunk,
+            _map_chunk_plain if plain else _map_chunk,
             [site] * len(chunks),
             chunks,
             [fn] * len(chunks),
             [keep_body] * len(chunks),
         ):
-            results.extend(chunk)
+            results.extend(marshal.loads(chunk) if isinstance(chunk, bytes) else chunk)
     return results
 
 
