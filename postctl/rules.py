@@ -1109,9 +1109,9 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
     aliases = ctx.aliases
     for taxonomy in ctx.taxonomies:
         # How many posts use each term, counted in C (this runs over every term of the site on
-        # every lint); then by group of spellings, once per distinct term. A group used by
-        # more than one post is certain when one spelling is (most groups); the others are
-        # the candidates, settled by looking at their uses.
+        # every lint); then by group of spellings, once per distinct term. A group one of whose
+        # spellings two posts use is shared (most groups); the others are the candidates,
+        # settled by looking at their uses (two spellings may be on one post or on two).
         used_by = Counter(chain.from_iterable(map(_post_terms, _uses_by_post(facts, taxonomy))))
         groups: dict[str, list[str]] = {}
         for term in used_by:
@@ -1120,7 +1120,7 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
         candidates = {
             term
             for spellings in groups.values()
-            if len(spellings) > 1 or used_by[spellings[0]] == 1
+            if all(used_by[t] == 1 for t in spellings)
             for term in spellings
         }
         if not candidates:

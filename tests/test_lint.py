@@ -232,3 +232,46 @@ def test_parallel_lint_matches_serial(tmp_path, monkeypatch):
     parallel = lint_site(site).findings
     assert len(serial) > 30
     assert [f.as_dict() for f in parallel] == [f.as_dict() for f in serial]
+
+
+def test_parallel_lint_without_posts_matches_serial(tmp_path, monkeypatch):
+    """Without posts kept, workers send their results back by marshal (fixes as their fields,
+    no PostErrors): the findings, fixes included, are the same as linting in this process."""
+    import postctl.site
+
+    write(tmp_path / "_config.yml", "")
+    for day in range(1, 9):
+        write(
+            tmp_path / "_posts" / f"2024-01-0{day}-p.md",
+            f"---\ntitle: Post\ndate: 2024-01-0{day % 3 + 1}\ntags: [Go, go, x{day}]\n"
+            f"c: 'Â£'\n---\nbody Ã©\n",
+        )
+    write(tmp_path / "_posts" / "2024-02-01-broken.md", "---\ntitle: [unclosed\n---\n")
+    site = find_site(tmp_path)
+
+    def linted() -> list:
+        report = lint_site(site, keep_posts=False, cache=False)
+        return [(f.as_dict(), f.fix) for f in report.findings]
+
+    serial = linted()
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    site.config.values["jobs"] = 2
+    assert linted() == serial
+    assert any(fix is not None for _, fix in serial)
+    assert any(finding["code"] == "PC004" for finding, _ in serial)
+
+
+def test_lint_results_travel_as_marshal_data(tmp_path):
+    """What a worker sends back for lint without posts kept is plain data marshal carries
+    (else `map_posts` silently falls back on pickle, several times slower)."""
+    from postctl.lint import PostLinter, selection_for
+    from postctl.site import _map_chunk_plain, collect_files
+
+    write(tmp_path / "_config.yml", "")
+    write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: A\ntags: [Go, go]\n---\nÃ©\n")
+    write(tmp_path / "_posts" / "2024-01-02-b.md", "---\ntitle: [unclosed\n---\n")
+    site = find_site(tmp_path)
+    linter = PostLinter(site, selection_for(site), keep_posts=False)
+    assert linter.plain_results
+    sent = _map_chunk_plain(site, collect_files(site), linter, True)
+    assert isinstance(sent, bytes)

@@ -3,6 +3,7 @@ against the same rules with the shortcut turned off."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postctl.model import Post
-from postctl.rules import RULES, Context, PostLookups, facts_fields
+from postctl import rules
+from postctl.lint import unrendered_pages
+from postctl.model import Post, PostError, parse_post
+from postctl.rules import RULES, Context, Facts, PostLookups, facts_fields
 
 # Terms as authors write them: plain words, case and space variants, commas, numbers, dates,
 # booleans, nulls, nested lists and mappings, and strings of terms.
@@ -95,3 +98,195 @@ def test_hugo_keys_shortcut_matches_the_long_way(keys: list[str]) -> None:
     post = post_of("hugo", dict.fromkeys(keys))
     assert post.hugo_keys == hugo_keys_long_way(keys)
     assert list(post.hugo_keys.items()) == list(hugo_keys_long_way(keys).items())
+
+
+# -- PC401: no boolean spelling test on Hugo sites ------------------------------------------------
+
+# Plain scalars that YAML 1.1 and 1.2 may read differently, and some that they read alike.
+yaml_tokens = st.sampled_from(
+    [
+        *("no", "No", "NO", "yes", "YES", "on", "On", "off", "OFF", "true", "False"),
+        *("010", "0o10", "1:30", "1_000", "0b101", "10", "x", "a b", "'no'", '"yes"'),
+        "2024-05-01",
+    ]
+)
+
+
+@st.composite
+def yaml_front_matter(draw: st.DrawFn) -> str:
+    """Front matter with those scalars as keys, values, list items and nested values."""
+    lines = []
+    for i in range(draw(st.integers(1, 4))):
+        token = draw(yaml_tokens)
+        shape = draw(st.integers(0, 4))
+        if shape == 0:
+            lines.append(f"k{i}: {token}")
+        elif shape == 1:
+            lines.append(
+                f"k{i}: [{', '.join(draw(st.lists(yaml_tokens, min_size=1, max_size=3)))}]"
+            )
+        elif shape == 2:
+            lines += [f"k{i}:", *(f"  - {t}" for t in draw(st.lists(yaml_tokens, max_size=3)))]
+        elif shape == 3:
+            lines += [f"k{i}:", f"  n: {token}"]
+        else:
+            lines.append(f"{token}: v")
+    return "\n".join(lines) + "\n"
+
+
+def parsed(kind: str, front_matter: str) -> Post | None:
+    try:
+        return parse_post(Path("/site/a.md"), f"---\n{front_matter}---\n".encode(), kind)  # type: ignore[arg-type]
+    except PostError:
+        return None
+
+
+@settings(max_examples=200, deadline=None)
+@given(yaml_front_matter())
+def test_hugo_reads_no_boolean_that_pc401_would_report(front_matter: str) -> None:
+    """PC401's prefilter does not look for `yes`/`no`/`on`/`off` on Hugo sites: Hugo's YAML 1.2
+    reads them as strings, so the full check (prefilter off) never reports a boolean there."""
+    post = parsed("hugo", front_matter)
+    if post is None:
+        return
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(rules, "_suspect", lambda post: True)
+        found = list(rules.check_yaml_versions(post, Context(kind="hugo", root=Path("/site"))))
+    assert not [issue for issue in found if "boolean" in issue.message]
+
+
+def test_pc401_still_reports_boolean_spellings_outside_hugo() -> None:
+    for kind in ("jekyll", "plain"):
+        post = parsed(kind, "draft: no\n")
+        assert post is not None
+        (issue,) = rules.check_yaml_versions(post, Context(kind=kind, root=Path("/site")))
+        assert "boolean false" in issue.message
+
+
+# -- site-wide term rules: counted in C, the same findings as the plain loops ---------------------
+
+
+def inconsistent_terms_long_way(facts: list[Facts], ctx: Context) -> list[Any]:
+    """PC503 as one loop over every use (the rule before its counts moved to C)."""
+    out = []
+    for taxonomy in ctx.taxonomies:
+        uses = [
+            (f.path, use, [ctx.aliases.get(t, t) for t in use[1]])
+            for f in facts
+            for use in f.terms.get(taxonomy, ())
+        ]
+        spellings: dict[str, Counter[str]] = {}
+        for _, _, terms in uses:
+            for term in set(terms):
+                spellings.setdefault(rules.term_key(term), Counter())[term] += 1
+        canonical = {
+            group: sorted(c, key=lambda t: (-c[t], t != t.lower(), t))[0]
+            for group, c in spellings.items()
+            if len(c) > 1
+        }
+        for path, use, terms in uses:
+            wrong = [t for t in dict.fromkeys(terms) if canonical.get(rules.term_key(t), t) != t]
+            for term in wrong:
+                group = spellings[rules.term_key(term)]
+                others = ", ".join(f"{t!r} ({n})" for t, n in group.most_common() if t != term)
+                right = canonical[rules.term_key(term)]
+                out.append(
+                    (path, use[2], f"{use[0]} {term!r} is also spelled {others}: use {right!r}")
+                )
+    return out
+
+
+def single_use_terms_long_way(facts: list[Facts], ctx: Context) -> list[Any]:
+    """PC506 as one loop over every term of every post."""
+    out = []
+    for taxonomy in ctx.taxonomies:
+        posts_of: dict[str, list[str]] = {}
+        first: dict[str, tuple[str, Any, str]] = {}
+        for f in facts:
+            for use in f.terms.get(taxonomy, ()):
+                for term in dict.fromkeys(use[1]):
+                    group = rules.term_key(ctx.aliases.get(term, term))
+                    posts_of.setdefault(group, [])
+                    if f.path not in posts_of[group]:
+                        posts_of[group].append(f.path)
+                    first.setdefault(group, (f.path, use, term))
+        for group, (path, use, term) in first.items():
+            if len(posts_of[group]) == 1:
+                out.append((path, use[2], f"{use[0]} {term!r} is used by this post only"))
+    return out
+
+
+term_spellings = st.sampled_from(["Go", "go", "g-o", "Rust", "rust", "py", "js", "JS", "x", "y z"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    posts=st.lists(
+        st.lists(st.lists(term_spellings, max_size=4), min_size=1, max_size=2), max_size=8
+    ),
+    aliases=st.sampled_from([{}, {"js": "javascript", "JS": "javascript", "go": "Go"}]),
+)
+def test_site_term_rules_find_what_the_plain_loops_find(
+    posts: list[list[list[str]]], aliases: dict[str, str]
+) -> None:
+    ctx = Context(kind="jekyll", root=Path("/site"), taxonomies=["tags"], aliases=aliases)
+    facts = [
+        Facts(
+            f"/site/_posts/{i}.md",
+            False,
+            False,
+            False,
+            "/site/_posts",
+            None,
+            None,
+            {
+                "tags": [
+                    ("tags" if j == 0 else "tag", terms, j + 2, 1, True)
+                    for j, terms in enumerate(uses)
+                ]
+            },
+        )
+        for i, uses in enumerate(posts)
+    ]
+    found = [
+        (path, issue.line, issue.message)
+        for path, issue in rules.check_inconsistent_terms(facts, ctx)
+    ]
+    assert found == inconsistent_terms_long_way(facts, ctx)
+    found = [
+        (path, issue.line, issue.message)
+        for path, issue in rules.check_single_use_terms(facts, ctx)
+    ]
+    assert found == single_use_terms_long_way(facts, ctx)
+
+
+# -- path strings: the Path operations they stand for ---------------------------------------------
+
+folders = st.lists(st.sampled_from(["a", "b", "ab", "_index.md"]), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pages=st.lists(
+        st.tuples(folders, st.sampled_from(["_index.md", "p.md", "index.md"]), st.booleans()),
+        max_size=8,
+    )
+)
+def test_unrendered_pages_match_path_parents(pages: list[tuple[list[str], str, bool]]) -> None:
+    facts = [
+        Facts(str(Path("/site/content", *parts, name)), False, False, hides, "", None, None, {})
+        for parts, name, hides in pages
+    ]
+    hiding = {Path(f.path).parent for f in facts if f.hides_below}
+    expected = {f.path for f in facts if any(p in hiding for p in Path(f.path).parents)}
+    assert unrendered_pages(facts) == expected
+
+
+@pytest.mark.parametrize("root", ["/site", "/site/", "/"])
+@pytest.mark.parametrize("path", ["/site/a.md", "/site/b/c.md", "/sites/a.md", "/other/a.md"])
+def test_relative_matches_path_relative_to(root: str, path: str) -> None:
+    try:
+        expected = Path(path).relative_to(Path(root)).as_posix()
+    except ValueError:
+        expected = path
+    assert rules._relative(path, Context(kind="hugo", root=Path(root))) == expected
