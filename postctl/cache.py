@@ -115,20 +115,43 @@ class ParseCache:
             ),
         )
 
-    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[Any, ...]]:
+    def entries(
+        self,
+        paths: Sequence[str] | None,
+        table: str,
+        bounds: tuple[str | None, str | None] = (None, None),
+    ) -> dict[str, tuple[Any, ...]]:
         """{path: (path, *file key, summary text or None)} for the entries of `paths` in
-        `table` ("summaries" or "records"), or for all of them when `paths` is None (one scan
-        is cheaper than lookups when asking for every entry)."""
+        `table` ("summaries" or "records"), or, when `paths` is None, for every entry whose
+        path p has low <= p < high, `bounds` being (low, high), None for no bound (one scan is
+        cheaper than lookups when asking for every entry)."""
         if self.broken:
             return {}
         columns = "*" if table == "summaries" else "path, size, mtime_ns, ctime_ns, inode, NULL"
         query = f"SELECT {columns} FROM {table}"
         try:
-            rows = select_paths(self.connection, query, paths)
+            if paths is None:
+                low, high = bounds
+                where = [c for c, b in (("path >= ?", low), ("path < ?", high)) if b is not None]
+                query += " WHERE " + " AND ".join(where) if where else ""
+                rows = self.connection.execute(query, [b for b in bounds if b is not None])
+            else:
+                rows = select_paths(self.connection, query, paths)
+            return {row[0]: row for row in rows}
         except sqlite3.Error:
             self.broken = True
             return {}
-        return {row[0]: row for row in rows}
+
+    def has_entries(self, table: str) -> bool:
+        try:
+            return self.connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def reader(self) -> ParseCache:
+        """Another, read-only, connection to this cache: what a forked process must use (SQLite
+        connections must not be used across a fork: sqlite.org/howtocorrupt.html, 2.6)."""
+        return ParseCache(connect(self.path, writable=False), self.path, writable=False)
 
     def records(self, paths: Sequence[str]) -> dict[str, str]:
         """{path: the Post's JSON record} for those of `paths` that have one."""
@@ -413,23 +436,34 @@ def _summaries(
     complete: bool,
 ) -> Iterator[Any]:
     """iter_cached's summaries (or `each` of them)."""
-    known = cache.entries(None if complete else names, "summaries")
     count = len(names)
     split = count
     if (
         each is not None
-        and known
         and count >= SPLIT_THRESHOLD
         and (jobs or os.cpu_count() or 1) > 1
+        and cache.has_entries("summaries")
     ):
-        split = count // 2
-    second_half = (
-        (lambda: _cached_answers(names, split, count, known, each)) if split < count else None
-    )
-    with forked(second_half) as theirs:
+        # The child takes a little less than half: its answers still have to come back.
+        split = count * 11 // 20
+
+    def fetch(start: int, stop: int, source: ParseCache) -> dict[str, tuple[Any, ...]]:
+        """The cache entries of names[start:stop] (and, for a whole site, of any other path
+        in their range: one scan of the range costs less than looking each one up)."""
+        if not complete:
+            return source.entries(names[start:stop], "summaries")
+        low = names[start] if start > 0 else None
+        return source.entries(None, "summaries", (low, names[stop] if stop < count else None))
+
+    def second_half(source: ParseCache) -> tuple[list[Any], dict[int, tuple[int, Any]]]:
+        return _cached_answers(names, split, count, fetch(split, count, source), each)
+
+    in_child = (lambda: second_half(cache.reader())) if split < count else None
+    with forked(in_child) as theirs:
+        known = fetch(0, split, cache)
         answers, others = _cached_answers(names, 0, split, known, each)
-        if second_half is not None:
-            rest = theirs() or second_half()
+        if in_child is not None:
+            rest = theirs() or second_half(cache)
             answers += rest[0]
             others.update(rest[1])
     known.clear()  # the summaries, or what `each` made of them, replace it in memory
