@@ -460,29 +460,59 @@ def _summaries(
 
     in_child = (lambda: second_half(cache.reader())) if split < count else None
     with forked(in_child) as theirs:
-        known = fetch(0, split, cache)
-        answers, others = _cached_answers(names, 0, split, known, each)
+        # This process's share streams: a consumer (retag's writers) starts on the first posts.
+        yield from _stream_summaries(site, cache, names[:split], fetch(0, split, cache), jobs, each)
         if in_child is not None:
-            rest = theirs() or second_half(cache)
-            answers += rest[0]
-            others.update(rest[1])
-    known.clear()  # the summaries, or what `each` made of them, replace it in memory
-    if not others:  # every answer came from the cache
-        yield from answers
-        return
-    stale = [names[i] for i, (what, _) in others.items() if what == STALE]
-    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
-    for i, answer in enumerate(answers):
-        if i not in others:
-            yield answer
-            continue
-        what, detail = others[i]
-        if what == ERROR:
-            yield _decode(names[i], detail, True)
-            continue
-        result, record, summary, key = next(parsed)
-        _store(cache, names[i], key or detail, result, record, summary)
-        yield result if each is None or isinstance(result, PostError) else each(result)
+            answers, others = theirs() or second_half(cache)
+            yield from _settle_answers(site, cache, names, split, answers, others, jobs, each)
+
+
+def _is_hit(name: str, key: FileKey | None, known: dict[str, tuple[Any, ...]]) -> bool:
+    return key is not None and known.get(name, (None,))[1:5] == key
+
+
+def _decode_summary(name: str, text: str) -> PostSummary | PostError | None:
+    """`_decode` of a summary's text, with the common case done here: it runs for every post."""
+    if text[:1] == "{":
+        return _decode(name, text, True)  # type: ignore[return-value]
+    try:
+        return PostSummary.from_text(text, name)
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def _stream_summaries(
+    site: Site,
+    cache: ParseCache,
+    names: list[str],
+    known: dict[str, tuple[Any, ...]],
+    jobs: int | None,
+    each: Callable[[Any], Any] | None,
+) -> Iterator[Any]:
+    """The summaries of `names` (or `each` of them), one at a time: every file is statted
+    first, so that the stale ones are parsed in parallel as the others are decoded."""
+    # With no entry at all (a first run) nothing can hit, and no file is statted here: a parsed
+    # post brings its key (Post.stat_key, taken as the file was opened).
+    keys = list(map(file_key, names)) if known else [None] * len(names)
+    hits = [_is_hit(name, key, known) for name, key in zip(names, keys)]
+    parsed = parse_posts(
+        site,
+        [name for name, hit in zip(names, hits) if not hit],
+        jobs,
+        encode=cache.writable,
+        summaries=True,
+    )
+    for name, key, hit in zip(names, keys, hits):
+        decoded = _decode_summary(name, known.pop(name)[5]) if hit else None
+        if decoded is None:
+            # Stale, or an entry that does not decode: parsed (the latter here, on its own).
+            source = (
+                parsed if not hit else parse_posts(site, [name], 1, encode=True, summaries=True)
+            )
+            result, _, summary, new_key = next(source)
+            _store(cache, name, new_key or key, result, None, summary)
+            decoded = result
+        yield decoded if each is None or isinstance(decoded, PostError) else each(decoded)
 
 
 def _cached_answers(
@@ -492,38 +522,54 @@ def _cached_answers(
     known: dict[str, tuple[Any, ...]],
     each: Callable[[Any], Any] | None,
 ) -> tuple[list[Any], dict[int, tuple[int, Any]]]:
-    """What the cache says of names[start:stop]: a list with, for each post whose summary is
-    cached and current, its PostSummary (or `each` of it), None for the others; and {index:
-    (STALE, the file's key)} for each post to parse again, {index: (ERROR, the cached error's
-    text)} for each file that did not load."""
-    from_text = PostSummary.from_text
-    no_entry = (None,)
+    """What the cache says of names[start:stop], all at once (the forked process's share):
+    a list with `each` of the PostSummary of every post whose cached summary is current, None
+    for the others; and {index: (STALE, the file's key)} for each post to parse again, {index:
+    (ERROR, the cached error's text)} for each file that did not load."""
     answers: list[Any] = []
     others: dict[int, tuple[int, Any]] = {}
     for i in range(start, stop):
         name = names[i]
         key = file_key(name) if known else None
-        entry = known.get(name, no_entry)
-        decoded: Any = None
-        if key is not None and entry[1:5] == key:
-            text = entry[5]
-            if text[:1] == "{":
-                decoded = _decode(name, text, True)
-                if decoded is not None:
-                    others[i] = (ERROR, text)
-                    answers.append(None)
-                    continue
-            else:  # decoded here rather than by _decode: this loop runs 100,000 times
-                try:
-                    decoded = from_text(text, name)
-                except (ValueError, TypeError, AttributeError, IndexError):
-                    pass
+        decoded = _decode_summary(name, known[name][5]) if _is_hit(name, key, known) else None
         if decoded is None:
             others[i] = (STALE, key)
+            answers.append(None)
+        elif isinstance(decoded, PostError):
+            others[i] = (ERROR, known[name][5])
             answers.append(None)
         else:
             answers.append(decoded if each is None else each(decoded))
     return answers, others
+
+
+def _settle_answers(
+    site: Site,
+    cache: ParseCache,
+    names: list[str],
+    start: int,
+    answers: list[Any],
+    others: dict[int, tuple[int, Any]],
+    jobs: int | None,
+    each: Callable[[Any], Any] | None,
+) -> Iterator[Any]:
+    """`_cached_answers`' answers for names[start:], the stale posts parsed (in parallel)."""
+    if not others:  # every answer came from the cache
+        yield from answers
+        return
+    stale = [names[i] for i, (what, _) in others.items() if what == STALE]
+    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
+    for i, answer in enumerate(answers, start):
+        if i not in others:
+            yield answer
+            continue
+        what, detail = others[i]
+        if what == ERROR:
+            yield _decode(names[i], detail, True)
+            continue
+        result, _, summary, key = next(parsed)
+        _store(cache, names[i], key or detail, result, None, summary)
+        yield result if each is None or isinstance(result, PostError) else each(result)
 
 
 def _store(

@@ -519,3 +519,25 @@ def test_list_and_tags_print_the_same_whether_split_or_not(tmp_path, monkeypatch
     assert outputs() == whole
     assert spy.used and all(spy.used)
     assert whole[0][0] == 1 and "p05-bad.md:3:1: PC004" in whole[0][2]  # broken posts named
+
+
+def test_cached_summaries_are_decoded_as_they_are_asked_for(tmp_path, monkeypatch):
+    """A consumer such as retag's writers starts on the first posts before the rest are
+    decoded."""
+    from postctl.summary import PostSummary
+
+    root = split_site(tmp_path / "site")
+    site = find_site(root)
+    files = collect(site)
+    list(iter_posts(site, files, summaries=True))  # fills the cache
+    decoded = []
+    original = PostSummary.from_text.__func__
+    monkeypatch.setattr(
+        PostSummary,
+        "from_text",
+        classmethod(lambda cls, text, path: decoded.append(path) or original(cls, text, path)),
+    )
+    stream = iter_posts(site, files, summaries=True)
+    first = next(stream)
+    assert first.title == "P0" and len(decoded) == 1
+    assert len(list(stream)) == len(files) - 1 and len(decoded) == len(files) - 2  # 2 errors
