@@ -21,6 +21,7 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -467,8 +468,20 @@ def _summaries(
             yield from _settle_answers(site, cache, names, split, answers, others, jobs, each)
 
 
-def _is_hit(name: str, key: FileKey | None, known: dict[str, tuple[Any, ...]]) -> bool:
-    return key is not None and known.get(name, (None,))[1:5] == key
+def _current_texts(
+    names: list[str], known: dict[str, tuple[Any, ...]]
+) -> tuple[list[FileKey | None], list[str | None]]:
+    """Each file's key, and its cached text where the entry is current (None elsewhere)."""
+    if not known:
+        # A first run: nothing can hit, and no file is statted here (a parsed post brings its
+        # key, Post.stat_key, taken as the file was opened).
+        return [None] * len(names), [None] * len(names)
+    keys = list(map(file_key, names))
+    entries = map(known.get, names, repeat((None,)))
+    return keys, [
+        entry[5] if key is not None and entry[1:5] == key else None
+        for key, entry in zip(keys, entries)
+    ]
 
 
 def _decode_summary(name: str, text: str) -> PostSummary | PostError | None:
@@ -491,23 +504,18 @@ def _stream_summaries(
 ) -> Iterator[Any]:
     """The summaries of `names` (or `each` of them), one at a time: every file is statted
     first, so that the stale ones are parsed in parallel as the others are decoded."""
-    # With no entry at all (a first run) nothing can hit, and no file is statted here: a parsed
-    # post brings its key (Post.stat_key, taken as the file was opened).
-    keys = list(map(file_key, names)) if known else [None] * len(names)
-    hits = [_is_hit(name, key, known) for name, key in zip(names, keys)]
-    parsed = parse_posts(
-        site,
-        [name for name, hit in zip(names, hits) if not hit],
-        jobs,
-        encode=cache.writable,
-        summaries=True,
-    )
-    for name, key, hit in zip(names, keys, hits):
-        decoded = _decode_summary(name, known.pop(name)[5]) if hit else None
+    keys, texts = _current_texts(names, known)
+    known.clear()
+    stale = [name for name, text in zip(names, texts) if text is None]
+    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
+    for name, key, text in zip(names, keys, texts):
+        decoded = None if text is None else _decode_summary(name, text)
         if decoded is None:
             # Stale, or an entry that does not decode: parsed (the latter here, on its own).
             source = (
-                parsed if not hit else parse_posts(site, [name], 1, encode=True, summaries=True)
+                parsed
+                if text is None
+                else parse_posts(site, [name], 1, encode=True, summaries=True)
             )
             result, _, summary, new_key = next(source)
             _store(cache, name, new_key or key, result, None, summary)
@@ -528,15 +536,14 @@ def _cached_answers(
     (ERROR, the cached error's text)} for each file that did not load."""
     answers: list[Any] = []
     others: dict[int, tuple[int, Any]] = {}
-    for i in range(start, stop):
-        name = names[i]
-        key = file_key(name) if known else None
-        decoded = _decode_summary(name, known[name][5]) if _is_hit(name, key, known) else None
+    keys, texts = _current_texts(names[start:stop], known)
+    for i, name, key, text in zip(range(start, stop), names[start:stop], keys, texts):
+        decoded = None if text is None else _decode_summary(name, text)
         if decoded is None:
             others[i] = (STALE, key)
             answers.append(None)
         elif isinstance(decoded, PostError):
-            others[i] = (ERROR, known[name][5])
+            others[i] = (ERROR, text)
             answers.append(None)
         else:
             answers.append(decoded if each is None else each(decoded))
