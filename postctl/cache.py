@@ -21,6 +21,7 @@ import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -115,20 +116,43 @@ class ParseCache:
             ),
         )
 
-    def entries(self, paths: Sequence[str] | None, table: str) -> dict[str, tuple[Any, ...]]:
+    def entries(
+        self,
+        paths: Sequence[str] | None,
+        table: str,
+        bounds: tuple[str | None, str | None] = (None, None),
+    ) -> dict[str, tuple[Any, ...]]:
         """{path: (path, *file key, summary text or None)} for the entries of `paths` in
-        `table` ("summaries" or "records"), or for all of them when `paths` is None (one scan
-        is cheaper than lookups when asking for every entry)."""
+        `table` ("summaries" or "records"), or, when `paths` is None, for every entry whose
+        path p has low <= p < high, `bounds` being (low, high), None for no bound (one scan is
+        cheaper than lookups when asking for every entry)."""
         if self.broken:
             return {}
         columns = "*" if table == "summaries" else "path, size, mtime_ns, ctime_ns, inode, NULL"
         query = f"SELECT {columns} FROM {table}"
         try:
-            rows = select_paths(self.connection, query, paths)
+            if paths is None:
+                low, high = bounds
+                where = [c for c, b in (("path >= ?", low), ("path < ?", high)) if b is not None]
+                query += " WHERE " + " AND ".join(where) if where else ""
+                rows = self.connection.execute(query, [b for b in bounds if b is not None])
+            else:
+                rows = select_paths(self.connection, query, paths)
+            return {row[0]: row for row in rows}
         except sqlite3.Error:
             self.broken = True
             return {}
-        return {row[0]: row for row in rows}
+
+    def has_entries(self, table: str) -> bool:
+        try:
+            return self.connection.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is not None
+        except sqlite3.Error:
+            return False
+
+    def reader(self) -> ParseCache:
+        """Another, read-only, connection to this cache: what a forked process must use (SQLite
+        connections must not be used across a fork: sqlite.org/howtocorrupt.html, 2.6)."""
+        return ParseCache(connect(self.path, writable=False), self.path, writable=False)
 
     def records(self, paths: Sequence[str]) -> dict[str, str]:
         """{path: the Post's JSON record} for those of `paths` that have one."""
@@ -413,42 +437,90 @@ def _summaries(
     complete: bool,
 ) -> Iterator[Any]:
     """iter_cached's summaries (or `each` of them)."""
-    known = cache.entries(None if complete else names, "summaries")
     count = len(names)
     split = count
     if (
         each is not None
-        and known
         and count >= SPLIT_THRESHOLD
         and (jobs or os.cpu_count() or 1) > 1
+        and cache.has_entries("summaries")
     ):
-        split = count // 2
-    second_half = (
-        (lambda: _cached_answers(names, split, count, known, each)) if split < count else None
-    )
-    with forked(second_half) as theirs:
-        answers, others = _cached_answers(names, 0, split, known, each)
-        if second_half is not None:
-            rest = theirs() or second_half()
-            answers += rest[0]
-            others.update(rest[1])
-    known.clear()  # the summaries, or what `each` made of them, replace it in memory
-    if not others:  # every answer came from the cache
-        yield from answers
-        return
-    stale = [names[i] for i, (what, _) in others.items() if what == STALE]
+        # The child takes a little less than half: its answers still have to come back.
+        split = count * 11 // 20
+
+    def fetch(start: int, stop: int, source: ParseCache) -> dict[str, tuple[Any, ...]]:
+        """The cache entries of names[start:stop] (and, for a whole site, of any other path
+        in their range: one scan of the range costs less than looking each one up)."""
+        if not complete:
+            return source.entries(names[start:stop], "summaries")
+        low = names[start] if start > 0 else None
+        return source.entries(None, "summaries", (low, names[stop] if stop < count else None))
+
+    def second_half(source: ParseCache) -> tuple[list[Any], dict[int, tuple[int, Any]]]:
+        return _cached_answers(names, split, count, fetch(split, count, source), each)
+
+    in_child = (lambda: second_half(cache.reader())) if split < count else None
+    with forked(in_child) as theirs:
+        # This process's share streams: a consumer (retag's writers) starts on the first posts.
+        yield from _stream_summaries(site, cache, names[:split], fetch(0, split, cache), jobs, each)
+        if in_child is not None:
+            answers, others = theirs() or second_half(cache)
+            yield from _settle_answers(site, cache, names, split, answers, others, jobs, each)
+
+
+def _current_texts(
+    names: list[str], known: dict[str, tuple[Any, ...]]
+) -> tuple[list[FileKey | None], list[str | None]]:
+    """Each file's key, and its cached text where the entry is current (None elsewhere)."""
+    if not known:
+        # A first run: nothing can hit, and no file is statted here (a parsed post brings its
+        # key, Post.stat_key, taken as the file was opened).
+        return [None] * len(names), [None] * len(names)
+    keys = list(map(file_key, names))
+    entries = map(known.get, names, repeat((None,)))
+    return keys, [
+        entry[5] if key is not None and entry[1:5] == key else None
+        for key, entry in zip(keys, entries)
+    ]
+
+
+def _decode_summary(name: str, text: str) -> PostSummary | PostError | None:
+    """`_decode` of a summary's text, with the common case done here: it runs for every post."""
+    if text[:1] == "{":
+        return _decode(name, text, True)  # type: ignore[return-value]
+    try:
+        return PostSummary.from_text(text, name)
+    except (ValueError, TypeError, AttributeError, IndexError):
+        return None
+
+
+def _stream_summaries(
+    site: Site,
+    cache: ParseCache,
+    names: list[str],
+    known: dict[str, tuple[Any, ...]],
+    jobs: int | None,
+    each: Callable[[Any], Any] | None,
+) -> Iterator[Any]:
+    """The summaries of `names` (or `each` of them), one at a time: every file is statted
+    first, so that the stale ones are parsed in parallel as the others are decoded."""
+    keys, texts = _current_texts(names, known)
+    known.clear()
+    stale = [name for name, text in zip(names, texts) if text is None]
     parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
-    for i, answer in enumerate(answers):
-        if i not in others:
-            yield answer
-            continue
-        what, detail = others[i]
-        if what == ERROR:
-            yield _decode(names[i], detail, True)
-            continue
-        result, record, summary, key = next(parsed)
-        _store(cache, names[i], key or detail, result, record, summary)
-        yield result if each is None or isinstance(result, PostError) else each(result)
+    for name, key, text in zip(names, keys, texts):
+        decoded = None if text is None else _decode_summary(name, text)
+        if decoded is None:
+            # Stale, or an entry that does not decode: parsed (the latter here, on its own).
+            source = (
+                parsed
+                if text is None
+                else parse_posts(site, [name], 1, encode=True, summaries=True)
+            )
+            result, _, summary, new_key = next(source)
+            _store(cache, name, new_key or key, result, None, summary)
+            decoded = result
+        yield decoded if each is None or isinstance(decoded, PostError) else each(decoded)
 
 
 def _cached_answers(
@@ -458,38 +530,53 @@ def _cached_answers(
     known: dict[str, tuple[Any, ...]],
     each: Callable[[Any], Any] | None,
 ) -> tuple[list[Any], dict[int, tuple[int, Any]]]:
-    """What the cache says of names[start:stop]: a list with, for each post whose summary is
-    cached and current, its PostSummary (or `each` of it), None for the others; and {index:
-    (STALE, the file's key)} for each post to parse again, {index: (ERROR, the cached error's
-    text)} for each file that did not load."""
-    from_text = PostSummary.from_text
-    no_entry = (None,)
+    """What the cache says of names[start:stop], all at once (the forked process's share):
+    a list with `each` of the PostSummary of every post whose cached summary is current, None
+    for the others; and {index: (STALE, the file's key)} for each post to parse again, {index:
+    (ERROR, the cached error's text)} for each file that did not load."""
     answers: list[Any] = []
     others: dict[int, tuple[int, Any]] = {}
-    for i in range(start, stop):
-        name = names[i]
-        key = file_key(name) if known else None
-        entry = known.get(name, no_entry)
-        decoded: Any = None
-        if key is not None and entry[1:5] == key:
-            text = entry[5]
-            if text[:1] == "{":
-                decoded = _decode(name, text, True)
-                if decoded is not None:
-                    others[i] = (ERROR, text)
-                    answers.append(None)
-                    continue
-            else:  # decoded here rather than by _decode: this loop runs 100,000 times
-                try:
-                    decoded = from_text(text, name)
-                except (ValueError, TypeError, AttributeError, IndexError):
-                    pass
+    keys, texts = _current_texts(names[start:stop], known)
+    for i, name, key, text in zip(range(start, stop), names[start:stop], keys, texts):
+        decoded = None if text is None else _decode_summary(name, text)
         if decoded is None:
             others[i] = (STALE, key)
+            answers.append(None)
+        elif isinstance(decoded, PostError):
+            others[i] = (ERROR, text)
             answers.append(None)
         else:
             answers.append(decoded if each is None else each(decoded))
     return answers, others
+
+
+def _settle_answers(
+    site: Site,
+    cache: ParseCache,
+    names: list[str],
+    start: int,
+    answers: list[Any],
+    others: dict[int, tuple[int, Any]],
+    jobs: int | None,
+    each: Callable[[Any], Any] | None,
+) -> Iterator[Any]:
+    """`_cached_answers`' answers for names[start:], the stale posts parsed (in parallel)."""
+    if not others:  # every answer came from the cache
+        yield from answers
+        return
+    stale = [names[i] for i, (what, _) in others.items() if what == STALE]
+    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
+    for i, answer in enumerate(answers, start):
+        if i not in others:
+            yield answer
+            continue
+        what, detail = others[i]
+        if what == ERROR:
+            yield _decode(names[i], detail, True)
+            continue
+        result, _, summary, key = next(parsed)
+        _store(cache, names[i], key or detail, result, None, summary)
+        yield result if each is None or isinstance(result, PostError) else each(result)
 
 
 def _store(

@@ -1398,7 +1398,7 @@ class WriteBatch:
 
 
 # Temp files fsynced at once by WriteBatch.commit (each fsync waits in the kernel, not in Python).
-FSYNC_THREADS = 4
+FSYNC_THREADS = 16
 
 
 def _fsync_all(fds: list[int | None]) -> list[OSError | None]:

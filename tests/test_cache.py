@@ -436,10 +436,14 @@ def test_a_warm_run_split_with_a_forked_process_gives_the_same(tmp_path, monkeyp
     spy = ForkSpy(monkeypatch)
     monkeypatch.setattr(cache_module, "SPLIT_THRESHOLD", 4)
     assert run_through_cache() == one_process  # warm, split
-    # Stale entries in both halves (an edit, a garbage summary) are parsed again here.
+    # Stale entries in both halves (an edit, a garbage summary) are parsed again here; the
+    # entry of a deleted file is not taken for anything, an added file is parsed.
     (root / "content/p01.md").write_text("---\ntitle: Edited\ntags: [new]\n---\n")
     with sqlite3.connect(root / CACHE_DIR / DATABASE) as db:
         db.execute("UPDATE summaries SET summary = 'garbage' WHERE path LIKE '%p30.md'")
+    (root / "content/p22.md").unlink()
+    write(root / "content/p22a.md", "---\ntitle: Added\n---\n")
+    files = [str(f) for f in collect(site)]
     one_process = [
         str(r) if isinstance(r, PostError) else r
         for r in iter_posts(site, files, summaries=True, cache=False, each=each)
@@ -501,6 +505,7 @@ def test_list_and_tags_print_the_same_whether_split_or_not(tmp_path, monkeypatch
         ("tags",),
         ("tags", "-f", "json", "--similar"),
         ("categories", "-f", "csv"),
+        ("list", "content", "--sort", "path"),  # posts named: their entries are looked up
     ]
 
     def outputs():
@@ -514,3 +519,25 @@ def test_list_and_tags_print_the_same_whether_split_or_not(tmp_path, monkeypatch
     assert outputs() == whole
     assert spy.used and all(spy.used)
     assert whole[0][0] == 1 and "p05-bad.md:3:1: PC004" in whole[0][2]  # broken posts named
+
+
+def test_cached_summaries_are_decoded_as_they_are_asked_for(tmp_path, monkeypatch):
+    """A consumer such as retag's writers starts on the first posts before the rest are
+    decoded."""
+    from postctl.summary import PostSummary
+
+    root = split_site(tmp_path / "site")
+    site = find_site(root)
+    files = collect(site)
+    list(iter_posts(site, files, summaries=True))  # fills the cache
+    decoded = []
+    original = PostSummary.from_text.__func__
+    monkeypatch.setattr(
+        PostSummary,
+        "from_text",
+        classmethod(lambda cls, text, path: decoded.append(path) or original(cls, text, path)),
+    )
+    stream = iter_posts(site, files, summaries=True)
+    first = next(stream)
+    assert first.title == "P0" and len(decoded) == 1
+    assert len(list(stream)) == len(files) - 1 and len(decoded) == len(files) - 2  # 2 errors
