@@ -47,7 +47,7 @@ from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
 # Bump when the entry layout changes; every entry written under another value is dropped.
-FORMAT = "2"
+FORMAT = "3"
 
 
 def fingerprint(site: Site, linter: PostLinter) -> str:

@@ -144,10 +144,11 @@ def _paragraph(doc: str) -> str:
 # -- context -------------------------------------------------------------------------------------
 
 
-# Terms written under one key of a post: (key as written, its terms, the key's 1-based line and
-# column, whether a fix may rewrite them: a list or a string). A plain tuple, not a named one:
-# every post's uses cross back from the worker processes (or come out of the lint cache) on
-# every run, and plain tuples pickle five times faster and are the cheapest to build.
+# Terms written under one key of a post: (key as written, its terms (each once, in the order
+# written: the site-wide rules count the uses of a term, never its repeats), the key's 1-based
+# line and column, whether a fix may rewrite them: a list or a string). A plain tuple, not a
+# named one: every post's uses cross back from the worker processes (or come out of the lint
+# cache) on every run, and plain tuples are the cheapest to send and to build.
 TermUse = tuple[str, list[str], int, int, bool]
 
 
@@ -1058,14 +1059,16 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
                 for post in facts
                 for use in post.terms.get(taxonomy, ())
             ]
-            term_lists = [terms for _, _, terms in uses]
+            # (two spellings may resolve to one term: each use counts it once)
+            term_lists = map(dict.fromkeys, [terms for _, _, terms in uses])
         else:
             term_lists = map(itemgetter(1), _taxonomy_uses(facts, taxonomy))
-        # group key -> {spelling: number of uses}, in the order the spellings first appear.
-        # The uses of each term are counted in C (this counts every term of the site on every
-        # lint), then grouped once per distinct term.
+        # group key -> {spelling: number of uses}, in the order the spellings first appear
+        # (as written: the order of equally used spellings in a message). The uses of each term
+        # are counted in C (this counts every term of the site on every lint), then grouped
+        # once per distinct term.
         spellings: dict[str, dict[str, int]] = {}
-        for term, count in Counter(chain.from_iterable(map(set, term_lists))).items():
+        for term, count in Counter(chain.from_iterable(term_lists)).items():
             spellings.setdefault(term_key(term), {})[term] = count
         canonical: dict[str, str] = {}
         allowed = set(ctx.allowed.get(taxonomy, ()))
@@ -1349,13 +1352,14 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     if "PC503" in wanted or "PC506" in wanted:
         lookups = ctx.lookups(post)
         for taxonomy, keys in lookups.taxonomy_keys:
-            # The terms interned: a worker's posts then share one object per distinct term,
-            # which marshal sends once (later uses refer back to it), so the parent decodes
-            # fewer objects and counts terms that stay in the CPU cache (PC503, PC506).
+            # Each term once (`TermUse`), and interned, as are the keys: a worker's posts then
+            # share one object per distinct term, which marshal sends once (later uses refer
+            # back to it), so the parent decodes fewer objects and counts terms that stay in
+            # the CPU cache (PC503, PC506).
             terms[taxonomy] = [
                 (
-                    key,
-                    list(map(sys.intern, lookups.terms(key))),
+                    sys.intern(key),
+                    list(dict.fromkeys(map(sys.intern, lookups.terms(key)))),
                     *post.key_position(key),
                     isinstance(post.data[key], (list, str)),
                 )
@@ -1375,8 +1379,9 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
                     hides_below = hides_below or never_rendered(entry)
-    # the folder whose list of pages the post appears in (a bundle's or section's parent)
-    listing = os.path.dirname(folder) if stem else folder
+    # the folder whose list of pages the post appears in (a bundle's or section's parent),
+    # interned as the terms are: the posts of a folder share it
+    listing = sys.intern(os.path.dirname(folder) if stem else folder)
     return post.draft, hidden, hides_below, listing, url, title, terms
 
 
@@ -1509,7 +1514,7 @@ def _taxonomy_uses(facts: list[Facts], taxonomy: str) -> Iterator[TermUse]:
 def _post_terms(uses: list[TermUse]) -> Iterable[str]:
     """The terms one post uses under a taxonomy, each once."""
     if len(uses) == 1:
-        return set(uses[0][1])
+        return uses[0][1]  # (a use holds each term once)
     return {term for use in uses for term in use[1]}
 
 

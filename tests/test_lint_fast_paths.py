@@ -167,7 +167,8 @@ def test_pc401_still_reports_boolean_spellings_outside_hugo() -> None:
 
 
 def inconsistent_terms_long_way(facts: list[Facts], ctx: Context) -> list[Any]:
-    """PC503 as one loop over every use (the rule before its counts moved to C)."""
+    """PC503 as one loop over every use; spellings used equally often are listed in the order
+    they first appear."""
     out = []
     for taxonomy in ctx.taxonomies:
         uses = [
@@ -177,7 +178,7 @@ def inconsistent_terms_long_way(facts: list[Facts], ctx: Context) -> list[Any]:
         ]
         spellings: dict[str, Counter[str]] = {}
         for _, _, terms in uses:
-            for term in set(terms):
+            for term in dict.fromkeys(terms):
                 spellings.setdefault(rules.term_key(term), Counter())[term] += 1
         canonical = {
             group: sorted(c, key=lambda t: (-c[t], t != t.lower(), t))[0]
@@ -221,8 +222,10 @@ term_spellings = st.sampled_from(["Go", "go", "g-o", "Rust", "rust", "py", "js",
 
 @settings(max_examples=200, deadline=None)
 @given(
+    # (each term once in a use, as `facts_fields` sends them)
     posts=st.lists(
-        st.lists(st.lists(term_spellings, max_size=4), min_size=1, max_size=2), max_size=8
+        st.lists(st.lists(term_spellings, max_size=4, unique=True), min_size=1, max_size=2),
+        max_size=8,
     ),
     aliases=st.sampled_from([{}, {"js": "javascript", "JS": "javascript", "go": "Go"}]),
 )
@@ -290,3 +293,19 @@ def test_relative_matches_path_relative_to(root: str, path: str) -> None:
     except ValueError:
         expected = path
     assert rules._relative(path, Context(kind="hugo", root=Path(root))) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    data=st.dictionaries(term_keys, term_values, max_size=4),
+)
+def test_facts_hold_each_term_once_in_written_order(kind: str, data: dict[str, Any]) -> None:
+    """The site-wide term rules count uses, not repeats (`TermUse`): the facts a post sends
+    hold its terms as written, each once."""
+    ctx = Context(kind=kind, root=Path("/site"))
+    post = post_of(kind, data)
+    terms = facts_fields(post, ctx)[6]
+    for uses in terms.values():
+        for key, sent, *_ in uses:
+            assert sent == list(dict.fromkeys(rules.written_terms(post, key)))
