@@ -1351,15 +1351,21 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     terms: dict[str, list[TermUse]] = {}
     if "PC503" in wanted or "PC506" in wanted:
         lookups = ctx.lookups(post)
+        plain = lookups.plain_terms
         for taxonomy, keys in lookups.taxonomy_keys:
-            # Each term once (`TermUse`), and interned, as are the keys: a worker's posts then
-            # share one object per distinct term, which marshal sends once (later uses refer
-            # back to it), so the parent decodes fewer objects and counts terms that stay in
-            # the CPU cache (PC503, PC506).
+            # The terms and keys interned: a worker's posts then share one object per distinct
+            # term, which marshal sends once (later uses refer back to it), so the parent
+            # decodes fewer objects and counts terms that stay in the CPU cache (PC503, PC506).
             terms[taxonomy] = [
                 (
                     sys.intern(key),
-                    list(dict.fromkeys(map(sys.intern, lookups.terms(key)))),
+                    # each term once (`TermUse`): plain terms (most posts) repeat none
+                    list(
+                        map(
+                            sys.intern,
+                            lookups.terms(key) if plain else dict.fromkeys(lookups.terms(key)),
+                        )
+                    ),
                     *post.key_position(key),
                     isinstance(post.data[key], (list, str)),
                 )
