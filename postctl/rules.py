@@ -743,7 +743,7 @@ _BINARY_11 = re.compile(r"^[-+]?0b[01_]+$")
 _SUSPECT = re.compile(
     r"(?im)(?:^\s*|:\s+|[\[,]\s*|-\s+|\?\s+)"
     r"(?:yes|no|on|off|[-+]?0[0-7_]+|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|"
-    r"[-+]?\d[\d_]*_[\d_]*(?:\.\d*)?|[-+]?0b[01_]+|0o[0-7]+)"
+    r"[-+]?[\d.][\d_.]*_[\d_.]*(?:[eE][-+]?\d+)?|[-+]?0b[01_]+|0o[0-7]+)"
     r"\s*(?:$|[,\]}#:])"
 )
 
@@ -753,7 +753,7 @@ _SUSPECT = re.compile(
 # characters instead of trying every position: it runs on every YAML post with a boolean,
 # such as `draft: false`.
 _BOOL_WORD_VALUE = re.compile(
-    r"(?:: +|- +|\[ *|, *)(?:Yes|yes|YES|No|no|NO|On|on|ON|Off|off|OFF)\b"
+    r"(?::[ \t]+|-[ \t]+|\[[ \t]*|,[ \t]*)(?:Yes|yes|YES|No|no|NO|On|on|ON|Off|off|OFF)\b"
 )
 
 
@@ -763,7 +763,7 @@ def _suspect(post: Post) -> bool:
     string, or a top-level key spelled like one of those."""
     bools = numbers = False
     for key in post.data:
-        if key[:1].isdigit() or key.lower() in _YAML11_ONLY_BOOLS:
+        if key[:1].isdigit() or key[:1] in "+-." or key.lower() in _YAML11_ONLY_BOOLS:
             return True
     # Plain type checks (this runs on every YAML post, and most values are strings, lists of
     # strings and booleans). A plain `0o10` is written as such in the raw text, so strings are
@@ -779,7 +779,14 @@ def _suspect(post: Post) -> bool:
                     return True
             elif kind is bool:
                 bools = True
-            elif kind is list or kind is dict:
+            elif kind is list:
+                nested.append(value)
+            elif kind is dict:
+                # Below the top level, keys keep the type YAML gave them (`010:` is a number),
+                # and are looked at as values are.
+                for key in value:
+                    if type(key) is not str or (octal and key.startswith("0o")):
+                        return True
                 nested.append(value)
             elif kind is int or kind is float:
                 numbers = True
@@ -817,11 +824,13 @@ def check_yaml_versions(post: Post, ctx: Context) -> Iterator[Issue]:
                 f"{what} {text} is the boolean {value} in YAML 1.1 (Jekyll) but the string "
                 f"{text!r} in YAML 1.2 (Hugo); write {value} or quote it"
             )
-        elif scalar.tag == "int" and _OCTAL_11.match(text) and text.strip("+-0_"):
+        elif (
+            scalar.tag == "int" and _OCTAL_11.match(text) and "_" not in text and text.strip("+-0")
+        ):
+            # (With an underscore YAML 1.2 reads a string: the next branch but one says so.)
             message = (
-                f"{what} {text} is the octal number {int(text.replace('_', ''), 8)} in YAML 1.1 "
-                f"(Jekyll) but {int(text.replace('_', ''))} in YAML 1.2 (Hugo); quote it or drop "
-                "the leading zero"
+                f"{what} {text} is the octal number {int(text, 8)} in YAML 1.1 (Jekyll) but "
+                f"{int(text)} in YAML 1.2 (Hugo); quote it or drop the leading zero"
             )
         elif scalar.tag in ("int", "float") and _SEXAGESIMAL.match(text):
             message = (

@@ -155,6 +155,48 @@ def test_hugo_reads_no_boolean_that_pc401_would_report(front_matter: str) -> Non
     assert not [issue for issue in found if "boolean" in issue.message]
 
 
+# Spellings the prefilter must also catch: underscores in a fraction, a leading dot, and a tab
+# after the indicator.
+prefilter_tokens = st.one_of(
+    yaml_tokens, st.sampled_from(["1.0_0", "._5", "1_0.5", "+0_7", "1:2_0", ".5", "0x1f"])
+)
+
+
+@st.composite
+def awkward_front_matter(draw: st.DrawFn) -> str:
+    """`yaml_front_matter` with those spellings, tabs after `:` and `-`, and nested keys."""
+    lines = []
+    for i in range(draw(st.integers(1, 4))):
+        token = draw(prefilter_tokens)
+        gap = draw(st.sampled_from([" ", "\t", " \t"]))
+        shape = draw(st.integers(0, 4))
+        if shape == 0:
+            lines.append(f"k{i}:{gap}{token}")
+        elif shape == 1:
+            lines.append(f"k{i}: [{', '.join(draw(st.lists(prefilter_tokens, max_size=3)))}]")
+        elif shape == 2:
+            lines += [f"k{i}:", *(f"  -{gap}{t}" for t in draw(st.lists(prefilter_tokens)))]
+        elif shape == 3:
+            lines += [f"k{i}:", f"  {draw(prefilter_tokens)}:{gap}{token}"]
+        else:
+            lines.append(f"{token}: v")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["jekyll", "hugo", "plain"]), awkward_front_matter())
+def test_pc401_prefilter_passes_every_post_the_full_check_reports(
+    kind: str, front_matter: str
+) -> None:
+    post = parsed(kind, front_matter)
+    if post is None:
+        return
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(rules, "_suspect", lambda post: True)
+        found = list(rules.check_yaml_versions(post, Context(kind=kind, root=Path("/site"))))
+    assert not found or rules._suspect(post), found
+
+
 def test_pc401_still_reports_boolean_spellings_outside_hugo() -> None:
     for kind in ("jekyll", "plain"):
         post = parsed(kind, "draft: no\n")
