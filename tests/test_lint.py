@@ -214,17 +214,22 @@ def test_lint_never_crashes_on_arbitrary_posts(run, tmp_path_factory, front, bod
         assert result.exit_code in (0, 1), result.stdout + result.stderr
 
 
+def eight_flawed_posts(root):
+    """A Jekyll site whose posts have mojibake, case-duplicate tags and single-use terms."""
+    write(root / "_config.yml", "")
+    for day in range(1, 9):
+        write(
+            root / "_posts" / f"2024-01-0{day}-p.md",
+            f"---\ntitle: Post\ndate: 2024-01-0{day % 3 + 1}\ntags: [Go, go, x{day}]\n"
+            f"c: 'Â£'\n---\nbody Ã©\n",
+        )
+
+
 def test_parallel_lint_matches_serial(tmp_path, monkeypatch):
     """Large sites are linted in worker processes; the findings must be the same."""
     import postctl.site
 
-    write(tmp_path / "_config.yml", "")
-    for day in range(1, 9):
-        write(
-            tmp_path / "_posts" / f"2024-01-0{day}-p.md",
-            f"---\ntitle: Post\ndate: 2024-01-0{day % 3 + 1}\ntags: [Go, go, x{day}]\n"
-            f"c: 'Â£'\n---\nbody Ã©\n",
-        )
+    eight_flawed_posts(tmp_path)
     site = find_site(tmp_path)
     serial = lint_site(site).findings
     monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
@@ -239,13 +244,7 @@ def test_parallel_lint_without_posts_matches_serial(tmp_path, monkeypatch):
     no PostErrors): the findings, fixes included, are the same as linting in this process."""
     import postctl.site
 
-    write(tmp_path / "_config.yml", "")
-    for day in range(1, 9):
-        write(
-            tmp_path / "_posts" / f"2024-01-0{day}-p.md",
-            f"---\ntitle: Post\ndate: 2024-01-0{day % 3 + 1}\ntags: [Go, go, x{day}]\n"
-            f"c: 'Â£'\n---\nbody Ã©\n",
-        )
+    eight_flawed_posts(tmp_path)
     write(tmp_path / "_posts" / "2024-02-01-broken.md", "---\ntitle: [unclosed\n---\n")
     site = find_site(tmp_path)
 
