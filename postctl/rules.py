@@ -1061,13 +1061,8 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
         # Every use of the taxonomy: (path, use, its terms with aliases resolved). Without
         # aliases, the terms as written are counted straight from the facts, and the list of
         # uses is only made when some term has another spelling (on most sites, none has).
-        uses: list[tuple[str, TermUse, list[str]]] | None = None
-        if aliases:
-            uses = [
-                (post.path, use, [aliases.get(t, t) for t in use[1]])
-                for post in facts
-                for use in post.terms.get(taxonomy, ())
-            ]
+        uses = _resolved_uses(facts, taxonomy, aliases) if aliases else None
+        if uses is not None:
             # (two spellings may resolve to one term: each use counts it once)
             term_lists = map(dict.fromkeys, [terms for _, _, terms in uses])
         else:
@@ -1094,9 +1089,7 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
             term for group, right in canonical.items() for term in spellings[group] if term != right
         }
         if uses is None:
-            uses = [
-                (post.path, use, use[1]) for post in facts for use in post.terms.get(taxonomy, ())
-            ]
+            uses = _resolved_uses(facts, taxonomy, aliases)
         for path, use, terms in uses:
             if wrong_spellings.isdisjoint(terms):
                 continue
@@ -1125,9 +1118,11 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
         # spellings two posts use is shared (most groups); the others are the candidates,
         # settled by looking at their uses (two spellings may be on one post or on two).
         used_by = Counter(chain.from_iterable(map(_post_terms, _uses_by_post(facts, taxonomy))))
+        group_of = {
+            term: term_key(aliases.get(term, term) if aliases else term) for term in used_by
+        }
         groups: dict[str, list[str]] = {}
-        for term in used_by:
-            group = term_key(aliases.get(term, term) if aliases else term)
+        for term, group in group_of.items():
             groups.setdefault(group, []).append(term)
         candidates = {
             term
@@ -1146,10 +1141,10 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
                 terms = use[1]
                 if candidates.isdisjoint(terms):  # most uses
                     continue
-                for term in dict.fromkeys(terms) if len(terms) > 1 else terms:
+                for term in terms:  # (a use holds each term once)
                     if term not in candidates:
                         continue
-                    group = term_key(aliases.get(term, term) if aliases else term)
+                    group = group_of[term]
                     if group in shared:  # nothing more to learn
                         continue
                     seen = first.get(group)
@@ -1524,6 +1519,17 @@ def _uses_by_post(facts: list[Facts], taxonomy: str) -> Iterator[list[TermUse]]:
 def _taxonomy_uses(facts: list[Facts], taxonomy: str) -> Iterator[TermUse]:
     """Every use of `taxonomy` across the site, in order (see `_uses_by_post`)."""
     return chain.from_iterable(_uses_by_post(facts, taxonomy))
+
+
+def _resolved_uses(
+    facts: list[Facts], taxonomy: str, aliases: dict[str, str]
+) -> list[tuple[str, TermUse, list[str]]]:
+    """Every use of `taxonomy` as (path, use, its terms with `aliases` resolved)."""
+    return [
+        (post.path, use, [aliases.get(t, t) for t in use[1]] if aliases else use[1])
+        for post in facts
+        for use in post.terms.get(taxonomy, ())
+    ]
 
 
 def _post_terms(uses: list[TermUse]) -> Iterable[str]:
