@@ -484,16 +484,6 @@ def _current_texts(
     ]
 
 
-def _decode_summary(name: str, text: str) -> PostSummary | PostError | None:
-    """`_decode` of a summary's text, with the common case done here: it runs for every post."""
-    if text[:1] == "{":
-        return _decode(name, text, True)  # type: ignore[return-value]
-    try:
-        return PostSummary.from_text(text, name)
-    except (ValueError, TypeError, AttributeError, IndexError):
-        return None
-
-
 def _stream_summaries(
     site: Site,
     cache: ParseCache,
@@ -509,7 +499,7 @@ def _stream_summaries(
     stale = [name for name, text in zip(names, texts) if text is None]
     parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
     for name, key, text in zip(names, keys, texts):
-        decoded = None if text is None else _decode_summary(name, text)
+        decoded = None if text is None else _decode(name, text, True)
         if decoded is None:
             # Stale, or an entry that does not decode: parsed (the latter here, on its own).
             source = (
@@ -538,7 +528,7 @@ def _cached_answers(
     others: dict[int, tuple[int, Any]] = {}
     keys, texts = _current_texts(names[start:stop], known)
     for i, name, key, text in zip(range(start, stop), names[start:stop], keys, texts):
-        decoded = None if text is None else _decode_summary(name, text)
+        decoded = None if text is None else _decode(name, text, True)
         if decoded is None:
             others[i] = (STALE, key)
             answers.append(None)
