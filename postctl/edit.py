@@ -50,7 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from postctl.model import (
     JEKYLL_SINGULAR_KEYS,
@@ -65,6 +65,9 @@ from postctl.model import (
     term_text,
     yaml_reads_as_string,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 
 class EditError(Exception):
@@ -1404,10 +1407,23 @@ FSYNC_THREADS = 16
 def _fsync_all(fds: list[int | None]) -> list[OSError | None]:
     if len(fds) < 2 or FSYNC_THREADS < 2:
         return [_fsync_error(fd) for fd in fds]
-    from concurrent.futures import ThreadPoolExecutor
+    return list(_fsync_threads().map(_fsync_error, fds))
 
-    with ThreadPoolExecutor(max_workers=min(FSYNC_THREADS, len(fds))) as pool:
-        return list(pool.map(_fsync_error, fds))
+
+_fsync_pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, pool)
+
+
+def _fsync_threads() -> ThreadPoolExecutor:
+    """The process's fsync threads, started once: retag commits a batch every few dozen files,
+    and starting up to FSYNC_THREADS threads for each batch cost more CPU than the fsyncs' own
+    system calls. A forked worker process starts its own (threads do not survive a fork)."""
+    global _fsync_pool
+    if _fsync_pool is None or _fsync_pool[0] != os.getpid():
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=FSYNC_THREADS, thread_name_prefix="postctl-fsync")
+        _fsync_pool = (os.getpid(), pool)
+    return _fsync_pool[1]
 
 
 def _fsync_error(fd: int | None) -> OSError | None:

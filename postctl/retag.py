@@ -318,7 +318,7 @@ def retag_paths(
         jobs,
         threshold=PARALLEL_THRESHOLD,  # posts to read, as for any parse of a site
         chunk_posts=250,
-        share=True,
+        share=False,
     )
     with closing(outcomes):
         for outcome in outcomes:
@@ -458,8 +458,27 @@ def _run(
         # Lazily fed chunks run further ahead, so that this process never waits for a worker
         # while it could be finding more work for them.
         window = jobs * 3 if isinstance(items, Sequence) else jobs * 8
-        for outcomes in map_chunks(task, chunks, jobs, share=share, window=window):
-            yield from outcomes
+        # The workers only edit; this process writes what they changed (see _EditTask).
+        editing = replace(task, write_here=False) if not task.dry_run else task
+        state = _ChunkState(batch=None if task.dry_run else edit.WriteBatch())
+        held: list[Outcome] = []  # in order, from the first one whose write is not done
+        try:
+            for outcomes, written in map_chunks(editing, chunks, jobs, share=share, window=window):
+                state.folders.update(written)
+                for outcome in outcomes:
+                    changed = isinstance(outcome, tuple) and outcome[0].status == "changed"
+                    if changed and editing is not task:
+                        task._write(outcome[0], state)
+                    held.append(outcome)
+                    if not state.begun:  # every write so far is done: out they go, in order
+                        ready, held = held, []
+                        yield from ready
+            _commit(state)
+            yield from held
+        finally:
+            if state.batch is not None:
+                state.batch.close()  # interrupted: the temp files go, the files stay as they were
+            _sync(state.folders)
         return
     state = _ChunkState()
     try:
@@ -504,23 +523,32 @@ class _EditTask:
     load: Callable[[Path], Post] | None = None
     keep: Callable[[Post], bool] | None = None
     scan: bool = False
+    # False in worker processes: a changed post comes back with its bytes and is written by
+    # the process that runs them, many at a time. Writes from several processes at once
+    # contend for the folder (each create and replace locks it; each fsync of a new file also
+    # writes the folder's changed blocks), and their batches are small: one process writing
+    # them all, in batches of WRITE_BATCH, makes the disk do less, and the workers never wait.
+    write_here: bool = True
 
-    def __call__(self, items: list[Any]) -> list[Outcome]:
+    def __call__(self, items: list[Any]) -> tuple[list[Outcome], list[str]]:
         """A chunk (in a worker process, or this one's share): its posts are edited and their
         temp files written, then all are fsynced at once and the files replaced (see
-        edit.WriteBatch); the folders written to are fsynced once, before the results go
-        back."""
+        edit.WriteBatch). Gives the outcomes and the folders written to, which `_run` fsyncs
+        once each when all chunks are done (one fsync per folder, not one per chunk: each
+        forces the disk to flush its cache)."""
         state = _ChunkState()
-        if not self.dry_run:
+        if not self.dry_run and self.write_here:
             state.batch = edit.WriteBatch()
         try:
             outcomes = [self.one(item, state) for item in items]
             _commit(state)
+        except BaseException:
+            _sync(state.folders)  # interrupted: the files already replaced are made to last
+            raise
         finally:
             if state.batch is not None:
                 state.batch.close()  # interrupted: the temp files go, the files stay as they were
-            _sync(state.folders)
-        return outcomes
+        return outcomes, sorted(state.folders)
 
     def one(self, item: Any, state: _ChunkState) -> Outcome:
         path = Path(item) if isinstance(item, str) else item.path
@@ -549,7 +577,7 @@ class _EditTask:
             return False
         if self.dry_run:
             result.original = None  # only the report is left to make
-        elif result.status == "changed":
+        elif result.status == "changed" and self.write_here:
             self._write(result, state)
         return result, _real_path(path, state.real_folders) if self.scan else ""
 
