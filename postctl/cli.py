@@ -1390,7 +1390,14 @@ def retag_command(
     only the bytes of the edited value."""
     from postctl.edit import unified_diff
     from postctl.model import PostError
-    from postctl.output import display_path, is_terminal, make_console, write_records, write_table
+    from postctl.output import (
+        console_is_terminal,
+        display_path,
+        is_terminal,
+        make_console,
+        write_records,
+        write_table,
+    )
     from postctl.retag import SUMMARY_COLUMNS, FileResult, RetagSpec, result_rows, retag_site
 
     args = list(args or [])
@@ -1481,7 +1488,11 @@ def retag_command(
         write_records(output_format.value, SUMMARY_COLUMNS, rows, json_rows)
     else:
         # With --dry-run the diffs own stdout (so it can go to `patch`); the summary goes aside.
-        console = make_console(stderr=show_diffs)
+        # Piped to stdout, the table is plain text: no Rich console (importing Rich costs more
+        # than writing the summary of a thousand edits).
+        console = make_console(stderr=True) if show_diffs else None
+        if console is None and console_is_terminal():
+            console = make_console()
         if rows:
             write_table(
                 SUMMARY_COLUMNS,
@@ -1490,7 +1501,7 @@ def retag_command(
                 console=console,
             )
         verb = "would change" if dry_run else "changed"
-        console.file.write(
+        (console.file if console is not None else sys.stdout).write(
             f"{report.count('changed')} file(s) {verb}, "
             f"{report.count('skipped') + len(errors)} skipped, {report.count('failed')} failed "
             f"({report.examined} post(s) examined)\n"
