@@ -1380,10 +1380,17 @@ class WriteBatch:
 
     def commit(self) -> list[bool | EditError]:
         outcomes: list[bool | EditError] = []
+        # Each file is still open (from its check) when it is replaced, and all are closed
+        # once all are replaced, on the fsync threads. A replaced file's blocks are freed when
+        # the last hold on it goes, and that can wait for the disk: ext4 without a journal,
+        # mounted with `discard`, trims them there and then. Inside os.replace that cost 0.1 to
+        # 0.8 ms a file, one file after the other; closed on threads, the trims overlap.
+        # (Windows cannot replace a file that is open.)
+        replaced: list[int] | None = [] if os.name == "posix" else None
         try:
             for begun, error in zip(self.begun, _fsync_all([b.fd for b in self.begun])):
                 try:
-                    begun.finish(error, recheck=True)
+                    begun.finish(error, recheck=True, hold=replaced)
                 except EditError as e:
                     outcomes.append(e)
                 else:
@@ -1391,6 +1398,7 @@ class WriteBatch:
                 finally:
                     begun.discard()
         finally:
+            _close_all(replaced or [])
             self.close()
         return outcomes
 
@@ -1426,6 +1434,22 @@ def _fsync_threads() -> ThreadPoolExecutor:
     return _fsync_pool[1]
 
 
+def _close_all(fds: list[int]) -> None:
+    """Close every descriptor, on the fsync threads when there are several (see commit)."""
+    if len(fds) < 2 or FSYNC_THREADS < 2:
+        for fd in fds:
+            _close_quietly(fd)
+    else:
+        list(_fsync_threads().map(_close_quietly, fds))
+
+
+def _close_quietly(fd: int) -> None:
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+
+
 def _fsync_error(fd: int | None) -> OSError | None:
     try:
         if fd is not None:
@@ -1459,10 +1483,11 @@ class _BegunWrite:
     fd: int | None = None
     unneeded: bool = False  # the file already holds new_bytes
 
-    def check(self) -> None:
-        """EditError when the file changed on disk since `original` was read."""
+    def check(self, hold: list[int] | None = None) -> None:
+        """EditError when the file changed on disk since `original` was read. With `hold`, the
+        file is left open and its descriptor added there (see WriteBatch.commit)."""
         try:
-            st, current = _read_file(self.target)
+            st, current = _read_file(self.target, hold)
         except OSError as e:
             raise EditError(self.path, _reason(e)) from None
         original = self.original
@@ -1503,9 +1528,12 @@ class _BegunWrite:
                 raise self._failed(e) from None
             raise
 
-    def finish(self, fsync_error: OSError | None, *, recheck: bool) -> None:
+    def finish(
+        self, fsync_error: OSError | None, *, recheck: bool, hold: list[int] | None = None
+    ) -> None:
         """Replace the file with the fsynced temp file; `recheck`: first check again that the
-        file is as it was read (the temp file was written a while ago)."""
+        file is as it was read (the temp file was written a while ago), leaving it open in
+        `hold` when given (see WriteBatch.commit)."""
         try:
             assert self.fd is not None
             fd, self.fd = self.fd, None
@@ -1513,7 +1541,7 @@ class _BegunWrite:
             if fsync_error is not None:
                 raise fsync_error
             if recheck:
-                self.check()
+                self.check(hold)
                 if self.unneeded:
                     return
             os.replace(self.tmp, self.target)
@@ -1540,10 +1568,13 @@ class _BegunWrite:
                 pass
 
 
-def _read_file(path: Path | str) -> tuple[os.stat_result, bytes]:
+def _read_file(path: Path | str, hold: list[int] | None = None) -> tuple[os.stat_result, bytes]:
     """(the stat of the file as opened, all its bytes); OSError when it cannot be read, or is
-    not a regular file (O_NONBLOCK: a FIFO is refused, not waited on)."""
+    not a regular file (O_NONBLOCK: a FIFO is refused, not waited on). With `hold`, the file
+    is left open once read, its descriptor added there for the caller to close."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    if hold is not None:
+        hold.append(fd)
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -1557,7 +1588,8 @@ def _read_file(path: Path | str) -> tuple[os.stat_result, bytes]:
                 chunks.append(chunk)
             data = b"".join(chunks)
     finally:
-        os.close(fd)
+        if hold is None:
+            os.close(fd)
     return st, data
 
 
