@@ -118,7 +118,8 @@ class RetagSpec:
     def may_change(self, terms: Iterable[str]) -> bool:
         """Whether a post whose field reads as `terms` (normalized, as Post.terms gives them)
         may be changed: a cheap test that never misses a post `plan` would change."""
-        keys = {self._key(t) for t in terms}
+        # Called on every post of a scan: no call per term when matching is exact.
+        keys = {t.casefold() for t in terms} if self.ignore_case else set(terms)
         if not keys.isdisjoint(self._touched):
             return True
         return any(self._key(t) not in keys for t in self.add)
@@ -200,9 +201,13 @@ def plan(post: Post, spec: RetagSpec) -> dict[str, tuple[list[str], list[str]]]:
     return changes
 
 
-def edit_post(post: Post, spec: RetagSpec) -> FileResult:
-    """Read the post again and compute its new bytes (nothing is written)."""
-    planned = plan(post, spec)
+def edit_post(
+    post: Post, spec: RetagSpec, planned: dict[str, tuple[list[str], list[str]]] | None = None
+) -> FileResult:
+    """Read the post again and compute its new bytes (nothing is written). `planned`: what
+    `plan(post, spec)` gave, when the caller has it already."""
+    if planned is None:
+        planned = plan(post, spec)
     if not planned:
         return FileResult(post.path, "unchanged")
     try:
@@ -563,14 +568,18 @@ class _EditTask:
                     return FileResult(path, "skipped", f"does not parse: {e.message}"), ""
             if self.keep is not None and not self.keep(post):
                 return None
+            planned = None
             if self.scan:
                 # may_change is the cheap test (sets of normalized terms) for most posts
                 spec = self.spec
-                if not spec.may_change(post.terms(spec.field)) or not plan(post, spec):
+                if not spec.may_change(post.terms(spec.field)):
+                    return False
+                planned = plan(post, spec)
+                if not planned:
                     return False
                 if os.path.islink(path):
                     return str(path)
-            result = edit_post(post, self.spec)
+            result = edit_post(post, self.spec, planned)
         except Exception as e:  # a bug in one edit must not stop the others, nor hide them
             result = FileResult(path, "failed", f"unexpected error: {type(e).__name__}: {e}")
         if result.status == "unchanged":
