@@ -127,3 +127,18 @@ def test_short_reads_still_read_the_whole_file(
     assert read == content and fresh is post
     assert edit.write_atomic(path, new, post, content) is True
     assert path.read_bytes() == new
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+def test_commit_leaves_no_file_open(tmp_path: Path) -> None:
+    """Each replaced file is held open until the batch is replaced (see commit): all closed."""
+    paths = posts(tmp_path, 20)
+    changed = paths[3]
+    open_before = sorted(os.listdir("/proc/self/fd"))
+    with edit.WriteBatch() as batch:
+        new = [begin(batch, p) for p in paths]
+        changed.write_bytes(b"---\ntags: [z]\n---\nchanged\n")
+        outcomes = batch.commit()
+    assert sorted(os.listdir("/proc/self/fd")) == open_before
+    assert outcomes.count(True) == 19 and isinstance(outcomes[3], EditError)
+    assert [p.read_bytes() for i, p in enumerate(paths) if i != 3] == new[:3] + new[4:]

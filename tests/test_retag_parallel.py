@@ -226,3 +226,46 @@ def test_writes_committed_a_few_at_a_time_give_the_same_files(
     assert summary(report_one, one) == summary(report_many, many)
     assert report_many.count("changed") > 20
     assert not any(".tmp" in name for name in tree(many))
+
+
+def test_each_folder_written_is_fsynced_once_when_all_is_done(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retag_module, "WRITE_BATCH", 3)  # many commits
+    root = hugo_site(tmp_path, 60)
+    write(root / "content" / "other" / "q.md", "---\ntags: [js]\n---\n")
+    synced: list[Path] = []
+    real_fsync_folder = edit.fsync_folder
+
+    def record(folder: Path) -> None:
+        synced.append(Path(folder))
+        real_fsync_folder(folder)
+
+    monkeypatch.setattr(edit, "fsync_folder", record)
+    report, _ = scan(root, jobs=2)
+    assert report.count("changed") > 20
+    content = (root / "content").resolve()
+    assert sorted(synced) == [content / "other", content / "posts"]
+
+
+def test_a_post_changed_before_the_parent_writes_it_is_skipped(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers edit, this process writes: a file changed in between is left as it now is."""
+    root = hugo_site(tmp_path, 40)
+    target = root / "content" / "posts" / "p0009.md"
+    changed = b"---\ntags: [js, changed]\n---\nedited meanwhile\n"
+    real_write = edit.write_atomic
+
+    def change_first(path, *args, **kwargs):
+        if Path(path).name == "p0009.md":
+            target.write_bytes(changed)
+        return real_write(path, *args, **kwargs)
+
+    monkeypatch.setattr(edit, "write_atomic", change_first)
+    report, _ = scan(root, jobs=2)
+    skipped = [r for r in report.results if Path(r.path).name == "p0009.md"]
+    assert [r.status for r in skipped] == ["skipped"]
+    assert "changed on disk since it was read" in skipped[0].reason
+    assert target.read_bytes() == changed
+    assert report.count("changed") > 10
