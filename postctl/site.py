@@ -619,7 +619,8 @@ def iter_posts(
     cache entries of files no longer there may be dropped). With `summaries`, each post comes
     as its PostSummary (normalized fields only: much cheaper from the cache). With `each`,
     `each(post)` comes instead of each post (PostErrors still come as they are); give it with
-    `summaries` and it may run in a forked process (see `cache.iter_cached`), so it must give
+    `summaries` and it may run in forked processes (the workers that parse, or the one that
+    shares a warm run: see `cache.iter_cached`), so it must be free of side effects and give
     plain data."""
     with gc_paused():
         if site.uses_cache(cache):
