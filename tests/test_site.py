@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, write
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from postctl import site as site_module
 from postctl.config import ConfigError, load_config
@@ -184,3 +186,25 @@ def _config_excluding_blog():
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "postctl.toml").write_text('exclude = ["blog/*"]\n')
         return load_config(Path(folder))
+
+
+# File names from the pieces that matter: dots, extensions in any case, letters whose case
+# mapping is unusual (final sigma, dotted I, titlecase, circled letters).
+_NAME_PIECES = [".", "md", "MD", "Md", "mdx", "html", "HTML", "x", "İ", "Σ", "ǅ", "Ⓜ", "ⓜ", "d"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=4).map("".join)),
+    st.lists(st.sampled_from([".md", ".MD", ".Mdx", "md", ".x.md", ".", ".html", ".İ", ".ⓜ"])),
+)
+@example(["A.MD", "a.MD", "A.md", ".md", ".x.md", "x.", "Σ.HTML", "x.Ⓜ"], [".md", ".html", ".ⓜ"])
+def test_a_folder_s_posts_by_extension_are_those_has_extension_takes(names, extensions):
+    """The folder filter's endswith shortcut takes exactly the names has_extension takes,
+    whatever the case, dots and extensions configured."""
+    site = site_module.Site(root=Path("/site"), kind="plain", config=site_module.Config())
+    rules = site._post_rules(False)
+    if extensions:
+        rules.extensions = frozenset(e.lower() for e in extensions)
+        rules.suffixes = tuple(e for e in rules.extensions if e.rfind(".") == 0 and len(e) > 1)
+    expected = [name for name in names if rules.has_extension(name)]
+    assert rules.names("/site/", names) == expected
