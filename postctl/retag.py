@@ -201,13 +201,9 @@ def plan(post: Post, spec: RetagSpec) -> dict[str, tuple[list[str], list[str]]]:
     return changes
 
 
-def edit_post(
-    post: Post, spec: RetagSpec, planned: dict[str, tuple[list[str], list[str]]] | None = None
-) -> FileResult:
-    """Read the post again and compute its new bytes (nothing is written). `planned`: what
-    `plan(post, spec)` gave, when the caller has it already."""
-    if planned is None:
-        planned = plan(post, spec)
+def edit_post(post: Post, spec: RetagSpec) -> FileResult:
+    """Read the post again and compute its new bytes (nothing is written)."""
+    planned = plan(post, spec)
     if not planned:
         return FileResult(post.path, "unchanged")
     try:
@@ -568,18 +564,14 @@ class _EditTask:
                     return FileResult(path, "skipped", f"does not parse: {e.message}"), ""
             if self.keep is not None and not self.keep(post):
                 return None
-            planned = None
             if self.scan:
                 # may_change is the cheap test (sets of normalized terms) for most posts
                 spec = self.spec
-                if not spec.may_change(post.terms(spec.field)):
-                    return False
-                planned = plan(post, spec)
-                if not planned:
+                if not spec.may_change(post.terms(spec.field)) or not plan(post, spec):
                     return False
                 if os.path.islink(path):
                     return str(path)
-            result = edit_post(post, self.spec, planned)
+            result = edit_post(post, self.spec)
         except Exception as e:  # a bug in one edit must not stop the others, nor hide them
             result = FileResult(path, "failed", f"unexpected error: {type(e).__name__}: {e}")
         if result.status == "unchanged":
