@@ -50,7 +50,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from postctl.model import (
     JEKYLL_SINGULAR_KEYS,
@@ -1413,9 +1413,26 @@ FSYNC_THREADS = 16
 
 
 def _fsync_all(fds: list[int | None]) -> list[OSError | None]:
-    if len(fds) < 2 or FSYNC_THREADS < 2:
-        return [_fsync_error(fd) for fd in fds]
-    return list(_fsync_threads().map(_fsync_error, fds))
+    return _on_threads(_fsync_error, fds)
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _on_threads(fn: Callable[[_T], _R], items: list[_T]) -> list[_R]:
+    """`[fn(item) for item in items]` spread over the fsync threads, one share of the items
+    each (a task per item cost more in handing over than some of the calls themselves)."""
+    shares = min(FSYNC_THREADS, len(items))
+    if shares < 2:
+        return [fn(item) for item in items]
+    results: list[_R] = [None] * len(items)  # type: ignore[list-item]
+    parts = _fsync_threads().map(
+        lambda part: [fn(item) for item in part], [items[i::shares] for i in range(shares)]
+    )
+    for i, part in enumerate(parts):
+        results[i::shares] = part
+    return results
 
 
 _fsync_pool: tuple[int, ThreadPoolExecutor] | None = None  # (the process it belongs to, pool)
@@ -1436,11 +1453,7 @@ def _fsync_threads() -> ThreadPoolExecutor:
 
 def _close_all(fds: list[int]) -> None:
     """Close every descriptor, on the fsync threads when there are several (see commit)."""
-    if len(fds) < 2 or FSYNC_THREADS < 2:
-        for fd in fds:
-            _close_quietly(fd)
-    else:
-        list(_fsync_threads().map(_close_quietly, fds))
+    _on_threads(_close_quietly, fds)
 
 
 def _close_quietly(fd: int) -> None:
