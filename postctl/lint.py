@@ -569,14 +569,14 @@ def lint_site(
             findings = lint_cached(site, linter, context_files, complete=whole_site)
             _age_survivors()
             return LintReport(findings, len(files))
-        checked = map_posts(
+        linted: list[Linted] = map_posts(
             site,
             context_files,
             linter,
             keep_body=linter.reads_bodies,
             plain=linter.plain_results,
+            each=linter.expand,
         )
-        linted = list(map(linter.expand, context_files, checked))
         findings = finish(linter, linted)
         _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)]
