@@ -1117,7 +1117,14 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
         # every lint); then by group of spellings, once per distinct term. A group one of whose
         # spellings two posts use is shared (most groups); the others are the candidates,
         # settled by looking at their uses (two spellings may be on one post or on two).
-        used_by = Counter(chain.from_iterable(map(_post_terms, _uses_by_post(facts, taxonomy))))
+        uses = list(_uses_by_post(facts, taxonomy))
+        if max(map(len, uses), default=0) <= 1:
+            # No post writes the taxonomy under two keys (Jekyll's `tags` and `tag`), so each
+            # use's terms are a post's (a use holds each term once): counted without a call
+            # per post.
+            used_by = Counter(chain.from_iterable(map(itemgetter(1), chain.from_iterable(uses))))
+        else:
+            used_by = Counter(chain.from_iterable(map(_post_terms, uses)))
         group_of = {
             term: term_key(aliases.get(term, term) if aliases else term) for term in used_by
         }
@@ -1470,9 +1477,14 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str
     """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
     or the same slug, date and categories), so one silently overwrites the other in the built
     site. Give one of them another slug or permalink."""
+    # Only URLs that two posts have, published or not, can clash: counted in C first (on
+    # most sites, none), and only the posts with one of those are grouped.
+    shared = _shared_values(map(attrgetter("url"), facts))
+    if not shared:
+        return
     by_url: dict[str, list[Facts]] = defaultdict(list)
     for post in facts:
-        if post.url is not None and ctx.rendered(post):
+        if post.url is not None and post.url[0] in shared and ctx.rendered(post):
             by_url[post.url[0]].append(post)
     for url, group in by_url.items():
         if len(group) < 2:
@@ -1491,9 +1503,13 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
     section) have the same title, ignoring case and spacing. Readers cannot tell them apart in
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
+    # (as for URLs in PC701: only titles two posts have, in any folder, can clash)
+    shared = _shared_values(map(attrgetter("title"), facts))
+    if not shared:
+        return
     by_title: dict[tuple[str, str], list[Facts]] = defaultdict(list)
     for post in facts:
-        if post.title is not None and ctx.rendered(post):
+        if post.title is not None and post.title[0] in shared and ctx.rendered(post):
             by_title[post.listing, post.title[0]].append(post)
     for group in by_title.values():
         if len(group) < 2:
@@ -1508,6 +1524,12 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
             assert post.title is not None
             _, line, col = post.title
             yield post.path, Issue(line, col, f"same title as {', '.join(shown)}{more}")
+
+
+def _shared_values(found: Iterable[tuple[str, int, int] | None]) -> set[str]:
+    """The texts that more than one of `found` ((text, line, col), or None) has."""
+    counts = Counter(map(itemgetter(0), filter(None, found)))
+    return {text for text, count in counts.items() if count > 1}
 
 
 def _uses_by_post(facts: list[Facts], taxonomy: str) -> Iterator[list[TermUse]]:

@@ -305,6 +305,78 @@ def test_site_term_rules_find_what_the_plain_loops_find(
     assert found == single_use_terms_long_way(facts, ctx)
 
 
+def clashes_long_way(facts: list[Facts], ctx: Context) -> list[Any]:
+    """PC701 and PC702 as one loop over every published post, grouping all of them."""
+    out = []
+    by_url: dict[str, list[Facts]] = {}
+    by_title: dict[tuple[str, str], list[Facts]] = {}
+    for f in facts:
+        if ctx.rendered(f):
+            if f.url is not None:
+                by_url.setdefault(f.url[0], []).append(f)
+            if f.title is not None:
+                by_title.setdefault((f.listing, f.title[0]), []).append(f)
+    for url, group in by_url.items():
+        for f in group:
+            if len(group) > 1:
+                others = ", ".join(rules._relative(o.path, ctx) for o in group if o is not f)
+                out.append((f.path, f.url, f"same URL {url} as {others}"))
+    for group in by_title.values():
+        for f in group:
+            if len(group) > 1:
+                shown = [rules._relative(o.path, ctx) for o in group if o is not f][:3]
+                more = f" and {len(group) - 4} more" if len(group) > 4 else ""
+                out.append((f.path, f.title, f"same title as {', '.join(shown)}{more}"))
+    return out
+
+
+texts = st.sampled_from(["/a", "/b", "/c"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    posts=st.lists(
+        st.tuples(
+            st.one_of(st.none(), texts),  # URL
+            st.one_of(st.none(), texts),  # title
+            st.sampled_from(["/site/x", "/site/y"]),  # listing
+            st.booleans(),  # draft
+        ),
+        max_size=12,
+    ),
+    unrendered=st.sets(st.integers(0, 11), max_size=3),
+)
+def test_clash_rules_find_what_the_plain_loops_find(
+    posts: list[tuple[str | None, str | None, str, bool]], unrendered: set[int]
+) -> None:
+    """Only texts that two posts have (published or not) are grouped: the same findings."""
+    ctx = Context(kind="hugo", root=Path("/site"))
+    ctx.unrendered = {f"/site/{i}.md" for i in unrendered}
+    facts = [
+        Facts(
+            f"/site/{i}.md",
+            draft,
+            False,
+            False,
+            listing,
+            None if url is None else (url, i + 1, 1),
+            None if title is None else (title, i + 1, 2),
+            {},
+        )
+        for i, (url, title, listing, draft) in enumerate(posts)
+    ]
+    found = [
+        (
+            path,
+            (facts[int(path[6:-3])].url if issue.col == 1 else facts[int(path[6:-3])].title),
+            issue.message,
+        )
+        for rule in (rules.check_duplicate_urls, rules.check_duplicate_titles)
+        for path, issue in rule(facts, ctx)
+    ]
+    assert found == clashes_long_way(facts, ctx)
+
+
 # -- path strings: the Path operations they stand for ---------------------------------------------
 
 folders = st.lists(st.sampled_from(["a", "b", "ab", "_index.md"]), max_size=3)
