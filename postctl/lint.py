@@ -34,8 +34,11 @@ from postctl.rules import (
     Fix,
     Rule,
     Severity,
+    TermTally,
+    add_tallies,
     facts_fields,
     post_facts,
+    tally_terms,
 )
 from postctl.site import Site, collect_files, gc_paused, map_posts
 
@@ -292,9 +295,13 @@ class PostLinter:
         self._ctx: Context | None = None
         # Set by the lint cache: give back each file's cache entry (JSON text) instead.
         self.for_cache = False
+        # The tallies of the terms of each chunk `expand_chunk` expanded, by its first file
+        # (the site-wide term rules count them: see `finish`).
+        self.tallies: dict[str, TermTally] = {}
+        self.tallies_terms = bool({"PC503", "PC506"} & self.site_rules)
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None, "_checks": None}
+        return {**self.__dict__, "_ctx": None, "_checks": None, "tallies": {}}
 
     @property
     def checks(self) -> list[tuple[Any, str, Severity]]:
@@ -347,6 +354,16 @@ class PostLinter:
             None if facts is None else Facts(path, *facts),
             kept,
         )
+
+    def expand_chunk(self, paths: list[str], checked: list[Checked]) -> list[Linted]:
+        """`expand` for a chunk of files (as `map_posts` gives them back, one chunk at a time);
+        also tallies the chunk's terms, while its facts are in the CPU cache: the site-wide
+        term rules then need not go over every post's facts again, scattered in memory."""
+        linted = list(map(self.expand, paths, checked))
+        if self.tallies_terms and linted:
+            facts = [f for _, _, f, _ in linted if f is not None]
+            self.tallies[paths[0]] = tally_terms(facts, self.ctx.taxonomies)
+        return linted
 
     def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
         """`postctl.lint_cache`'s entry for one file: its findings, facts, and what else they
@@ -450,6 +467,14 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     ctx = linter.ctx
     facts = [f for _, _, f, _ in linted if f is not None]
     ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
+    # The chunks' tallies (`expand_chunk`), added up in order: the rules use them only when
+    # they count all of `facts` (`Context.term_uses`).
+    tallies, linter.tallies = linter.tallies, {}
+    ctx.term_tally = (
+        add_tallies(tallies[path] for path, _, _, _ in linted if path in tallies)
+        if tallies
+        else None
+    )
     unrendered = ctx.unrendered
     # One group per file, in order: sorting each small group is cheaper than sorting (and
     # hashing the paths of) every finding of a large site.
@@ -484,6 +509,7 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
                         issue.fix,
                     )
                 )
+    ctx.term_tally = None  # (it counts these facts only)
     findings: list[Finding] = []
     for group in groups:
         if len(group) > 1:
@@ -575,7 +601,7 @@ def lint_site(
             linter,
             keep_body=linter.reads_bodies,
             plain=linter.plain_results,
-            each=linter.expand,
+            each=linter.expand_chunk,
         )
         findings = finish(linter, linted)
         _age_survivors()

@@ -335,7 +335,7 @@ def lint_cached(
             linter,
             keep_body=linter.reads_bodies,
             plain=linter.plain_results,
-            each=linter.expand,
+            each=linter.expand_chunk,
         )
         return finish(linter, linted)
     try:

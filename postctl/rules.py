@@ -195,6 +195,9 @@ class Context:
         default_factory=dict, repr=False
     )
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
+    # The site's terms, tallied by the engine as the posts' facts came in (see `TermTally`),
+    # for the site-wide rules that run over those facts; None when not tallied.
+    term_tally: TermTally | None = field(default=None, repr=False, compare=False)
     _allowed_terms: dict[str, frozenset[str] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -216,6 +219,17 @@ class Context:
         if found is None or found.post is not post or found.taxonomies is not self.taxonomies:
             found = self._lookups = PostLookups(post, self.taxonomies)
         return found
+
+    def term_uses(self, facts: list[Facts], taxonomy: str) -> tuple[Counter[str], int]:
+        """(how many uses each term of `taxonomy` has across `facts`, in the order the terms
+        are first used; the most uses of it one post has): the tally, when it counts these
+        facts, else counted now."""
+        tally = self.term_tally
+        if tally is not None and tally.posts == len(facts) and taxonomy in tally.uses:
+            return tally.uses[taxonomy], tally.most_uses[taxonomy]
+        return tally_terms(facts, [taxonomy]).uses[taxonomy], max(
+            map(len, _uses_by_post(facts, taxonomy)), default=0
+        )
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
@@ -1064,15 +1078,17 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
         uses = _resolved_uses(facts, taxonomy, aliases) if aliases else None
         if uses is not None:
             # (two spellings may resolve to one term: each use counts it once)
-            term_lists = map(dict.fromkeys, [terms for _, _, terms in uses])
+            counted = Counter(
+                chain.from_iterable(map(dict.fromkeys, [terms for _, _, terms in uses]))
+            )
         else:
-            term_lists = map(itemgetter(1), _taxonomy_uses(facts, taxonomy))
+            counted = ctx.term_uses(facts, taxonomy)[0]
         # group key -> {spelling: number of uses}, in the order the spellings first appear
         # (as written: the order of equally used spellings in a message). The uses of each term
         # are counted in C (this counts every term of the site on every lint), then grouped
         # once per distinct term.
         spellings: dict[str, dict[str, int]] = {}
-        for term, count in Counter(chain.from_iterable(term_lists)).items():
+        for term, count in counted.items():
             spellings.setdefault(term_key(term), {})[term] = count
         canonical: dict[str, str] = {}
         allowed = set(ctx.allowed.get(taxonomy, ()))
@@ -1117,14 +1133,12 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
         # every lint); then by group of spellings, once per distinct term. A group one of whose
         # spellings two posts use is shared (most groups); the others are the candidates,
         # settled by looking at their uses (two spellings may be on one post or on two).
-        uses = list(_uses_by_post(facts, taxonomy))
-        if max(map(len, uses), default=0) <= 1:
-            # No post writes the taxonomy under two keys (Jekyll's `tags` and `tag`), so each
-            # use's terms are a post's (a use holds each term once): counted without a call
-            # per post.
-            used_by = Counter(chain.from_iterable(map(itemgetter(1), chain.from_iterable(uses))))
-        else:
-            used_by = Counter(chain.from_iterable(map(_post_terms, uses)))
+        used_by, most_uses = ctx.term_uses(facts, taxonomy)
+        if most_uses > 1:
+            # A post writes the taxonomy under two keys (Jekyll's `tags` and `tag`): its terms
+            # are counted once. (Otherwise each use's terms are a post's: a use holds each
+            # term once.)
+            used_by = Counter(chain.from_iterable(map(_post_terms, _uses_by_post(facts, taxonomy))))
         group_of = {
             term: term_key(aliases.get(term, term) if aliases else term) for term in used_by
         }
@@ -1538,11 +1552,6 @@ def _uses_by_post(facts: list[Facts], taxonomy: str) -> Iterator[list[TermUse]]:
     return map(dict.get, map(attrgetter("terms"), facts), repeat(taxonomy), repeat(()))
 
 
-def _taxonomy_uses(facts: list[Facts], taxonomy: str) -> Iterator[TermUse]:
-    """Every use of `taxonomy` across the site, in order (see `_uses_by_post`)."""
-    return chain.from_iterable(_uses_by_post(facts, taxonomy))
-
-
 def _resolved_uses(
     facts: list[Facts], taxonomy: str, aliases: dict[str, str]
 ) -> list[tuple[str, TermUse, list[str]]]:
@@ -1559,6 +1568,45 @@ def _post_terms(uses: list[TermUse]) -> Iterable[str]:
     if len(uses) == 1:
         return uses[0][1]  # (a use holds each term once)
     return {term for use in uses for term in use[1]}
+
+
+class TermTally(NamedTuple):
+    """The terms of some posts' facts, tallied: for each taxonomy, how many uses each term has
+    (in the order the terms are first used) and the most uses of it one post has; and how
+    many posts' facts were tallied. The engine tallies each chunk of posts as it comes in,
+    while its facts are in the CPU cache, and adds the chunks up in order (`add_tallies`), so
+    that the site-wide term rules need not go over every post's facts again."""
+
+    uses: dict[str, Counter[str]]
+    most_uses: dict[str, int]
+    posts: int
+
+
+def tally_terms(facts: list[Facts], taxonomies: list[str]) -> TermTally:
+    """The tally of `facts`' terms (see `TermTally`), counted in C."""
+    uses: dict[str, Counter[str]] = {}
+    most_uses: dict[str, int] = {}
+    for taxonomy in taxonomies:
+        by_post = list(_uses_by_post(facts, taxonomy))
+        most_uses[taxonomy] = max(map(len, by_post), default=0)
+        uses[taxonomy] = Counter(
+            chain.from_iterable(map(itemgetter(1), chain.from_iterable(by_post)))
+        )
+    return TermTally(uses, most_uses, len(facts))
+
+
+def add_tallies(tallies: Iterable[TermTally]) -> TermTally:
+    """The tally of the facts of several tallies, in order (as if tallied together)."""
+    total = TermTally({}, {}, 0)
+    posts = 0
+    for tally in tallies:
+        posts += tally.posts
+        for taxonomy, counted in tally.uses.items():
+            total.uses.setdefault(taxonomy, Counter()).update(counted)
+            total.most_uses[taxonomy] = max(
+                total.most_uses.get(taxonomy, 0), tally.most_uses[taxonomy]
+            )
+    return total._replace(posts=posts)
 
 
 def _relative(path: str, ctx: Context) -> str:

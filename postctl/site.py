@@ -587,7 +587,7 @@ def map_posts(
     *,
     keep_body: bool = False,
     plain: bool = False,
-    each: Callable[[Any, Any], Any] | None = None,
+    each: Callable[[list[Any], list[Any]], list[Any]] | None = None,
 ) -> list[Any]:
     """`fn(post or PostError)` for every path (Paths or path strings), in order, computed where
     the post was loaded (in forked helper processes too on large sites), so per-post work such
@@ -595,8 +595,8 @@ def map_posts(
     whole posts are needed. `keep_body`: `fn` reads every body (see `load_post`). `plain`: `fn`
     gives plain data (None, str, numbers, tuples, lists, dicts, as `forked` carries), so a
     helper's results travel back by marshal, several times cheaper than pickle. `each`: the
-    list holds `each(path, result)` instead, worked out here as the results come in, while the
-    helpers still work.
+    list holds what `each(paths, results)` gives back for each chunk of paths (a list as long
+    as it), worked out here as the chunks come in, while the helpers still work.
 
     `jobs` processes share the work, this one included: each takes the next few posts as it
     becomes free, so all finish within a few milliseconds of one another (on two CPUs, one
@@ -607,7 +607,7 @@ def map_posts(
     paths = list(paths)
     if len(paths) < PARALLEL_THRESHOLD or jobs == 1 or not hasattr(os, "fork"):
         results = _map_chunk(site, paths, fn, keep_body)
-        return results if each is None else list(map(each, paths, results))
+        return results if each is None else each(paths, results)
     # (at most MAX_CHUNKS: their numbers wait in a pipe)
     size = max(1, min(MAP_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
@@ -617,7 +617,7 @@ def map_posts(
         return _map_chunk(site, chunks[index], fn, keep_body)
 
     def keep(index: int, results: list[Any]) -> None:
-        done[index] = results if each is None else list(map(each, chunks[index], results))
+        done[index] = results if each is None else each(chunks[index], results)
 
     with _Helpers(jobs - 1, len(chunks), run, plain) as helpers:
         while (index := helpers.claim()) is not None:

@@ -270,10 +270,12 @@ term_spellings = st.sampled_from(["Go", "go", "g-o", "Rust", "rust", "py", "js",
         max_size=8,
     ),
     aliases=st.sampled_from([{}, {"js": "javascript", "JS": "javascript", "go": "Go"}]),
+    chunk=st.integers(1, 4),
 )
 def test_site_term_rules_find_what_the_plain_loops_find(
-    posts: list[list[list[str]]], aliases: dict[str, str]
+    posts: list[list[list[str]]], aliases: dict[str, str], chunk: int
 ) -> None:
+    """Also with the terms tallied chunk by chunk, as the engine tallies them."""
     ctx = Context(kind="jekyll", root=Path("/site"), taxonomies=["tags"], aliases=aliases)
     facts = [
         Facts(
@@ -303,6 +305,15 @@ def test_site_term_rules_find_what_the_plain_loops_find(
         for path, issue in rules.check_single_use_terms(facts, ctx)
     ]
     assert found == single_use_terms_long_way(facts, ctx)
+    ctx.term_tally = rules.add_tallies(
+        rules.tally_terms(facts[i : i + chunk], ctx.taxonomies) for i in range(0, len(facts), chunk)
+    )
+    for rule, long_way in (
+        (rules.check_inconsistent_terms, inconsistent_terms_long_way),
+        (rules.check_single_use_terms, single_use_terms_long_way),
+    ):
+        found = [(path, issue.line, issue.message) for path, issue in rule(facts, ctx)]
+        assert found == long_way(facts, ctx)
 
 
 def clashes_long_way(facts: list[Facts], ctx: Context) -> list[Any]:

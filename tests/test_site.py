@@ -209,10 +209,15 @@ def test_map_posts_shares_the_posts_among_processes_and_keeps_their_order(
     results = site_module.map_posts(site, paths, title_and_process, jobs=2, plain=True)
     assert [title for title, _ in results] == [f"Post {i}" for i in range(40)]
     assert {here for _, here in results} == {True, False}
-    expanded = site_module.map_posts(
-        site, paths, title_and_process, jobs=2, each=lambda path, result: (path, result[0])
-    )
-    assert expanded == [(path, f"Post {i}") for i, path in enumerate(paths)]
+    chunks: list[list[str]] = []
+
+    def pair_up(chunk, results):
+        chunks.append(chunk)
+        return [(path, title) for path, (title, _) in zip(chunk, results)]
+
+    paired = site_module.map_posts(site, paths, title_and_process, jobs=2, each=pair_up)
+    assert paired == [(path, f"Post {i}") for i, path in enumerate(paths)]
+    assert sorted(chunks) == sorted(paths[i : i + 1] for i in range(40))  # each chunk once
 
 
 @pytest.mark.parametrize("failure", ["raises", "dies"])
