@@ -634,7 +634,7 @@ def map_posts(
 
 # Posts a process takes at a time in `map_posts`: few, so that the processes finish within a
 # few milliseconds of one another; enough that claiming them costs nothing.
-MAP_CHUNK = 100
+MAP_CHUNK = 50
 # Chunks at most: the numbers of 4096 chunks (16 KiB) fit in any pipe before anyone reads them.
 MAX_CHUNKS = 4096
 # A helper's message: a header (the chunk's number, 4 bytes; how its results are encoded, 1
