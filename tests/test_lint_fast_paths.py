@@ -434,3 +434,16 @@ def test_facts_hold_each_term_once_in_written_order(kind: str, data: dict[str, A
     for uses in terms.values():
         for key, sent, *_ in uses:
             assert sent == list(dict.fromkeys(rules.written_terms(post, key)))
+
+
+def test_lazy_patterns_take_their_place_once_used() -> None:
+    """Each pattern compiled on first use is kept under its own name, compiled from then on."""
+    lazy = {
+        name: value for name, value in vars(rules).items() if type(value).__name__ == "_LazyPattern"
+    }
+    assert lazy, "the rules' patterns are compiled on first use"
+    for name, pattern in lazy.items():
+        assert pattern.name == name
+        pattern.search("")  # first use
+        assert getattr(rules, name).pattern == pattern.pattern  # now the compiled one
+        assert type(getattr(rules, name)).__name__ == "Pattern"
