@@ -795,25 +795,43 @@ _BOOL_WORD_VALUE = _lazy_pattern(
 )
 
 
+class _SuspectKeys(dict[str, bool]):
+    """Whether a top-level key is spelled like a number or a YAML 1.1 boolean (`010`, `+1`,
+    `.5`, `Yes`), for each key seen: posts repeat the same few keys (a site with more distinct
+    keys than `LIMIT` starts again)."""
+
+    LIMIT = 65536
+
+    def __missing__(self, key: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        verdict = self[key] = bool(
+            key[:1].isdigit() or key[:1] in "+-." or key.lower() in _YAML11_ONLY_BOOLS
+        )
+        return verdict
+
+
+_SUSPECT_KEYS = _SuspectKeys()
+
+
 def _suspect(post: Post) -> bool:
     """Whether the front matter may hold a value YAML 1.1 and 1.2 read differently, judged from
     the parsed values first (cheap): a boolean not written `true`/`false`, a number, a `0o`
     string, or a top-level key spelled like one of those."""
     bools = numbers = False
-    for key in post.data:
-        if key[:1].isdigit() or key[:1] in "+-." or key.lower() in _YAML11_ONLY_BOOLS:
-            return True
+    if any(map(_SUSPECT_KEYS.__getitem__, post.data)):
+        return True
     # Plain type checks (this runs on every YAML post, and most values are strings, lists of
-    # strings and booleans). A plain `0o10` is written as such in the raw text, so strings are
-    # only looked at when that text is there.
-    octal = "0o" in post.raw
+    # strings and booleans). A plain `0o10` is written as such in the raw text, so a string
+    # that starts so is only suspect when that text is there.
+    raw = post.raw
     nested: list[Any] = [post.data]
     while nested:
         container = nested.pop()
         for value in container.values() if type(container) is dict else container:
             kind = type(value)
             if kind is str:
-                if octal and value.startswith("0o"):
+                if value.startswith("0o") and "0o" in raw:
                     return True
             elif kind is bool:
                 bools = True
@@ -823,7 +841,7 @@ def _suspect(post: Post) -> bool:
                 # Below the top level, keys keep the type YAML gave them (`010:` is a number),
                 # and are looked at as values are.
                 for key in value:
-                    if type(key) is not str or (octal and key.startswith("0o")):
+                    if type(key) is not str or (key.startswith("0o") and "0o" in raw):
                         return True
                 nested.append(value)
             elif kind is int or kind is float:

@@ -197,6 +197,46 @@ def test_pc401_prefilter_passes_every_post_the_full_check_reports(
     assert not found or rules._suspect(post), found
 
 
+def suspect_long_way(post: Post) -> bool:
+    """PC401's prefilter as one walk over every key and value, each looked at in full."""
+    if any(
+        key[:1].isdigit() or key[:1] in "+-." or key.lower() in rules._YAML11_ONLY_BOOLS
+        for key in post.data
+    ):
+        return True
+    octal = "0o" in post.raw
+    bools = numbers = False
+    nested: list[Any] = [post.data]
+    while nested:
+        container = nested.pop()
+        for value in container.values() if isinstance(container, dict) else container:
+            if isinstance(value, bool):
+                bools = True
+            elif isinstance(value, (int, float)) and type(value) in (int, float):
+                numbers = True
+            elif type(value) is str and octal and value.startswith("0o"):
+                return True
+            elif isinstance(value, (list, dict)):
+                if isinstance(value, dict) and any(
+                    type(k) is not str or (octal and k.startswith("0o")) for k in value
+                ):
+                    return True
+                nested.append(value)
+    if bools and post.kind != "hugo" and rules._BOOL_WORD_VALUE.search(post.raw):
+        return True
+    return numbers and rules._SUSPECT.search(post.raw) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["jekyll", "hugo", "plain"]), awkward_front_matter())
+def test_pc401_prefilter_is_the_long_walk(kind: str, front_matter: str) -> None:
+    """Its keys judged once each and `0o` looked for only in strings that start so: the same
+    answer as looking at every key and value in full."""
+    post = parsed(kind, front_matter)
+    if post is not None:
+        assert rules._suspect(post) == suspect_long_way(post)
+
+
 def test_pc401_still_reports_boolean_spellings_outside_hugo() -> None:
     for kind in ("jekyll", "plain"):
         post = parsed(kind, "draft: no\n")
