@@ -256,8 +256,8 @@ FixFields = tuple[str, str, tuple[tuple[Any, ...], ...]]
 # rebuilt from its fields: plain data travels by marshal (see `map_posts`), several times
 # cheaper than pickled dataclasses, and 10,000 posts' findings make the trip.
 FindingRow = tuple[int | None, int | None, str, Severity, str, FixFields | None]
-# What `PostLinter` gives back for one file, in that compact form (`PostLinter.expand` makes
-# it `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post (or its
+# What `PostLinter` gives back for one file, in that compact form (`expand_chunk` makes it
+# `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post (or its
 # PostError) when kept.
 Checked = tuple[list[FindingRow], tuple[Any, ...] | None, Post | PostError | None]
 
@@ -345,21 +345,20 @@ class PostLinter:
         """Whether what `__call__` gives back is plain data (see `map_posts`): no posts kept."""
         return not self.keep_posts
 
-    def expand(self, path: str, checked: Checked) -> Linted:
-        """What `__call__` gave back for the file at `path`, as `Linted`."""
-        rows, facts, kept = checked
-        return (
-            path,
-            _findings(path, rows),
-            None if facts is None else Facts(path, *facts),
-            kept,
-        )
-
     def expand_chunk(self, paths: list[str], checked: list[Checked]) -> list[Linted]:
-        """`expand` for a chunk of files (as `map_posts` gives them back, one chunk at a time);
-        also tallies the chunk's terms, while its facts are in the CPU cache: the site-wide
-        term rules then need not go over every post's facts again, scattered in memory."""
-        linted = list(map(self.expand, paths, checked))
+        """What `__call__` gave back for each file of `paths`, as `Linted` (given a chunk at a
+        time, as `map_posts` gives them back); also tallies the chunk's terms, while its facts
+        are in the CPU cache: the site-wide term rules then need not go over every post's facts
+        again, scattered in memory."""
+        linted: list[Linted] = [
+            (
+                path,
+                _findings(path, rows) if rows else [],
+                None if facts is None else _new_tuple(Facts, (path, *facts)),
+                kept,
+            )
+            for path, (rows, facts, kept) in zip(paths, checked)
+        ]
         if self.tallies_terms and linted:
             facts = [f for _, _, f, _ in linted if f is not None]
             self.tallies[paths[0]] = tally_terms(facts, self.ctx.taxonomies)
@@ -421,6 +420,8 @@ class PostLinter:
 
 
 POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
+# `Facts(path, *fields)` without the call of its Python `__new__` (named tuples are tuples).
+_new_tuple = tuple.__new__
 
 # Rules that read the body; the engine reads it first so that a body that is not UTF-8 is
 # reported once, as PC002, rather than skipped silently by each of them.
@@ -457,8 +458,8 @@ def lint_posts(
     findings."""
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
-    expand = linter.expand
-    return finish(linter, [expand(str(result.path), linter(result)) for result in results])
+    paths = [str(result.path) for result in results]
+    return finish(linter, linter.expand_chunk(paths, list(map(linter, results))))
 
 
 def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
