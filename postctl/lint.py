@@ -34,11 +34,11 @@ from postctl.rules import (
     Fix,
     Rule,
     Severity,
-    TermTally,
-    add_tallies,
+    Tally,
+    add_tally,
     facts_fields,
     post_facts,
-    tally_terms,
+    tally_facts,
 )
 from postctl.site import Site, collect_files, gc_paused, map_posts
 
@@ -295,13 +295,12 @@ class PostLinter:
         self._ctx: Context | None = None
         # Set by the lint cache: give back each file's cache entry (JSON text) instead.
         self.for_cache = False
-        # The tallies of the terms of each chunk `expand_chunk` expanded, by its first file
-        # (the site-wide term rules count them: see `finish`).
-        self.tallies: dict[str, TermTally] = {}
-        self.tallies_terms = bool({"PC503", "PC506"} & self.site_rules)
+        # The tally of the facts `expand_chunk` expanded (for the site-wide rules: see
+        # `finish`, which takes it).
+        self.tally: Tally | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None, "_checks": None, "tallies": {}}
+        return {**self.__dict__, "_ctx": None, "_checks": None, "tally": None}
 
     @property
     def checks(self) -> list[tuple[Any, str, Severity]]:
@@ -347,9 +346,9 @@ class PostLinter:
 
     def expand_chunk(self, paths: list[str], checked: list[Checked]) -> list[Linted]:
         """What `__call__` gave back for each file of `paths`, as `Linted` (given a chunk at a
-        time, as `map_posts` gives them back); also tallies the chunk's terms, while its facts
-        are in the CPU cache: the site-wide term rules then need not go over every post's facts
-        again, scattered in memory."""
+        time, in order, as `map_posts` gives them back); also tallies the chunk's facts (see
+        `Tally`) while they are in the CPU cache, and adds them to `tally`: the site-wide rules
+        then need not go over every post's facts again, scattered in memory."""
         linted: list[Linted] = [
             (
                 path,
@@ -359,9 +358,9 @@ class PostLinter:
             )
             for path, (rows, facts, kept) in zip(paths, checked)
         ]
-        if self.tallies_terms and linted:
+        if self.site_rules:
             facts = [f for _, _, f, _ in linted if f is not None]
-            self.tallies[paths[0]] = tally_terms(facts, self.ctx.taxonomies)
+            self.tally = add_tally(self.tally, tally_facts(facts, self.ctx.taxonomies))
         return linted
 
     def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
@@ -469,14 +468,9 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     ctx = linter.ctx
     facts = [f for _, _, f, _ in linted if f is not None]
     ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
-    # The chunks' tallies (`expand_chunk`), added up in order: the rules use them only when
-    # they count all of `facts` (`Context.term_uses`).
-    tallies, linter.tallies = linter.tallies, {}
-    ctx.term_tally = (
-        add_tallies(tallies[path] for path, _, _, _ in linted if path in tallies)
-        if tallies
-        else None
-    )
+    # The tally of the chunks `expand_chunk` expanded: the rules use it only when it counts
+    # all of `facts` (`Context.term_uses`, `Context.shared_texts`).
+    ctx.tally, linter.tally = linter.tally, None
     unrendered = ctx.unrendered
     # One group per file, in order: sorting each small group is cheaper than sorting (and
     # hashing the paths of) every finding of a large site. (The lists of `linted` themselves,
@@ -512,7 +506,7 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
                         issue.fix,
                     )
                 )
-    ctx.term_tally = None  # (it counts these facts only)
+    ctx.tally = None  # (it counts these facts only)
     findings: list[Finding] = []
     for group in groups:
         if len(group) > 1:

@@ -215,9 +215,9 @@ class Context:
         default_factory=dict, repr=False
     )
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
-    # The site's terms, tallied by the engine as the posts' facts came in (see `TermTally`),
-    # for the site-wide rules that run over those facts; None when not tallied.
-    term_tally: TermTally | None = field(default=None, repr=False, compare=False)
+    # The posts' facts, tallied by the engine as they came in (see `Tally`), for the site-wide
+    # rules that run over those facts; None when not tallied.
+    tally: Tally | None = field(default=None, repr=False, compare=False)
     _allowed_terms: dict[str, frozenset[str] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -244,12 +244,18 @@ class Context:
         """(how many uses each term of `taxonomy` has across `facts`, in the order the terms
         are first used; the most uses of it one post has): the tally, when it counts these
         facts, else counted now."""
-        tally = self.term_tally
-        if tally is not None and tally.posts == len(facts) and taxonomy in tally.uses:
-            return tally.uses[taxonomy], tally.most_uses[taxonomy]
-        return tally_terms(facts, [taxonomy]).uses[taxonomy], max(
-            map(len, _uses_by_post(facts, taxonomy)), default=0
-        )
+        tally = self.tally
+        if tally is None or tally.posts != len(facts) or taxonomy not in tally.uses:
+            tally = tally_facts(facts, [taxonomy])
+        return tally.uses[taxonomy], tally.most_uses[taxonomy]
+
+    def shared_texts(self, facts: list[Facts], name: str) -> set[str]:
+        """The URLs or titles (`name`) that more than one of `facts` has: from the tally, when
+        it counts these facts."""
+        tally = self.tally
+        if tally is None or tally.posts != len(facts):
+            tally = tally_facts(facts, [])
+        return tally.shared[name]
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
@@ -1539,7 +1545,7 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str
     site. Give one of them another slug or permalink."""
     # Only URLs that two posts have, published or not, can clash: counted in C first (on
     # most sites, none), and only the posts with one of those are grouped.
-    shared = _shared_values(map(attrgetter("url"), facts))
+    shared = ctx.shared_texts(facts, "url")
     if not shared:
         return
     by_url: dict[str, list[Facts]] = defaultdict(list)
@@ -1564,7 +1570,7 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
     # (as for URLs in PC701: only titles two posts have, in any folder, can clash)
-    shared = _shared_values(map(attrgetter("title"), facts))
+    shared = ctx.shared_texts(facts, "title")
     if not shared:
         return
     by_title: dict[tuple[str, str], list[Facts]] = defaultdict(list)
@@ -1584,12 +1590,6 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
             assert post.title is not None
             _, line, col = post.title
             yield post.path, Issue(line, col, f"same title as {', '.join(shown)}{more}")
-
-
-def _shared_values(found: Iterable[tuple[str, int, int] | None]) -> set[str]:
-    """The texts that more than one of `found` ((text, line, col), or None) has."""
-    counts = Counter(map(itemgetter(0), filter(None, found)))
-    return {text for text, count in counts.items() if count > 1}
 
 
 def _uses_by_post(facts: list[Facts], taxonomy: str) -> Iterator[list[TermUse]]:
@@ -1616,20 +1616,24 @@ def _post_terms(uses: list[TermUse]) -> Iterable[str]:
     return {term for use in uses for term in use[1]}
 
 
-class TermTally(NamedTuple):
-    """The terms of some posts' facts, tallied: for each taxonomy, how many uses each term has
-    (in the order the terms are first used) and the most uses of it one post has; and how
-    many posts' facts were tallied. The engine tallies each chunk of posts as it comes in,
-    while its facts are in the CPU cache, and adds the chunks up in order (`add_tallies`), so
-    that the site-wide term rules need not go over every post's facts again."""
+class Tally(NamedTuple):
+    """What the site-wide rules count in some posts' facts, tallied: for each taxonomy, how
+    many uses each term has (in the order the terms are first used) and the most uses of it
+    one post has; the texts of the posts' URLs and titles, and those of them that more than
+    one post has; and how many posts' facts were tallied. The engine tallies each chunk of
+    posts as it comes in, while its facts are in the CPU cache, and adds the chunks up in order
+    (`add_tally`), so that the site-wide rules need not go over every post's facts again,
+    scattered in memory."""
 
     uses: dict[str, Counter[str]]
     most_uses: dict[str, int]
+    texts: dict[str, set[str]]  # "url", "title" -> their texts
+    shared: dict[str, set[str]]  # "url", "title" -> the texts more than one post has
     posts: int
 
 
-def tally_terms(facts: list[Facts], taxonomies: list[str]) -> TermTally:
-    """The tally of `facts`' terms (see `TermTally`), counted in C."""
+def tally_facts(facts: list[Facts], taxonomies: list[str]) -> Tally:
+    """The tally of `facts` (see `Tally`), counted in C."""
     uses: dict[str, Counter[str]] = {}
     most_uses: dict[str, int] = {}
     for taxonomy in taxonomies:
@@ -1638,21 +1642,32 @@ def tally_terms(facts: list[Facts], taxonomies: list[str]) -> TermTally:
         uses[taxonomy] = Counter(
             chain.from_iterable(map(itemgetter(1), chain.from_iterable(by_post)))
         )
-    return TermTally(uses, most_uses, len(facts))
+    texts: dict[str, set[str]] = {}
+    shared: dict[str, set[str]] = {}
+    for name in ("url", "title"):
+        found = list(map(itemgetter(0), filter(None, map(attrgetter(name), facts))))
+        texts[name] = set(found)
+        shared[name] = (
+            set()
+            if len(texts[name]) == len(found)  # (no two the same: nearly always)
+            else {text for text, count in Counter(found).items() if count > 1}
+        )
+    return Tally(uses, most_uses, texts, shared, len(facts))
 
 
-def add_tallies(tallies: Iterable[TermTally]) -> TermTally:
-    """The tally of the facts of several tallies, in order (as if tallied together)."""
-    total = TermTally({}, {}, 0)
-    posts = 0
-    for tally in tallies:
-        posts += tally.posts
-        for taxonomy, counted in tally.uses.items():
-            total.uses.setdefault(taxonomy, Counter()).update(counted)
-            total.most_uses[taxonomy] = max(
-                total.most_uses.get(taxonomy, 0), tally.most_uses[taxonomy]
-            )
-    return total._replace(posts=posts)
+def add_tally(total: Tally | None, tally: Tally) -> Tally:
+    """The tally of the facts of `total` and then those of `tally` (as if tallied together);
+    `total`'s counts are added to in place."""
+    if total is None:
+        return tally
+    for taxonomy, counted in tally.uses.items():
+        total.uses.setdefault(taxonomy, Counter()).update(counted)
+        total.most_uses[taxonomy] = max(total.most_uses.get(taxonomy, 0), tally.most_uses[taxonomy])
+    for name, texts in tally.texts.items():
+        # (set operations in C, on the hashes the sets keep)
+        total.shared[name].update(tally.shared[name], total.texts[name] & texts)
+        total.texts[name].update(texts)
+    return total._replace(posts=total.posts + tally.posts)
 
 
 def _relative(path: str, ctx: Context) -> str:

@@ -596,7 +596,8 @@ def map_posts(
     gives plain data (None, str, numbers, tuples, lists, dicts, as `forked` carries), so a
     helper's results travel back by marshal, several times cheaper than pickle. `each`: the
     list holds what `each(paths, results)` gives back for each chunk of paths (a list as long
-    as it), worked out here as the chunks come in, while the helpers still work.
+    as it), worked out here as the chunks come in, while the helpers still work: for each
+    chunk in order, once those before it are done.
 
     `jobs` processes share the work, this one included: each takes the next few posts as it
     becomes free, so all finish within a few milliseconds of one another (on two CPUs, one
@@ -611,13 +612,17 @@ def map_posts(
     # (at most MAX_CHUNKS: their numbers wait in a pipe)
     size = max(1, min(MAP_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    done: list[list[Any] | None] = [None] * len(chunks)
+    done: list[list[Any]] = []  # each chunk's results (what `each` gave back), in order
+    waiting: dict[int, list[Any]] = {}  # results of chunks that came before those ahead of them
 
     def run(index: int) -> list[Any]:
         return _map_chunk(site, chunks[index], fn, keep_body)
 
     def keep(index: int, results: list[Any]) -> None:
-        done[index] = results if each is None else each(chunks[index], results)
+        waiting[index] = results
+        while len(done) in waiting:
+            ready = waiting.pop(len(done))
+            done.append(ready if each is None else each(chunks[len(done)], ready))
 
     with _Helpers(jobs - 1, len(chunks), run, plain) as helpers:
         while (index := helpers.claim()) is not None:
@@ -626,10 +631,10 @@ def map_posts(
                 keep(index, results)
         for index, results in helpers.arrived(wait=True):
             keep(index, results)
-    for index, results in enumerate(done):
-        if results is None:  # a helper failed on it, or died: done here, where errors show
-            keep(index, run(index))
-    return [result for results in done for result in results]  # type: ignore[union-attr]
+    for index in range(len(chunks)):
+        if index >= len(done) and index not in waiting:
+            keep(index, run(index))  # a helper failed on it, or died: done here, errors show
+    return [result for results in done for result in results]
 
 
 # Posts a process takes at a time in `map_posts`: few, so that the processes finish within a

@@ -3,6 +3,7 @@ against the same rules with the shortcut turned off."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -345,8 +346,13 @@ def test_site_term_rules_find_what_the_plain_loops_find(
         for path, issue in rules.check_single_use_terms(facts, ctx)
     ]
     assert found == single_use_terms_long_way(facts, ctx)
-    ctx.term_tally = rules.add_tallies(
-        rules.tally_terms(facts[i : i + chunk], ctx.taxonomies) for i in range(0, len(facts), chunk)
+    ctx.tally = functools.reduce(
+        rules.add_tally,
+        [
+            rules.tally_facts(facts[i : i + chunk], ctx.taxonomies)
+            for i in range(0, len(facts), chunk)
+        ],
+        None,
     )
     for rule, long_way in (
         (rules.check_inconsistent_terms, inconsistent_terms_long_way),
@@ -396,11 +402,13 @@ texts = st.sampled_from(["/a", "/b", "/c"])
         max_size=12,
     ),
     unrendered=st.sets(st.integers(0, 11), max_size=3),
+    chunk=st.integers(1, 4),
 )
 def test_clash_rules_find_what_the_plain_loops_find(
-    posts: list[tuple[str | None, str | None, str, bool]], unrendered: set[int]
+    posts: list[tuple[str | None, str | None, str, bool]], unrendered: set[int], chunk: int
 ) -> None:
-    """Only texts that two posts have (published or not) are grouped: the same findings."""
+    """Only texts that two posts have (published or not) are grouped: the same findings, also
+    with the texts tallied chunk by chunk, as the engine tallies them."""
     ctx = Context(kind="hugo", root=Path("/site"))
     ctx.unrendered = {f"/site/{i}.md" for i in unrendered}
     facts = [
@@ -416,16 +424,25 @@ def test_clash_rules_find_what_the_plain_loops_find(
         )
         for i, (url, title, listing, draft) in enumerate(posts)
     ]
-    found = [
-        (
-            path,
-            (facts[int(path[6:-3])].url if issue.col == 1 else facts[int(path[6:-3])].title),
-            issue.message,
-        )
-        for rule in (rules.check_duplicate_urls, rules.check_duplicate_titles)
-        for path, issue in rule(facts, ctx)
-    ]
-    assert found == clashes_long_way(facts, ctx)
+
+    def found() -> list[Any]:
+        return [
+            (
+                path,
+                facts[int(path[6:-3])].url if issue.col == 1 else facts[int(path[6:-3])].title,
+                issue.message,
+            )
+            for rule in (rules.check_duplicate_urls, rules.check_duplicate_titles)
+            for path, issue in rule(facts, ctx)
+        ]
+
+    assert found() == clashes_long_way(facts, ctx)
+    ctx.tally = functools.reduce(
+        rules.add_tally,
+        [rules.tally_facts(facts[i : i + chunk], []) for i in range(0, len(facts), chunk)],
+        None,
+    )
+    assert found() == clashes_long_way(facts, ctx)
 
 
 # -- path strings: the Path operations they stand for ---------------------------------------------
