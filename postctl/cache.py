@@ -27,7 +27,7 @@ from typing import Any
 
 from postctl import __version__
 from postctl.model import Post, PostError
-from postctl.site import Site, applied, forked, parse_posts
+from postctl.site import Site, applied, forked, parse_posts, parsed_posts
 from postctl.summary import PostSummary
 
 CACHE_DIR = ".postctl-cache"
@@ -371,9 +371,7 @@ def iter_cached(
     while this one does the first: on 100,000 posts that is most of a warm `list`."""
     cache = ParseCache.open(site)
     if cache is None:
-        yield from applied(
-            each, (r for r, *_ in parse_posts(site, paths, jobs, summaries=summaries))
-        )
+        yield from parsed_posts(site, paths, jobs, summaries, each)
         return
     try:
         names = [str(p) for p in paths]
@@ -497,7 +495,7 @@ def _stream_summaries(
     keys, texts = _current_texts(names, known)
     known.clear()
     stale = [name for name, text in zip(names, texts) if text is None]
-    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
+    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True, each=each)
     for name, key, text in zip(names, keys, texts):
         decoded = None if text is None else _decode(name, text, True)
         if decoded is None:
@@ -505,12 +503,13 @@ def _stream_summaries(
             source = (
                 parsed
                 if text is None
-                else parse_posts(site, [name], 1, encode=True, summaries=True)
+                else parse_posts(site, [name], 1, encode=True, summaries=True, each=each)
             )
             result, _, summary, new_key = next(source)
             _store(cache, name, new_key or key, result, None, summary)
-            decoded = result
-        yield decoded if each is None or isinstance(decoded, PostError) else each(decoded)
+            yield result  # already `each` of the summary
+        else:
+            yield decoded if each is None or isinstance(decoded, PostError) else each(decoded)
 
 
 def _cached_answers(
@@ -555,7 +554,7 @@ def _settle_answers(
         yield from answers
         return
     stale = [names[i] for i, (what, _) in others.items() if what == STALE]
-    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True)
+    parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True, each=each)
     for i, answer in enumerate(answers, start):
         if i not in others:
             yield answer
@@ -566,7 +565,7 @@ def _settle_answers(
             continue
         result, _, summary, key = next(parsed)
         _store(cache, names[i], key or detail, result, None, summary)
-        yield result if each is None or isinstance(result, PostError) else each(result)
+        yield result  # `each` of the summary, or a PostError
 
 
 def _store(

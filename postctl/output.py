@@ -221,11 +221,7 @@ def _write_plain_table(
     out: IO[str], columns: Sequence[str], texts: Sequence[Sequence[str]]
 ) -> None:
     """Aligned columns under upper-case headings, no wrapping: a table for a pipe or a file."""
-    by_column = list(zip(*texts)) if texts else [() for _ in columns]
-    widths = [
-        max(len(c), max(map(len, values), default=0)) for c, values in zip(columns, by_column)
-    ]
-    del by_column
+    widths = _column_widths(columns, texts)
     # One %-format pads a whole row (a quarter faster than str.format); the last column needs
     # no padding, and rstrip drops the separators before trailing empty cells.
     line = "  ".join([*(f"%-{w}s" for w in widths[:-1]), "%s"])
@@ -233,6 +229,31 @@ def _write_plain_table(
     for start in range(0, len(texts), 2000):  # in slices: 100,000 lines never at once
         lines = [(line % tuple(t)).rstrip() for t in texts[start : start + 2000]]
         out.write("\n".join(lines) + "\n")
+
+
+def _column_widths(columns: Sequence[str], texts: Sequence[Sequence[str]]) -> list[int]:
+    """The length of each column's longest text, its heading's included."""
+    if len(columns) != 5:
+        by_column = zip(*texts) if texts else [() for _ in columns]
+        return [
+            max(len(c), max(map(len, values), default=0)) for c, values in zip(columns, by_column)
+        ]
+    # `list`'s five default columns in one pass over the rows, spelled out: a pass per column
+    # (or zip(*texts)) fetches every row from memory again, and took three times as long on
+    # 100,000 rows (a third of writing the table).
+    a, b, c, d, e = map(len, columns)
+    for v, w, x, y, z in texts:
+        if len(v) > a:
+            a = len(v)
+        if len(w) > b:
+            b = len(w)
+        if len(x) > c:
+            c = len(x)
+        if len(y) > d:
+            d = len(y)
+        if len(z) > e:
+            e = len(z)
+    return [a, b, c, d, e]
 
 
 def write_text_csv(

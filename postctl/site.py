@@ -113,6 +113,8 @@ class _PostRules:
 
     def __init__(self, site: Site, include_skipped: bool) -> None:
         self.extensions = frozenset(site.extensions)
+        # The extensions has_extension can find (one dot, leading), for str.endswith.
+        self.suffixes = tuple(e for e in self.extensions if e.rfind(".") == 0 and len(e) > 1)
         self.exclude = site._exclude
         self.root = _as_prefix(str(site.root))
         self.jekyll_folders = site.kind == "jekyll" and not (
@@ -153,12 +155,16 @@ class _PostRules:
         return self._with_extension(names)
 
     def _with_extension(self, names: list[str]) -> list[str]:
-        """`has_extension` over a folder's names, in one comprehension (100,000 calls cost)."""
-        extensions = self.extensions
+        """`has_extension` over a folder's names, in one comprehension (100,000 calls cost):
+        `endswith` (in C) decides a name that ends as an extension is written; only a name
+        that lower-casing changes (`POST.MD`) may have one spelled otherwise."""
+        suffixes = self.suffixes
+        has_extension = self.has_extension
         return [
             name
             for name in names
-            if 0 < (dot := name.rfind(".")) < len(name) - 1 and name[dot:].lower() in extensions
+            if (name.endswith(suffixes) and (name[0] != "." or name.rfind(".") > 0))
+            or (name != name.lower() and has_extension(name))
         ]
 
     def _jekyll_names(self, parts: list[str], names: list[str]) -> list[str]:
@@ -269,23 +275,27 @@ def collect_files(
     site: Site, paths: Sequence[Path | str] = (), *, include_skipped: bool = False
 ) -> list[str]:
     """`collect` as absolute path strings (a Path per file costs more than the walk)."""
-    found: dict[str, None] = {}
+    found: list[str] = []
     roots = [Path(p) for p in paths] if paths else site.content_dirs
     rules = site._post_rules(include_skipped)
     root = _as_prefix(str(site.root))
+    inside = True  # every file found is under the site root
     for given in roots:
         absolute = given if given.is_absolute() else Path.cwd() / given
         if not paths and not absolute.exists():
             continue
         if absolute.is_dir():
             for folder, names in _walk(str(absolute), str(site.root)):
-                for name in rules.names(folder, names):
-                    found[folder + name] = None
+                inside = inside and folder.startswith(root)
+                found += [folder + name for name in rules.names(folder, names)]
         elif absolute.exists() or absolute.is_symlink():
-            found[str(absolute)] = None
+            inside = inside and str(absolute).startswith(root)
+            found.append(str(absolute))
         else:
             raise SiteError(f"{given}: no such file or folder")
-    if all(f.startswith(root) for f in found):
+    if len(roots) > 1:  # one folder given inside another: its files were found twice
+        found = list(dict.fromkeys(found))
+    if inside:
         return sorted(found)
     cut = len(root)
     return sorted(found, key=lambda f: f[cut:] if f.startswith(root) else f)
@@ -439,16 +449,20 @@ def parse_posts(
     *,
     encode: bool = False,
     summaries: bool = False,
-) -> Iterator[tuple[Loaded, str | None, str | None, FileKey | None]]:
+    each: Callable[[Any], Any] | None = None,
+) -> Iterator[tuple[Any, str | None, str | None, FileKey | None]]:
     """Parse every path, in order, as (Post, or PostSummary when `summaries`, or PostError;
     the Post's JSON record; its summary's text; the file's Post.stat_key). With `encode` the
     texts are made (the record only for whole posts, and not for a Post holding a value JSON
-    cannot tag). Sites above PARALLEL_THRESHOLD files are parsed across processes."""
+    cannot tag). With `summaries` and `each`, `each(summary)` comes in the summary's place
+    (PostErrors as they are), made where the post was parsed. Sites above PARALLEL_THRESHOLD
+    files are parsed across processes."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
+    each = each if summaries else None
     if len(paths) >= PARALLEL_THRESHOLD and jobs > 1:
-        yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries)
+        yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries, each)
         return
     with gc_paused():
         for path in paths:
@@ -466,49 +480,121 @@ def parse_posts(
                     except TypeError:
                         pass
                 text = (summary or PostSummary.of(post)).to_text()
-            yield summary or post, record, text, post.stat_key
+            if each is not None:
+                yield each(summary), record, text, post.stat_key
+            else:
+                yield summary or post, record, text, post.stat_key
+
+
+# `each` for parse_posts' worker processes: given to each worker as it starts (a fork carries a
+# closure that pickle could not).
+_worker_each: Callable[[Any], Any] | None = None
+
+
+def _start_worker(each: Callable[[Any], Any] | None) -> None:
+    global _worker_each
+    _worker_each = each
+
+
+def _answer_chunk(site: Site, paths: list[str], encode: bool) -> tuple[Any, dict[int, PostError]]:
+    """Worker side of `parse_posts` with `each`: [(each of the summary, its text when
+    `encode`, the file's stat key), or None for a file that did not load] by marshal (several
+    times cheaper than pickle; as a list when `each` gave what marshal cannot carry), and
+    {index: PostError} for those files."""
+    each = _worker_each
+    assert each is not None
+    answers: list[tuple[Any, str | None, FileKey | None] | None] = []
+    errors: dict[int, PostError] = {}
+    with gc_paused():
+        for i, path in enumerate(paths):
+            try:
+                post = site.load(Path(path))
+            except PostError as e:
+                errors[i] = e
+                answers.append(None)
+                continue
+            summary = PostSummary.of(post)
+            answers.append((each(summary), summary.to_text() if encode else None, post.stat_key))
+    try:
+        return marshal.dumps(answers), errors
+    except ValueError:
+        return answers, errors
 
 
 def _parse_parallel(
-    site: Site, paths: list[str], jobs: int, encode: bool, summaries: bool
-) -> Iterator[tuple[Loaded, str | None, str | None, FileKey | None]]:
+    site: Site,
+    paths: list[str],
+    jobs: int,
+    encode: bool,
+    summaries: bool,
+    each: Callable[[Any], Any] | None,
+) -> Iterator[tuple[Any, str | None, str | None, FileKey | None]]:
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
 
     # fork shares the already-imported modules with the workers; spawn would re-import them.
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Only a forked worker can be given `each` (a closure, as a rule): elsewhere it runs here.
+    answering = each is not None and context.get_start_method() == "fork"
     # Small chunks keep this process (which decodes and consumes) busy from the start and bound
     # memory: at most `window` chunks are parsed ahead of the consumer.
     size = min(1000, max(100, len(paths) // (jobs * 8) + 1))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     window = jobs * 3
     records = not summaries  # whole posts travel back as their records
-    pending: deque[tuple[int, Future[list[Parsed]] | None]] = deque()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pending: deque[tuple[int, Future[Any] | None]] = deque()
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker if answering else None,
+        initargs=(each,) if answering else (),
+    ) as pool:
         submitted = 0
         while submitted < len(chunks) or pending:
             while submitted < len(chunks) and len(pending) < window:
                 # Every (jobs + 1)th chunk is this process's own: it would otherwise sit
                 # waiting for the workers for much of the time.
                 own = submitted % (jobs + 1) == jobs
+                chunk = chunks[submitted]
                 future = (
                     None
                     if own
-                    else pool.submit(_parse_chunk, site, chunks[submitted], records, summaries)
+                    else pool.submit(_answer_chunk, site, chunk, encode)
+                    if answering
+                    else pool.submit(_parse_chunk, site, chunk, records, summaries)
                 )
                 pending.append((submitted, future))
                 submitted += 1
             index, future = pending.popleft()
+            chunk = chunks[index]
             if future is None:
-                yield from parse_posts(site, chunks[index], 1, encode=encode, summaries=summaries)
+                yield from parse_posts(
+                    site, chunk, 1, encode=encode, summaries=summaries, each=each
+                )
                 continue
             with gc_paused():
-                for path, item in zip(chunks[index], future.result()):
+                if answering:
+                    answers, errors = future.result()
+                    if isinstance(answers, bytes):
+                        answers = marshal.loads(answers)
+                    for i, answer in enumerate(answers):
+                        if answer is None:
+                            yield errors[i], None, None, errors[i].stat_key
+                        else:
+                            yield answer[0], None, answer[1], answer[2]
+                    continue
+                for path, item in zip(chunk, future.result()):
                     if not isinstance(item, tuple):  # a PostError, or a Post JSON cannot hold
                         yield item, None, None, item.stat_key
                     elif summaries:
-                        yield PostSummary.from_text(item[1], path), item[0], item[1], item[2]
+                        summary = PostSummary.from_text(item[1], path)
+                        yield (
+                            summary if each is None else each(summary),
+                            item[0],
+                            item[1],
+                            item[2],
+                        )
                     else:
                         assert item[0] is not None
                         post = Post.from_json(item[0], Path(path))
@@ -533,7 +619,8 @@ def iter_posts(
     cache entries of files no longer there may be dropped). With `summaries`, each post comes
     as its PostSummary (normalized fields only: much cheaper from the cache). With `each`,
     `each(post)` comes instead of each post (PostErrors still come as they are); give it with
-    `summaries` and it may run in a forked process (see `cache.iter_cached`), so it must give
+    `summaries` and it may run in forked processes (the workers that parse, or the one that
+    shares a warm run: see `cache.iter_cached`), so it must be free of side effects and give
     plain data."""
     with gc_paused():
         if site.uses_cache(cache):
@@ -543,8 +630,20 @@ def iter_posts(
                 site, paths, jobs, complete=complete, summaries=summaries, each=each
             )
         else:
-            results = (r for r, *_ in parse_posts(site, paths, jobs, summaries=summaries))
-            yield from applied(each, results)
+            yield from parsed_posts(site, paths, jobs, summaries, each)
+
+
+def parsed_posts(
+    site: Site,
+    paths: Sequence[Path | str],
+    jobs: int | None,
+    summaries: bool,
+    each: Callable[[Any], Any] | None,
+) -> Iterator[Any]:
+    """`iter_posts` without the parse cache."""
+    if summaries:
+        return (r for r, *_ in parse_posts(site, paths, jobs, summaries=True, each=each))
+    return applied(each, (r for r, *_ in parse_posts(site, paths, jobs)))
 
 
 def applied(each: Callable[[Any], Any] | None, results: Iterable[Loaded]) -> Iterator[Any]:
@@ -613,7 +712,7 @@ def map_posts(
     size = max(1, min(MAP_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     done: list[list[Any]] = []  # each chunk's results (what `each` gave back), in order
-    waiting: dict[int, list[Any]] = {}  # results of chunks that came before those ahead of them
+    waiting: dict[int, list[Any]] = {}  # results that came in before those of a chunk ahead
 
     def run(index: int) -> list[Any]:
         return _map_chunk(site, chunks[index], fn, keep_body)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, write
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from postctl import site as site_module
 from postctl.config import ConfigError, load_config
@@ -257,3 +259,25 @@ def test_map_posts_shows_an_error_of_the_work_itself(
 
     with pytest.raises(ValueError, match="post 7"):
         site_module.map_posts(find_site(tmp_path), paths, fail_on_post_7, jobs=2)
+
+
+# File names from the pieces that matter: dots, extensions in any case, letters whose case
+# mapping is unusual (final sigma, dotted I, titlecase, circled letters).
+_NAME_PIECES = [".", "md", "MD", "Md", "mdx", "html", "HTML", "x", "İ", "Σ", "ǅ", "Ⓜ", "ⓜ", "d"]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_NAME_PIECES), min_size=1, max_size=4).map("".join)),
+    st.lists(st.sampled_from([".md", ".MD", ".Mdx", "md", ".x.md", ".", ".html", ".İ", ".ⓜ"])),
+)
+@example(["A.MD", "a.MD", "A.md", ".md", ".x.md", "x.", "Σ.HTML", "x.Ⓜ"], [".md", ".html", ".ⓜ"])
+def test_a_folder_s_posts_by_extension_are_those_has_extension_takes(names, extensions):
+    """The folder filter's endswith shortcut takes exactly the names has_extension takes,
+    whatever the case, dots and extensions configured."""
+    site = site_module.Site(root=Path("/site"), kind="plain", config=site_module.Config())
+    rules = site._post_rules(False)
+    if extensions:
+        rules.extensions = frozenset(e.lower() for e in extensions)
+        rules.suffixes = tuple(e for e in rules.extensions if e.rfind(".") == 0 and len(e) > 1)
+    expected = [name for name in names if rules.has_extension(name)]
+    assert rules.names("/site/", names) == expected
