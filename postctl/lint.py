@@ -34,8 +34,11 @@ from postctl.rules import (
     Fix,
     Rule,
     Severity,
+    Tally,
+    add_tally,
     facts_fields,
     post_facts,
+    tally_facts,
 )
 from postctl.site import Site, collect_files, gc_paused, map_posts
 
@@ -253,8 +256,8 @@ FixFields = tuple[str, str, tuple[tuple[Any, ...], ...]]
 # rebuilt from its fields: plain data travels by marshal (see `map_posts`), several times
 # cheaper than pickled dataclasses, and 10,000 posts' findings make the trip.
 FindingRow = tuple[int | None, int | None, str, Severity, str, FixFields | None]
-# What `PostLinter` gives back for one file, in that compact form (`PostLinter.expand` makes
-# it `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post (or its
+# What `PostLinter` gives back for one file, in that compact form (`expand_chunk` makes it
+# `Linted`): its finding rows, its facts' fields (`facts_fields`), and the post (or its
 # PostError) when kept.
 Checked = tuple[list[FindingRow], tuple[Any, ...] | None, Post | PostError | None]
 
@@ -292,9 +295,12 @@ class PostLinter:
         self._ctx: Context | None = None
         # Set by the lint cache: give back each file's cache entry (JSON text) instead.
         self.for_cache = False
+        # The tally of the facts `expand_chunk` expanded (for the site-wide rules: see
+        # `finish`, which takes it).
+        self.tally: Tally | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None, "_checks": None}
+        return {**self.__dict__, "_ctx": None, "_checks": None, "tally": None}
 
     @property
     def checks(self) -> list[tuple[Any, str, Severity]]:
@@ -338,15 +344,24 @@ class PostLinter:
         """Whether what `__call__` gives back is plain data (see `map_posts`): no posts kept."""
         return not self.keep_posts
 
-    def expand(self, path: str, checked: Checked) -> Linted:
-        """What `__call__` gave back for the file at `path`, as `Linted`."""
-        rows, facts, kept = checked
-        return (
-            path,
-            _findings(path, rows),
-            None if facts is None else Facts(path, *facts),
-            kept,
-        )
+    def expand_chunk(self, paths: list[str], checked: list[Checked]) -> list[Linted]:
+        """What `__call__` gave back for each file of `paths`, as `Linted` (given a chunk at a
+        time, in order, as `map_posts` gives them back); also tallies the chunk's facts (see
+        `Tally`) while they are in the CPU cache, and adds them to `tally`: the site-wide rules
+        then need not go over every post's facts again, scattered in memory."""
+        linted: list[Linted] = [
+            (
+                path,
+                _findings(path, rows) if rows else [],
+                None if facts is None else _new_tuple(Facts, (path, *facts)),
+                kept,
+            )
+            for path, (rows, facts, kept) in zip(paths, checked)
+        ]
+        if self.site_rules:
+            facts = [f for _, _, f, _ in linted if f is not None]
+            self.tally = add_tally(self.tally, tally_facts(facts, self.ctx.taxonomies))
+        return linted
 
     def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
         """`postctl.lint_cache`'s entry for one file: its findings, facts, and what else they
@@ -404,6 +419,8 @@ class PostLinter:
 
 
 POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
+# `Facts(path, *fields)` without the call of its Python `__new__` (named tuples are tuples).
+_new_tuple = tuple.__new__
 
 # Rules that read the body; the engine reads it first so that a body that is not UTF-8 is
 # reported once, as PC002, rather than skipped silently by each of them.
@@ -440,23 +457,28 @@ def lint_posts(
     findings."""
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
-    expand = linter.expand
-    return finish(linter, [expand(str(result.path), linter(result)) for result in results])
+    paths = [str(result.path) for result in results]
+    return finish(linter, linter.expand_chunk(paths, list(map(linter, results))))
 
 
 def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
-    order linted), then line, column and code."""
+    order linted), then line, column and code. (The lists of findings in `linted` may be
+    extended and reordered in place.)"""
     ctx = linter.ctx
     facts = [f for _, _, f, _ in linted if f is not None]
     ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
+    # The tally of the chunks `expand_chunk` expanded: the rules use it only when it counts
+    # all of `facts` (`Context.term_uses`, `Context.shared_texts`).
+    ctx.tally, linter.tally = linter.tally, None
     unrendered = ctx.unrendered
     # One group per file, in order: sorting each small group is cheaper than sorting (and
-    # hashing the paths of) every finding of a large site.
+    # hashing the paths of) every finding of a large site. (The lists of `linted` themselves,
+    # when nothing is left out of them: made for this, they need no copy.)
     groups = [
         [f for f in post_findings if not (f.file in unrendered and RULES[f.code].pages_only)]
         if unrendered
-        else list(post_findings)
+        else post_findings
         for _, post_findings, _, _ in linted
     ]
     order: dict[str, int] | None = None
@@ -484,6 +506,7 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
                         issue.fix,
                     )
                 )
+    ctx.tally = None  # (it counts these facts only)
     findings: list[Finding] = []
     for group in groups:
         if len(group) > 1:
@@ -569,17 +592,17 @@ def lint_site(
             findings = lint_cached(site, linter, context_files, complete=whole_site)
             _age_survivors()
             return LintReport(findings, len(files))
-        checked = map_posts(
+        linted: list[Linted] = map_posts(
             site,
             context_files,
             linter,
             keep_body=linter.reads_bodies,
             plain=linter.plain_results,
+            each=linter.expand_chunk,
         )
-        linted = list(map(linter.expand, context_files, checked))
         findings = finish(linter, linted)
         _age_survivors()
-    posts = [post for _, _, _, post in linted if isinstance(post, Post)]
+    posts = [post for _, _, _, post in linted if isinstance(post, Post)] if keep_posts else []
     return LintReport(findings, len(files), posts)
 
 

@@ -329,10 +329,15 @@ def lint_cached(
     is kept)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        checked = map_posts(
-            site, paths, linter, keep_body=linter.reads_bodies, plain=linter.plain_results
+        linted = map_posts(
+            site,
+            paths,
+            linter,
+            keep_body=linter.reads_bodies,
+            plain=linter.plain_results,
+            each=linter.expand_chunk,
         )
-        return finish(linter, list(map(linter.expand, paths, checked)))
+        return finish(linter, linted)
     try:
         keys = [file_key(path) for path in paths]  # before linting: a later edit shows
         stamps = _Stamps()

@@ -31,7 +31,13 @@ def write_text(findings: Sequence[Finding], stream: IO[str] | None = None) -> No
     """`path:line:col: CODE message [severity]`, one finding a line."""
     stream = stream or sys.stdout
     show = path_displayer()  # the current folder looked up once, not per finding
-    lines = [f"{_where(f, show)}: {f.code} {f.message} [{f.severity}]" for f in findings]
+    lines = [
+        # (most findings have a line and a column: their location made in one go)
+        f"{show(f.file)}:{f.line}:{f.col}: {f.code} {f.message} [{f.severity}]"
+        if f.col is not None and f.line is not None
+        else f"{_where(f, show)}: {f.code} {f.message} [{f.severity}]"
+        for f in findings
+    ]
     if not lines:
         return
     text = "\n".join(lines)

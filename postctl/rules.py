@@ -141,6 +141,26 @@ def _paragraph(doc: str) -> str:
     return " ".join(doc.split())  # the words of the docstring, whatever its indentation
 
 
+class _LazyPattern:
+    """A regular expression compiled when first used, which then takes its place among this
+    module's names: most of the rules' patterns are never needed in a run (a Hugo site's
+    posts need none of them), and compiling them all took 3.6 ms of every lint's start."""
+
+    def __init__(self, name: str, pattern: str, flags: int) -> None:
+        self.name, self.pattern, self.flags = name, pattern, flags
+
+    def __getattr__(self, attribute: str) -> Any:
+        compiled = re.compile(self.pattern, self.flags)
+        globals()[self.name] = compiled
+        return getattr(compiled, attribute)
+
+
+def _lazy_pattern(name: str, pattern: str, flags: int = 0) -> Any:
+    """`re.compile(pattern, flags)`, compiled on first use (see `_LazyPattern`); `name` is the
+    module-level name it is kept under."""
+    return _LazyPattern(name, pattern, flags)
+
+
 # -- context -------------------------------------------------------------------------------------
 
 
@@ -195,6 +215,9 @@ class Context:
         default_factory=dict, repr=False
     )
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
+    # The posts' facts, tallied by the engine as they came in (see `Tally`), for the site-wide
+    # rules that run over those facts; None when not tallied.
+    tally: Tally | None = field(default=None, repr=False, compare=False)
     _allowed_terms: dict[str, frozenset[str] | None] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -216,6 +239,23 @@ class Context:
         if found is None or found.post is not post or found.taxonomies is not self.taxonomies:
             found = self._lookups = PostLookups(post, self.taxonomies)
         return found
+
+    def term_uses(self, facts: list[Facts], taxonomy: str) -> tuple[Counter[str], int]:
+        """(how many uses each term of `taxonomy` has across `facts`, in the order the terms
+        are first used; the most uses of it one post has): the tally, when it counts these
+        facts, else counted now."""
+        tally = self.tally
+        if tally is None or tally.posts != len(facts) or taxonomy not in tally.uses:
+            tally = tally_facts(facts, [taxonomy])
+        return tally.uses[taxonomy], tally.most_uses[taxonomy]
+
+    def shared_texts(self, facts: list[Facts], name: str) -> set[str]:
+        """The URLs or titles (`name`) that more than one of `facts` has: from the tally, when
+        it counts these facts."""
+        tally = self.tally
+        if tally is None or tally.posts != len(facts):
+            tally = tally_facts(facts, [])
+        return tally.shared[name]
 
     def rendered(self, facts: Facts) -> bool:
         """Whether the generator publishes the post as a page (drafts and headless pages not)."""
@@ -396,7 +436,7 @@ def term_key(term: str) -> str:
     return _SEPARATORS.sub("", unicodedata.normalize("NFKC", term).casefold())
 
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
+_SEPARATORS = _lazy_pattern("_SEPARATORS", r"[\s_\-]+")
 
 
 # -- PC0xx: the post cannot be read (raised by the model as PostError) --------------------------
@@ -654,7 +694,9 @@ def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
 
 # Jekyll's Document::DATE_FILENAME_MATCHER (jekyll/lib/jekyll/document.rb):
 # %r!\A(?>.+/)*?(\d{2,4}-\d{1,2}-\d{1,2})-([^/]*)(\.[^.]+)\z!
-_JEKYLL_POST_NAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^.]+)$")
+_JEKYLL_POST_NAME = _lazy_pattern(
+    "_JEKYLL_POST_NAME", r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-([^/]*)(\.[^.]+)$"
+)
 # Names Jekyll's EntryFilter skips (jekyll/lib/jekyll/entry_filter.rb).
 _JEKYLL_HIDDEN = ("_", ".", "#", "~")
 
@@ -734,17 +776,18 @@ def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
 # YAML 1.1 booleans other than true/false (https://yaml.org/type/bool.html; PyYAML and Ruby's
 # Psych do not read the one-letter y/n forms as booleans).
 _YAML11_ONLY_BOOLS = {"yes", "no", "on", "off"}
-_SEXAGESIMAL = re.compile(r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
-_OCTAL_11 = re.compile(r"^[-+]?0[0-7_]+$")
-_OCTAL_12 = re.compile(r"^0o[0-7]+$")
-_BINARY_11 = re.compile(r"^[-+]?0b[01_]+$")
+_SEXAGESIMAL = _lazy_pattern("_SEXAGESIMAL", r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$")
+_OCTAL_11 = _lazy_pattern("_OCTAL_11", r"^[-+]?0[0-7_]+$")
+_OCTAL_12 = _lazy_pattern("_OCTAL_12", r"^0o[0-7]+$")
+_BINARY_11 = _lazy_pattern("_BINARY_11", r"^[-+]?0b[01_]+$")
 # A cheap test on the raw text before composing the YAML again: a suspect word or number that
 # stands alone as a key, a value, or a list item (not the digits inside a timestamp).
-_SUSPECT = re.compile(
+_SUSPECT = _lazy_pattern(
+    "_SUSPECT",
     r"(?im)(?:^\s*|:\s+|[\[,]\s*|-\s+|\?\s+)"
     r"(?:yes|no|on|off|[-+]?0[0-7_]+|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|"
     r"[-+]?[\d.][\d_.]*_[\d_.]*(?:[eE][-+]?\d+)?|[-+]?0b[01_]+|0o[0-7]+)"
-    r"\s*(?:$|[,\]}#:])"
+    r"\s*(?:$|[,\]}#:])",
 )
 
 
@@ -752,9 +795,29 @@ _SUSPECT = re.compile(
 # starts with a literal character (no character classes), so the search skips ahead to those
 # characters instead of trying every position: it runs on every YAML post with a boolean,
 # such as `draft: false`.
-_BOOL_WORD_VALUE = re.compile(
-    r"(?::[ \t]+|-[ \t]+|\[[ \t]*|,[ \t]*)(?:Yes|yes|YES|No|no|NO|On|on|ON|Off|off|OFF)\b"
+_BOOL_WORD_VALUE = _lazy_pattern(
+    "_BOOL_WORD_VALUE",
+    r"(?::[ \t]+|-[ \t]+|\[[ \t]*|,[ \t]*)(?:Yes|yes|YES|No|no|NO|On|on|ON|Off|off|OFF)\b",
 )
+
+
+class _SuspectKeys(dict[str, bool]):
+    """Whether a top-level key is spelled like a number or a YAML 1.1 boolean (`010`, `+1`,
+    `.5`, `Yes`), for each key seen: posts repeat the same few keys (a site with more distinct
+    keys than `LIMIT` starts again)."""
+
+    LIMIT = 65536
+
+    def __missing__(self, key: str) -> bool:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        verdict = self[key] = bool(
+            key[:1].isdigit() or key[:1] in "+-." or key.lower() in _YAML11_ONLY_BOOLS
+        )
+        return verdict
+
+
+_SUSPECT_KEYS = _SuspectKeys()
 
 
 def _suspect(post: Post) -> bool:
@@ -762,20 +825,19 @@ def _suspect(post: Post) -> bool:
     the parsed values first (cheap): a boolean not written `true`/`false`, a number, a `0o`
     string, or a top-level key spelled like one of those."""
     bools = numbers = False
-    for key in post.data:
-        if key[:1].isdigit() or key[:1] in "+-." or key.lower() in _YAML11_ONLY_BOOLS:
-            return True
+    if any(map(_SUSPECT_KEYS.__getitem__, post.data)):
+        return True
     # Plain type checks (this runs on every YAML post, and most values are strings, lists of
-    # strings and booleans). A plain `0o10` is written as such in the raw text, so strings are
-    # only looked at when that text is there.
-    octal = "0o" in post.raw
+    # strings and booleans). A plain `0o10` is written as such in the raw text, so a string
+    # that starts so is only suspect when that text is there.
+    raw = post.raw
     nested: list[Any] = [post.data]
     while nested:
         container = nested.pop()
         for value in container.values() if type(container) is dict else container:
             kind = type(value)
             if kind is str:
-                if octal and value.startswith("0o"):
+                if value.startswith("0o") and "0o" in raw:
                     return True
             elif kind is bool:
                 bools = True
@@ -785,7 +847,7 @@ def _suspect(post: Post) -> bool:
                 # Below the top level, keys keep the type YAML gave them (`010:` is a number),
                 # and are looked at as values are.
                 for key in value:
-                    if type(key) is not str or (octal and key.startswith("0o")):
+                    if type(key) is not str or (key.startswith("0o") and "0o" in raw):
                         return True
                 nested.append(value)
             elif kind is int or kind is float:
@@ -1064,15 +1126,17 @@ def check_inconsistent_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple
         uses = _resolved_uses(facts, taxonomy, aliases) if aliases else None
         if uses is not None:
             # (two spellings may resolve to one term: each use counts it once)
-            term_lists = map(dict.fromkeys, [terms for _, _, terms in uses])
+            counted = Counter(
+                chain.from_iterable(map(dict.fromkeys, [terms for _, _, terms in uses]))
+            )
         else:
-            term_lists = map(itemgetter(1), _taxonomy_uses(facts, taxonomy))
+            counted = ctx.term_uses(facts, taxonomy)[0]
         # group key -> {spelling: number of uses}, in the order the spellings first appear
         # (as written: the order of equally used spellings in a message). The uses of each term
         # are counted in C (this counts every term of the site on every lint), then grouped
         # once per distinct term.
         spellings: dict[str, dict[str, int]] = {}
-        for term, count in Counter(chain.from_iterable(term_lists)).items():
+        for term, count in counted.items():
             spellings.setdefault(term_key(term), {})[term] = count
         canonical: dict[str, str] = {}
         allowed = set(ctx.allowed.get(taxonomy, ()))
@@ -1117,7 +1181,12 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
         # every lint); then by group of spellings, once per distinct term. A group one of whose
         # spellings two posts use is shared (most groups); the others are the candidates,
         # settled by looking at their uses (two spellings may be on one post or on two).
-        used_by = Counter(chain.from_iterable(map(_post_terms, _uses_by_post(facts, taxonomy))))
+        used_by, most_uses = ctx.term_uses(facts, taxonomy)
+        if most_uses > 1:
+            # A post writes the taxonomy under two keys (Jekyll's `tags` and `tag`): its terms
+            # are counted once. (Otherwise each use's terms are a post's: a use holds each
+            # term once.)
+            used_by = Counter(chain.from_iterable(map(_post_terms, _uses_by_post(facts, taxonomy))))
         group_of = {
             term: term_key(aliases.get(term, term) if aliases else term) for term in used_by
         }
@@ -1161,7 +1230,9 @@ def check_single_use_terms(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
 
 # -- PC6xx: encoding damage ---------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = _lazy_pattern(
+    "_CONTROL", r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+)
 _CONTROL_ASCII = tuple(chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
 _CONTROL_OTHER = tuple(
     chr(c) for c in (*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
@@ -1186,9 +1257,11 @@ def _control_at(text: str) -> re.Match[str] | None:
     return _CONTROL.search(text)
 
 
-_ZERO_WIDTH = re.compile(r"[\u200b\u2060\ufeff\u180e]")
-_JOINERS = re.compile(r"[\u200c\u200d]")  # legitimate inside Persian, Indic, emoji sequences
-_NBSP = re.compile(r"[\u00a0\u2007\u202f]")
+_ZERO_WIDTH = _lazy_pattern("_ZERO_WIDTH", r"[\u200b\u2060\ufeff\u180e]")
+_JOINERS = _lazy_pattern(
+    "_JOINERS", r"[\u200c\u200d]"
+)  # legitimate inside Persian, Indic, emoji sequences
+_NBSP = _lazy_pattern("_NBSP", r"[\u00a0\u2007\u202f]")
 
 
 def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
@@ -1423,7 +1496,7 @@ def never_rendered(data: dict[str, Any]) -> bool:
     return False
 
 
-_HTML_PAGE = re.compile(r"(/index)?\.html?$")
+_HTML_PAGE = _lazy_pattern("_HTML_PAGE", r"(/index)?\.html?$")
 
 
 def post_url(post: Post, ctx: Context) -> str:
@@ -1470,9 +1543,14 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str
     """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
     or the same slug, date and categories), so one silently overwrites the other in the built
     site. Give one of them another slug or permalink."""
+    # Only URLs that two posts have, published or not, can clash: counted in C first (on
+    # most sites, none), and only the posts with one of those are grouped.
+    shared = ctx.shared_texts(facts, "url")
+    if not shared:
+        return
     by_url: dict[str, list[Facts]] = defaultdict(list)
     for post in facts:
-        if post.url is not None and ctx.rendered(post):
+        if post.url is not None and post.url[0] in shared and ctx.rendered(post):
             by_url[post.url[0]].append(post)
     for url, group in by_url.items():
         if len(group) < 2:
@@ -1491,9 +1569,13 @@ def check_duplicate_titles(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
     section) have the same title, ignoring case and spacing. Readers cannot tell them apart in
     that list, its feed and search results; often one is an accidental copy. Pages in different
     sections (a docs site's `time/Round` and `duration/Round`) are not compared."""
+    # (as for URLs in PC701: only titles two posts have, in any folder, can clash)
+    shared = ctx.shared_texts(facts, "title")
+    if not shared:
+        return
     by_title: dict[tuple[str, str], list[Facts]] = defaultdict(list)
     for post in facts:
-        if post.title is not None and ctx.rendered(post):
+        if post.title is not None and post.title[0] in shared and ctx.rendered(post):
             by_title[post.listing, post.title[0]].append(post)
     for group in by_title.values():
         if len(group) < 2:
@@ -1516,11 +1598,6 @@ def _uses_by_post(facts: list[Facts], taxonomy: str) -> Iterator[list[TermUse]]:
     return map(dict.get, map(attrgetter("terms"), facts), repeat(taxonomy), repeat(()))
 
 
-def _taxonomy_uses(facts: list[Facts], taxonomy: str) -> Iterator[TermUse]:
-    """Every use of `taxonomy` across the site, in order (see `_uses_by_post`)."""
-    return chain.from_iterable(_uses_by_post(facts, taxonomy))
-
-
 def _resolved_uses(
     facts: list[Facts], taxonomy: str, aliases: dict[str, str]
 ) -> list[tuple[str, TermUse, list[str]]]:
@@ -1537,6 +1614,60 @@ def _post_terms(uses: list[TermUse]) -> Iterable[str]:
     if len(uses) == 1:
         return uses[0][1]  # (a use holds each term once)
     return {term for use in uses for term in use[1]}
+
+
+class Tally(NamedTuple):
+    """What the site-wide rules count in some posts' facts, tallied: for each taxonomy, how
+    many uses each term has (in the order the terms are first used) and the most uses of it
+    one post has; the texts of the posts' URLs and titles, and those of them that more than
+    one post has; and how many posts' facts were tallied. The engine tallies each chunk of
+    posts as it comes in, while its facts are in the CPU cache, and adds the chunks up in order
+    (`add_tally`), so that the site-wide rules need not go over every post's facts again,
+    scattered in memory."""
+
+    uses: dict[str, Counter[str]]
+    most_uses: dict[str, int]
+    texts: dict[str, set[str]]  # "url", "title" -> their texts
+    shared: dict[str, set[str]]  # "url", "title" -> the texts more than one post has
+    posts: int
+
+
+def tally_facts(facts: list[Facts], taxonomies: list[str]) -> Tally:
+    """The tally of `facts` (see `Tally`), counted in C."""
+    uses: dict[str, Counter[str]] = {}
+    most_uses: dict[str, int] = {}
+    for taxonomy in taxonomies:
+        by_post = list(_uses_by_post(facts, taxonomy))
+        most_uses[taxonomy] = max(map(len, by_post), default=0)
+        uses[taxonomy] = Counter(
+            chain.from_iterable(map(itemgetter(1), chain.from_iterable(by_post)))
+        )
+    texts: dict[str, set[str]] = {}
+    shared: dict[str, set[str]] = {}
+    for name in ("url", "title"):
+        found = list(map(itemgetter(0), filter(None, map(attrgetter(name), facts))))
+        texts[name] = set(found)
+        shared[name] = (
+            set()
+            if len(texts[name]) == len(found)  # (no two the same: nearly always)
+            else {text for text, count in Counter(found).items() if count > 1}
+        )
+    return Tally(uses, most_uses, texts, shared, len(facts))
+
+
+def add_tally(total: Tally | None, tally: Tally) -> Tally:
+    """The tally of the facts of `total` and then those of `tally` (as if tallied together);
+    `total`'s counts are added to in place."""
+    if total is None:
+        return tally
+    for taxonomy, counted in tally.uses.items():
+        total.uses.setdefault(taxonomy, Counter()).update(counted)
+        total.most_uses[taxonomy] = max(total.most_uses.get(taxonomy, 0), tally.most_uses[taxonomy])
+    for name, texts in tally.texts.items():
+        # (set operations in C, on the hashes the sets keep)
+        total.shared[name].update(tally.shared[name], total.texts[name] & texts)
+        total.texts[name].update(texts)
+    return total._replace(posts=total.posts + tally.posts)
 
 
 def _relative(path: str, ctx: Context) -> str:
@@ -1592,7 +1723,7 @@ def check_description_length(post: Post, ctx: Context) -> Iterator[Issue]:
 
 # -- PC9xx: references and schemas ---------------------------------------------------------------
 
-_REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*:|//)", re.I)
+_REMOTE = _lazy_pattern("_REMOTE", r"^([a-z][a-z0-9+.-]*:|//)", re.I)
 
 
 @_register("PC901", "missing-file", "warning", "A referenced local file does not exist")

@@ -9,7 +9,7 @@ import marshal
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -678,21 +678,6 @@ def _map_chunk(
     return results
 
 
-def _map_chunk_plain(
-    site: Site,
-    paths: list[Path] | list[str],
-    fn: Callable[[Post | PostError], Any],
-    keep_body: bool,
-) -> list[Any] | bytes:
-    """`_map_chunk`'s results as marshal data (see `map_posts`), or as they are when marshal
-    cannot carry them."""
-    results = _map_chunk(site, paths, fn, keep_body)
-    try:
-        return marshal.dumps(results)
-    except ValueError:
-        return results
-
-
 def map_posts(
     site: Site,
     paths: Sequence[Path] | Sequence[str],
@@ -701,37 +686,192 @@ def map_posts(
     *,
     keep_body: bool = False,
     plain: bool = False,
+    each: Callable[[list[Any], list[Any]], list[Any]] | None = None,
 ) -> list[Any]:
     """`fn(post or PostError)` for every path (Paths or path strings), in order, computed where
-    the post was loaded (in worker processes on large sites), so per-post work such as linting
-    is parallel too and only its small result travels back. `fn` must be picklable (a
-    module-level function or an instance of a module-level class). Bypasses the parse cache:
+    the post was loaded (in forked helper processes too on large sites), so per-post work such
+    as linting is parallel and only its small result travels back. Bypasses the parse cache:
     whole posts are needed. `keep_body`: `fn` reads every body (see `load_post`). `plain`: `fn`
     gives plain data (None, str, numbers, tuples, lists, dicts, as `forked` carries), so a
-    worker's results travel back by marshal, several times cheaper than pickle."""
+    helper's results travel back by marshal, several times cheaper than pickle. `each`: the
+    list holds what `each(paths, results)` gives back for each chunk of paths (a list as long
+    as it), worked out here as the chunks come in, while the helpers still work: for each
+    chunk in order, once those before it are done.
+
+    `jobs` processes share the work, this one included: each takes the next few posts as it
+    becomes free, so all finish within a few milliseconds of one another (on two CPUs, one
+    helper and this process). Where there is no fork, this process does all of it."""
     if jobs is None:
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
-    if len(paths) < PARALLEL_THRESHOLD or jobs == 1:
-        return _map_chunk(site, list(paths), fn, keep_body)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    paths = list(paths)
+    if len(paths) < PARALLEL_THRESHOLD or jobs == 1 or not hasattr(os, "fork"):
+        results = _map_chunk(site, paths, fn, keep_body)
+        return results if each is None else each(paths, results)
+    # (at most MAX_CHUNKS: their numbers wait in a pipe)
+    size = max(1, min(MAP_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    done: list[list[Any]] = []  # each chunk's results (what `each` gave back), in order
+    waiting: dict[int, list[Any]] = {}  # results that came in before those of a chunk ahead
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    size = max(64, len(paths) // (jobs * 4) + 1)
-    chunks = [list(paths[i : i + size]) for i in range(0, len(paths), size)]
-    results: list[Any] = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for chunk in pool.map(
-            _map_chunk_plain if plain else _map_chunk,
-            [site] * len(chunks),
-            chunks,
-            [fn] * len(chunks),
-            [keep_body] * len(chunks),
-        ):
-            results.extend(marshal.loads(chunk) if isinstance(chunk, bytes) else chunk)
-    return results
+    def run(index: int) -> list[Any]:
+        return _map_chunk(site, chunks[index], fn, keep_body)
+
+    def keep(index: int, results: list[Any]) -> None:
+        waiting[index] = results
+        while len(done) in waiting:
+            ready = waiting.pop(len(done))
+            done.append(ready if each is None else each(chunks[len(done)], ready))
+
+    with _Helpers(jobs - 1, len(chunks), run, plain) as helpers:
+        while (index := helpers.claim()) is not None:
+            keep(index, run(index))
+            for index, results in helpers.arrived():
+                keep(index, results)
+        for index, results in helpers.arrived(wait=True):
+            keep(index, results)
+    for index in range(len(chunks)):
+        if index >= len(done) and index not in waiting:
+            keep(index, run(index))  # a helper failed on it, or died: done here, errors show
+    return [result for results in done for result in results]
+
+
+# Posts a process takes at a time in `map_posts`: few, so that the processes finish within a
+# few milliseconds of one another; enough that claiming them costs nothing.
+MAP_CHUNK = 50
+# Chunks at most: the numbers of 4096 chunks (16 KiB) fit in any pipe before anyone reads them.
+MAX_CHUNKS = 4096
+# A helper's message: a header (the chunk's number, 4 bytes; how its results are encoded, 1
+# byte, one of `_SENT_*`; their size, 4 bytes; little-endian), then the results.
+_HEADER = 9
+_SENT_MARSHAL, _SENT_PICKLE, _SENT_FAILED = 0, 1, 2
+
+
+def _header(index: int, kind: int, size: int) -> bytes:
+    return index.to_bytes(4, "little") + bytes([kind]) + size.to_bytes(4, "little")
+
+
+class _Helpers:
+    """Forked helper processes for `map_posts`. The chunks to do are numbered in a pipe that
+    every process (this one too) reads the next number from: a read of a few bytes from a pipe
+    is atomic, so each chunk goes to exactly one process, whichever is free first. A helper
+    sends each chunk's results back on a pipe of its own. One that fails on a chunk sends word
+    of it and stops (so this process does that chunk again, and shows the error); one that dies
+    sends nothing more, and the chunks it took are not in `arrived`. A helper shares this
+    process's memory as it was at the fork (nothing is pickled on the way there) and leaves by
+    os._exit."""
+
+    def __init__(
+        self, count: int, chunks: int, run: Callable[[int], list[Any]], plain: bool
+    ) -> None:
+        self.count, self.chunks, self.run, self.plain = count, chunks, run, plain
+        self.pids: list[int] = []
+        self.pipes: dict[int, bytearray] = {}  # read end -> bytes read, not yet decoded
+
+    def __enter__(self) -> _Helpers:
+        self.queue, feed = os.pipe()
+        with open(feed, "wb") as numbers:
+            numbers.write(b"".join(i.to_bytes(4, "little") for i in range(self.chunks)))
+        for _ in range(self.count):
+            read_end, write_end = os.pipe()
+            try:
+                pid = os.fork()
+            except OSError:  # no room for another process: fewer helpers
+                os.close(read_end)
+                os.close(write_end)
+                break
+            if pid == 0:
+                for fd in (read_end, *self.pipes):
+                    os.close(fd)
+                self._help(write_end)  # never returns
+            os.close(write_end)
+            os.set_blocking(read_end, False)
+            self.pids.append(pid)
+            self.pipes[read_end] = bytearray()
+        return self
+
+    def _help(self, out: int) -> None:
+        try:
+            import fcntl
+            import pickle
+
+            if hasattr(fcntl, "F_SETPIPE_SZ"):  # room for results while this process works
+                with suppress(OSError):
+                    fcntl.fcntl(out, fcntl.F_SETPIPE_SZ, 1 << 20)
+            with open(out, "wb", buffering=0) as pipe:
+                while (index := self.claim()) is not None:
+                    try:
+                        results = self.run(index)
+                        kind, data = _SENT_PICKLE, b""
+                        if self.plain:
+                            with suppress(ValueError):
+                                kind, data = _SENT_MARSHAL, marshal.dumps(results)
+                        if kind == _SENT_PICKLE:
+                            data = pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
+                    except BaseException:
+                        pipe.write(_header(index, _SENT_FAILED, 0))
+                        break
+                    pipe.write(_header(index, kind, len(data)) + data)
+        finally:
+            os._exit(0)  # whatever happened, the helper ends here
+
+    def claim(self) -> int | None:
+        """The number of the next chunk to do, or None when all are taken."""
+        number = os.read(self.queue, 4)
+        return int.from_bytes(number, "little") if number else None
+
+    def arrived(self, wait: bool = False) -> Iterator[tuple[int, list[Any]]]:
+        """(index, results) of the chunks the helpers have finished since last asked; with
+        `wait`, of all the chunks they will finish."""
+        import select
+
+        while self.pipes:
+            if wait:
+                select.select(list(self.pipes), [], [])
+            for fd, pending in list(self.pipes.items()):
+                try:
+                    data = os.read(fd, 1 << 20)
+                except BlockingIOError:
+                    continue
+                if not data:  # the helper is gone
+                    os.close(fd)
+                    del self.pipes[fd]
+                    continue
+                pending += data
+                yield from _frames(pending)
+            if not wait:
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        os.close(self.queue)
+        for fd in self.pipes:
+            os.close(fd)
+        for pid in self.pids:
+            if exc[0] is not None:  # interrupted: the helpers' work is not wanted
+                with suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _frames(pending: bytearray) -> Iterator[tuple[int, list[Any]]]:
+    """The complete messages at the start of `pending` (taken out of it), decoded; failures
+    are left out (their chunks are done again)."""
+    while len(pending) >= _HEADER:
+        index = int.from_bytes(pending[:4], "little")
+        kind = pending[4]
+        end = _HEADER + int.from_bytes(pending[5:_HEADER], "little")
+        if len(pending) < end:
+            return
+        data = bytes(pending[_HEADER:end])
+        del pending[:end]
+        if kind == _SENT_MARSHAL:
+            yield index, marshal.loads(data)
+        elif kind == _SENT_PICKLE:
+            import pickle
+
+            yield index, pickle.loads(data)
 
 
 def map_chunks(

@@ -4,6 +4,7 @@ example sites, the real-world corpora, and arbitrary input."""
 from __future__ import annotations
 
 import json
+import marshal
 import shutil
 from collections import Counter
 
@@ -264,7 +265,7 @@ def test_lint_results_travel_as_marshal_data(tmp_path):
     """What a worker sends back for lint without posts kept is plain data marshal carries
     (else `map_posts` silently falls back on pickle, several times slower)."""
     from postctl.lint import PostLinter, selection_for
-    from postctl.site import _map_chunk_plain, collect_files
+    from postctl.site import _map_chunk, collect_files
 
     write(tmp_path / "_config.yml", "")
     write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: A\ntags: [Go, go]\n---\nÃ©\n")
@@ -272,5 +273,5 @@ def test_lint_results_travel_as_marshal_data(tmp_path):
     site = find_site(tmp_path)
     linter = PostLinter(site, selection_for(site), keep_posts=False)
     assert linter.plain_results
-    sent = _map_chunk_plain(site, collect_files(site), linter, True)
-    assert isinstance(sent, bytes)
+    checked = _map_chunk(site, collect_files(site), linter, True)
+    assert marshal.loads(marshal.dumps(checked)) == checked

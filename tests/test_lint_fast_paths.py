@@ -3,6 +3,8 @@ against the same rules with the shortcut turned off."""
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -197,6 +199,46 @@ def test_pc401_prefilter_passes_every_post_the_full_check_reports(
     assert not found or rules._suspect(post), found
 
 
+def suspect_long_way(post: Post) -> bool:
+    """PC401's prefilter as one walk over every key and value, each looked at in full."""
+    if any(
+        key[:1].isdigit() or key[:1] in "+-." or key.lower() in rules._YAML11_ONLY_BOOLS
+        for key in post.data
+    ):
+        return True
+    octal = "0o" in post.raw
+    bools = numbers = False
+    nested: list[Any] = [post.data]
+    while nested:
+        container = nested.pop()
+        for value in container.values() if isinstance(container, dict) else container:
+            if isinstance(value, bool):
+                bools = True
+            elif isinstance(value, (int, float)) and type(value) in (int, float):
+                numbers = True
+            elif type(value) is str and octal and value.startswith("0o"):
+                return True
+            elif isinstance(value, (list, dict)):
+                if isinstance(value, dict) and any(
+                    type(k) is not str or (octal and k.startswith("0o")) for k in value
+                ):
+                    return True
+                nested.append(value)
+    if bools and post.kind != "hugo" and rules._BOOL_WORD_VALUE.search(post.raw):
+        return True
+    return numbers and rules._SUSPECT.search(post.raw) is not None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["jekyll", "hugo", "plain"]), awkward_front_matter())
+def test_pc401_prefilter_is_the_long_walk(kind: str, front_matter: str) -> None:
+    """Its keys judged once each and `0o` looked for only in strings that start so: the same
+    answer as looking at every key and value in full."""
+    post = parsed(kind, front_matter)
+    if post is not None:
+        assert rules._suspect(post) == suspect_long_way(post)
+
+
 def test_pc401_still_reports_boolean_spellings_outside_hugo() -> None:
     for kind in ("jekyll", "plain"):
         post = parsed(kind, "draft: no\n")
@@ -270,10 +312,12 @@ term_spellings = st.sampled_from(["Go", "go", "g-o", "Rust", "rust", "py", "js",
         max_size=8,
     ),
     aliases=st.sampled_from([{}, {"js": "javascript", "JS": "javascript", "go": "Go"}]),
+    chunk=st.integers(1, 4),
 )
 def test_site_term_rules_find_what_the_plain_loops_find(
-    posts: list[list[list[str]]], aliases: dict[str, str]
+    posts: list[list[list[str]]], aliases: dict[str, str], chunk: int
 ) -> None:
+    """Also with the terms tallied chunk by chunk, as the engine tallies them."""
     ctx = Context(kind="jekyll", root=Path("/site"), taxonomies=["tags"], aliases=aliases)
     facts = [
         Facts(
@@ -303,6 +347,103 @@ def test_site_term_rules_find_what_the_plain_loops_find(
         for path, issue in rules.check_single_use_terms(facts, ctx)
     ]
     assert found == single_use_terms_long_way(facts, ctx)
+    ctx.tally = functools.reduce(
+        rules.add_tally,
+        [
+            rules.tally_facts(facts[i : i + chunk], ctx.taxonomies)
+            for i in range(0, len(facts), chunk)
+        ],
+        None,
+    )
+    for rule, long_way in (
+        (rules.check_inconsistent_terms, inconsistent_terms_long_way),
+        (rules.check_single_use_terms, single_use_terms_long_way),
+    ):
+        found = [(path, issue.line, issue.message) for path, issue in rule(facts, ctx)]
+        assert found == long_way(facts, ctx)
+
+
+def clashes_long_way(facts: list[Facts], ctx: Context) -> list[Any]:
+    """PC701 and PC702 as one loop over every published post, grouping all of them."""
+    out = []
+    by_url: dict[str, list[Facts]] = {}
+    by_title: dict[tuple[str, str], list[Facts]] = {}
+    for f in facts:
+        if ctx.rendered(f):
+            if f.url is not None:
+                by_url.setdefault(f.url[0], []).append(f)
+            if f.title is not None:
+                by_title.setdefault((f.listing, f.title[0]), []).append(f)
+    for url, group in by_url.items():
+        for f in group:
+            if len(group) > 1:
+                others = ", ".join(rules._relative(o.path, ctx) for o in group if o is not f)
+                out.append((f.path, f.url, f"same URL {url} as {others}"))
+    for group in by_title.values():
+        for f in group:
+            if len(group) > 1:
+                shown = [rules._relative(o.path, ctx) for o in group if o is not f][:3]
+                more = f" and {len(group) - 4} more" if len(group) > 4 else ""
+                out.append((f.path, f.title, f"same title as {', '.join(shown)}{more}"))
+    return out
+
+
+texts = st.sampled_from(["/a", "/b", "/c"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    posts=st.lists(
+        st.tuples(
+            st.one_of(st.none(), texts),  # URL
+            st.one_of(st.none(), texts),  # title
+            st.sampled_from(["/site/x", "/site/y"]),  # listing
+            st.booleans(),  # draft
+        ),
+        max_size=12,
+    ),
+    unrendered=st.sets(st.integers(0, 11), max_size=3),
+    chunk=st.integers(1, 4),
+)
+def test_clash_rules_find_what_the_plain_loops_find(
+    posts: list[tuple[str | None, str | None, str, bool]], unrendered: set[int], chunk: int
+) -> None:
+    """Only texts that two posts have (published or not) are grouped: the same findings, also
+    with the texts tallied chunk by chunk, as the engine tallies them."""
+    ctx = Context(kind="hugo", root=Path("/site"))
+    ctx.unrendered = {f"/site/{i}.md" for i in unrendered}
+    facts = [
+        Facts(
+            f"/site/{i}.md",
+            draft,
+            False,
+            False,
+            listing,
+            None if url is None else (url, i + 1, 1),
+            None if title is None else (title, i + 1, 2),
+            {},
+        )
+        for i, (url, title, listing, draft) in enumerate(posts)
+    ]
+
+    def found() -> list[Any]:
+        return [
+            (
+                path,
+                facts[int(path[6:-3])].url if issue.col == 1 else facts[int(path[6:-3])].title,
+                issue.message,
+            )
+            for rule in (rules.check_duplicate_urls, rules.check_duplicate_titles)
+            for path, issue in rule(facts, ctx)
+        ]
+
+    assert found() == clashes_long_way(facts, ctx)
+    ctx.tally = functools.reduce(
+        rules.add_tally,
+        [rules.tally_facts(facts[i : i + chunk], []) for i in range(0, len(facts), chunk)],
+        None,
+    )
+    assert found() == clashes_long_way(facts, ctx)
 
 
 # -- path strings: the Path operations they stand for ---------------------------------------------
@@ -351,3 +492,15 @@ def test_facts_hold_each_term_once_in_written_order(kind: str, data: dict[str, A
     for uses in terms.values():
         for key, sent, *_ in uses:
             assert sent == list(dict.fromkeys(rules.written_terms(post, key)))
+
+
+def test_lazy_patterns_take_their_place_once_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern compiled on first use is kept under its own name from then on, compiled (and
+    each of the rules' patterns not used yet in this run is kept under the name it gives)."""
+    for name, value in vars(rules).items():
+        if isinstance(value, rules._LazyPattern):
+            assert value.name == name
+    monkeypatch.setattr(rules, "_A_RUN", rules._lazy_pattern("_A_RUN", r"a+"), raising=False)
+    assert isinstance(rules._A_RUN, rules._LazyPattern)
+    assert rules._A_RUN.search("baa").group() == "aa"
+    assert isinstance(rules._A_RUN, re.Pattern)

@@ -6,6 +6,7 @@ import functools
 import itertools
 import os
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -186,6 +187,78 @@ def _config_excluding_blog():
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "postctl.toml").write_text('exclude = ["blog/*"]\n')
         return load_config(Path(folder))
+
+
+def plain_posts(root: Path, count: int) -> list[str]:
+    for i in range(count):
+        write(root / f"p{i:03d}.md", f"---\ntitle: Post {i}\n---\n")
+    return [str(root / f"p{i:03d}.md") for i in range(count)]
+
+
+def test_map_posts_shares_the_posts_among_processes_and_keeps_their_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(site_module, "PARALLEL_THRESHOLD", 2)
+    paths = plain_posts(tmp_path, 40)
+    site = find_site(tmp_path)
+    parent = os.getpid()
+
+    def title_and_process(post):
+        if os.getpid() == parent:
+            time.sleep(0.005)  # (so that the helper surely takes its share)
+        return post.title, os.getpid() == parent
+
+    results = site_module.map_posts(site, paths, title_and_process, jobs=2, plain=True)
+    assert [title for title, _ in results] == [f"Post {i}" for i in range(40)]
+    assert {here for _, here in results} == {True, False}
+    chunks: list[list[str]] = []
+
+    def pair_up(chunk, results):
+        chunks.append(chunk)
+        return [(path, title) for path, (title, _) in zip(chunk, results)]
+
+    paired = site_module.map_posts(site, paths, title_and_process, jobs=2, each=pair_up)
+    assert paired == [(path, f"Post {i}") for i, path in enumerate(paths)]
+    assert chunks == [paths[i : i + 1] for i in range(40)]  # each chunk once, in order
+
+
+@pytest.mark.parametrize("failure", ["raises", "dies"])
+def test_map_posts_does_again_what_a_helper_failed_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failure: str
+) -> None:
+    """A helper that fails on a post (an exception, or the process dies) leaves its chunk to
+    this process, which gives the right result, or shows the error where it happens."""
+    monkeypatch.setattr(site_module, "PARALLEL_THRESHOLD", 2)
+    paths = plain_posts(tmp_path, 40)
+    site = find_site(tmp_path)
+    parent = os.getpid()
+
+    def title(post):
+        if os.getpid() == parent:
+            time.sleep(0.005)
+        elif post.title in ("Post 3", "Post 30"):
+            if failure == "dies":
+                os._exit(1)
+            raise RuntimeError("only in the helper")
+        return post.title
+
+    results = site_module.map_posts(site, paths, title, jobs=2)
+    assert results == [f"Post {i}" for i in range(40)]
+
+
+def test_map_posts_shows_an_error_of_the_work_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(site_module, "PARALLEL_THRESHOLD", 2)
+    paths = plain_posts(tmp_path, 20)
+
+    def fail_on_post_7(post):
+        if post.title == "Post 7":
+            raise ValueError("post 7")
+        return post.title
+
+    with pytest.raises(ValueError, match="post 7"):
+        site_module.map_posts(find_site(tmp_path), paths, fail_on_post_7, jobs=2)
 
 
 # File names from the pieces that matter: dots, extensions in any case, letters whose case
