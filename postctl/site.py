@@ -510,8 +510,7 @@ def _parse_parallel(
     the next chunk as it becomes free, and the chunks come out in order as soon as they and
     those before them are done. A helper's chunk comes back as plain data (_parse_chunk),
     decoded only as it is yielded."""
-    size = max(1, min(PARSE_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    chunks = _chunked(paths, jobs, PARSE_CHUNK)
 
     def here(index: int) -> list[Any]:
         return list(
@@ -534,23 +533,9 @@ def _parse_parallel(
             else:
                 yield item[0], None, item[1], item[2]
 
-    ready: dict[int, Iterator[Any]] = {}  # chunks done, waiting for those before them
-    next_out = 0
-    with gc_paused(), _Helpers(jobs - 1, len(chunks), in_helper, plain=True) as helpers:
-        while (index := helpers.claim()) is not None:
-            ready[index] = iter(here(index))
-            for index, items in helpers.arrived():
-                ready[index] = decoded(index, items)
-            while next_out in ready:
-                yield from ready.pop(next_out)
-                next_out += 1
-        for index, items in helpers.arrived(wait=True):
-            ready[index] = decoded(index, items)
-            while next_out in ready:
-                yield from ready.pop(next_out)
-                next_out += 1
-    for index in range(next_out, len(chunks)):  # after them, what a helper failed on
-        yield from ready.pop(index) if index in ready else here(index)
+    with gc_paused():
+        for index, results, by_helper in _shared(jobs, len(chunks), here, in_helper, True):
+            yield from decoded(index, results) if by_helper else results
 
 
 # Posts a process takes at a time in `_parse_parallel`: see MAP_CHUNK.
@@ -663,32 +648,52 @@ def map_posts(
     if len(paths) < PARALLEL_THRESHOLD or jobs == 1 or not hasattr(os, "fork"):
         results = _map_chunk(site, paths, fn, keep_body)
         return results if each is None else each(paths, results)
-    # (at most MAX_CHUNKS: their numbers wait in a pipe)
-    size = max(1, min(MAP_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    chunks = _chunked(paths, jobs, MAP_CHUNK)
     done: list[list[Any]] = []  # each chunk's results (what `each` gave back), in order
-    waiting: dict[int, list[Any]] = {}  # results that came in before those of a chunk ahead
 
     def run(index: int) -> list[Any]:
         return _map_chunk(site, chunks[index], fn, keep_body)
 
-    def keep(index: int, results: list[Any]) -> None:
-        waiting[index] = results
-        while len(done) in waiting:
-            ready = waiting.pop(len(done))
-            done.append(ready if each is None else each(chunks[len(done)], ready))
-
-    with _Helpers(jobs - 1, len(chunks), run, plain) as helpers:
-        while (index := helpers.claim()) is not None:
-            keep(index, run(index))
-            for index, results in helpers.arrived():
-                keep(index, results)
-        for index, results in helpers.arrived(wait=True):
-            keep(index, results)
-    for index in range(len(chunks)):
-        if index >= len(done) and index not in waiting:
-            keep(index, run(index))  # a helper failed on it, or died: done here, errors show
+    for index, results, _ in _shared(jobs, len(chunks), run, run, plain):
+        done.append(results if each is None else each(chunks[index], results))
     return [result for results in done for result in results]
+
+
+def _chunked(paths: list[Any], jobs: int, most: int) -> list[list[Any]]:
+    """`paths` in chunks for `_shared`: of `most` at most, smaller when there are few paths (16
+    chunks a process at least), and no more than MAX_CHUNKS (their numbers wait in a pipe)."""
+    size = max(1, min(most, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
+    return [paths[i : i + size] for i in range(0, len(paths), size)]
+
+
+def _shared(
+    jobs: int,
+    count: int,
+    here: Callable[[int], list[Any]],
+    in_helper: Callable[[int], list[Any]],
+    plain: bool,
+) -> Iterator[tuple[int, list[Any], bool]]:
+    """(index, results, whether a helper made them) of chunks 0 to count - 1, in order, each
+    as soon as it and those before it are done, the chunks shared by `jobs` processes (this one
+    doing `here(index)`, jobs - 1 forked helpers `in_helper(index)`; see _Helpers). A chunk a
+    helper failed on, or that a helper that died had taken, is done here, where errors show."""
+    waiting: dict[int, tuple[int, list[Any], bool]] = {}  # done before a chunk ahead of them
+    done = 0
+    with _Helpers(jobs - 1, count, in_helper, plain) as helpers:
+        while (index := helpers.claim()) is not None:
+            waiting[index] = (index, here(index), False)
+            for index, results in helpers.arrived():
+                waiting[index] = (index, results, True)
+            while done in waiting:
+                yield waiting.pop(done)
+                done += 1
+        for index, results in helpers.arrived(wait=True):
+            waiting[index] = (index, results, True)
+            while done in waiting:
+                yield waiting.pop(done)
+                done += 1
+    for index in range(done, count):
+        yield waiting.pop(index) if index in waiting else (index, here(index), False)
 
 
 # Posts a process takes at a time in `map_posts`: few, so that the processes finish within a
@@ -707,7 +712,7 @@ def _header(index: int, kind: int, size: int) -> bytes:
 
 
 class _Helpers:
-    """Forked helper processes for `map_posts`. The chunks to do are numbered in a pipe that
+    """Forked helper processes for `_shared`. The chunks to do are numbered in a pipe that
     every process (this one too) reads the next number from: a read of a few bytes from a pipe
     is atomic, so each chunk goes to exactly one process, whichever is free first. A helper
     sends each chunk's results back on a pipe of its own. One that fails on a chunk sends word
