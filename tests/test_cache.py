@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import BothTakeAShare, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -465,10 +464,10 @@ def test_a_parallel_parse_makes_each_where_each_post_is_parsed(tmp_path, monkeyp
     site = find_site(root)
     files = [str(f) for f in collect(site)]
     parent = os.getpid()
+    share = BothTakeAShare(tmp_path)
 
     def made_where(post):
-        if os.getpid() == parent:
-            time.sleep(0.002)  # (so that the helper surely takes its share)
+        share()
         return post.title, post.tags, os.getpid()
 
     def results(each, **options):
@@ -479,10 +478,13 @@ def test_a_parallel_parse_makes_each_where_each_post_is_parsed(tmp_path, monkeyp
 
     where = PostFilter(drafts="exclude").applied(made_where)
     dated = PostFilter(drafts="exclude").applied(lambda p: (p.title, p.parsed_date))
+    share.alone()
     expected = [results(where, cache=False), results(dated, cache=False)]
     monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10)
     assert results(dated, jobs=2, cache=False) == expected[1]  # dates: pickled
     for cache, shared in ((False, True), (True, True), (True, False)):  # cold, then warm
+        if shared:
+            share.start()
         made = results(where, jobs=2, cache=cache)
         assert [r[:2] if isinstance(r, tuple) else r for r in made] == [
             r[:2] if isinstance(r, tuple) else r for r in expected[0]
