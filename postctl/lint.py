@@ -339,6 +339,18 @@ class PostLinter:
             del result.__dict__[name]
         return rows, facts, result
 
+    def lint_files(self, site: Site, paths: Sequence[str]) -> list[Linted]:
+        """Every file of `paths` linted (across processes on large sites), as `Linted`, the
+        facts tallied as they come in (see `expand_chunk`)."""
+        return map_posts(
+            site,
+            paths,
+            self,
+            keep_body=self.reads_bodies,
+            plain=self.plain_results,
+            each=self.expand_chunk,
+        )
+
     @property
     def plain_results(self) -> bool:
         """Whether what `__call__` gives back is plain data (see `map_posts`): no posts kept."""
@@ -592,14 +604,7 @@ def lint_site(
             findings = lint_cached(site, linter, context_files, complete=whole_site)
             _age_survivors()
             return LintReport(findings, len(files))
-        linted: list[Linted] = map_posts(
-            site,
-            context_files,
-            linter,
-            keep_body=linter.reads_bodies,
-            plain=linter.plain_results,
-            each=linter.expand_chunk,
-        )
+        linted = linter.lint_files(site, context_files)
         findings = finish(linter, linted)
         _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)] if keep_posts else []

@@ -329,15 +329,7 @@ def lint_cached(
     is kept)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        linted = map_posts(
-            site,
-            paths,
-            linter,
-            keep_body=linter.reads_bodies,
-            plain=linter.plain_results,
-            each=linter.expand_chunk,
-        )
-        return finish(linter, linted)
+        return finish(linter, linter.lint_files(site, paths))
     try:
         keys = [file_key(path) for path in paths]  # before linting: a later edit shows
         stamps = _Stamps()

@@ -335,17 +335,23 @@ def _walk(folder: str, root: str) -> Iterator[tuple[str, list[str]]]:
         yield _as_prefix(current), files
 
 
-# What a worker sends back for one file: its PostError; or (record, summary, stat key), the
-# texts of the Post (JSON) and of its PostSummary and the file's Post.stat_key (record None when
-# not asked for, or when the Post holds a value JSON cannot tag, in which case the Post itself
-# follows when whole posts are wanted).
+# What a helper sends back for one file (see _parse_parallel): its PostError; the Post itself
+# when whole posts are wanted and JSON cannot tag one of its values; or (first, summary text,
+# stat key): first being each's answer (summaries with `each`), the Post's JSON (whole posts)
+# or None (summaries: the text is the summary), the text None when not wanted.
 FileKey = tuple[int, int, int, int]
-Parsed = PostError | Post | tuple[str | None, str, FileKey | None]
+Parsed = PostError | Post | tuple[Any, str | None, FileKey | None]
 
 
-def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -> list[Parsed]:
-    """Worker side of `parse_posts`. JSON texts are cheaper to send back than pickled Posts,
-    and they are what the parse cache stores."""
+def _parse_chunk(
+    site: Site,
+    paths: list[str],
+    encode: bool,
+    summaries: bool,
+    each: Callable[[Any], Any] | None,
+) -> list[Parsed]:
+    """A helper's side of `_parse_parallel`: texts (what the parse cache stores) travel back
+    several times cheaper than pickled Posts, and each's answers cheaper still."""
     results: list[Parsed] = []
     with gc_paused():
         for path in paths:
@@ -354,15 +360,21 @@ def _parse_chunk(site: Site, paths: list[str], records: bool, summaries: bool) -
             except PostError as e:
                 results.append(e)
                 continue
-            record = None
-            if records:
+            if not summaries:
                 try:
                     record = post.to_json()
                 except TypeError:
-                    if not summaries:
-                        results.append(post)
-                        continue
-            results.append((record, PostSummary.of(post).to_text(), post.stat_key))
+                    results.append(post)
+                    continue
+                text = PostSummary.of(post).to_text() if encode else None
+                results.append((record, text, post.stat_key))
+                continue
+            summary = PostSummary.of(post)
+            if each is None:
+                results.append((None, summary.to_text(), post.stat_key))
+            else:
+                text = summary.to_text() if encode else None
+                results.append((each(summary), text, post.stat_key))
     return results
 
 
@@ -461,7 +473,7 @@ def parse_posts(
         jobs = site.config["jobs"] if site.config.values else 0
     jobs = jobs or os.cpu_count() or 1
     each = each if summaries else None
-    if len(paths) >= PARALLEL_THRESHOLD and jobs > 1:
+    if len(paths) >= PARALLEL_THRESHOLD and jobs > 1 and hasattr(os, "fork"):
         yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries, each)
         return
     with gc_paused():
@@ -486,41 +498,6 @@ def parse_posts(
                 yield summary or post, record, text, post.stat_key
 
 
-# `each` for parse_posts' worker processes: given to each worker as it starts (a fork carries a
-# closure that pickle could not).
-_worker_each: Callable[[Any], Any] | None = None
-
-
-def _start_worker(each: Callable[[Any], Any] | None) -> None:
-    global _worker_each
-    _worker_each = each
-
-
-def _answer_chunk(site: Site, paths: list[str], encode: bool) -> tuple[Any, dict[int, PostError]]:
-    """Worker side of `parse_posts` with `each`: [(each of the summary, its text when
-    `encode`, the file's stat key), or None for a file that did not load] by marshal (several
-    times cheaper than pickle; as a list when `each` gave what marshal cannot carry), and
-    {index: PostError} for those files."""
-    each = _worker_each
-    assert each is not None
-    answers: list[tuple[Any, str | None, FileKey | None] | None] = []
-    errors: dict[int, PostError] = {}
-    with gc_paused():
-        for i, path in enumerate(paths):
-            try:
-                post = site.load(Path(path))
-            except PostError as e:
-                errors[i] = e
-                answers.append(None)
-                continue
-            summary = PostSummary.of(post)
-            answers.append((each(summary), summary.to_text() if encode else None, post.stat_key))
-    try:
-        return marshal.dumps(answers), errors
-    except ValueError:
-        return answers, errors
-
-
 def _parse_parallel(
     site: Site,
     paths: list[str],
@@ -529,77 +506,40 @@ def _parse_parallel(
     summaries: bool,
     each: Callable[[Any], Any] | None,
 ) -> Iterator[tuple[Any, str | None, str | None, FileKey | None]]:
-    import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    """`parse_posts` shared by `jobs` processes, this one included (see _Helpers): each takes
+    the next chunk as it becomes free, and the chunks come out in order as soon as they and
+    those before them are done. A helper's chunk comes back as plain data (_parse_chunk),
+    decoded only as it is yielded."""
+    chunks = _chunked(paths, jobs, PARSE_CHUNK)
 
-    # fork shares the already-imported modules with the workers; spawn would re-import them.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    # Only a forked worker can be given `each` (a closure, as a rule): elsewhere it runs here.
-    answering = each is not None and context.get_start_method() == "fork"
-    # Small chunks keep this process (which decodes and consumes) busy from the start and bound
-    # memory: at most `window` chunks are parsed ahead of the consumer.
-    size = min(1000, max(100, len(paths) // (jobs * 8) + 1))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    window = jobs * 3
-    records = not summaries  # whole posts travel back as their records
-    pending: deque[tuple[int, Future[Any] | None]] = deque()
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_start_worker if answering else None,
-        initargs=(each,) if answering else (),
-    ) as pool:
-        submitted = 0
-        while submitted < len(chunks) or pending:
-            while submitted < len(chunks) and len(pending) < window:
-                # Every (jobs + 1)th chunk is this process's own: it would otherwise sit
-                # waiting for the workers for much of the time.
-                own = submitted % (jobs + 1) == jobs
-                chunk = chunks[submitted]
-                future = (
-                    None
-                    if own
-                    else pool.submit(_answer_chunk, site, chunk, encode)
-                    if answering
-                    else pool.submit(_parse_chunk, site, chunk, records, summaries)
-                )
-                pending.append((submitted, future))
-                submitted += 1
-            index, future = pending.popleft()
-            chunk = chunks[index]
-            if future is None:
-                yield from parse_posts(
-                    site, chunk, 1, encode=encode, summaries=summaries, each=each
-                )
-                continue
-            with gc_paused():
-                if answering:
-                    answers, errors = future.result()
-                    if isinstance(answers, bytes):
-                        answers = marshal.loads(answers)
-                    for i, answer in enumerate(answers):
-                        if answer is None:
-                            yield errors[i], None, None, errors[i].stat_key
-                        else:
-                            yield answer[0], None, answer[1], answer[2]
-                    continue
-                for path, item in zip(chunk, future.result()):
-                    if not isinstance(item, tuple):  # a PostError, or a Post JSON cannot hold
-                        yield item, None, None, item.stat_key
-                    elif summaries:
-                        summary = PostSummary.from_text(item[1], path)
-                        yield (
-                            summary if each is None else each(summary),
-                            item[0],
-                            item[1],
-                            item[2],
-                        )
-                    else:
-                        assert item[0] is not None
-                        post = Post.from_json(item[0], Path(path))
-                        post.stat_key = item[2]
-                        yield post, item[0], item[1], item[2]
+    def here(index: int) -> list[Any]:
+        return list(
+            parse_posts(site, chunks[index], 1, encode=encode, summaries=summaries, each=each)
+        )
+
+    def in_helper(index: int) -> list[Parsed]:
+        return _parse_chunk(site, chunks[index], encode, summaries, each)
+
+    def decoded(index: int, items: list[Parsed]) -> Iterator[Any]:
+        for path, item in zip(chunks[index], items):
+            if not isinstance(item, tuple):  # a PostError, or a Post JSON cannot hold
+                yield item, None, None, item.stat_key
+            elif not summaries:
+                post = Post.from_json(item[0], Path(path))
+                post.stat_key = item[2]
+                yield post, item[0], item[1], item[2]
+            elif each is None:
+                yield PostSummary.from_text(item[1], path), None, item[1], item[2]
+            else:
+                yield item[0], None, item[1], item[2]
+
+    with gc_paused():
+        for index, results, by_helper in _shared(jobs, len(chunks), here, in_helper, True):
+            yield from decoded(index, results) if by_helper else results
+
+
+# Posts a process takes at a time in `_parse_parallel`: see MAP_CHUNK.
+PARSE_CHUNK = 100
 
 
 def iter_posts(
@@ -708,32 +648,52 @@ def map_posts(
     if len(paths) < PARALLEL_THRESHOLD or jobs == 1 or not hasattr(os, "fork"):
         results = _map_chunk(site, paths, fn, keep_body)
         return results if each is None else each(paths, results)
-    # (at most MAX_CHUNKS: their numbers wait in a pipe)
-    size = max(1, min(MAP_CHUNK, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    chunks = _chunked(paths, jobs, MAP_CHUNK)
     done: list[list[Any]] = []  # each chunk's results (what `each` gave back), in order
-    waiting: dict[int, list[Any]] = {}  # results that came in before those of a chunk ahead
 
     def run(index: int) -> list[Any]:
         return _map_chunk(site, chunks[index], fn, keep_body)
 
-    def keep(index: int, results: list[Any]) -> None:
-        waiting[index] = results
-        while len(done) in waiting:
-            ready = waiting.pop(len(done))
-            done.append(ready if each is None else each(chunks[len(done)], ready))
-
-    with _Helpers(jobs - 1, len(chunks), run, plain) as helpers:
-        while (index := helpers.claim()) is not None:
-            keep(index, run(index))
-            for index, results in helpers.arrived():
-                keep(index, results)
-        for index, results in helpers.arrived(wait=True):
-            keep(index, results)
-    for index in range(len(chunks)):
-        if index >= len(done) and index not in waiting:
-            keep(index, run(index))  # a helper failed on it, or died: done here, errors show
+    for index, results, _ in _shared(jobs, len(chunks), run, run, plain):
+        done.append(results if each is None else each(chunks[index], results))
     return [result for results in done for result in results]
+
+
+def _chunked(paths: list[Any], jobs: int, most: int) -> list[list[Any]]:
+    """`paths` in chunks for `_shared`: of `most` at most, smaller when there are few paths (16
+    chunks a process at least), and no more than MAX_CHUNKS (their numbers wait in a pipe)."""
+    size = max(1, min(most, len(paths) // (jobs * 16)), -(-len(paths) // MAX_CHUNKS))
+    return [paths[i : i + size] for i in range(0, len(paths), size)]
+
+
+def _shared(
+    jobs: int,
+    count: int,
+    here: Callable[[int], list[Any]],
+    in_helper: Callable[[int], list[Any]],
+    plain: bool,
+) -> Iterator[tuple[int, list[Any], bool]]:
+    """(index, results, whether a helper made them) of chunks 0 to count - 1, in order, each
+    as soon as it and those before it are done, the chunks shared by `jobs` processes (this one
+    doing `here(index)`, jobs - 1 forked helpers `in_helper(index)`; see _Helpers). A chunk a
+    helper failed on, or that a helper that died had taken, is done here, where errors show."""
+    waiting: dict[int, tuple[int, list[Any], bool]] = {}  # done before a chunk ahead of them
+    done = 0
+    with _Helpers(jobs - 1, count, in_helper, plain) as helpers:
+        while (index := helpers.claim()) is not None:
+            waiting[index] = (index, here(index), False)
+            for index, results in helpers.arrived():
+                waiting[index] = (index, results, True)
+            while done in waiting:
+                yield waiting.pop(done)
+                done += 1
+        for index, results in helpers.arrived(wait=True):
+            waiting[index] = (index, results, True)
+            while done in waiting:
+                yield waiting.pop(done)
+                done += 1
+    for index in range(done, count):
+        yield waiting.pop(index) if index in waiting else (index, here(index), False)
 
 
 # Posts a process takes at a time in `map_posts`: few, so that the processes finish within a
@@ -752,7 +712,7 @@ def _header(index: int, kind: int, size: int) -> bytes:
 
 
 class _Helpers:
-    """Forked helper processes for `map_posts`. The chunks to do are numbered in a pipe that
+    """Forked helper processes for `_shared`. The chunks to do are numbered in a pipe that
     every process (this one too) reads the next number from: a read of a few bytes from a pipe
     is atomic, so each chunk goes to exactly one process, whichever is free first. A helper
     sends each chunk's results back on a pipe of its own. One that fails on a chunk sends word

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -39,3 +41,30 @@ def write(path: Path, text: str | bytes) -> Path:
         text = text.encode("utf-8")
     path.write_bytes(text)
     return path
+
+
+class BothTakeAShare:
+    """For a function that map_posts or parse_posts runs in this process and in forked
+    helpers: call it first thing in that function. The first post each process takes waits
+    (ten seconds at most) until the other process has taken one too, so that a test can count
+    on both having done part of the work however loaded the machine is (a helper could
+    otherwise take every chunk before this process takes its first, or the other way round).
+    `start()` before each shared run; `alone()` before a run in this process only."""
+
+    def __init__(self, folder: Path) -> None:
+        self.parent = os.getpid()
+        self.began = {True: folder / "main-began", False: folder / "helper-began"}
+
+    def start(self) -> None:
+        for flag in self.began.values():
+            flag.unlink(missing_ok=True)
+
+    def alone(self) -> None:
+        self.began[False].touch()
+
+    def __call__(self) -> None:
+        here = os.getpid() == self.parent
+        self.began[here].touch()
+        deadline = time.monotonic() + 10
+        while not self.began[not here].exists() and time.monotonic() < deadline:
+            time.sleep(0.001)

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import BothTakeAShare, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -454,16 +454,21 @@ def test_a_warm_run_split_with_a_forked_process_gives_the_same(tmp_path, monkeyp
     assert sum(isinstance(r, str) for r in one_process) == 2  # both broken files, in order
 
 
-def test_a_parallel_parse_makes_each_in_the_workers(tmp_path, monkeypatch):
-    """Workers parsing the posts (no cache, or a cold one) make `each` of them themselves (a
-    closure: the fork carries it), and send back what marshal carries or, when it cannot, the
-    objects; the cache they fill gives the same again."""
+def test_a_parallel_parse_makes_each_where_each_post_is_parsed(tmp_path, monkeypatch):
+    """Helpers parsing the posts beside this process (no cache, or a cold one) make `each` of
+    theirs themselves (a closure: the fork carries it), and send back what marshal carries or,
+    when it cannot, the objects; the cache they fill gives the same again."""
     from postctl.listing import PostFilter
 
     root = split_site(tmp_path / "site")
     site = find_site(root)
     files = [str(f) for f in collect(site)]
     parent = os.getpid()
+    share = BothTakeAShare(tmp_path)
+
+    def made_where(post):
+        share()
+        return post.title, post.tags, os.getpid()
 
     def results(each, **options):
         return [
@@ -471,18 +476,21 @@ def test_a_parallel_parse_makes_each_in_the_workers(tmp_path, monkeypatch):
             for r in iter_posts(site, files, summaries=True, each=each, **options)
         ]
 
-    where = PostFilter(drafts="exclude").applied(lambda p: (p.title, p.tags, os.getpid()))
+    where = PostFilter(drafts="exclude").applied(made_where)
     dated = PostFilter(drafts="exclude").applied(lambda p: (p.title, p.parsed_date))
+    share.alone()
     expected = [results(where, cache=False), results(dated, cache=False)]
-    assert all(r[2] == parent for r in expected[0] if isinstance(r, tuple))
     monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10)
     assert results(dated, jobs=2, cache=False) == expected[1]  # dates: pickled
-    for cache, in_workers in ((False, True), (True, True), (True, False)):  # cold, then warm
+    for cache, shared in ((False, True), (True, True), (True, False)):  # cold, then warm
+        if shared:
+            share.start()
         made = results(where, jobs=2, cache=cache)
         assert [r[:2] if isinstance(r, tuple) else r for r in made] == [
             r[:2] if isinstance(r, tuple) else r for r in expected[0]
         ]
-        assert (parent not in {r[2] for r in made if isinstance(r, tuple)}) == in_workers
+        pids = {r[2] for r in made if isinstance(r, tuple)}
+        assert (parent in pids and len(pids) == 2) if shared else pids == {parent}
 
 
 def test_a_failed_child_leaves_the_work_to_this_process(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, write
+from conftest import EXAMPLES, BothTakeAShare, write
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -202,10 +202,10 @@ def test_map_posts_shares_the_posts_among_processes_and_keeps_their_order(
     paths = plain_posts(tmp_path, 40)
     site = find_site(tmp_path)
     parent = os.getpid()
+    share = BothTakeAShare(tmp_path)
 
     def title_and_process(post):
-        if os.getpid() == parent:
-            time.sleep(0.005)  # (so that the helper surely takes its share)
+        share()
         return post.title, os.getpid() == parent
 
     results = site_module.map_posts(site, paths, title_and_process, jobs=2, plain=True)
