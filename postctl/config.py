@@ -130,7 +130,7 @@ SCHEMA: dict[str, Any] = {
     "cache": Key(
         is_bool, True, "Keep the parse and lint caches in `.postctl-cache/` at the site root."
     ),
-    "jobs": Key(is_int, 0, "Worker processes for large sites (0: one per CPU)."),
+    "jobs": Key(is_int, 0, "Processes that share the work on large sites (0: one per CPU)."),
     "new": {
         "front_matter": Key(
             table_of(any_value),
