@@ -353,29 +353,44 @@ def _parse_chunk(
     """A helper's side of `_parse_parallel`: texts (what the parse cache stores) travel back
     several times cheaper than pickled Posts, and each's answers cheaper still."""
     results: list[Parsed] = []
+    # A summary travels as its text, whatever `encode` says; a whole post as its record.
+    texts = encode or (summaries and each is None)
     with gc_paused():
         for path in paths:
-            try:
-                post = site.load(Path(path))
-            except PostError as e:
-                results.append(e)
-                continue
-            if not summaries:
-                try:
-                    record = post.to_json()
-                except TypeError:
-                    results.append(post)
-                    continue
-                text = PostSummary.of(post).to_text() if encode else None
-                results.append((record, text, post.stat_key))
-                continue
-            summary = PostSummary.of(post)
-            if each is None:
-                results.append((None, summary.to_text(), post.stat_key))
+            result, record, text, key = _parse_one(site, path, summaries, each, texts, True)
+            if isinstance(result, PostError):
+                results.append(result)
+            elif not summaries:
+                results.append(result if record is None else (record, text, key))
             else:
-                text = summary.to_text() if encode else None
-                results.append((each(summary), text, post.stat_key))
+                results.append((None if each is None else result, text, key))
     return results
+
+
+def _parse_one(
+    site: Site,
+    path: Path | str,
+    summaries: bool,
+    each: Callable[[Any], Any] | None,
+    text: bool,
+    record: bool,
+) -> tuple[Any, str | None, str | None, FileKey | None]:
+    """One post as `parse_posts` gives it; the summary's `text` and the Post's `record`
+    (not for a Post holding a value JSON cannot tag) only when asked for."""
+    try:
+        post = site.load(Path(path))
+    except PostError as e:
+        return e, None, None, e.stat_key
+    summary = PostSummary.of(post) if summaries else None
+    json_text = None
+    if record and not summaries:
+        try:
+            json_text = post.to_json()
+        except TypeError:
+            pass
+    summary_text = (summary or PostSummary.of(post)).to_text() if text else None
+    result = summary or post if each is None else each(summary)
+    return result, json_text, summary_text, post.stat_key
 
 
 @contextmanager
@@ -478,24 +493,7 @@ def parse_posts(
         return
     with gc_paused():
         for path in paths:
-            try:
-                post = site.load(Path(path))
-            except PostError as e:
-                yield e, None, None, e.stat_key
-                continue
-            summary = PostSummary.of(post) if summaries else None
-            record = text = None
-            if encode:
-                if not summaries:
-                    try:
-                        record = post.to_json()
-                    except TypeError:
-                        pass
-                text = (summary or PostSummary.of(post)).to_text()
-            if each is not None:
-                yield each(summary), record, text, post.stat_key
-            else:
-                yield summary or post, record, text, post.stat_key
+            yield _parse_one(site, path, summaries, each, encode, encode)
 
 
 def _parse_parallel(
