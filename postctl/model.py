@@ -616,6 +616,28 @@ def load_post(
     """Read one post. Raises PostError (never another exception) when it cannot be read.
     `keep_body`: keep the body text when the whole file was read anyway (a small file), so
     that `post.body` need not read the file again (lint reads every body)."""
+    return _load(path, kind, drafts_folder, categories_from_path, keep_body, parse=True)
+
+
+def front_matter_text(path: Path | str, kind: SiteKind = "plain") -> str | None:
+    """The front matter of the file at `path` as `load_post` finds it (the text it would
+    parse), left unparsed; None when the file has none. For a scan that parses only the posts
+    whose front matter may interest it. Raises the PostError of a file that `load_post` fails
+    on before it parses (unreadable, binary, UTF-16, not UTF-8, front matter never closed)."""
+    post = _load(path, kind, False, (), False, parse=False)
+    return post.raw if post.format is not None else None
+
+
+def _load(
+    path: Path | str,
+    kind: SiteKind,
+    drafts_folder: bool,
+    categories_from_path: tuple[str, ...],
+    keep_body: bool,
+    *,
+    parse: bool,
+) -> Post:
+    """load_post; without `parse`, the Post has its front matter found but not parsed."""
     path = path if isinstance(path, Path) else Path(path)  # Path(a Path) re-parses it
     try:
         # O_NONBLOCK: opening a FIFO named `post.md` would otherwise wait forever for a writer;
@@ -639,15 +661,16 @@ def load_post(
 
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             try:
-                post = parse_post(
-                    path,
-                    head,
-                    kind,
-                    read_rest=read_rest,
-                    complete=whole,
+                post = Post(
+                    path=path,
+                    kind=kind,
                     drafts_folder=drafts_folder,
                     categories_from_path=categories_from_path,
+                    size=len(head),
                 )
+                handler = _split_post(post, head, read_rest, whole)
+                if handler is not None and parse:
+                    handler.parse_into(post)
             except PostError as e:
                 e.stat_key = key
                 raise
@@ -708,6 +731,16 @@ def parse_post(
         categories_from_path=categories_from_path,
         size=len(content),
     )
+    handler = _split_post(post, content, read_rest, complete)
+    if handler is not None:
+        handler.parse_into(post)
+    return post
+
+
+def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _Handler | None:
+    """Find the front matter of `post` in `content` (its format, delimiters, spans and raw
+    text are set, nothing is parsed): the handler that parses it, None when there is none."""
+    path = post.path
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError(
             path,
@@ -721,7 +754,7 @@ def parse_post(
         post.bom = True
         start = len(BOM)
     handler = _detect(content, start)
-    if handler is None and kind == "hugo" and content[start : start + 1] in _HUGO_SPACE:
+    if handler is None and post.kind == "hugo" and content[start : start + 1] in _HUGO_SPACE:
         # Hugo's page lexer (lexIntroSection, hugo/parser/pageparser/pagelexer_intro.go) skips
         # spaces, tabs and line breaks before the front matter; Hugo 0.168 read the front
         # matter of a file starting "\n\n  ---". Jekyll does not.
@@ -735,7 +768,7 @@ def parse_post(
                 path, "looks like a binary file (it contains NUL bytes)", code=READ_ERROR
             )
         post.body_start = start
-        return post
+        return None
     while True:
         try:
             handler.split_into(post, content, start)
@@ -753,8 +786,7 @@ def parse_post(
                 ) from None
             content += read_rest()
             complete = True
-    handler.parse_into(post)
-    return post
+    return handler
 
 
 class _NeedMore(Exception):

@@ -13,6 +13,7 @@ safely is skipped with the reason; nothing else is touched. Many edits run in wo
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from postctl import edit
 from postctl.edit import EditError
-from postctl.model import Post, PostError, key_terms
+from postctl.model import Post, PostError, SiteKind, front_matter_text, key_terms
 
 if TYPE_CHECKING:
     from postctl.listing import PostFilter
@@ -127,6 +128,131 @@ class RetagSpec:
     def additions(self, present: list[str]) -> list[str]:
         """The terms to add to a post that has `present`."""
         return [t for t in dict.fromkeys(self.add) if not self.matches(t, present)]
+
+    def screen(self, kind: SiteKind) -> TermScreen | None:
+        """What tells, from a post's unparsed front matter, that it has none of the terms this
+        retag renames, removes or moves, so need not be parsed (see TermScreen); None when no
+        post can be passed over so: with --add any post may change, and a term that a number,
+        a date, a boolean or another value that is not a string may read as (`1e3` is "1000.0",
+        `yes` "true", a nested list "['a']") need not be written as itself."""
+        if self.add:
+            return None
+        terms = tuple(sorted(self._touched))
+        if any(not _written_as_itself(t.casefold()) for t in terms):
+            return None
+        return TermScreen(terms, self.ignore_case, split=kind == "jekyll", kind=kind)
+
+
+# What term_text makes of a value that is not a string: numbers ("1000.0", "1e+16", "-3"),
+# dates and times ("2020-01-01T10:00:00+01:00", folded to lower case here), "inf", "nan".
+_RENDERED_VALUE = re.compile(r"[-+0-9.:e t]+|[-+]?(?:inf|nan)|true|false")
+
+
+def _written_as_itself(folded: str) -> bool:
+    """Whether a post can hold the term `folded` (case-folded) only where its front matter
+    spells it out: not a rendering of a value that is not a string (`_RENDERED_VALUE`; the
+    text of a nested list, mapping, set or bytes starts with a bracket or `b'`), and with no
+    quote or backslash, which quoting may spell otherwise (`'it''s'`, `"\\u0041"`)."""
+    return (
+        _RENDERED_VALUE.fullmatch(folded) is None
+        and not folded.startswith(("[", "{", "("))
+        and not any(c in folded for c in "'\"\\")
+    )
+
+
+# A scalar ends before these (after spaces and tabs): a line break, a flow indicator, a comment,
+# a quote, a `:` (a key); and starts after these, or after an anchor or tag (`&a`, `!!str`):
+# a line break, a `-` or `?` indicator, a flow indicator, a `:` or TOML's `=`, a quote.
+_ENDS_SCALAR = frozenset("\n\r,]}#'\":")
+_STARTS_SCALAR = frozenset("\n\r-?:[{,='\"")
+# What Python's str.split (Jekyll's split of a string of terms, model.key_terms) splits at.
+_SPLIT_SPACE = frozenset(c for c in map(chr, range(128)) if c.isspace())
+
+
+@dataclass(frozen=True)
+class TermScreen:
+    """Passes over the posts whose front matter surely gives none of `terms` (case-folded with
+    `ignore_case`), before they are parsed: a term a post has, once parsed, is written in its
+    front matter text (the text `load_post` parses, found the same way) as a scalar of its own,
+    or as words of a Jekyll string of terms (`split`), with these exceptions, all taken as
+    "may hold": escapes (any backslash in the front matter), a term over several lines (a term
+    with spaces only needs each of its words somewhere), case (with `ignore_case` the folded
+    text is searched: str.casefold folds each character on its own, so `ß` is `ss` in both),
+    and values that are not strings (`RetagSpec.screen` makes no screen for such terms).
+    Aliases and merge keys repeat text of the same front matter, Hugo's key case and Jekyll's
+    singular keys name the key, not the term, and Jekyll's folder categories are never
+    renamed, removed or moved (they are not in the front matter). When unsure: may hold."""
+
+    terms: tuple[str, ...]
+    ignore_case: bool
+    split: bool
+    kind: SiteKind
+
+    def passes_over(self, path: Path | str) -> bool:
+        """Whether the post at `path` surely has none of the terms (so neither changes nor
+        needs parsing). A file that cannot be read or located is not passed over: loading it
+        says what is wrong."""
+        try:
+            text = front_matter_text(path, self.kind)
+        except PostError:
+            return False
+        return text is None or not self.may_hold(text)
+
+    def may_hold(self, text: str) -> bool:
+        """Whether front matter `text`, once parsed, may give one of the terms."""
+        if "\\" in text:
+            return True
+        if self.ignore_case:
+            text = text.casefold()
+        for term in self.terms:
+            words = term.split()
+            if len(words) > 1:
+                if all(word in text for word in words):
+                    return True
+            elif self._stands_alone(text, term):
+                return True
+        return False
+
+    def _stands_alone(self, text: str, term: str) -> bool:
+        """Whether `term` is somewhere in `text` where a scalar (or a split word) may start
+        and end: scalars are never searched for inside a longer string."""
+        size = len(text)
+        at = text.find(term)
+        while at >= 0:
+            end = at + len(term)
+            if self._may_start(text, at) and self._may_end(text, end, size):
+                return True
+            at = text.find(term, at + 1)
+        return False
+
+    def _may_start(self, text: str, at: int) -> bool:
+        before = at
+        while before > 0 and text[before - 1] in " \t":
+            before -= 1
+        if before == 0:
+            return True
+        c = text[before - 1]
+        if (
+            c in _STARTS_SCALAR
+            or c >= "\x80"
+            or (self.split and (before < at or c in _SPLIT_SPACE))
+        ):
+            return True
+        # An anchor or a tag before the scalar: the word before it holds a `&` or a `!`.
+        word = max(text.rfind(" ", 0, before), text.rfind("\t", 0, before))
+        word = max(word, text.rfind("\n", 0, before), text.rfind("\r", 0, before))
+        return "&" in text[word + 1 : before] or "!" in text[word + 1 : before]
+
+    def _may_end(self, text: str, end: int, size: int) -> bool:
+        after = end
+        while after < size and text[after] in " \t":
+            after += 1
+        if after == size:
+            return True
+        c = text[after]
+        return (
+            c in _ENDS_SCALAR or c >= "\x80" or (self.split and (after > end or c in _SPLIT_SPACE))
+        )
 
 
 @dataclass
@@ -304,6 +430,7 @@ def retag_paths(
     on_result: Callable[[FileResult], None] | None = None,
     on_error: Callable[[PostError], None] | None = None,
     jobs: int | None = None,
+    screen: TermScreen | None = None,
 ) -> RetagReport:
     """Retag the post at each path: for runs that parse every post anyway (no parse cache to
     pick the posts from). Each post is loaded with `load` (such as `Site.load`), picked by
@@ -312,12 +439,16 @@ def retag_paths(
     whole site is read and parsed once, spread over the CPUs, and only the results of the
     posts that change come back. `load` and `keep` must then be picklable.
 
+    With `screen` (`spec.screen(site.kind)`; give it only without `keep`), a post it passes
+    over is not parsed: it counts as examined and unchanged, even when it would not parse
+    (such a file is reported only when its front matter may hold a term: see TermScreen).
+
     `on_result` is called in the order of `paths`; `on_error` gets the PostError of each file
     that does not load, as it comes. A symlinked post is edited by this process once the others
     are done (results after it wait for it, to keep their order), unless its target was
     already edited through another path: a file is edited once."""
     report = RetagReport()
-    task = _EditTask(spec, dry_run, load, keep, scan=True)
+    task = _EditTask(spec, dry_run, load, keep, scan=True, screen=screen)
     seen: set[str] = set()
     held: list[str | tuple[FileResult, str]] = []  # from the first symlinked post on
     from postctl.site import PARALLEL_THRESHOLD
@@ -351,7 +482,7 @@ def retag_paths(
         return report
     # Every file the workers edited is known now: a link to one of them is not edited again.
     edited = seen | {item[1] for item in held if isinstance(item, tuple)}
-    linked = replace(task, scan=False)
+    linked = replace(task, scan=False, screen=None)
     folders: set[str] = set()
     try:
         for item in held:
@@ -395,6 +526,9 @@ def retag_site(
     from postctl.site import iter_posts
 
     jobs = (site.config["jobs"] if site.config.values else 0) or None
+    # Without a filter, a post whose front matter cannot hold a term is passed over unparsed
+    # (a filter needs every post parsed: `examined` counts the posts it picks).
+    screen = spec.screen(site.kind) if post_filter.is_empty else None
     if not site.uses_cache(cache) or not has_parse_cache(site):
         return retag_paths(
             paths,
@@ -405,6 +539,7 @@ def retag_site(
             on_result=on_result,
             on_error=on_error,
             jobs=jobs,
+            screen=screen,
         )
     # Tags and categories are in the cheap post summaries.
     summaries = spec.field in ("tags", "categories") and not post_filter.needs_front_matter
@@ -415,7 +550,10 @@ def retag_site(
         nonlocal examined
         for post in iter_posts(site, paths, complete=complete, summaries=summaries):
             if isinstance(post, PostError):
-                if on_error is not None:
+                # As a run without the cache says it: only where it may hold a term.
+                if screen is not None and screen.passes_over(post.path):
+                    examined += 1
+                elif on_error is not None:
                     on_error(post)
             elif post_filter.matches(post):
                 examined += 1
@@ -537,6 +675,7 @@ class _EditTask:
     load: Callable[[Path], Post] | None = None
     keep: Callable[[Post], bool] | None = None
     scan: bool = False
+    screen: TermScreen | None = None  # a scan's posts that it passes over are not loaded
     # False in the worker processes of a scan (retag_paths): a changed post comes back with
     # its bytes and is written by the process that runs them, many at a time. Writes from
     # several processes at once contend for the folder (each create and replace locks it;
@@ -568,6 +707,8 @@ class _EditTask:
     def one(self, item: Any, state: _ChunkState) -> Outcome:
         path = Path(item) if isinstance(item, str) else item.path
         try:
+            if self.screen is not None and self.screen.passes_over(path):
+                return False
             post = item
             if self.load is not None:
                 try:
