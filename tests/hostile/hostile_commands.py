@@ -29,6 +29,9 @@ class Profile:
     clean_exits: frozenset[int] = frozenset({EXIT_OK})  # exit codes when every post reads
     bad_exit: int = EXIT_PROBLEMS  # exit code when a post in PATH does not read
     strict_stderr: bool = True  # every stderr line is `path[:line[:col]]: ...` or `postctl: ...`
+    # Names a bad post (and exits 1 for it) only when the post may hold the term it acts on
+    # (retag, README): at least each one whose bytes spell RETAG_OLD.
+    only_posts_with_the_term: bool = False
 
 
 READ_ONLY = Profile()
@@ -40,7 +43,7 @@ PROFILES: dict[str, Profile] = {
     # lint exits 1 for findings, and a strange-but-valid post may well have some.
     "lint": Profile(clean_exits=frozenset({EXIT_OK, EXIT_PROBLEMS}), strict_stderr=False),
     # With --dry-run retag's diffs own stdout and its summary table goes to stderr.
-    "retag": Profile(writes=True, strict_stderr=False),
+    "retag": Profile(writes=True, strict_stderr=False, only_posts_with_the_term=True),
     "publish": Profile(
         writes=True, creates=True, clean_exits=frozenset({0, 1, 2}), strict_stderr=False
     ),
@@ -67,6 +70,13 @@ DEFAULT_PLACEHOLDER = ["zz-hostile"]
 def registered() -> dict[str, typing.Any]:
     """The app's commands by name (click command objects)."""
     return dict(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+
+
+def must_report(name: str, case_files: dict[str, bytes], path: str) -> bool:
+    """Whether command `name` must name the bad post at `path` (see Profile)."""
+    if not profile(name).only_posts_with_the_term:
+        return True
+    return RETAG_OLD.encode() in case_files.get(path, b"")
 
 
 def profile(name: str) -> Profile:

@@ -24,6 +24,7 @@ from hostile_cases import (
 from hostile_commands import (
     RETAG_OLD,
     invocations,
+    must_report,
     profile,
     registered,
     representative,
@@ -75,7 +76,7 @@ def test_a_bulk_run_carries_on_past_every_bad_post(bulk_site: Path, argv: list[s
         for path, outcome in case.outcomes.items():
             if outcome.ok:
                 good.append(f"{case.id}/{path}")
-            else:
+            elif must_report(argv[0], case.files, path):
                 assert_reported(output, f"{case.id}/{path}", outcome, result.stdout)
     if argv[0] == "list":  # every post that reads is still listed
         missing = [p for p in good if p not in result.stdout]
@@ -210,9 +211,11 @@ def test_bombs_answered_under_1_s_and_100_mb(argv: list[str], tmp_path: Path) ->
         (site / name).write_bytes(content)
     (site / "postctl.toml").write_bytes(b"")
     code, cpu_seconds, peak_mb, stdout, stderr = measure_postctl(argv, site)
-    assert code == EXIT_PROBLEMS, stderr
+    # retag passes over the bombs that cannot hold its tag (unparsed: safer still).
+    named = [name for name in BOMBS if must_report(argv[0], BOMBS, name)]
+    assert code == EXIT_PROBLEMS or not named, stderr
     assert "Traceback" not in stderr
-    for name in BOMBS:
+    for name in named:
         assert name in stderr or name in stdout, f"{name} not reported:\n{stderr}"
     assert cpu_seconds < 1.0, f"{' '.join(argv)}: {cpu_seconds:.2f} s of CPU"
     assert peak_mb < 100, f"{' '.join(argv)}: {peak_mb:.0f} MB"

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from hostile_cases import CASES, Case, Outcome, sentinel_path, write_case
 from hostile_commands import (
+    EXIT_OK,
     RETAG_NEW,
     RETAG_OLD,
     invocations,
+    must_report,
     profile,
     registered,
     takes_paths,
@@ -82,10 +84,17 @@ def check_run(argv: list[str], case: Case, site: Path, invoke) -> None:  # type:
     in_scope = case.outcomes if takes_paths(name) else {}
     bad = {path: o for path, o in in_scope.items() if not o.ok}
 
+    passed_over = False
+    if rules.only_posts_with_the_term:
+        # Named at least where the bytes spell the term; the others may be passed over.
+        required = {p: o for p, o in bad.items() if must_report(name, case.files, p)}
+        passed_over, bad = bool(bad) and not required, required
     if rules.reads_posts and bad:
         assert result.exit_code == case.exit_code == rules.bad_exit, f"{context}\n{output[-3000:]}"
         for path, outcome in bad.items():
             assert_reported(output, path, outcome, result.stdout)
+    elif passed_over:  # exit 0, or 1 where a bad post was named to be safe
+        assert result.exit_code in (EXIT_OK, rules.bad_exit), f"{context}\n{output[-3000:]}"
     else:
         assert result.exit_code in rules.clean_exits, f"{context}\n{output[-3000:]}"
     if rules.strict_stderr:
