@@ -1305,7 +1305,8 @@ the edited value's bytes change: comments, quoting, key order, dates, line endin
 body stay as they were.
 
 Exit codes: 0 done (or nothing to do), 1 some file was skipped or failed (each is listed with
-the reason), 2 usage or configuration error.
+the reason; a file that does not parse counts only where its front matter may hold a term
+being renamed, removed or moved), 2 usage or configuration error.
 """,
 )
 def retag_command(
