@@ -447,6 +447,8 @@ def retag_paths(
     that does not load, as it comes. A symlinked post is edited by this process once the others
     are done (results after it wait for it, to keep their order), unless its target was
     already edited through another path: a file is edited once."""
+    if screen is not None and keep is not None:
+        raise ValueError("a screen passes posts over before `keep` could count them: not both")
     report = RetagReport()
     task = _EditTask(spec, dry_run, load, keep, scan=True, screen=screen)
     seen: set[str] = set()

@@ -350,3 +350,13 @@ def test_a_screened_run_changes_what_a_full_parse_changes(
     assert screened == full
     assert runs[0].examined == runs[1].examined
     assert any(status == "changed" for _, status, _ in full)  # the cases do change something
+
+
+def test_a_screen_and_a_filter_do_not_go_together(tmp_path: Path) -> None:
+    from postctl.retag import retag_paths
+    from postctl.site import Site
+
+    site = Site(root=tmp_path, kind="hugo")
+    spec = RetagSpec(rename=(("python", "py"),))
+    with pytest.raises(ValueError, match="not both"):
+        retag_paths([], spec, site.load, keep=bool, screen=spec.screen("hugo"))
