@@ -8,6 +8,8 @@ or any other) across many posts, through the byte-exact editor. Usable without t
 Only posts whose terms would change are edited; each is re-parsed from its current bytes,
 edited in place (`postctl.edit`) and written atomically. A file that cannot be edited exactly or
 safely is skipped with the reason; nothing else is touched. Many edits run in worker processes.
+A run that reads every post (no parse cache) parses only those whose front matter may hold a
+term it renames, removes or moves (`TermScreen`).
 """
 
 from __future__ import annotations
