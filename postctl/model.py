@@ -1205,12 +1205,9 @@ def _parse_simple_yaml(
             if not entry or entry[0] == "#":
                 items.append(None)
                 continue
-            value = known.get(entry, _FAIL)
+            value = _known_scalar(known, loader, entry)
             if value is _FAIL:
-                value = _simple_scalar(loader, entry)
-                if value is _FAIL:
-                    return None
-                known[entry] = value
+                return None
             items.append(value)
             continue
         if not name:
@@ -1238,18 +1235,23 @@ def _parse_simple_yaml(
                 else:
                     value = list(value)  # each post gets a list of its own
             else:
-                value = known.get(rest, _FAIL)
+                value = _known_scalar(known, loader, rest)
                 if value is _FAIL:
-                    value = _simple_scalar(loader, rest)
-                    if value is _FAIL:
-                        return None
-                    known[rest] = value
+                    return None
         if name in positions:
             duplicates.append((name, line, 1))
         else:
             positions[name] = (line, 1)
         data[name] = value
     return data, positions, duplicates
+
+
+def _known_scalar(known: dict[str, Any], loader: Any, text: str) -> Any:
+    """_simple_scalar's answer for `text`, remembered in `known` (see _VALUES)."""
+    value = known.get(text, _FAIL)
+    if value is _FAIL:
+        value = known[text] = _simple_scalar(loader, text)
+    return value
 
 
 def _simple_scalar(loader: Any, text: str) -> Any:
