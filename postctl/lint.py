@@ -81,6 +81,38 @@ class Finding:
         }
 
 
+def new_finding(
+    file: str,
+    line: int | None,
+    col: int | None,
+    code: str,
+    name: str,
+    severity: Severity,
+    message: str,
+    fixable: bool = False,
+    fix: Fix | None = None,
+) -> Finding:
+    """`Finding(...)`, made without the frozen dataclass's `__init__`, which sets each field
+    through `object.__setattr__`: a large site's findings are made by the ten thousand (also
+    from the lint cache), and this takes half the time. The same object in every way."""
+    finding = _new_object(Finding)
+    finding.__dict__.update(
+        file=file,
+        line=line,
+        col=col,
+        code=code,
+        name=name,
+        severity=severity,
+        message=message,
+        fixable=fixable,
+        fix=fix,
+    )
+    return finding
+
+
+_new_object = object.__new__
+
+
 @dataclass
 class LintReport:
     findings: list[Finding]
@@ -441,7 +473,7 @@ BODY_RULES = frozenset({"PC601", "PC602"})
 
 def _findings(path: str, rows: list[FindingRow]) -> list[Finding]:
     return [
-        Finding(
+        new_finding(
             path,
             line,
             col,

@@ -3,6 +3,7 @@ against the same rules with the shortcut turned off."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postctl import rules
-from postctl.lint import unrendered_pages
+from postctl.lint import Finding, new_finding, unrendered_pages
 from postctl.model import Post, PostError, parse_post
 from postctl.rules import RULES, Context, Facts, PostLookups, facts_fields
 
@@ -100,6 +101,46 @@ def test_hugo_keys_shortcut_matches_the_long_way(keys: list[str]) -> None:
     post = post_of("hugo", dict.fromkeys(keys))
     assert post.hugo_keys == hugo_keys_long_way(keys)
     assert list(post.hugo_keys.items()) == list(hugo_keys_long_way(keys).items())
+
+
+# The names the rules look up in `PostLookups.written` (on Hugo sites, lower-cased).
+WRITTEN_NAMES = (
+    *("title", "draft", "published", "description", "excerpt", "summary"),
+    *("permalink", "url", "slug", *rules.DATE_FIELDS),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    keys=st.lists(
+        st.sampled_from(
+            [*WRITTEN_NAMES, "Title", "DRAFT", "PublishDate", "publishdate", "URL", "Date", "x"]
+        ),
+        unique=True,
+    ),
+)
+def test_written_keys_are_actual_key(kind: str, keys: list[str]) -> None:
+    """`PostLookups.written` finds the key `actual_key` finds, for each name the rules look up
+    there (lower-cased on Hugo sites, as written elsewhere), and `post.has`."""
+    post = post_of(kind, dict.fromkeys(keys, "v"))
+    written = PostLookups(post, ["tags"]).written
+    for name in WRITTEN_NAMES:
+        asked = name.lower() if kind == "hugo" else name
+        assert written.get(asked) == rules.actual_key(post, name)
+        assert (asked in written) == post.has(name)
+    names = rules._DATE_FIELDS_LOWER if kind == "hugo" else rules.DATE_FIELDS
+    assert list(filter(None, map(written.get, names))) == [
+        key for key in map(functools.partial(rules.actual_key, post), rules.DATE_FIELDS) if key
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "/", "a", "b.md", "//", "x y"]), max_size=5).map("".join))
+def test_split_path_is_os_path_split(path: str) -> None:
+    import os
+
+    assert rules._split_path(path) == os.path.split(path)
 
 
 # -- PC401: no boolean spelling test on Hugo sites ------------------------------------------------
@@ -504,3 +545,23 @@ def test_lazy_patterns_take_their_place_once_used(monkeypatch: pytest.MonkeyPatc
     assert isinstance(rules._A_RUN, rules._LazyPattern)
     assert rules._A_RUN.search("baa").group() == "aa"
     assert isinstance(rules._A_RUN, re.Pattern)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    line=st.one_of(st.none(), st.integers(1, 9)),
+    col=st.one_of(st.none(), st.integers(1, 9)),
+    severity=st.sampled_from(["error", "warning", "info"]),
+    message=st.text(max_size=20),
+    fix=st.one_of(st.none(), st.just(rules.Fix("terms", "tags", (("a", "b"),)))),
+)
+def test_new_finding_is_the_dataclass_made_the_usual_way(
+    line: int | None, col: int | None, severity: str, message: str, fix: rules.Fix | None
+) -> None:
+    args = ("/site/a.md", line, col, "PC501", "empty-terms", severity, message, fix is not None)
+    fast, usual = new_finding(*args, fix), Finding(*args, fix)  # type: ignore[arg-type]
+    assert type(fast) is Finding
+    assert vars(fast) == vars(usual)
+    assert fast == usual and hash(fast) == hash(usual) and repr(fast) == repr(usual)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.line = 3  # type: ignore[misc]
