@@ -85,9 +85,21 @@ class Rule:
     # on a Jekyll site, about allowed terms when none are configured); None: it always can.
     # The engine does not run a rule that cannot, on any post.
     active: Callable[[Context], bool] | None = None
+    # A trait of a post (one of the `post_traits` bits) under which the check finds nothing:
+    # the engine does not run it on posts that have it. 0: none.
+    quiet_when: int = 0
 
 
 RULES: dict[str, Rule] = {}
+
+# Traits of a post under which some rules find nothing at all (`Rule.quiet_when`), as bits.
+# The engine works out those its rules need once per post (`post_traits`) and leaves those
+# rules out, rather than call each to find out for itself on every post.
+HAS_FRONT_MATTER = 1  # PC101
+NO_DUPLICATE_KEYS = 2  # PC102
+PLAIN_TERMS = 4  # `PostLookups.plain_terms`: PC403, PC404, PC502
+NO_STRINGS = 8  # `PostLookups.strings` is empty: PC603
+PLAIN_TEXT = 16  # that, and the body is ASCII or cannot be read: PC601
 
 
 def _register(
@@ -100,12 +112,23 @@ def _register(
     fixable: bool = False,
     pages_only: bool = False,
     active: Callable[[Context], bool] | None = None,
+    quiet_when: int = 0,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(check: Callable[..., Any]) -> Callable[..., Any]:
         assert code not in RULES, code
         explanation = _paragraph(check.__doc__ or "")
         RULES[code] = Rule(
-            code, name, severity, summary, explanation, scope, fixable, check, pages_only, active
+            code,
+            name,
+            severity,
+            summary,
+            explanation,
+            scope,
+            fixable,
+            check,
+            pages_only,
+            active,
+            quiet_when,
         )
         return check
 
@@ -504,7 +527,13 @@ _load_rule(
 # -- PC1xx: structure ----------------------------------------------------------------------------
 
 
-@_register("PC101", "missing-front-matter", "warning", "A post has no front matter")
+@_register(
+    "PC101",
+    "missing-front-matter",
+    "warning",
+    "A post has no front matter",
+    quiet_when=HAS_FRONT_MATTER,
+)
 def check_missing_front_matter(post: Post, ctx: Context) -> Iterator[Issue]:
     """A file in the site's post folders has no front matter, so it has no title, date or tags
     of its own: Hugo renders it as an untitled page, Jekyll takes everything from the file name.
@@ -522,7 +551,9 @@ def check_missing_front_matter(post: Post, ctx: Context) -> Iterator[Issue]:
     yield Issue(1, 1, message)
 
 
-@_register("PC102", "duplicate-key", "error", "A key is written twice")
+@_register(
+    "PC102", "duplicate-key", "error", "A key is written twice", quiet_when=NO_DUPLICATE_KEYS
+)
 def check_duplicate_keys(post: Post, ctx: Context) -> Iterator[Issue]:
     """The same key appears twice in the front matter. YAML loaders (PyYAML, Jekyll's Psych)
     silently keep the last value and drop the first; stricter loaders (Hugo's) stop with an
@@ -950,7 +981,13 @@ def check_string_booleans(post: Post, ctx: Context) -> Iterator[Issue]:
         yield _issue(post, key, f"{key} is the string {value!r}, not a boolean: {consequence}")
 
 
-@_register("PC403", "non-string-term", "warning", "A tag or category is a number, boolean or date")
+@_register(
+    "PC403",
+    "non-string-term",
+    "warning",
+    "A tag or category is a number, boolean or date",
+    quiet_when=PLAIN_TERMS,
+)
 def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A tag or category is written as a number, boolean or date (`tags: [2024, true]`). Each
     generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
@@ -973,7 +1010,7 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@_register("PC404", "comma-in-term", "warning", "A term contains a comma")
+@_register("PC404", "comma-in-term", "warning", "A term contains a comma", quiet_when=PLAIN_TERMS)
 def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A tag or category contains a comma, usually a list written as text. Jekyll splits a
     string of tags on spaces only, so `tags: a, b` gives the tags `a,` and `b`
@@ -1039,7 +1076,14 @@ def check_empty_terms(post: Post, ctx: Context) -> Iterator[Issue]:
             yield _issue(post, key, f"{key} is empty")
 
 
-@_register("PC502", "duplicate-term", "warning", "A post lists a term twice", fixable=True)
+@_register(
+    "PC502",
+    "duplicate-term",
+    "warning",
+    "A post lists a term twice",
+    fixable=True,
+    quiet_when=PLAIN_TERMS,
+)
 def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post lists the same tag or category twice, or two spellings that differ only by case
     (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
@@ -1322,7 +1366,14 @@ def _differing(before: str, after: str) -> tuple[str, str]:
     return before[lo : end_b + 10], after[lo : end_a + 10]
 
 
-@_register("PC601", "mojibake", "error", "Text was decoded with the wrong encoding", fixable=True)
+@_register(
+    "PC601",
+    "mojibake",
+    "error",
+    "Text was decoded with the wrong encoding",
+    fixable=True,
+    quiet_when=PLAIN_TEXT,
+)
 def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
     """Text shows mojibake: UTF-8 bytes that were once decoded as Latin-1 or Windows-1252, so
     `£` reads `Â£` and `é` reads `Ã©`. Found with ftfy's detector (https://ftfy.readthedocs.io),
@@ -1366,6 +1417,27 @@ def _body(post: Post) -> str | None:
         return None
 
 
+def post_traits(post: Post, ctx: Context, wanted: int) -> int:
+    """Which of the traits `wanted` (bits: `HAS_FRONT_MATTER`, ...) `post` has. Looks at no
+    more than the rules quiet under those traits would look at themselves."""
+    traits = 0
+    if post.format is not None:  # (`has_front_matter`)
+        traits |= HAS_FRONT_MATTER
+    if not post.duplicate_keys:
+        traits |= NO_DUPLICATE_KEYS
+    if wanted & (PLAIN_TERMS | NO_STRINGS | PLAIN_TEXT):
+        lookups = ctx.lookups(post)
+        if wanted & PLAIN_TERMS and lookups.plain_terms:
+            traits |= PLAIN_TERMS
+        if wanted & (NO_STRINGS | PLAIN_TEXT) and not lookups.strings:
+            traits |= NO_STRINGS
+            if wanted & PLAIN_TEXT:
+                body = _body(post)
+                if body is None or body.isascii():
+                    traits |= PLAIN_TEXT
+    return traits & wanted
+
+
 @_register("PC602", "control-character", "error", "Text contains control characters")
 def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     """A key, value or the body contains control characters (other than tab and line breaks)
@@ -1389,7 +1461,13 @@ def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
         )
 
 
-@_register("PC603", "invisible-character", "warning", "A key or value hides invisible spaces")
+@_register(
+    "PC603",
+    "invisible-character",
+    "warning",
+    "A key or value hides invisible spaces",
+    quiet_when=NO_STRINGS,
+)
 def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     """A key or value contains a zero-width space (U+200B, U+2060, U+FEFF), or a key, term or
     slug contains a non-breaking space or zero-width joiner, or a value starts or ends with a

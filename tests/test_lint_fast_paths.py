@@ -565,3 +565,85 @@ def test_new_finding_is_the_dataclass_made_the_usual_way(
     assert fast == usual and hash(fast) == hash(usual) and repr(fast) == repr(usual)
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.line = 3  # type: ignore[misc]
+
+
+# -- rules left out for a post's traits ------------------------------------------------------------
+
+trait_lines = st.sampled_from(
+    [
+        "title: Plain",
+        "title: Plain",  # (a duplicate key, when drawn twice)
+        "title: Â£5 off",
+        "title: caf\u00e9",
+        "tags: [python, go]",
+        "tags: [python, Python]",
+        "tags: [a, 2024]",
+        'tags: "a, b"',
+        "tags: []",
+        "categories: [x]",
+        "categories: ['a,b']",
+        "slug: a\u00a0b",
+        'note: "\\u200b"',
+        'esc: "\\x1b["',
+        "draft: false",
+    ]
+)
+trait_bodies = st.sampled_from(
+    [b"", b"plain text\n", "Caf\u00c3\u00a9\n".encode(), "caf\u00e9\n".encode(), b"\xff bad\n"]
+)
+
+
+def post_with_body(kind: str, front_matter: str | None, body: bytes) -> Post | None:
+    head = b"" if front_matter is None else f"---\n{front_matter}---\n".encode()
+    try:
+        post = parse_post(Path("/site/_posts/2024-01-01-x.md"), head + body, kind)  # type: ignore[arg-type]
+    except PostError:
+        return None
+    try:  # the body as `post.body` reads it (a body that is not UTF-8 cannot be read)
+        post.__dict__["_body"] = body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass  # (then read from a file that is not there: unreadable too)
+    return post
+
+
+EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    lines=st.one_of(st.none(), st.lists(trait_lines, max_size=5)),
+    body=trait_bodies,
+)
+def test_rules_left_out_for_a_trait_find_nothing(
+    kind: str, lines: list[str] | None, body: bytes
+) -> None:
+    """Every rule the engine leaves out of a post for its traits (`Rule.quiet_when`) finds
+    nothing on that post when run."""
+    post = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
+    if post is None:
+        return
+    ctx = Context(kind=kind, root=Path("/site"))
+    traits = rules.post_traits(post, ctx, EVERY_TRAIT)
+    for rule in RULES.values():
+        if traits & rule.quiet_when:
+            assert list(rule.check(post, ctx)) == [], rule.code  # type: ignore[misc]
+
+
+def test_post_traits_tell_plain_posts_from_others() -> None:
+    ctx = Context(kind="hugo", root=Path("/site"))
+    plain = post_with_body("hugo", "title: A\ntags: [a, b]\n", b"text\n")
+    assert plain is not None
+    assert rules.post_traits(plain, ctx, EVERY_TRAIT) == EVERY_TRAIT
+    for front_matter, body, missing in [
+        (None, b"text\n", rules.HAS_FRONT_MATTER),
+        ("title: A\ntitle: B\n", b"", rules.NO_DUPLICATE_KEYS),
+        ("tags: [a, A]\n", b"", rules.PLAIN_TERMS),
+        ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT),
+        ("title: A\n", "Caf\u00c3\u00a9\n".encode(), rules.PLAIN_TEXT),
+    ]:
+        post = post_with_body("hugo", front_matter, body)
+        assert post is not None
+        assert rules.post_traits(post, ctx, EVERY_TRAIT) == EVERY_TRAIT & ~missing, front_matter
+        # only the traits asked for
+        assert rules.post_traits(post, ctx, rules.PLAIN_TERMS) & ~rules.PLAIN_TERMS == 0
