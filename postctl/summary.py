@@ -134,13 +134,8 @@ class PostSummary:
             self.date_source,
             self.slug,
         )
-        flags = f"{self.has_time:d}{self.has_zone:d}{self.draft:d}"
-        tags, categories, authors = (
-            pack_terms(self.tags),
-            pack_terms(self.categories),
-            pack_terms(self.authors),
-        )
         nones = texts.count(None)
+        flags = _FLAG_TEXTS[self.has_time, self.has_zone, self.draft]
         text = _FIELDS.join(
             (
                 self.kind,
@@ -149,9 +144,9 @@ class PostSummary:
                 _NONE if date_order is None else date_order,
                 _NONE if source is None else source,
                 flags,
-                tags,
-                categories,
-                authors,
+                pack_terms(self.tags),
+                pack_terms(self.categories),
+                pack_terms(self.authors),
                 _NONE if slug is None else slug,
                 self.format or _NONE,
             )
@@ -235,6 +230,7 @@ _FLAGS = {
     for b in (False, True)
     for c in (False, True)
 }
+_FLAG_TEXTS = {flags: text for text, flags in _FLAGS.items()}
 
 
 def pack_terms(terms: list[str]) -> str:

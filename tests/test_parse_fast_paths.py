@@ -1,0 +1,114 @@
+"""The post reader's shortcuts give exactly what the long way gives: the closing line found with
+bytes.find, the remembered values of recurring YAML lines, and a date's sort text cut from its
+ISO text."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postctl import model
+from postctl.model import JSON, TOML, YAML, ParsedDate, Post, parse_post
+
+# Lines that close, nearly close or do not close front matter, in either line ending.
+LINE = st.sampled_from(
+    ["---", "...", "+++", "--- x", "----", "...x", "... ", "---\t", " ---", "-- -", "a: b", ""]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    lines=st.lists(LINE, max_size=8),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    trailing=st.booleans(),
+    handler=st.sampled_from([YAML, TOML]),
+    hugo=st.booleans(),
+)
+def test_the_closing_line_is_the_one_a_search_finds(lines, ending, trailing, handler, hugo):
+    opener = handler.open_text + ending
+    content = (opener + ending.join(lines) + (ending if trailing else "")).encode()
+    pattern = handler._hugo_close if hugo else handler._close
+    expected = pattern.search(content, len(opener))
+    found = handler._closing_line(content, len(opener), hugo)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+def test_a_front_matter_without_a_line_break_has_no_closing_line():
+    assert YAML._closing_line(b"---", 3, True) is None
+    assert YAML._closing_line(b"--- ", 4, False) is None
+
+
+FLAT_YAML = (
+    "title: Hello\ndate: 2024-01-02\nauthor: Ada\ncategories: [Guides, Notes]\n"
+    "tags:\n  - python\n  - go\ndraft: false\n"
+)
+
+
+def test_posts_with_the_same_lines_get_values_of_their_own():
+    first = parse_post(Path("a.md"), f"---\n{FLAT_YAML}---\n".encode(), "hugo")
+    second = parse_post(Path("b.md"), f"---\n{FLAT_YAML}---\n".encode(), "hugo")
+    assert first.data == second.data
+    first.data["categories"].append("changed")
+    first.data["tags"].append("changed")
+    assert second.data["categories"] == ["Guides", "Notes"]
+    assert second.data["tags"] == ["python", "go"]
+
+
+def test_remembered_values_are_what_a_first_reading_gives(monkeypatch):
+    """With room for only a few values (so they are dropped and typed again), every post reads
+    as it does with nothing remembered."""
+    texts = [
+        f"title: Post {i}\ndraft: {['false', 'true', 'no'][i % 3]}\n"
+        f"categories: [{['a', 'b, c', '1'][i % 3]}]\ntags:\n  - {['x', '2', 'null'][i % 3]}\n"
+        for i in range(40)
+    ]
+    monkeypatch.setattr(model, "_VALUES_KEPT", 3)
+    for kind in ("jekyll", "hugo"):
+        model._VALUES.clear()
+        fresh = [model._parse_simple_yaml(t, 2, kind) for t in texts]
+        again = [model._parse_simple_yaml(t, 2, kind) for t in texts]
+        assert fresh == again
+        for text, answer in zip(texts, again):
+            model._VALUES.clear()
+            assert model._parse_simple_yaml(text, 2, kind) == answer
+
+
+def test_a_flow_list_and_a_list_item_with_the_same_text_differ():
+    """`k: [a, b]` is a list; `- [a, b]` is beyond the fast reader, remembered or not."""
+    assert model._parse_simple_yaml("k: [a, b]\n", 2, "hugo")[0]["k"] == ["a", "b"]
+    assert model._parse_simple_yaml("k:\n  - [a, b]\n", 2, "hugo") is None
+
+
+ZONES = st.one_of(
+    st.none(),
+    st.just(timezone.utc),
+    st.integers(-23 * 60, 23 * 60).map(lambda m: timezone(timedelta(minutes=m))),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+    zone=ZONES,
+)
+def test_a_date_s_sort_text_is_its_sort_key_s_iso_text(value, zone):
+    post = Post(path=Path("p.md"), kind="plain")
+    parsed = ParsedDate(value.replace(tzinfo=zone), True, zone is not None)
+    post.__dict__["parsed_date"] = parsed
+    assert post.date_text == parsed.value.isoformat()
+    assert post.date_order == parsed.sort_key.isoformat()
+
+
+@pytest.mark.parametrize("handler", [YAML, TOML, JSON])
+def test_every_handler_still_reads_an_example(handler):
+    text = {
+        "yaml": "---\ntitle: A\n---\nbody\n",
+        "toml": '+++\ntitle = "A"\n+++\nbody\n',
+        "json": '{"title": "A"}\nbody\n',
+    }[handler.name]
+    post = parse_post(Path("p.md"), text.encode(), "hugo")
+    assert (post.format, post.title, post.body_start) == (handler.name, "A", len(text) - 5)
