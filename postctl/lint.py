@@ -461,7 +461,7 @@ class PostLinter:
             except PostError as e:
                 if e.code in enabled:
                     out.append(self._error_row(e))
-        ctx = self.ctx
+        ctx = self._ctx or self.ctx
         for check, code, severity in self.checks_for(post):
             for issue in check(post, ctx):
                 fix = issue.fix

@@ -414,8 +414,16 @@ def _at(post: Post, key: str | None) -> tuple[int, int]:
 
 
 def _issue(post: Post, key: str | None, message: str, fix: Fix | None = None) -> Issue:
-    line, col = _at(post, key)
-    return Issue(line, col, message, fix)
+    """An Issue at `key` (`_at`), made without the named tuple's Python `__new__`: most posts
+    of a site have a finding or two, and this makes each of them."""
+    position = None if key is None else post.key_positions.get(key)
+    if position is None:  # (`_at`: the front matter's line)
+        position = (post.fm_line, 1)
+    return _new_tuple(Issue, (*position, message, fix))
+
+
+# `Issue(...)` without the call of its Python `__new__` (named tuples are tuples).
+_new_tuple = tuple.__new__
 
 
 def _kind_of(value: Any) -> str:
@@ -1513,7 +1521,8 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     stem = _page_stem(name)
     positions = post.key_positions
     at_front_matter = (post.fm_line, 1)  # (`Post.key_position` of a key not found)
-    written = ctx.lookups(post).written
+    lookups = ctx.lookups(post)
+    written = lookups.written
     title = None
     if "PC702" in wanted:
         key = written.get("title")
@@ -1524,7 +1533,6 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
                 title = (normalized, *positions.get(key, at_front_matter))
     terms: dict[str, list[TermUse]] = {}
     if "PC503" in wanted or "PC506" in wanted:
-        lookups = ctx.lookups(post)
         plain = lookups.plain_terms
         data = post.data
         intern = sys.intern
@@ -1532,21 +1540,20 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
             # The terms and keys interned: a worker's posts then share one object per distinct
             # term, which marshal sends once (later uses refer back to it), so the parent
             # decodes fewer objects and counts terms that stay in the CPU cache (PC503, PC506).
-            terms[taxonomy] = [
-                (
-                    intern(key),
-                    # each term once (`TermUse`): plain terms (most posts) repeat none
-                    list(
-                        map(
-                            intern,
-                            lookups.terms(key) if plain else dict.fromkeys(lookups.terms(key)),
-                        )
-                    ),
-                    *positions.get(key, at_front_matter),
-                    isinstance(data[key], (list, str)),
+            # (A loop, not a comprehension: nearly always one key, and a comprehension is a
+            # call of its own.)
+            uses = terms[taxonomy] = []
+            for key in keys:
+                spelled = lookups.terms(key)
+                uses.append(
+                    (
+                        intern(key),
+                        # each term once (`TermUse`): plain terms (most posts) repeat none
+                        list(map(intern, spelled if plain else dict.fromkeys(spelled))),
+                        *positions.get(key, at_front_matter),
+                        isinstance(data[key], (list, str)),
+                    )
                 )
-                for key in keys
-            ]
     url = None
     if "PC701" in wanted and post.has_front_matter:
         key = written.get("permalink") or written.get("url") or written.get("slug")
