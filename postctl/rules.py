@@ -100,6 +100,8 @@ NO_DUPLICATE_KEYS = 2  # PC102
 PLAIN_TERMS = 4  # `PostLookups.plain_terms`: PC403, PC404, PC502
 NO_STRINGS = 8  # `PostLookups.strings` is empty: PC603
 PLAIN_TEXT = 16  # that, and the body is ASCII or cannot be read: PC601
+_TEXT_TRAITS = NO_STRINGS | PLAIN_TEXT
+_LOOKED_UP_TRAITS = PLAIN_TERMS | _TEXT_TRAITS  # (those `post_traits` needs the lookups for)
 
 
 def _register(
@@ -146,6 +148,10 @@ def _on_jekyll(ctx: Context) -> bool:
 
 def _on_hugo(ctx: Context) -> bool:
     return ctx.kind == "hugo"
+
+
+def _not_on_hugo(ctx: Context) -> bool:
+    return ctx.kind != "hugo"
 
 
 def _with_allowed(ctx: Context) -> bool:
@@ -719,7 +725,13 @@ def _impossible(year: int, month: int, day: int) -> bool:
     return False
 
 
-@_register("PC302", "filename-date-mismatch", "warning", "The file name's date differs from `date`")
+@_register(
+    "PC302",
+    "filename-date-mismatch",
+    "warning",
+    "The file name's date differs from `date`",
+    active=_not_on_hugo,  # (a site's posts are of its kind)
+)
 def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
     """A Jekyll post's file name (`2024-05-01-title.md`) and its front-matter `date` name
     different days. Jekyll uses the front matter (Document#post_read), so the URL and the
@@ -1428,16 +1440,14 @@ def _body(post: Post) -> str | None:
 def post_traits(post: Post, ctx: Context, wanted: int) -> int:
     """Which of the traits `wanted` (bits: `HAS_FRONT_MATTER`, ...) `post` has. Looks at no
     more than the rules quiet under those traits would look at themselves."""
-    traits = 0
-    if post.format is not None:  # (`has_front_matter`)
-        traits |= HAS_FRONT_MATTER
+    traits = HAS_FRONT_MATTER if post.format is not None else 0  # (`has_front_matter`)
     if not post.duplicate_keys:
         traits |= NO_DUPLICATE_KEYS
-    if wanted & (PLAIN_TERMS | NO_STRINGS | PLAIN_TEXT):
+    if wanted & _LOOKED_UP_TRAITS:
         lookups = ctx.lookups(post)
         if wanted & PLAIN_TERMS and lookups.plain_terms:
             traits |= PLAIN_TERMS
-        if wanted & (NO_STRINGS | PLAIN_TEXT) and not lookups.strings:
+        if wanted & _TEXT_TRAITS and not lookups.strings:
             traits |= NO_STRINGS
             if wanted & PLAIN_TEXT:
                 body = _body(post)
