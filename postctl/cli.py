@@ -359,8 +359,35 @@ def finish(errors: Sequence[Exception], matched: int, filtered: bool) -> NoRetur
     """Exit 1 when a post failed to load (counted on stderr) or when filters matched nothing."""
     if errors:
         typer.echo(f"postctl: {len(errors)} post(s) could not be read", err=True)
-        raise typer.Exit(EXIT_PROBLEMS)
-    raise typer.Exit(EXIT_PROBLEMS if filtered and matched == 0 else EXIT_OK)
+        leave(EXIT_PROBLEMS)
+    leave(EXIT_PROBLEMS if filtered and matched == 0 else EXIT_OK)
+
+
+# True in postctl's own process (main), not under a test's CliRunner or in a program that
+# imports postctl: see `leave`.
+_OWN_PROCESS = False
+
+
+def leave(code: int) -> NoReturn:
+    """End a command that has written everything it writes, with exit status `code`. In
+    postctl's own process the output is flushed and the process ends right here: freeing what
+    the command built (100,000 rows) one object at a time, then tearing the interpreter down,
+    took 55 ms of a 1.1 s warm `list` of 100,000 posts, for memory the system takes back anyway.
+    Nothing else is pending by then (the parse cache commits each batch it writes)."""
+    if not _OWN_PROCESS:
+        raise typer.Exit(code)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early: no failure (see main)
+        code = EXIT_OK
+    except OSError as e:  # a full disk under `postctl list > file`
+        os.write(2, f"postctl: cannot write the output: {e.strerror or e}\n".encode())
+        code = EXIT_USAGE
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(code)
 
 
 # -- commands ---------------------------------------------------------------------------
@@ -1512,6 +1539,8 @@ def retag_command(
 
 def main() -> None:
     """Console-script entry point: no traceback ever reaches the user."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     # A short-lived process that builds 100,000 small objects and no reference cycles worth
     # collecting: the cyclic collector would only rescan the growing heap (a third of a warm
     # `list` on a large site).
@@ -1524,6 +1553,13 @@ def main() -> None:
     except BrokenPipeError:  # `postctl list | head`
         sys.stderr.close()
         sys.exit(EXIT_OK)
+    except OSError as e:
+        # Commands report the files they cannot read or write themselves; what is left is the
+        # output itself (`postctl list > file` on a full disk). os._exit: a normal exit would
+        # try to flush that output again, and print the failure as a Python exception.
+        what = e.filename if e.filename else "cannot write the output"
+        os.write(2, f"postctl: {what}: {e.strerror or e}\n".encode())
+        os._exit(EXIT_USAGE)
     except SystemExit as stop:
         # Inside a command Typer catches the broken pipe itself: it swaps stdout for click's
         # PacifyFlushWrapper and exits 1. A reader that stops early is no failure, and a CI

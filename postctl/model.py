@@ -1156,7 +1156,8 @@ _ISO_TIMESTAMP = re.compile(
 _PLAIN_CACHE: dict[Any, dict[str, Any]] = {}  # per loader
 # Per loader: the value of a one-line scalar's text, as _simple_scalar gives it, and of a flow
 # list's, as _simple_flow_list does (as a tuple). Across a site most such lines recur (`draft:
-# false`, an author, a category, a tag): each is typed once.
+# false`, an author, a category, a tag): each is typed once. Once _VALUES_KEPT texts are kept
+# they are dropped, and the ones that recur are soon back.
 _VALUES: dict[Any, tuple[dict[str, Any], dict[str, tuple[Any, ...]]]] = {}
 _VALUES_KEPT = 8192
 _KEY_IS_STR: dict[Any, dict[str, bool]] = {}  # per loader
@@ -1181,6 +1182,9 @@ def _parse_simple_yaml(
         text += "\n"
     key_is_str = _KEY_IS_STR.get(loader) or _KEY_IS_STR.setdefault(loader, {})
     known, known_lists = _VALUES.get(loader) or _VALUES.setdefault(loader, ({}, {}))
+    if len(known) + len(known_lists) >= _VALUES_KEPT:
+        known.clear()
+        known_lists.clear()
     data: dict[str, Any] = {}
     positions: dict[str, tuple[int, int]] = {}
     duplicates: list[tuple[str, int, int]] = []
@@ -1201,12 +1205,9 @@ def _parse_simple_yaml(
             if not entry or entry[0] == "#":
                 items.append(None)
                 continue
-            value = known.get(entry, _FAIL)
+            value = _known_scalar(known, loader, entry)
             if value is _FAIL:
-                value = _simple_scalar(loader, entry)
-                if value is _FAIL:
-                    return None
-                _remember(known, entry, value)
+                return None
             items.append(value)
             continue
         if not name:
@@ -1230,16 +1231,13 @@ def _parse_simple_yaml(
                     value = _simple_flow_list(loader, rest)
                     if value is _FAIL:
                         return None
-                    _remember(known_lists, rest, tuple(value))
+                    known_lists[rest] = tuple(value)
                 else:
                     value = list(value)  # each post gets a list of its own
             else:
-                value = known.get(rest, _FAIL)
+                value = _known_scalar(known, loader, rest)
                 if value is _FAIL:
-                    value = _simple_scalar(loader, rest)
-                    if value is _FAIL:
-                        return None
-                    _remember(known, rest, value)
+                    return None
         if name in positions:
             duplicates.append((name, line, 1))
         else:
@@ -1248,10 +1246,12 @@ def _parse_simple_yaml(
     return data, positions, duplicates
 
 
-def _remember(known: dict[str, Any], text: str, value: Any) -> None:
-    if len(known) >= _VALUES_KEPT:
-        known.clear()  # the values that recur are soon back
-    known[text] = value
+def _known_scalar(known: dict[str, Any], loader: Any, text: str) -> Any:
+    """_simple_scalar's answer for `text`, remembered in `known` (see _VALUES)."""
+    value = known.get(text, _FAIL)
+    if value is _FAIL:
+        value = known[text] = _simple_scalar(loader, text)
+    return value
 
 
 def _simple_scalar(loader: Any, text: str) -> Any:

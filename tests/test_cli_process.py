@@ -1,0 +1,86 @@
+"""The real `postctl` process ends a data command at once, once its output is flushed (see
+cli.leave): every line still arrives, and the exit status still says how the command went."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+POSTS = 3000  # ~400 kB of table: far more than one write, or a pipe, holds
+
+
+def run_postctl(site: Path, *argv: str, stdout: int | None = subprocess.PIPE):
+    # Buffered output, as a user's shell gives it: the end of it waits in Python's buffers.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-m", "postctl", *argv],
+        cwd=site,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env={**env, "NO_COLOR": "1"},
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("site")
+    (root / "postctl.toml").write_bytes(b"")
+    for i in range(POSTS):
+        (root / f"post-{i:04d}.md").write_text(
+            f"---\ntitle: Post {i} {'x' * 100}\ndate: 2024-01-{i % 28 + 1:02d}\n"
+            f"tags: [t{i % 7}]\n---\nBody.\n"
+        )
+    return root
+
+
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_every_row_arrives(site: Path, cache: list[str]) -> None:
+    done = run_postctl(site, "list", ".", *cache)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.decode().splitlines()
+    assert len(lines) == POSTS + 1
+    assert {line.rsplit(maxsplit=1)[-1] for line in lines[1:]} == {
+        f"post-{i:04d}.md" for i in range(POSTS)
+    }
+
+
+def test_tags_and_stats_output_arrives(site: Path) -> None:
+    tags = run_postctl(site, "tags", ".", "-f", "csv")
+    assert tags.returncode == 0, tags.stderr
+    counts = Counter(f"t{i % 7}" for i in range(POSTS))
+    rows = [line.split(",") for line in tags.stdout.decode().splitlines()[1:]]
+    assert {term: int(n) for term, n in rows} == counts
+    stats = run_postctl(site, "stats", ".", "-f", "json")
+    assert stats.returncode == 0, stats.stderr
+    assert stats.stdout.decode().rstrip().endswith("}")
+
+
+def test_nothing_matched_exits_1(site: Path) -> None:
+    done = run_postctl(site, "list", ".", "--tag", "nowhere")
+    assert (done.returncode, done.stderr) == (1, b"")
+
+
+def test_a_broken_post_is_counted_and_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "postctl.toml").write_bytes(b"")
+    (tmp_path / "good.md").write_text("---\ntitle: Good\n---\n")
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\n")
+    done = run_postctl(tmp_path, "list", ".")
+    assert done.returncode == 1
+    assert b"bad.md:" in done.stderr
+    assert done.stderr.decode().endswith("postctl: 1 post(s) could not be read\n")
+    assert b"good.md" in done.stdout
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_an_error(site: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        done = run_postctl(site, "list", ".", stdout=full.fileno())
+    assert done.returncode == 2
+    assert "postctl: cannot write the output: No space left on device" in done.stderr.decode()
+    assert "Traceback" not in done.stderr.decode()
