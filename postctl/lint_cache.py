@@ -40,7 +40,7 @@ from postctl.cache import (
     select_paths,
     writing,
 )
-from postctl.lint import Finding, FindingRow, Linted, PostLinter, finish
+from postctl.lint import Finding, FindingRow, Linted, PostLinter, finish, new_finding
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, folder_stamp, is_future
 from postctl.site import Site, map_posts
@@ -277,7 +277,7 @@ def decode(path: str, entry: Any, linter: PostLinter, fresh: bool, wanted: bool)
         if rows is None and wanted:
             return None
         findings = [
-            Finding(path, line, col, code, RULES[code].name, severity, message, fixable)
+            new_finding(path, line, col, code, RULES[code].name, severity, message, fixable)
             for line, col, code, severity, message, fixable in rows or ()
         ]
         facts_json = entry["facts"]
@@ -460,7 +460,7 @@ def reuse_result(
         if any(row[0] < 0 for row in rows):  # (an index from the end would name another file)
             return None
         return [
-            Finding(paths[i], line, col, code, RULES[code].name, severity, message, fixable)
+            new_finding(paths[i], line, col, code, RULES[code].name, severity, message, fixable)
             for i, line, col, code, severity, message, fixable in rows
         ]
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):

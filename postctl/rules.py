@@ -85,9 +85,23 @@ class Rule:
     # on a Jekyll site, about allowed terms when none are configured); None: it always can.
     # The engine does not run a rule that cannot, on any post.
     active: Callable[[Context], bool] | None = None
+    # A trait of a post (one of the `post_traits` bits) under which the check finds nothing:
+    # the engine does not run it on posts that have it. 0: none.
+    quiet_when: int = 0
 
 
 RULES: dict[str, Rule] = {}
+
+# Traits of a post under which some rules find nothing at all (`Rule.quiet_when`), as bits.
+# The engine works out those its rules need once per post (`post_traits`) and leaves those
+# rules out, rather than call each to find out for itself on every post.
+HAS_FRONT_MATTER = 1  # PC101
+NO_DUPLICATE_KEYS = 2  # PC102
+PLAIN_TERMS = 4  # `PostLookups.plain_terms`: PC403, PC404, PC502
+NO_STRINGS = 8  # `PostLookups.strings` is empty: PC603
+PLAIN_TEXT = 16  # that, and the body is ASCII or cannot be read: PC601
+_TEXT_TRAITS = NO_STRINGS | PLAIN_TEXT
+_LOOKED_UP_TRAITS = PLAIN_TERMS | _TEXT_TRAITS  # (those `post_traits` needs the lookups for)
 
 
 def _register(
@@ -100,12 +114,23 @@ def _register(
     fixable: bool = False,
     pages_only: bool = False,
     active: Callable[[Context], bool] | None = None,
+    quiet_when: int = 0,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     def register(check: Callable[..., Any]) -> Callable[..., Any]:
         assert code not in RULES, code
         explanation = _paragraph(check.__doc__ or "")
         RULES[code] = Rule(
-            code, name, severity, summary, explanation, scope, fixable, check, pages_only, active
+            code,
+            name,
+            severity,
+            summary,
+            explanation,
+            scope,
+            fixable,
+            check,
+            pages_only,
+            active,
+            quiet_when,
         )
         return check
 
@@ -123,6 +148,10 @@ def _on_jekyll(ctx: Context) -> bool:
 
 def _on_hugo(ctx: Context) -> bool:
     return ctx.kind == "hugo"
+
+
+def _not_on_hugo(ctx: Context) -> bool:
+    return ctx.kind != "hugo"
 
 
 def _with_allowed(ctx: Context) -> bool:
@@ -236,8 +265,9 @@ class Context:
         """The lookups the rules share for `post` (those of the post being checked are kept:
         the engine runs every rule on one post before the next)."""
         found = self._lookups
-        if found is None or found.post is not post or found.taxonomies is not self.taxonomies:
-            found = self._lookups = PostLookups(post, self.taxonomies)
+        if found is not None and found.post is post and found.taxonomies is self.taxonomies:
+            return found  # (every rule asks: the usual answer first)
+        found = self._lookups = PostLookups(post, self.taxonomies)
         return found
 
     def term_uses(self, facts: list[Facts], taxonomy: str) -> tuple[Counter[str], int]:
@@ -299,11 +329,23 @@ class PostLookups:
     taxonomy is written under, the terms under a key, the strings the encoding rules read.
     The lists are shared between the rules: read them, never change them."""
 
-    __slots__ = ("_plain_terms", "_strings", "_terms", "post", "taxonomies", "taxonomy_keys")
+    __slots__ = (
+        "_plain_terms",
+        "_strings",
+        "_terms",
+        "post",
+        "taxonomies",
+        "taxonomy_keys",
+        "written",
+    )
 
     def __init__(self, post: Post, taxonomies: list[str]) -> None:
         self.post = post
         self.taxonomies = taxonomies
+        # `actual_key(post, name)` is `written.get(name)` for a name without capitals (the
+        # rules' own: `title`, `draft`, `date`, ...; see `_names`): one lookup in C instead
+        # of a call, for the dozen names the rules look up in every post.
+        self.written = post.hugo_keys if post.kind == "hugo" else dict(zip(post.data, post.data))
         # (taxonomy, the keys its terms are written under), for each taxonomy in order
         self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
         self._terms: dict[str, list[str]] = {}
@@ -378,8 +420,16 @@ def _at(post: Post, key: str | None) -> tuple[int, int]:
 
 
 def _issue(post: Post, key: str | None, message: str, fix: Fix | None = None) -> Issue:
-    line, col = _at(post, key)
-    return Issue(line, col, message, fix)
+    """An Issue at `key` (`_at`), made without the named tuple's Python `__new__`: most posts
+    of a site have a finding or two, and this makes each of them."""
+    position = None if key is None else post.key_positions.get(key)
+    if position is None:  # (`_at`: the front matter's line)
+        position = (post.fm_line, 1)
+    return _new_tuple(Issue, (*position, message, fix))
+
+
+# `Issue(...)` without the call of its Python `__new__` (named tuples are tuples).
+_new_tuple = tuple.__new__
 
 
 def _kind_of(value: Any) -> str:
@@ -491,7 +541,13 @@ _load_rule(
 # -- PC1xx: structure ----------------------------------------------------------------------------
 
 
-@_register("PC101", "missing-front-matter", "warning", "A post has no front matter")
+@_register(
+    "PC101",
+    "missing-front-matter",
+    "warning",
+    "A post has no front matter",
+    quiet_when=HAS_FRONT_MATTER,
+)
 def check_missing_front_matter(post: Post, ctx: Context) -> Iterator[Issue]:
     """A file in the site's post folders has no front matter, so it has no title, date or tags
     of its own: Hugo renders it as an untitled page, Jekyll takes everything from the file name.
@@ -509,7 +565,9 @@ def check_missing_front_matter(post: Post, ctx: Context) -> Iterator[Issue]:
     yield Issue(1, 1, message)
 
 
-@_register("PC102", "duplicate-key", "error", "A key is written twice")
+@_register(
+    "PC102", "duplicate-key", "error", "A key is written twice", quiet_when=NO_DUPLICATE_KEYS
+)
 def check_duplicate_keys(post: Post, ctx: Context) -> Iterator[Issue]:
     """The same key appears twice in the front matter. YAML loaders (PyYAML, Jekyll's Psych)
     silently keep the last value and drop the first; stricter loaders (Hugo's) stop with an
@@ -566,12 +624,13 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
     string; tags and categories a list of strings (or a string); `draft` and `published` a
     boolean. A mapping where a list of tags belongs is ignored or breaks templates. (Strings in
     `draft`/`published` are PC402, numbers in tags PC403.)"""
-    key = actual_key(post, "title")
+    lookups = ctx.lookups(post)
+    written = lookups.written
+    key = written.get("title")
     if key is not None:
         value = post.data[key]
         if value is not None and not isinstance(value, str):
             yield _issue(post, key, f"title is {_kind_of(value)}, expected a string")
-    lookups = ctx.lookups(post)
     for _, keys in () if lookups.plain_terms else lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
@@ -586,7 +645,7 @@ def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
                             f"item {i + 1} of {key} is {_kind_of(item)}, expected a string",
                         )
     for name in ("draft", "published"):
-        key = actual_key(post, name)
+        key = written.get(name)
         if key is None:
             continue
         value = post.data[key]
@@ -627,6 +686,8 @@ def check_allowed_values(post: Post, ctx: Context) -> Iterator[Issue]:
 
 # Date fields Jekyll or Hugo read (Hugo's `frontmatter` defaults, jekyll-last-modified-at).
 DATE_FIELDS = ("date", "lastmod", "publishDate", "expiryDate", "last_modified_at")
+# (as `PostLookups.written` holds them on a Hugo site)
+_DATE_FIELDS_LOWER = tuple(name.lower() for name in DATE_FIELDS)
 
 
 @_register("PC301", "invalid-date", "error", "A date cannot be read or does not exist")
@@ -635,10 +696,8 @@ def check_dates(post: Post, ctx: Context) -> Iterator[Issue]:
     a date the generators can read, or names a day that does not exist (`2020-02-30`). Hugo
     stops the build; Jekyll stops or falls back to the file name's date. Write ISO 8601:
     `2024-05-01`, `2024-05-01T09:30:00+02:00` or `2024-05-01 09:30:00 +0200`."""
-    for name in DATE_FIELDS:
-        key = actual_key(post, name)
-        if key is None:
-            continue
+    names = _DATE_FIELDS_LOWER if post.kind == "hugo" else DATE_FIELDS
+    for key in filter(None, map(ctx.lookups(post).written.get, names)):
         value = post.data[key]
         if value is None or isinstance(value, (date, datetime)) or parse_date(value):
             continue
@@ -666,7 +725,13 @@ def _impossible(year: int, month: int, day: int) -> bool:
     return False
 
 
-@_register("PC302", "filename-date-mismatch", "warning", "The file name's date differs from `date`")
+@_register(
+    "PC302",
+    "filename-date-mismatch",
+    "warning",
+    "The file name's date differs from `date`",
+    active=_not_on_hugo,  # (a site's posts are of its kind)
+)
 def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
     """A Jekyll post's file name (`2024-05-01-title.md`) and its front-matter `date` name
     different days. Jekyll uses the front matter (Document#post_read), so the URL and the
@@ -738,7 +803,8 @@ def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post that is not a draft has a date in the future. Jekyll (without `future: true`) and
     Hugo (without `--buildFuture`) leave it out of the site until that date. A date without a
     time zone is only reported when it is in the future in every time zone."""
-    if post.draft or not post.has("date"):
+    # ("date" in `written`: `post.has("date")`)
+    if post.draft or "date" not in ctx.lookups(post).written:
         return
     parsed = post.parsed_date
     if parsed is None:
@@ -764,7 +830,7 @@ def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
     """The date has a time of day but no UTC offset, so it means a different instant depending
     on the build machine's or site's time zone setting, and can move the post to another day in
     its URL. Add the offset (`2024-05-01 09:30:00 +0200`)."""
-    if not post.has("date"):
+    if "date" not in ctx.lookups(post).written:  # (`post.has("date")`)
         return
     parsed = post.parsed_date
     if parsed is not None and parsed.has_time and not parsed.has_zone:
@@ -830,14 +896,14 @@ def _suspect(post: Post) -> bool:
     # Plain type checks (this runs on every YAML post, and most values are strings, lists of
     # strings and booleans). A plain `0o10` is written as such in the raw text, so a string
     # that starts so is only suspect when that text is there.
-    raw = post.raw
+    octal = "0o" in post.raw
     nested: list[Any] = [post.data]
     while nested:
         container = nested.pop()
         for value in container.values() if type(container) is dict else container:
             kind = type(value)
             if kind is str:
-                if value.startswith("0o") and "0o" in raw:
+                if octal and value.startswith("0o"):
                     return True
             elif kind is bool:
                 bools = True
@@ -847,7 +913,7 @@ def _suspect(post: Post) -> bool:
                 # Below the top level, keys keep the type YAML gave them (`010:` is a number),
                 # and are looked at as values are.
                 for key in value:
-                    if type(key) is not str or (key.startswith("0o") and "0o" in raw):
+                    if type(key) is not str or (octal and key.startswith("0o")):
                         return True
                 nested.append(value)
             elif kind is int or kind is float:
@@ -920,8 +986,9 @@ def check_string_booleans(post: Post, ctx: Context) -> Iterator[Issue]:
     for `published: false` (the boolean): `published: "false"` is published. Hugo converts
     strings with Go's strconv.ParseBool, so `draft: "yes"` is not a draft. Write `true` or
     `false` without quotes."""
+    written = ctx.lookups(post).written
     for name in ("draft", "published"):
-        key = actual_key(post, name)
+        key = written.get(name)
         if key is None or (name == "published" and ctx.kind == "hugo"):
             continue
         value = post.data[key]
@@ -934,7 +1001,13 @@ def check_string_booleans(post: Post, ctx: Context) -> Iterator[Issue]:
         yield _issue(post, key, f"{key} is the string {value!r}, not a boolean: {consequence}")
 
 
-@_register("PC403", "non-string-term", "warning", "A tag or category is a number, boolean or date")
+@_register(
+    "PC403",
+    "non-string-term",
+    "warning",
+    "A tag or category is a number, boolean or date",
+    quiet_when=PLAIN_TERMS,
+)
 def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A tag or category is written as a number, boolean or date (`tags: [2024, true]`). Each
     generator turns it into text its own way (`1.0` may become `1`, a YAML 1.1 `yes` becomes
@@ -957,7 +1030,7 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
                 )
 
 
-@_register("PC404", "comma-in-term", "warning", "A term contains a comma")
+@_register("PC404", "comma-in-term", "warning", "A term contains a comma", quiet_when=PLAIN_TERMS)
 def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A tag or category contains a comma, usually a list written as text. Jekyll splits a
     string of tags on spaces only, so `tags: a, b` gives the tags `a,` and `b`
@@ -999,7 +1072,7 @@ def check_hugo_published(post: Post, ctx: Context) -> Iterator[Issue]:
     post. Use `draft: true`."""
     if ctx.kind != "hugo":
         return
-    key = actual_key(post, "published")
+    key = ctx.lookups(post).written.get("published")
     if key is not None and isinstance(post.data[key], bool):
         yield _issue(
             post, key, f"Hugo reads {key} as a publish date, not a flag; use draft: true instead"
@@ -1023,7 +1096,14 @@ def check_empty_terms(post: Post, ctx: Context) -> Iterator[Issue]:
             yield _issue(post, key, f"{key} is empty")
 
 
-@_register("PC502", "duplicate-term", "warning", "A post lists a term twice", fixable=True)
+@_register(
+    "PC502",
+    "duplicate-term",
+    "warning",
+    "A post lists a term twice",
+    fixable=True,
+    quiet_when=PLAIN_TERMS,
+)
 def check_duplicate_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post lists the same tag or category twice, or two spellings that differ only by case
     (`Python`, `python`). Generators show it twice or merge it unpredictably. `--fix` keeps the
@@ -1306,7 +1386,14 @@ def _differing(before: str, after: str) -> tuple[str, str]:
     return before[lo : end_b + 10], after[lo : end_a + 10]
 
 
-@_register("PC601", "mojibake", "error", "Text was decoded with the wrong encoding", fixable=True)
+@_register(
+    "PC601",
+    "mojibake",
+    "error",
+    "Text was decoded with the wrong encoding",
+    fixable=True,
+    quiet_when=PLAIN_TEXT,
+)
 def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
     """Text shows mojibake: UTF-8 bytes that were once decoded as Latin-1 or Windows-1252, so
     `£` reads `Â£` and `é` reads `Ã©`. Found with ftfy's detector (https://ftfy.readthedocs.io),
@@ -1350,6 +1437,25 @@ def _body(post: Post) -> str | None:
         return None
 
 
+def post_traits(post: Post, ctx: Context, wanted: int) -> int:
+    """Which of the traits `wanted` (bits: `HAS_FRONT_MATTER`, ...) `post` has. Looks at no
+    more than the rules quiet under those traits would look at themselves."""
+    traits = HAS_FRONT_MATTER if post.format is not None else 0  # (`has_front_matter`)
+    if not post.duplicate_keys:
+        traits |= NO_DUPLICATE_KEYS
+    if wanted & _LOOKED_UP_TRAITS:
+        lookups = ctx.lookups(post)
+        if wanted & PLAIN_TERMS and lookups.plain_terms:
+            traits |= PLAIN_TERMS
+        if wanted & _TEXT_TRAITS and not lookups.strings:
+            traits |= NO_STRINGS
+            if wanted & PLAIN_TEXT:
+                body = _body(post)
+                if body is None or body.isascii():
+                    traits |= PLAIN_TEXT
+    return traits & wanted
+
+
 @_register("PC602", "control-character", "error", "Text contains control characters")
 def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     """A key, value or the body contains control characters (other than tab and line breaks)
@@ -1373,7 +1479,13 @@ def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
         )
 
 
-@_register("PC603", "invisible-character", "warning", "A key or value hides invisible spaces")
+@_register(
+    "PC603",
+    "invisible-character",
+    "warning",
+    "A key or value hides invisible spaces",
+    quiet_when=NO_STRINGS,
+)
 def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     """A key or value contains a zero-width space (U+200B, U+2060, U+FEFF), or a key, term or
     slug contains a non-breaking space or zero-width joiner, or a value starts or ends with a
@@ -1415,42 +1527,46 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     """`post_facts` as the tuple of its fields after the path (`Facts(path, *fields)`): what
     a worker process sends back."""
     wanted = ctx.site_rules
-    folder, name = os.path.split(str(post.path))
+    folder, name = _split_path(str(post.path))
     stem = _page_stem(name)
+    positions = post.key_positions
+    at_front_matter = (post.fm_line, 1)  # (`Post.key_position` of a key not found)
+    lookups = ctx.lookups(post)
+    written = lookups.written
     title = None
     if "PC702" in wanted:
-        key = actual_key(post, "title")
+        key = written.get("title")
         value = post.data[key] if key is not None else None
         if key is not None and isinstance(value, str):
             normalized = " ".join(value.split()).casefold()
             if normalized:
-                title = (normalized, *post.key_position(key))
+                title = (normalized, *positions.get(key, at_front_matter))
     terms: dict[str, list[TermUse]] = {}
     if "PC503" in wanted or "PC506" in wanted:
-        lookups = ctx.lookups(post)
         plain = lookups.plain_terms
+        data = post.data
+        intern = sys.intern
         for taxonomy, keys in lookups.taxonomy_keys:
             # The terms and keys interned: a worker's posts then share one object per distinct
             # term, which marshal sends once (later uses refer back to it), so the parent
             # decodes fewer objects and counts terms that stay in the CPU cache (PC503, PC506).
-            terms[taxonomy] = [
-                (
-                    sys.intern(key),
-                    # each term once (`TermUse`): plain terms (most posts) repeat none
-                    list(
-                        map(
-                            sys.intern,
-                            lookups.terms(key) if plain else dict.fromkeys(lookups.terms(key)),
-                        )
-                    ),
-                    *post.key_position(key),
-                    isinstance(post.data[key], (list, str)),
+            # (A loop, not a comprehension: nearly always one key, and a comprehension is a
+            # call of its own.)
+            uses = terms[taxonomy] = []
+            for key in keys:
+                spelled = lookups.terms(key)
+                uses.append(
+                    (
+                        intern(key),
+                        # each term once (`TermUse`): plain terms (most posts) repeat none
+                        list(map(intern, spelled if plain else dict.fromkeys(spelled))),
+                        *positions.get(key, at_front_matter),
+                        isinstance(data[key], (list, str)),
+                    )
                 )
-                for key in keys
-            ]
     url = None
     if "PC701" in wanted and post.has_front_matter:
-        key = actual_key(post, "permalink") or actual_key(post, "url") or actual_key(post, "slug")
+        key = written.get("permalink") or written.get("url") or written.get("slug")
         url = (_url(post, ctx, folder, stem), *_at(post, key))
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
@@ -1464,8 +1580,17 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
                     hides_below = hides_below or never_rendered(entry)
     # the folder whose list of pages the post appears in (a bundle's or section's parent),
     # interned as the terms are: the posts of a folder share it
-    listing = sys.intern(os.path.dirname(folder) if stem else folder)
+    listing = sys.intern(_split_path(folder)[0] if stem else folder)
     return post.draft, hidden, hides_below, listing, url, title, terms
+
+
+def _split_path(path: str) -> tuple[str, str]:
+    """`os.path.split(path)`, without its cost for the usual path (a separator in it, and not
+    right after another): this runs on every post."""
+    folder, _, name = path.rpartition(os.sep)
+    if folder and not folder.endswith(os.sep) and os.altsep is None:
+        return folder, name
+    return os.path.split(path)
 
 
 def _page_stem(name: str) -> str:
@@ -1501,7 +1626,7 @@ _HTML_PAGE = _lazy_pattern("_HTML_PAGE", r"(/index)?\.html?$")
 
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
-    folder, name = os.path.split(str(post.path))
+    folder, name = _split_path(str(post.path))
     return _url(post, ctx, folder, _page_stem(name))
 
 
@@ -1686,7 +1811,7 @@ def _relative(path: str, ctx: Context) -> str:
 def check_title_length(post: Post, ctx: Context) -> Iterator[Issue]:
     """The title is longer or shorter than `lint.title_length` (default at most 70 characters):
     search engines cut titles at about 60-70 characters, and very short titles say little."""
-    key = actual_key(post, "title")
+    key = ctx.lookups(post).written.get("title")
     if key is None or not isinstance(post.data[key], str) or post.draft:
         return
     yield from _length(post, key, post.data[key].strip(), ctx.title_length)
@@ -1714,8 +1839,9 @@ def check_description_length(post: Post, ctx: Context) -> Iterator[Issue]:
     engines cut meta descriptions at about 155-160 characters."""
     if post.draft:
         return
+    written = ctx.lookups(post).written
     for name in ("description", "excerpt", "summary"):
-        key = actual_key(post, name)
+        key = written.get(name)
         if key is not None and isinstance(post.data[key], str):
             yield from _length(post, key, post.data[key].strip(), ctx.description_length)
             return

@@ -3,6 +3,7 @@ cli.leave): every line still arrives, and the exit status still says how the com
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -84,3 +85,19 @@ def test_output_that_cannot_be_written_is_an_error(site: Path) -> None:
     assert done.returncode == 2
     assert "postctl: cannot write the output: No space left on device" in done.stderr.decode()
     assert "Traceback" not in done.stderr.decode()
+
+
+def test_lint_output_and_status_arrive(tmp_path: Path) -> None:
+    (tmp_path / "postctl.toml").write_bytes(b"")
+    for i in range(300):
+        (tmp_path / f"post-{i:03d}.md").write_text(
+            f"---\ntitle: Post {i}\ntitle: Again {i}\ndate: 2024-01-02\ntags: [a]\n---\nBody.\n"
+        )
+    text = run_postctl(tmp_path, "lint", ".", "-f", "text", "--select", "PC102")
+    assert text.returncode == 1, text.stderr
+    lines = text.stdout.decode().splitlines()
+    assert len([line for line in lines if " PC102 " in line]) == 300
+    findings = json.loads(run_postctl(tmp_path, "lint", ".", "-f", "json").stdout)
+    assert len([f for f in findings if f["code"] == "PC102"]) == 300
+    clean = run_postctl(tmp_path, "lint", ".", "--select", "PC301")
+    assert (clean.returncode, clean.stdout, clean.stderr) == (0, b"", b"")

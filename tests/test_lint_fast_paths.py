@@ -3,6 +3,7 @@ against the same rules with the shortcut turned off."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections import Counter
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from postctl import rules
-from postctl.lint import unrendered_pages
+from postctl.lint import Finding, new_finding, unrendered_pages
 from postctl.model import Post, PostError, parse_post
 from postctl.rules import RULES, Context, Facts, PostLookups, facts_fields
 
@@ -100,6 +101,46 @@ def test_hugo_keys_shortcut_matches_the_long_way(keys: list[str]) -> None:
     post = post_of("hugo", dict.fromkeys(keys))
     assert post.hugo_keys == hugo_keys_long_way(keys)
     assert list(post.hugo_keys.items()) == list(hugo_keys_long_way(keys).items())
+
+
+# The names the rules look up in `PostLookups.written` (on Hugo sites, lower-cased).
+WRITTEN_NAMES = (
+    *("title", "draft", "published", "description", "excerpt", "summary"),
+    *("permalink", "url", "slug", *rules.DATE_FIELDS),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    keys=st.lists(
+        st.sampled_from(
+            [*WRITTEN_NAMES, "Title", "DRAFT", "PublishDate", "publishdate", "URL", "Date", "x"]
+        ),
+        unique=True,
+    ),
+)
+def test_written_keys_are_actual_key(kind: str, keys: list[str]) -> None:
+    """`PostLookups.written` finds the key `actual_key` finds, for each name the rules look up
+    there (lower-cased on Hugo sites, as written elsewhere), and `post.has`."""
+    post = post_of(kind, dict.fromkeys(keys, "v"))
+    written = PostLookups(post, ["tags"]).written
+    for name in WRITTEN_NAMES:
+        asked = name.lower() if kind == "hugo" else name
+        assert written.get(asked) == rules.actual_key(post, name)
+        assert (asked in written) == post.has(name)
+    names = rules._DATE_FIELDS_LOWER if kind == "hugo" else rules.DATE_FIELDS
+    assert list(filter(None, map(written.get, names))) == [
+        key for key in map(functools.partial(rules.actual_key, post), rules.DATE_FIELDS) if key
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "/", "a", "b.md", "//", "x y"]), max_size=5).map("".join))
+def test_split_path_is_os_path_split(path: str) -> None:
+    import os
+
+    assert rules._split_path(path) == os.path.split(path)
 
 
 # -- PC401: no boolean spelling test on Hugo sites ------------------------------------------------
@@ -504,3 +545,105 @@ def test_lazy_patterns_take_their_place_once_used(monkeypatch: pytest.MonkeyPatc
     assert isinstance(rules._A_RUN, rules._LazyPattern)
     assert rules._A_RUN.search("baa").group() == "aa"
     assert isinstance(rules._A_RUN, re.Pattern)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    line=st.one_of(st.none(), st.integers(1, 9)),
+    col=st.one_of(st.none(), st.integers(1, 9)),
+    severity=st.sampled_from(["error", "warning", "info"]),
+    message=st.text(max_size=20),
+    fix=st.one_of(st.none(), st.just(rules.Fix("terms", "tags", (("a", "b"),)))),
+)
+def test_new_finding_is_the_dataclass_made_the_usual_way(
+    line: int | None, col: int | None, severity: str, message: str, fix: rules.Fix | None
+) -> None:
+    args = ("/site/a.md", line, col, "PC501", "empty-terms", severity, message, fix is not None)
+    fast, usual = new_finding(*args, fix), Finding(*args, fix)  # type: ignore[arg-type]
+    assert type(fast) is Finding
+    assert vars(fast) == vars(usual)
+    assert fast == usual and hash(fast) == hash(usual) and repr(fast) == repr(usual)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.line = 3  # type: ignore[misc]
+
+
+# -- rules left out for a post's traits ------------------------------------------------------------
+
+trait_lines = st.sampled_from(
+    [
+        "title: Plain",
+        "title: Plain",  # (a duplicate key, when drawn twice)
+        "title: Â£5 off",
+        "title: caf\u00e9",
+        "tags: [python, go]",
+        "tags: [python, Python]",
+        "tags: [a, 2024]",
+        'tags: "a, b"',
+        "tags: []",
+        "categories: [x]",
+        "categories: ['a,b']",
+        "slug: a\u00a0b",
+        'note: "\\u200b"',
+        'esc: "\\x1b["',
+        "draft: false",
+    ]
+)
+trait_bodies = st.sampled_from(
+    [b"", b"plain text\n", "Caf\u00c3\u00a9\n".encode(), "caf\u00e9\n".encode(), b"\xff bad\n"]
+)
+
+
+def post_with_body(kind: str, front_matter: str | None, body: bytes) -> Post | None:
+    head = b"" if front_matter is None else f"---\n{front_matter}---\n".encode()
+    try:
+        post = parse_post(Path("/site/_posts/2024-01-01-x.md"), head + body, kind)  # type: ignore[arg-type]
+    except PostError:
+        return None
+    try:  # the body as `post.body` reads it (a body that is not UTF-8 cannot be read)
+        post.__dict__["_body"] = body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass  # (then read from a file that is not there: unreadable too)
+    return post
+
+
+EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    lines=st.one_of(st.none(), st.lists(trait_lines, max_size=5)),
+    body=trait_bodies,
+)
+def test_rules_left_out_for_a_trait_find_nothing(
+    kind: str, lines: list[str] | None, body: bytes
+) -> None:
+    """Every rule the engine leaves out of a post for its traits (`Rule.quiet_when`) finds
+    nothing on that post when run."""
+    post = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
+    if post is None:
+        return
+    ctx = Context(kind=kind, root=Path("/site"))
+    traits = rules.post_traits(post, ctx, EVERY_TRAIT)
+    for rule in RULES.values():
+        if traits & rule.quiet_when:
+            assert list(rule.check(post, ctx)) == [], rule.code  # type: ignore[misc]
+
+
+def test_post_traits_tell_plain_posts_from_others() -> None:
+    ctx = Context(kind="hugo", root=Path("/site"))
+    plain = post_with_body("hugo", "title: A\ntags: [a, b]\n", b"text\n")
+    assert plain is not None
+    assert rules.post_traits(plain, ctx, EVERY_TRAIT) == EVERY_TRAIT
+    for front_matter, body, missing in [
+        (None, b"text\n", rules.HAS_FRONT_MATTER),
+        ("title: A\ntitle: B\n", b"", rules.NO_DUPLICATE_KEYS),
+        ("tags: [a, A]\n", b"", rules.PLAIN_TERMS),
+        ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT),
+        ("title: A\n", "Caf\u00c3\u00a9\n".encode(), rules.PLAIN_TEXT),
+    ]:
+        post = post_with_body("hugo", front_matter, body)
+        assert post is not None
+        assert rules.post_traits(post, ctx, EVERY_TRAIT) == EVERY_TRAIT & ~missing, front_matter
+        # only the traits asked for
+        assert rules.post_traits(post, ctx, rules.PLAIN_TERMS) & ~rules.PLAIN_TERMS == 0
