@@ -16,7 +16,9 @@ drifts over minutes, and Hugo's runs alone take minutes. Memory: the peak reside
 largest single process (what /usr/bin/time shows), and the peak proportional set size (PSS) of
 the whole process tree, sampled every 20 ms: postctl forks worker processes that share most of
 their pages with it, which PSS counts once and a sum of RSS would count once per process. Hugo
-is one process. CPU is user + system time of the process and its children.
+is one process. Memory comes from one more run of each command, sampled; the timed runs are not
+(sampling slows the process it samples). CPU is user + system time of the process and its
+children.
 
     python benchmarks/bench_list.py                  # both parts (about 10 minutes)
     python benchmarks/bench_list.py --part a --repeat 5
@@ -102,7 +104,11 @@ def tree_pss(pid: int) -> int:
     return total
 
 
-def run_once(command: list[str], cwd: Path) -> Run:
+def run_once(command: list[str], cwd: Path, sample_memory: bool = False) -> Run:
+    """One run; with `sample_memory`, the process tree's PSS is sampled every 20 ms (tree_pss is
+    0 otherwise). Sampling slows what it measures (reading smaps_rollup holds each process's
+    memory map: postctl's cold list of 100,000 posts took 3.98 s sampled and 3.66 s not, medians
+    of 5 alternating runs), so timed runs are not sampled."""
     peak = 0
     done = threading.Event()
     start = time.perf_counter()
@@ -117,11 +123,13 @@ def run_once(command: list[str], cwd: Path) -> Run:
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if sample_memory:
+        sampler.start()
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
     done.set()
-    sampler.join()
+    if sample_memory:
+        sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     errors = process.stderr.read() if process.stderr else ""
     if process.returncode not in (0,):
@@ -130,8 +138,24 @@ def run_once(command: list[str], cwd: Path) -> Run:
 
 
 def measure(command: list[str], cwd: Path, repeat: int, before: list[str] | None = None) -> Run:
-    """The median run of `repeat` (by wall time); `before` runs untimed before each one."""
-    return median_run(measure_rounds([("", command, before)], cwd, repeat)[""])
+    """The median run of `repeat` (by wall time); `before` runs untimed before each one. Its
+    memory is that of one more run, sampled (see run_once)."""
+    return with_memory(
+        median_run(measure_rounds([("", command, before)], cwd, repeat)[""]),
+        sampled(command, cwd, before),
+    )
+
+
+def sampled(command: list[str], cwd: Path, before: list[str] | None = None) -> Run:
+    """A run whose memory is sampled (its times are not reported: sampling slows it)."""
+    if before:
+        subprocess.run(before, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return run_once(command, cwd, sample_memory=True)
+
+
+def with_memory(timed: Run, memory: Run) -> Run:
+    """`timed`'s times with `memory`'s peaks."""
+    return Run(timed.wall, timed.cpu, memory.max_rss, memory.tree_pss)
 
 
 def measure_rounds(
@@ -232,6 +256,7 @@ def part_b(workdir: Path, posts: int, repeat: int, hugo: Path | None) -> None:
         ("postctl list --no-cache", [*postctl, "list", "--no-cache"], None),
     ]
     runs = measure_rounds(first, root, repeat)
+    memory = {name: sampled(command, root, before) for name, command, before in first}
     subprocess.run([*postctl, "list"], cwd=root, check=True, stdout=subprocess.DEVNULL)
     warm = [
         (warm_name, [*postctl, "list"], None),
@@ -239,17 +264,24 @@ def part_b(workdir: Path, posts: int, repeat: int, hugo: Path | None) -> None:
         (read_name, read_all, None),
     ]
     runs |= measure_rounds(warm, root, repeat)
-    rows = [(name, median_run(found)) for name, found in runs.items()]
+    memory |= {name: sampled(command, root, before) for name, command, before in warm}
+    rows = [(name, with_memory(median_run(found), memory[name])) for name, found in runs.items()]
     show(f"(b) {posts:,} posts", rows, "hugo list all" if hugo else read_name)
-    print("\n  targets (each the median over the rounds of that round's ratio)")
+    print("\n  targets (times: the median over the rounds of that round's ratio; memory: one")
+    print("  more run of each, sampled)")
     cold = runs[cold_name]
     if hugo is not None:
         h = runs["hugo list all"]
         verdict("cold list wall / hugo list all wall", median_ratio(cold, h), 0.20)
-        verdict("cold list peak tree PSS / hugo peak PSS", median_ratio(cold, h, "tree_pss"), 0.10)
+        cold_memory, hugo_memory = memory[cold_name], memory["hugo list all"]
+        verdict(
+            "cold list peak tree PSS / hugo peak PSS",
+            cold_memory.tree_pss / hugo_memory.tree_pss,
+            0.10,
+        )
         verdict(
             "cold list peak single-process RSS / hugo peak RSS",
-            median_ratio(cold, h, "max_rss"),
+            cold_memory.max_rss / hugo_memory.max_rss,
             0.10,
         )
     else:
