@@ -482,6 +482,8 @@ def list_command(
         row_maker,
     )
     from postctl.output import (
+        PlainTable,
+        console_is_terminal,
         is_terminal,
         path_displayer,
         safe_cells,
@@ -534,7 +536,13 @@ def list_command(
         summaries=fmt != "json" and not post_filter.needs_front_matter,
         each=post_filter.applied(list_entry(item, sort.value)),
     )
-    items = listed(entries, sort.value, reverse, limit)
+    # A table for a pipe or a file is laid out before the sort (see listing.listed).
+    table = (
+        PlainTable(chosen)
+        if fmt == "table" and not count and limit is None and not console_is_terminal()
+        else None
+    )
+    items = listed(entries, sort.value, reverse, limit, table.lay_out if table else None)
     if count:
         typer.echo(len(items))
     elif fmt == "paths":
@@ -544,6 +552,8 @@ def list_command(
         write_json(items)
     elif fmt == "csv":
         write_text_csv(chosen, items)
+    elif table is not None:
+        table.write(items)
     else:
         write_text_table(
             chosen,

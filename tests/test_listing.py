@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 
 import pytest
 from conftest import EXAMPLES, write
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from postctl import listing
 from postctl.listing import PostFilter, parse_bound, parse_where
 from postctl.model import load_post
+from postctl.output import PlainTable, _write_plain_table
 
 
 @pytest.fixture
@@ -247,3 +252,27 @@ def test_term_counter_counts_the_posts_it_is_given(jekyll):
     each = PostFilter(tags=("rust",)).applied(distinct_terms)
     assert counter.add_all(map(each, posts)) == 2
     assert [(c.term, c.count) for c in counter.result()] == [("rust", 2), ("go", 1)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.sampled_from(["2024-01-02\0a", "2023-05-06\0b", "2025\0c"])),
+            st.tuples(*[st.text("ab é\t", max_size=6)] * 3),
+        ),
+        max_size=12,
+    ),
+    sort=st.sampled_from(["date", "title", "path"]),
+    reverse=st.booleans(),
+)
+def test_a_table_laid_out_before_the_sort_is_the_one_laid_out_after(rows, sort, reverse):
+    columns = ("date", "title", "path")
+    table = PlainTable(columns)
+    laid_out = io.StringIO()
+    with contextlib.redirect_stdout(laid_out):
+        table.write(listing.listed(iter(rows), sort, reverse, lay_out=table.lay_out))
+    before = laid_out.getvalue()
+    out = io.StringIO()
+    _write_plain_table(out, columns, listing.listed(iter(rows), sort, reverse))
+    assert before == out.getvalue()
