@@ -677,16 +677,16 @@ def _load(
 
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             try:
-                post = Post(
-                    path=path,  # type: ignore[arg-type]
-                    kind=kind,
-                    drafts_folder=drafts_folder,
-                    categories_from_path=categories_from_path,
-                    size=len(head),
+                post = _read_post(
+                    path,  # type: ignore[arg-type]
+                    head,
+                    kind,
+                    read_rest,
+                    whole,
+                    drafts_folder,
+                    categories_from_path,
+                    parse=parse,
                 )
-                handler = _split_post(post, head, read_rest, whole)
-                if handler is not None and parse:
-                    handler.parse_into(post)
             except PostError as e:
                 e.stat_key = key
                 raise
@@ -740,6 +740,24 @@ def parse_post(
     """Parse a post from bytes. `content` may be only the head of the file when `read_rest`
     can supply the remainder; it is asked for only when the front matter runs past the head."""
     path = path if isinstance(path, Path) else Path(path)
+    return _read_post(
+        path, content, kind, read_rest, complete, drafts_folder, categories_from_path, parse=True
+    )
+
+
+def _read_post(
+    path: Path,
+    content: bytes,
+    kind: SiteKind,
+    read_rest: Any,
+    complete: bool,
+    drafts_folder: bool,
+    categories_from_path: tuple[str, ...],
+    *,
+    parse: bool,
+) -> Post:
+    """parse_post's Post (load_post's too); without `parse`, its front matter is found and
+    left unparsed."""
     post = Post(
         path=path,
         kind=kind,
@@ -748,7 +766,7 @@ def parse_post(
         size=len(content),
     )
     handler = _split_post(post, content, read_rest, complete)
-    if handler is not None:
+    if handler is not None and parse:
         handler.parse_into(post)
     return post
 

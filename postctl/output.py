@@ -221,16 +221,13 @@ def _write_plain_table(
     out: IO[str], columns: Sequence[str], texts: Sequence[Sequence[str]]
 ) -> None:
     """Aligned columns under upper-case headings, no wrapping: a table for a pipe or a file."""
-    line = _plain_line(columns, texts)
-    out.write((line % tuple(c.upper() for c in columns)).rstrip() + "\n")
-    for start in range(0, len(texts), 2000):  # in slices: 100,000 lines never at once
-        lines = [(line % tuple(t)).rstrip() for t in texts[start : start + 2000]]
-        out.write("\n".join(lines) + "\n")
+    table = PlainTable(columns)
+    table.write(table.lay_out(texts), out)
 
 
 class PlainTable:
-    """The table `write_text_table` writes to a pipe or a file, laid out before its rows are
-    put in order (`listing.listed`'s `lay_out`), then written in that order."""
+    """The table `write_text_table` writes to a pipe or a file: laid out (`lay_out`), then
+    written (`write`). `listing.listed` lays it out before it puts the rows in order."""
 
     def __init__(self, columns: Sequence[str]) -> None:
         self.columns = columns
@@ -238,23 +235,19 @@ class PlainTable:
 
     def lay_out(self, texts: Sequence[Sequence[str]]) -> list[str]:
         """Each row's line, in the order of `texts` (which sets the columns' widths)."""
-        line = _plain_line(self.columns, texts)
+        # One %-format pads a whole row (a quarter faster than str.format); the last column
+        # needs no padding, and rstrip drops the separators before trailing empty cells.
+        widths = _column_widths(self.columns, texts)
+        line = "  ".join([*(f"%-{w}s" for w in widths[:-1]), "%s"])
         self.heading = (line % tuple(c.upper() for c in self.columns)).rstrip()
         return [(line % tuple(t)).rstrip() for t in texts]
 
-    def write(self, lines: Sequence[str]) -> None:
-        """The heading, then `lines` (laid out by `lay_out`)."""
-        sys.stdout.write(self.heading + "\n")
-        for start in range(0, len(lines), 2000):
-            sys.stdout.write("\n".join(lines[start : start + 2000]) + "\n")
-
-
-def _plain_line(columns: Sequence[str], texts: Sequence[Sequence[str]]) -> str:
-    """The %-format of a plain table's line. One %-format pads a whole row (a quarter faster
-    than str.format); the last column needs no padding, and rstrip drops the separators before
-    trailing empty cells."""
-    widths = _column_widths(columns, texts)
-    return "  ".join([*(f"%-{w}s" for w in widths[:-1]), "%s"])
+    def write(self, lines: Sequence[str], out: IO[str] | None = None) -> None:
+        """The heading, then `lines` (laid out by `lay_out`), to `out` (default stdout)."""
+        out = out or sys.stdout
+        out.write(self.heading + "\n")
+        for start in range(0, len(lines), 2000):  # in slices: never one 10 MB string
+            out.write("\n".join(lines[start : start + 2000]) + "\n")
 
 
 def _column_widths(columns: Sequence[str], texts: Sequence[Sequence[str]]) -> list[int]:
