@@ -21,6 +21,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +121,10 @@ class LintReport:
     findings: list[Finding]
     files: int
     posts: list[Post] = field(default_factory=list)  # the linted posts, when kept
+    # What the site-wide rules compared, one Facts per post, when linted without the cache.
+    # (Kept with the report: a command that ends at once when done (`cli.leave`) then never
+    # frees them one by one, which took a fiftieth of linting 10,000 posts.)
+    facts: list[Facts] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -332,11 +338,19 @@ class PostLinter:
         # Set by the lint cache: give back each file's cache entry (JSON text) instead.
         self.for_cache = False
         # The tally of the facts `expand_chunk` expanded (for the site-wide rules: see
-        # `finish`, which takes it).
+        # `finish`, which takes it), and those facts, in order.
         self.tally: Tally | None = None
+        self.facts: list[Facts] = []
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None, "_checks": None, "tally": None, "_quiet": {}}
+        return {
+            **self.__dict__,
+            "_ctx": None,
+            "_checks": None,
+            "tally": None,
+            "facts": [],
+            "_quiet": {},
+        }
 
     @property
     def checks(self) -> list[tuple[Any, str, Severity]]:
@@ -394,7 +408,8 @@ class PostLinter:
 
     def lint_files(self, site: Site, paths: Sequence[str]) -> list[Linted]:
         """Every file of `paths` linted (across processes on large sites), as `Linted`, the
-        facts tallied as they come in (see `expand_chunk`)."""
+        facts tallied as they come in (see `expand_chunk`) and kept in `facts`."""
+        self.tally, self.facts = None, []
         return map_posts(
             site,
             paths,
@@ -423,9 +438,11 @@ class PostLinter:
             )
             for path, (rows, facts, kept) in zip(paths, checked)
         ]
-        if self.site_rules:
+        if self.needs_facts:
             facts = [f for _, _, f, _ in linted if f is not None]
-            self.tally = add_tally(self.tally, tally_facts(facts, self.ctx.taxonomies))
+            self.facts += facts
+            if self.site_rules:
+                self.tally = add_tally(self.tally, tally_facts(facts, self.ctx.taxonomies))
         return linted
 
     def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
@@ -475,6 +492,7 @@ class PostLinter:
                         None if fix is None else (fix.kind, fix.key, fix.change),
                     )
                 )
+        sort_rows(out)
         return out
 
     def _error_row(self, error: PostError) -> FindingRow:
@@ -523,15 +541,19 @@ def lint_posts(
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
     paths = [str(result.path) for result in results]
-    return finish(linter, linter.expand_chunk(paths, list(map(linter, results))))
+    return finish(linter, linter.expand_chunk(paths, list(map(linter, results))), linter.facts)
 
 
-def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
+def finish(
+    linter: PostLinter, linted: Sequence[Linted], facts: list[Facts] | None = None
+) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
-    order linted), then line, column and code. (The lists of findings in `linted` may be
-    extended and reordered in place.)"""
+    order linted), then line, column and code. Each file's findings in `linted` come in that
+    order already (`sort_rows`); they may be extended and reordered in place. `facts`: those
+    of `linted`, in order, when the caller has them already (`PostLinter.facts`)."""
     ctx = linter.ctx
-    facts = [f for _, _, f, _ in linted if f is not None]
+    if facts is None:
+        facts = [f for _, _, f, _ in linted if f is not None]
     ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
     # The tally of the chunks `expand_chunk` expanded: the rules use it only when it counts
     # all of `facts` (`Context.term_uses`, `Context.shared_texts`).
@@ -540,13 +562,16 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     # One group per file, in order: sorting each small group is cheaper than sorting (and
     # hashing the paths of) every finding of a large site. (The lists of `linted` themselves,
     # when nothing is left out of them: made for this, they need no copy.)
-    groups = [
-        [f for f in post_findings if not (f.file in unrendered and RULES[f.code].pages_only)]
+    groups = (
+        [
+            [f for f in post_findings if not (f.file in unrendered and RULES[f.code].pages_only)]
+            for _, post_findings, _, _ in linted
+        ]
         if unrendered
-        else post_findings
-        for _, post_findings, _, _ in linted
-    ]
+        else list(map(_FINDINGS_OF, linted))
+    )
     order: dict[str, int] | None = None
+    extended: set[int] = set()  # the groups site-wide findings went to
     report = linter.report
     for rule in linter.selection.rules:
         if rule.scope != "site":
@@ -557,7 +582,9 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
             if report is None or path in report:
                 if order is None:
                     order = {p: i for i, (p, _, _, _) in enumerate(linted)}
-                group = groups[order.get(path, 0)] if groups else []
+                index = order.get(path, 0)
+                extended.add(index)
+                group = groups[index] if groups else []
                 group.append(
                     Finding(
                         path,
@@ -572,16 +599,36 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
                     )
                 )
     ctx.tally = None  # (it counts these facts only)
-    findings: list[Finding] = []
-    for group in groups:
-        if len(group) > 1:
-            group.sort(key=_line_order)
-        findings.extend(group)
-    return findings
+    for index in extended:
+        if groups:
+            sort_findings(groups[index])
+    return list(chain.from_iterable(groups))
+
+
+_FINDINGS_OF = itemgetter(1)  # (of a `Linted`)
+
+
+def sort_findings(findings: list[Finding]) -> None:
+    """Put one file's findings in the order `finish` gives them: by line, column and code
+    (a stable sort: findings at the same place stay in the order the rules found them)."""
+    if len(findings) > 1:
+        findings.sort(key=_line_order)
 
 
 def _line_order(finding: Finding) -> tuple[int, int, str]:
     return finding.line or 0, finding.col or 0, finding.code
+
+
+def sort_rows(rows: list[FindingRow]) -> None:
+    """Put one file's finding rows in the order `finish` gives its findings (line, column,
+    code; a stable sort, as there), where the file was linted: most files have one finding
+    or none, and the others' findings need not be sorted again once gathered."""
+    if len(rows) > 1:
+        rows.sort(key=_row_order)
+
+
+def _row_order(row: FindingRow) -> tuple[int, int, str]:
+    return row[0] or 0, row[1] or 0, row[2]
 
 
 def selection_for(site: Site, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Selection:
@@ -658,10 +705,10 @@ def lint_site(
             _age_survivors()
             return LintReport(findings, len(files))
         linted = linter.lint_files(site, context_files)
-        findings = finish(linter, linted)
+        findings = finish(linter, linted, linter.facts)
         _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)] if keep_posts else []
-    return LintReport(findings, len(files), posts)
+    return LintReport(findings, len(files), posts, linter.facts)
 
 
 def _age_survivors() -> None:

@@ -1567,7 +1567,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     url = None
     if "PC701" in wanted and post.has_front_matter:
         key = written.get("permalink") or written.get("url") or written.get("slug")
-        url = (_url(post, ctx, folder, stem), *_at(post, key))
+        url = (_url(post, ctx, folder, name, stem), *_at(post, key))
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
@@ -1627,14 +1627,22 @@ _HTML_PAGE = _lazy_pattern("_HTML_PAGE", r"(/index)?\.html?$")
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
     folder, name = _split_path(str(post.path))
-    return _url(post, ctx, folder, _page_stem(name))
+    return _url(post, ctx, folder, name, _page_stem(name))
 
 
-def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
-    """`post_url`, given the post's folder and `_page_stem` (worked out once per post)."""
-    explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
-    if explicit is None and post.kind == "plain":
-        explicit = post.get("permalink") or post.get("url")
+def _url(post: Post, ctx: Context, folder: str, name: str, stem: str) -> str:
+    """`post_url`, given the post's folder, file name and `_page_stem` (worked out once per
+    post)."""
+    written = ctx.lookups(post).written  # (`post.get(name)` for these lower-case names)
+    data = post.data
+    if post.kind == "jekyll":
+        key = written.get("permalink")
+    else:
+        key = written.get("url")
+        if post.kind == "plain" and (key is None or data[key] is None):
+            key = written.get("permalink")
+            key = key if key is not None and data[key] else written.get("url")
+    explicit = None if key is None else data[key]
     if isinstance(explicit, str) and explicit.strip() and "{" not in explicit:
         url = explicit.strip()
     elif post.kind == "jekyll":
@@ -1647,12 +1655,12 @@ def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
     else:
         base = ctx.url_base
         parent = folder[len(base) :] if folder.startswith(base) else folder
-        if stem and not post.has("slug"):
+        if stem and "slug" not in written:  # (`post.has("slug")`)
             url = f"/{parent}/"
         else:
             if stem == "index":
                 parent = os.path.dirname(parent)
-            url = f"/{parent}/{post.slug}/"
+            url = f"/{parent}/{_slug(post, written, folder, name)}/"
     url = "/" + url
     while "//" in url:  # runs of slashes become one (no regular expression: every post)
         url = url.replace("//", "/")
@@ -1661,6 +1669,22 @@ def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
     url = url.rstrip("/") or "/"
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
+
+
+def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
+    """`post.slug` outside Jekyll, from the post's folder and file name as `_split_path` gives
+    them (`written`: `PostLookups.written`): pathlib's `stem` and `parent` cost more than
+    the rest of a post's URL."""
+    key = written.get("slug")
+    if key is not None:
+        value = post.data[key]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    dot = name.rfind(".")  # (`PurePath.stem`)
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
+        return _split_path(folder)[1]
+    return stem
 
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")

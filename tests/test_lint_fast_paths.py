@@ -647,3 +647,147 @@ def test_post_traits_tell_plain_posts_from_others() -> None:
         assert rules.post_traits(post, ctx, EVERY_TRAIT) == EVERY_TRAIT & ~missing, front_matter
         # only the traits asked for
         assert rules.post_traits(post, ctx, rules.PLAIN_TERMS) & ~rules.PLAIN_TERMS == 0
+
+
+# -- URLs and slugs from path strings -------------------------------------------------------------
+
+url_values = st.sampled_from([None, "", " ", "/a//b/", " /Custom/ ", "{{ .Slug }}", "x", 1, False])
+url_keys = st.sampled_from(["url", "URL", "permalink", "slug", "Slug", "title"])
+page_paths = st.sampled_from(
+    [
+        "/site/content/posts/a.md",
+        "/site/content/posts/A.B.md",
+        "/site/content/posts/.md",
+        "/site/content/posts/x.",
+        "/site/content/posts/bundle/index.md",
+        "/site/content/posts/_index.md",
+        "/site/content/index.md",
+        "/site/content/_index.md",
+        "/site/other/index.html",
+        "/site/_posts/2024-01-01-x.md",
+        "/index.md",
+    ]
+)
+
+
+def url_long_way(post: Post, ctx: Context) -> str:
+    """PC701's URL of a post as the model's views give it (`post.get`, `post.has`,
+    `post.slug`, pathlib), without the shortcuts."""
+    import os
+
+    explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
+    if explicit is None and post.kind == "plain":
+        explicit = post.get("permalink") or post.get("url")
+    if isinstance(explicit, str) and explicit.strip() and "{" not in explicit:
+        url = explicit.strip()
+    elif post.kind == "jekyll":
+        parsed = post.parsed_date
+        day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
+        cats = "/".join(c.lower() for c in post.categories)
+        url = f"/{cats}/{day}/{post.slug}.html"
+    else:
+        folder = str(post.path.parent)
+        parent = folder[len(ctx.url_base) :] if folder.startswith(ctx.url_base) else folder
+        stem = post.path.stem if post.path.stem in ("index", "_index") else ""
+        if stem and not post.has("slug"):
+            url = f"/{parent}/"
+        else:
+            if stem == "index":
+                parent = os.path.dirname(parent)
+            url = f"/{parent}/{post.slug}/"
+    url = re.sub("/+", "/", "/" + url)
+    if post.kind == "jekyll":
+        url = re.sub(r"(/index)?\.html?$", "/", url)
+    url = url.rstrip("/") or "/"
+    return url.lower() if post.kind == "hugo" else url
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    path=page_paths,
+    data=st.dictionaries(url_keys, url_values, max_size=4),
+)
+def test_urls_from_path_strings_are_the_long_way(
+    kind: str, path: str, data: dict[str, Any]
+) -> None:
+    post = dataclasses.replace(post_of(kind, data), path=Path(path))
+    ctx = Context(kind=kind, root=Path("/site"))
+    assert rules.post_url(post, ctx) == url_long_way(post, ctx)
+    if kind != "jekyll":
+        folder, name = rules._split_path(path)
+        written = ctx.lookups(post).written
+        assert rules._slug(post, written, folder, name) == post.slug
+
+
+# -- findings sorted where they are found ----------------------------------------------------------
+
+sorting_lines = st.sampled_from(
+    [
+        "title: Same",
+        "title: Same",  # (a duplicate key, when drawn twice)
+        "tags: [a, A, a]",
+        "tags: []",
+        "categories: [x, X]",
+        "draft: 'no'",
+        "date: 2020-02-30",
+        "image: /missing.png",
+        "url: /same/",
+        "Url: /same/",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    posts=st.lists(st.lists(sorting_lines, min_size=1, max_size=6), min_size=1, max_size=4),
+)
+def test_findings_sorted_where_linted_come_out_as_sorted_at_the_end(
+    kind: str, posts: list[list[str]]
+) -> None:
+    """Each file's findings are sorted where it was linted (`sort_rows`), and only the files
+    given site-wide findings are sorted again: the same findings, in the same order, as
+    sorting every file's findings (in the order the rules found them) at the end."""
+    from postctl import lint
+    from postctl.site import Site
+
+    site = Site(Path("/site"), kind)  # type: ignore[arg-type]
+    loaded = []
+    for i, lines in enumerate(posts):
+        text = "---\n" + "".join(f"{line}\n" for line in lines) + "---\nbody\n"
+        try:
+            loaded.append(
+                parse_post(Path(f"/site/content/_posts/2020-01-0{i + 1}-p.md"), text.encode(), kind)
+            )  # type: ignore[arg-type]
+        except PostError as e:
+            loaded.append(e)
+    fast = lint.lint_posts(site, loaded)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lint, "sort_rows", lambda rows: None)
+        found = lint.lint_posts(site, loaded)
+    by_file: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_file.setdefault(finding.file, []).append(finding)
+    expected = [
+        finding
+        for findings_of_file in by_file.values()
+        for finding in sorted(findings_of_file, key=lambda f: (f.line or 0, f.col or 0, f.code))
+    ]
+    assert fast == expected
+    assert [f.message for f in fast] == [f.message for f in expected]
+
+
+def test_cache_entries_of_unsorted_findings_come_out_sorted() -> None:
+    """Entries written before findings were sorted where linted are sorted as decoded."""
+    from postctl.lint import PostLinter, selection_for
+    from postctl.lint_cache import decode
+    from postctl.site import Site
+
+    site = Site(Path("/site"), "hugo")
+    linter = PostLinter(site, selection_for(site), keep_posts=False)
+    rows = [[5, 1, "PC801", "warning", "b", False], [2, 1, "PC901", "warning", "a", False]]
+    entry = {"findings": rows, "facts": None, "dated": None}
+    decoded = decode("/site/content/a.md", entry, linter, True, True)
+    assert decoded is not None
+    assert [f.line for f in decoded[1]] == [2, 5]
