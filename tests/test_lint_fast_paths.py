@@ -586,10 +586,48 @@ trait_lines = st.sampled_from(
         'note: "\\u200b"',
         'esc: "\\x1b["',
         "draft: false",
+        "draft: true",
+        "draft: 'no'",
+        "draft: 1",
+        "Draft: yes",
+        "published: false",
+        "published: 'false'",
+        "title: 5",
+        "title: ''",
+        "title: [a]",
+        "Title: X",
+        f"title: {'long ' * 20}",
+        "description: short",
+        f"excerpt: {'long ' * 40}",
+        "summary: 3",
+        "date: 2020-01-01",
+        "date: 2020-01-01T10:00:00",
+        "date: 2020-01-01T10:00:00+02:00",
+        "date: 2999-01-01T10:00:00Z",
+        "date: 2020-02-30",
+        "date: soon",
+        "date: ''",
+        "date:",
+        "publishDate: 2999-01-01",
+        "lastmod: [1]",
+        "tags:",
+        "tags: ' '",
+        "Tags: [a]",
+        "categories: []",
+        "category: x",
     ]
 )
 trait_bodies = st.sampled_from(
-    [b"", b"plain text\n", "Caf\u00c3\u00a9\n".encode(), "caf\u00e9\n".encode(), b"\xff bad\n"]
+    [
+        b"",
+        b"plain text\n",
+        "Caf\u00c3\u00a9\n".encode(),
+        "caf\u00e9\n".encode(),
+        b"\xff bad\n",
+        b"a\x1bb\n",
+        "caf\u00e9\x7f\n".encode(),
+        "x\u202ey\n".encode(),
+    ]
 )
 
 
@@ -609,25 +647,45 @@ def post_with_body(kind: str, front_matter: str | None, body: bytes) -> Post | N
 EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     kind=st.sampled_from(["jekyll", "hugo", "plain"]),
-    lines=st.one_of(st.none(), st.lists(trait_lines, max_size=5)),
+    lines=st.one_of(st.none(), st.lists(trait_lines, max_size=6)),
     body=trait_bodies,
+    required=st.sampled_from([["title"], ["title", "description"], ["Draft"], []]),
+    lengths=st.sampled_from([((0, 70), (0, 160)), ((10, 20), (30, 40)), ((0, 3), (5, 6))]),
+    taxonomies=st.sampled_from([["tags", "categories"], ["Tags"], []]),
+    wanted=st.integers(0, EVERY_TRAIT),
 )
 def test_rules_left_out_for_a_trait_find_nothing(
-    kind: str, lines: list[str] | None, body: bytes
+    kind: str,
+    lines: list[str] | None,
+    body: bytes,
+    required: list[str],
+    lengths: tuple[tuple[int, int], tuple[int, int]],
+    taxonomies: list[str],
+    wanted: int,
 ) -> None:
     """Every rule the engine leaves out of a post for its traits (`Rule.quiet_when`) finds
-    nothing on that post when run."""
+    nothing on that post when run, whatever the lint settings; and asking for some of the
+    traits gives those of them the post has."""
     post = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
     if post is None:
         return
-    ctx = Context(kind=kind, root=Path("/site"))
+    ctx = Context(
+        kind=kind,
+        root=Path("/site"),
+        required=required,
+        title_length=lengths[0],
+        description_length=lengths[1],
+        taxonomies=taxonomies,
+    )
     traits = rules.post_traits(post, ctx, EVERY_TRAIT)
     for rule in RULES.values():
         if traits & rule.quiet_when:
             assert list(rule.check(post, ctx)) == [], rule.code  # type: ignore[misc]
+    fresh = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
+    assert rules.post_traits(fresh, ctx, wanted) == traits & wanted  # type: ignore[arg-type]
 
 
 def test_post_traits_tell_plain_posts_from_others() -> None:
@@ -638,9 +696,21 @@ def test_post_traits_tell_plain_posts_from_others() -> None:
     for front_matter, body, missing in [
         (None, b"text\n", rules.HAS_FRONT_MATTER),
         ("title: A\ntitle: B\n", b"", rules.NO_DUPLICATE_KEYS),
-        ("tags: [a, A]\n", b"", rules.PLAIN_TERMS),
-        ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT),
+        ("title: A\ntags: [a, A]\n", b"", rules.PLAIN_TERMS | rules.TYPED),
+        ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT | rules.CONTROL_FREE),
+        ("title: A\n", b"a\x1bb\n", rules.CONTROL_FREE),
         ("title: A\n", "Caf\u00c3\u00a9\n".encode(), rules.PLAIN_TEXT),
+        ("title: A\ndraft: 'no'\n", b"", rules.PLAIN_FLAGS | rules.TYPED),
+        ("title: A\npublished: false\n", b"", rules.PLAIN_FLAGS | rules.TYPED),
+        ("title: 5\n", b"", rules.TYPED),
+        ("tags: [a]\n", b"", rules.REQUIRED_FILLED),
+        ("title: ' '\n", b"", rules.REQUIRED_FILLED),
+        ("title: A\nlastmod: soon\n", b"", rules.DATES_READ),
+        ("title: A\ndate: 2999-01-01T00:00:00Z\n", b"", rules.NOT_FUTURE),
+        ("title: A\ndate: 2020-01-01T10:00:00\n", b"", rules.ZONED),
+        ("title: A\ncategories: []\n", b"", rules.TERMS_FILLED),
+        (f"title: {'x' * 71}\n", b"", rules.TITLE_FITS),
+        (f"title: A\nsummary: {'x' * 161}\n", b"", rules.DESCRIPTION_FITS),
     ]:
         post = post_with_body("hugo", front_matter, body)
         assert post is not None
