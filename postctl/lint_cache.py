@@ -338,7 +338,8 @@ def lint_cached(
     is kept)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        return finish(linter, linter.lint_files(site, paths))
+        linted = linter.lint_files(site, paths)
+        return finish(linter, linted, linter.facts)
     try:
         keys = [file_key(path) for path in paths]  # before linting: a later edit shows
         stamps = _Stamps()

@@ -1715,7 +1715,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     a worker process sends back."""
     wanted = ctx.site_rules
     folder, name = _split_path(str(post.path))
-    stem = _page_stem(name)
+    stem = _page_stem(name) if name.startswith(_PAGE_STEMS) else ""
     positions = post.key_positions
     at_front_matter = (post.fm_line, 1)  # (`Post.key_position` of a key not found)
     lookups = ctx.lookups(post)
@@ -1752,9 +1752,12 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
                     )
                 )
     url = None
-    if "PC701" in wanted and post.has_front_matter:
+    if "PC701" in wanted and post.format is not None:  # (`has_front_matter`)
         key = written.get("permalink") or written.get("url") or written.get("slug")
-        url = (_url(post, ctx, folder, name, stem), *_at(post, key))
+        url = (
+            _url(post, ctx, folder, name, stem, written),
+            *(at_front_matter if key is None else positions.get(key, at_front_matter)),  # `_at`
+        )
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
@@ -1780,10 +1783,13 @@ def _split_path(path: str) -> tuple[str, str]:
     return os.path.split(path)
 
 
+_PAGE_STEMS = ("index", "_index")
+
+
 def _page_stem(name: str) -> str:
     """ "index" or "_index" for a file name that makes the page of its folder (a Hugo page
     bundle's or section's own page), else ""."""
-    if name.startswith(("index", "_index")):
+    if name.startswith(_PAGE_STEMS):
         stem = os.path.splitext(name)[0]
         if stem in ("index", "_index"):
             return stem
@@ -1814,13 +1820,14 @@ _HTML_PAGE = _lazy_pattern("_HTML_PAGE", r"(/index)?\.html?$")
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
     folder, name = _split_path(str(post.path))
-    return _url(post, ctx, folder, name, _page_stem(name))
+    return _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
 
 
-def _url(post: Post, ctx: Context, folder: str, name: str, stem: str) -> str:
+def _url(
+    post: Post, ctx: Context, folder: str, name: str, stem: str, written: dict[str, str]
+) -> str:
     """`post_url`, given the post's folder, file name and `_page_stem` (worked out once per
-    post)."""
-    written = ctx.lookups(post).written  # (`post.get(name)` for these lower-case names)
+    post) and `PostLookups.written` (`post.get(name)` for these lower-case names)."""
     data = post.data
     if post.kind == "jekyll":
         key = written.get("permalink")
@@ -1989,6 +1996,22 @@ def tally_facts(facts: list[Facts], taxonomies: list[str]) -> Tally:
             else {text for text, count in Counter(found).items() if count > 1}
         )
     return Tally(uses, most_uses, texts, shared, len(facts))
+
+
+def plain_tally(tally: Tally | None) -> tuple[Any, ...] | None:
+    """`tally` as plain data, to travel between processes by marshal (`tally_of_plain` makes
+    it a Tally again): its counters as dicts, in the order they count."""
+    if tally is None:
+        return None
+    uses = {taxonomy: dict(counted) for taxonomy, counted in tally.uses.items()}
+    return uses, tally.most_uses, tally.texts, tally.shared, tally.posts
+
+
+def tally_of_plain(plain: tuple[Any, ...]) -> Tally:
+    """The Tally `plain_tally` gave as `plain`."""
+    uses, most_uses, texts, shared, posts = plain
+    counted = {taxonomy: Counter(counts) for taxonomy, counts in uses.items()}
+    return Tally(counted, most_uses, texts, shared, posts)
 
 
 def add_tally(total: Tally | None, tally: Tally) -> Tally:
