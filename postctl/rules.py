@@ -267,6 +267,8 @@ class Context:
     _references: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = field(
         default_factory=dict, repr=False
     )
+    # What PC901 said of a reference from the site root, by (key, reference as written).
+    _unfound: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
     # The posts' facts, tallied by the engine as they came in (see `Tally`), for the site-wide
     # rules that run over those facts; None when not tallied.
@@ -2109,9 +2111,21 @@ def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
         for item in values:
             if not isinstance(item, str):
                 continue
-            rel = _local_reference(item)
-            if rel and not _found(post, ctx, rel):
-                yield _issue(post, key, f"{key} {_show(item.strip())} does not exist in the site")
+            # What a reference from the site root got (its message, "" when found or not
+            # checked) is the same for every post: thousands of posts name the same images.
+            # (Not while the folders looked in are recorded: see `_found`.)
+            message = None if ctx.consulted is not None else ctx._unfound.get((key, item))
+            if message is None:
+                rel = _local_reference(item)
+                message = (
+                    f"{key} {_show(item.strip())} does not exist in the site"
+                    if rel and not _found(post, ctx, rel)
+                    else ""
+                )
+                if not rel or rel.startswith("/"):  # (else it depends on the post's folder)
+                    ctx._unfound[key, item] = message
+            if message:
+                yield _issue(post, key, message)
 
 
 @functools.lru_cache(maxsize=4096)

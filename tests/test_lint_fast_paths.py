@@ -879,3 +879,50 @@ def test_path_in_its_folder_is_the_path_parsed_whole(path: str) -> None:
     made = path_in(folders, path)
     assert made == Path(path) and str(made) == str(Path(path)) and made.parts == Path(path).parts
     assert path_in(folders, path) == Path(path)  # (its folder's Path kept)
+
+
+# -- PC901: what a reference from the site root got, kept for the run ---------------------------
+
+references = st.sampled_from(
+    [
+        "/img/a.png",
+        "/img/b.png",
+        "img/a.png",
+        "a.png",
+        "https://x.org/a.png",
+        "{{ .x }}",
+        "",
+        " /img/a.png ",
+        "/img/a.png#x",
+        "/img/%61.png",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    posts=st.lists(
+        st.tuples(
+            st.sampled_from(["image", "Image", "cover"]),
+            st.one_of(references, st.lists(references, max_size=3), st.just({"path": "/x.png"})),
+            st.sampled_from(["/content/a.md", "/content/img/b.md", "/content/p/index.md"]),
+        ),
+        max_size=6,
+    )
+)
+def test_missing_files_kept_per_reference_find_what_each_post_finds_alone(
+    tmp_path_factory: pytest.TempPathFactory, posts: list[tuple[str, Any, str]]
+) -> None:
+    """PC901 over several posts with one context (what a reference from the site root got
+    kept for the next post) finds what it finds on each post with a context of its own."""
+    root = tmp_path_factory.getbasetemp() / "pc901-site"
+    for name in ("static/img/a.png", "content/img/a.png", "content/p/a.png"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).touch()
+    shared = Context(kind="hugo", root=root, path_fields=["image", "cover"])
+    for key, value, where in posts:
+        post = dataclasses.replace(post_of("hugo", {key: value}), path=root / where.lstrip("/"))
+        alone = Context(kind="hugo", root=root, path_fields=["image", "cover"])
+        found = list(rules.check_missing_files(post, shared))
+        assert found == list(rules.check_missing_files(post, alone))
+        assert list(rules.check_missing_files(post, shared)) == found  # (and again, kept)
