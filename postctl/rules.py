@@ -1856,7 +1856,17 @@ def _url(
         else:
             if stem == "index":
                 parent = os.path.dirname(parent)
-            url = f"/{parent}/{_slug(post, written, folder, name)}/"
+            slug = _slug(post, written, folder, name)
+            if (
+                parent[:1] == "/"
+                and parent[-1:] != "/"
+                and "//" not in parent
+                and slug
+                and "/" not in slug
+            ):  # what the slashes below come to for nearly every page, made at once
+                url = f"{parent}/{slug}"
+                return url.lower() if post.kind == "hugo" else url
+            url = f"/{parent}/{slug}/"
     url = "/" + url
     while "//" in url:  # runs of slashes become one (no regular expression: every post)
         url = url.replace("//", "/")

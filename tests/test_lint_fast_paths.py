@@ -721,11 +721,17 @@ def test_post_traits_tell_plain_posts_from_others() -> None:
 
 # -- URLs and slugs from path strings -------------------------------------------------------------
 
-url_values = st.sampled_from([None, "", " ", "/a//b/", " /Custom/ ", "{{ .Slug }}", "x", 1, False])
+url_values = st.sampled_from(
+    [None, "", " ", "/a//b/", " /Custom/ ", "{{ .Slug }}", "x", 1, False, "a/b", "/x/", "X Y"]
+)
 url_keys = st.sampled_from(["url", "URL", "permalink", "slug", "Slug", "title"])
 page_paths = st.sampled_from(
     [
         "/site/content/posts/a.md",
+        "/site/content/Posts/B.md",
+        "/site/content/a.md",
+        "/site/content//posts/a.md",
+        "/site/content/posts/sub/index.md",
         "/site/content/posts/A.B.md",
         "/site/content/posts/.md",
         "/site/content/posts/x.",
