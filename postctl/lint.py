@@ -560,15 +560,14 @@ class PostLinter:
                     out.append(self._error_row(e))
         ctx = self._ctx or self.ctx
         for check, code, severity in self.checks_for(post):
-            for issue in check(post, ctx):
-                fix = issue.fix
+            for line, col, message, fix in check(post, ctx):  # (an Issue's fields)
                 out.append(
                     (
-                        issue.line,
-                        issue.col,
+                        line,
+                        col,
                         code,
                         severity,
-                        issue.message,
+                        message,
                         None if fix is None else (fix.kind, fix.key, fix.change),
                     )
                 )
