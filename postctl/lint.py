@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import marshal
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +40,11 @@ from postctl.rules import (
     Tally,
     add_tally,
     facts_fields,
+    plain_tally,
     post_facts,
     post_traits,
     tally_facts,
+    tally_of_plain,
 )
 from postctl.site import Site, collect_files, gc_paused, map_posts
 
@@ -119,6 +124,10 @@ class LintReport:
     findings: list[Finding]
     files: int
     posts: list[Post] = field(default_factory=list)  # the linted posts, when kept
+    # What the site-wide rules compared, one Facts per post, when linted without the cache.
+    # (Kept with the report: a command that ends at once when done (`cli.leave`) then never
+    # frees them one by one, which took a fiftieth of linting 10,000 posts.)
+    facts: Sequence[Facts] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -295,6 +304,65 @@ FindingRow = tuple[int | None, int | None, str, Severity, str, FixFields | None]
 Checked = tuple[list[FindingRow], tuple[Any, ...] | None, Post | PostError | None]
 
 
+# What `PostLinter.pack_chunk` makes of a chunk: each file's finding rows, the posts (when
+# kept), the facts (as Facts, or their fields' marshal text when they travel) and how many,
+# their tally (a Tally, or as `plain_tally` when it travels), and whether a page may be
+# unrendered.
+Packed = tuple[
+    list[list[FindingRow]],
+    list[Any] | None,
+    list[Facts] | bytes | None,
+    int,
+    Tally | tuple[Any, ...] | None,
+    bool,
+]
+
+
+class ChunkedFacts(Sequence[Facts]):
+    """Every linted post's facts, in order, as the chunks brought them (Facts, or the marshal
+    text of their fields from a helper process), made Facts only when first looked at: the
+    site-wide rules decide from the tally alone unless something is shared (on most sites,
+    nothing), so the facts of 10,000 posts need not be decoded, nor kept as objects."""
+
+    def __init__(self) -> None:
+        self._chunks: list[tuple[list[str], list[Facts] | bytes]] = []
+        self._facts: list[Facts] | None = None
+        self._count = 0
+        self.hiding = False  # whether some page may be unrendered (`unrendered_pages`)
+
+    def add(self, paths: list[str], facts: list[Facts] | bytes, count: int, hiding: bool) -> None:
+        """Add a chunk's `count` facts (see `PostLinter.pack_chunk`)."""
+        self._chunks.append((paths, facts))
+        self._count += count
+        self.hiding = self.hiding or hiding
+        self._facts = None
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.made()[index]
+
+    def __iter__(self) -> Iterator[Facts]:
+        return iter(self.made())
+
+    def made(self) -> list[Facts]:
+        """The facts as a list of Facts (decoded once)."""
+        if self._facts is None:
+            facts: list[Facts] = []
+            for paths, chunk in self._chunks:
+                if isinstance(chunk, list):
+                    facts += chunk
+                else:
+                    facts += [
+                        _new_tuple(Facts, (path, *fields))
+                        for path, fields in zip(paths, marshal.loads(chunk))
+                        if fields is not None
+                    ]
+            self._facts = facts
+        return self._facts
+
+
 class PostLinter:
     """Runs the per-post rules on one loaded post (or reports its PostError), where it was
     loaded: `map_posts(site, paths, PostLinter(...))` spreads the work across processes.
@@ -332,11 +400,19 @@ class PostLinter:
         # Set by the lint cache: give back each file's cache entry (JSON text) instead.
         self.for_cache = False
         # The tally of the facts `expand_chunk` expanded (for the site-wide rules: see
-        # `finish`, which takes it).
+        # `finish`, which takes it), and those facts, in order.
         self.tally: Tally | None = None
+        self.facts = ChunkedFacts()
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_ctx": None, "_checks": None, "tally": None, "_quiet": {}}
+        return {
+            **self.__dict__,
+            "_ctx": None,
+            "_checks": None,
+            "tally": None,
+            "facts": ChunkedFacts(),
+            "_quiet": {},
+        }
 
     @property
     def checks(self) -> list[tuple[Any, str, Severity]]:
@@ -393,8 +469,9 @@ class PostLinter:
         return rows, facts, result
 
     def lint_files(self, site: Site, paths: Sequence[str]) -> list[Linted]:
-        """Every file of `paths` linted (across processes on large sites), as `Linted`, the
-        facts tallied as they come in (see `expand_chunk`)."""
+        """Every file of `paths` linted (across processes on large sites), as `Linted`, their
+        facts tallied and kept in `facts` (see `pack_chunk`)."""
+        self.tally, self.facts = None, ChunkedFacts()
         return map_posts(
             site,
             paths,
@@ -402,6 +479,7 @@ class PostLinter:
             keep_body=self.reads_bodies,
             plain=self.plain_results,
             each=self.expand_chunk,
+            pack=self.pack_chunk,
         )
 
     @property
@@ -409,23 +487,42 @@ class PostLinter:
         """Whether what `__call__` gives back is plain data (see `map_posts`): no posts kept."""
         return not self.keep_posts
 
-    def expand_chunk(self, paths: list[str], checked: list[Checked]) -> list[Linted]:
-        """What `__call__` gave back for each file of `paths`, as `Linted` (given a chunk at a
-        time, in order, as `map_posts` gives them back); also tallies the chunk's facts (see
-        `Tally`) while they are in the CPU cache, and adds them to `tally`: the site-wide rules
-        then need not go over every post's facts again, scattered in memory."""
+    def pack_chunk(self, paths: list[str], checked: list[Checked], travels: bool) -> Packed:
+        """What `__call__` gave back for a chunk of `paths`, made ready where it was linted
+        (see `map_posts`): the tally of its facts (see `Tally`), counted while they are in
+        the CPU cache, so that the site-wide rules need not go over every post's facts again;
+        and the facts themselves, which on most sites those rules never look at post by post
+        (they find nothing shared in the tally): when they `travel` to another process, as
+        their marshal text, decoded only if looked at (see `ChunkedFacts`)."""
+        rows = [found for found, _, _ in checked]
+        kept = [post for _, _, post in checked] if self.keep_posts else None
+        if not self.needs_facts:
+            return rows, kept, None, 0, None, False
+        fields = [facts for _, facts, _ in checked]
+        facts = [_new_tuple(Facts, (p, *f)) for p, f in zip(paths, fields) if f is not None]
+        tally = tally_facts(facts, self.ctx.taxonomies) if self.site_rules else None
+        # (whether a page may be left unrendered: see `unrendered_pages`)
+        hiding = any(f.hidden or f.hides_below for f in facts)
+        if not travels:
+            return rows, kept, facts, len(facts), tally, hiding
+        return rows, kept, marshal.dumps(fields), len(facts), plain_tally(tally), hiding
+
+    def expand_chunk(self, paths: list[str], packed: Packed) -> list[Linted]:
+        """A chunk's `pack_chunk` as `Linted` (given a chunk at a time, in order, as `map_posts`
+        gives them back; the facts apart, in `facts`), its tally added to `tally`."""
+        rows, kept, facts, count, tally, hiding = packed
         linted: list[Linted] = [
-            (
-                path,
-                _findings(path, rows) if rows else [],
-                None if facts is None else _new_tuple(Facts, (path, *facts)),
-                kept,
-            )
-            for path, (rows, facts, kept) in zip(paths, checked)
+            (path, _findings(path, found) if found else [], None, None)
+            for path, found in zip(paths, rows)
         ]
-        if self.site_rules:
-            facts = [f for _, _, f, _ in linted if f is not None]
-            self.tally = add_tally(self.tally, tally_facts(facts, self.ctx.taxonomies))
+        if kept is not None:
+            linted = [(path, found, None, post) for (path, found, _, _), post in zip(linted, kept)]
+        if facts is not None:
+            self.facts.add(paths, facts, count, hiding)
+        if tally is not None:
+            self.tally = add_tally(
+                self.tally, tally if isinstance(tally, Tally) else tally_of_plain(tally)
+            )
         return linted
 
     def cache_entry(self, result: Post | PostError) -> tuple[str, str]:
@@ -463,18 +560,18 @@ class PostLinter:
                     out.append(self._error_row(e))
         ctx = self._ctx or self.ctx
         for check, code, severity in self.checks_for(post):
-            for issue in check(post, ctx):
-                fix = issue.fix
+            for line, col, message, fix in check(post, ctx):  # (an Issue's fields)
                 out.append(
                     (
-                        issue.line,
-                        issue.col,
+                        line,
+                        col,
                         code,
                         severity,
-                        issue.message,
+                        message,
                         None if fix is None else (fix.kind, fix.key, fix.change),
                     )
                 )
+        sort_rows(out)
         return out
 
     def _error_row(self, error: PostError) -> FindingRow:
@@ -523,16 +620,22 @@ def lint_posts(
     selection = selection or selection_for(site)
     linter = PostLinter(site, selection, report, now, keep_posts=False)
     paths = [str(result.path) for result in results]
-    return finish(linter, linter.expand_chunk(paths, list(map(linter, results))))
+    packed = linter.pack_chunk(paths, list(map(linter, results)), False)
+    return finish(linter, linter.expand_chunk(paths, packed), linter.facts)
 
 
-def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
+def finish(
+    linter: PostLinter, linted: Sequence[Linted], facts: Sequence[Facts] | None = None
+) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
-    order linted), then line, column and code. (The lists of findings in `linted` may be
-    extended and reordered in place.)"""
+    order linted), then line, column and code. Each file's findings in `linted` come in that
+    order already (`sort_rows`); they may be extended and reordered in place. `facts`: those
+    of `linted`, in order, when the caller has them already (`PostLinter.facts`)."""
     ctx = linter.ctx
-    facts = [f for _, _, f, _ in linted if f is not None]
-    ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" else set()
+    if facts is None:
+        facts = [f for _, _, f, _ in linted if f is not None]
+    hiding = facts.hiding if isinstance(facts, ChunkedFacts) else True
+    ctx.unrendered = unrendered_pages(facts) if linter.site.kind != "jekyll" and hiding else set()
     # The tally of the chunks `expand_chunk` expanded: the rules use it only when it counts
     # all of `facts` (`Context.term_uses`, `Context.shared_texts`).
     ctx.tally, linter.tally = linter.tally, None
@@ -540,13 +643,16 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
     # One group per file, in order: sorting each small group is cheaper than sorting (and
     # hashing the paths of) every finding of a large site. (The lists of `linted` themselves,
     # when nothing is left out of them: made for this, they need no copy.)
-    groups = [
-        [f for f in post_findings if not (f.file in unrendered and RULES[f.code].pages_only)]
+    groups = (
+        [
+            [f for f in post_findings if not (f.file in unrendered and RULES[f.code].pages_only)]
+            for _, post_findings, _, _ in linted
+        ]
         if unrendered
-        else post_findings
-        for _, post_findings, _, _ in linted
-    ]
+        else list(map(_FINDINGS_OF, linted))
+    )
     order: dict[str, int] | None = None
+    extended: set[int] = set()  # the groups site-wide findings went to
     report = linter.report
     for rule in linter.selection.rules:
         if rule.scope != "site":
@@ -557,7 +663,9 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
             if report is None or path in report:
                 if order is None:
                     order = {p: i for i, (p, _, _, _) in enumerate(linted)}
-                group = groups[order.get(path, 0)] if groups else []
+                index = order.get(path, 0)
+                extended.add(index)
+                group = groups[index] if groups else []
                 group.append(
                     Finding(
                         path,
@@ -572,16 +680,36 @@ def finish(linter: PostLinter, linted: Sequence[Linted]) -> list[Finding]:
                     )
                 )
     ctx.tally = None  # (it counts these facts only)
-    findings: list[Finding] = []
-    for group in groups:
-        if len(group) > 1:
-            group.sort(key=_line_order)
-        findings.extend(group)
-    return findings
+    for index in extended:
+        if groups:
+            sort_findings(groups[index])
+    return list(chain.from_iterable(groups))
+
+
+_FINDINGS_OF = itemgetter(1)  # (of a `Linted`)
+
+
+def sort_findings(findings: list[Finding]) -> None:
+    """Put one file's findings in the order `finish` gives them: by line, column and code
+    (a stable sort: findings at the same place stay in the order the rules found them)."""
+    if len(findings) > 1:
+        findings.sort(key=_line_order)
 
 
 def _line_order(finding: Finding) -> tuple[int, int, str]:
     return finding.line or 0, finding.col or 0, finding.code
+
+
+def sort_rows(rows: list[FindingRow]) -> None:
+    """Put one file's finding rows in the order `finish` gives its findings (line, column,
+    code; a stable sort, as there), where the file was linted: most files have one finding
+    or none, and the others' findings need not be sorted again once gathered."""
+    if len(rows) > 1:
+        rows.sort(key=_row_order)
+
+
+def _row_order(row: FindingRow) -> tuple[int, int, str]:
+    return row[0] or 0, row[1] or 0, row[2]
 
 
 def selection_for(site: Site, select: Sequence[str] = (), ignore: Sequence[str] = ()) -> Selection:
@@ -658,10 +786,10 @@ def lint_site(
             _age_survivors()
             return LintReport(findings, len(files))
         linted = linter.lint_files(site, context_files)
-        findings = finish(linter, linted)
+        findings = finish(linter, linted, linter.facts)
         _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)] if keep_posts else []
-    return LintReport(findings, len(files), posts)
+    return LintReport(findings, len(files), posts, linter.facts)
 
 
 def _age_survivors() -> None:

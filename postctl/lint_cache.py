@@ -40,7 +40,15 @@ from postctl.cache import (
     select_paths,
     writing,
 )
-from postctl.lint import Finding, FindingRow, Linted, PostLinter, finish, new_finding
+from postctl.lint import (
+    Finding,
+    FindingRow,
+    Linted,
+    PostLinter,
+    finish,
+    new_finding,
+    sort_findings,
+)
 from postctl.model import Post, PostError
 from postctl.rules import RULES, Facts, folder_stamp, is_future
 from postctl.site import Site, map_posts
@@ -280,6 +288,7 @@ def decode(path: str, entry: Any, linter: PostLinter, fresh: bool, wanted: bool)
             new_finding(path, line, col, code, RULES[code].name, severity, message, fixable)
             for line, col, code, severity, message, fixable in rows or ()
         ]
+        sort_findings(findings)  # (as `finish` wants them; entries of older runs unsorted)
         facts_json = entry["facts"]
         facts = None if facts_json is None else _facts(path, facts_json)
     except (ValueError, KeyError, TypeError, AttributeError):
@@ -329,7 +338,8 @@ def lint_cached(
     is kept)."""
     cache = LintCache.open(site, fingerprint(site, linter))
     if cache is None:
-        return finish(linter, linter.lint_files(site, paths))
+        linted = linter.lint_files(site, paths)
+        return finish(linter, linted, linter.facts)
     try:
         keys = [file_key(path) for path in paths]  # before linting: a later edit shows
         stamps = _Stamps()

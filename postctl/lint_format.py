@@ -31,13 +31,18 @@ def write_text(findings: Sequence[Finding], stream: IO[str] | None = None) -> No
     """`path:line:col: CODE message [severity]`, one finding a line."""
     stream = stream or sys.stdout
     show = path_displayer()  # the current folder looked up once, not per finding
-    lines = [
-        # (most findings have a line and a column: their location made in one go)
-        f"{show(f.file)}:{f.line}:{f.col}: {f.code} {f.message} [{f.severity}]"
-        if f.col is not None and f.line is not None
-        else f"{_where(f, show)}: {f.code} {f.message} [{f.severity}]"
-        for f in findings
-    ]
+    lines: list[str] = []
+    add = lines.append
+    file = shown = None
+    for f in findings:
+        if f.file is not file:  # (a file's findings come together: its path shown once)
+            file = f.file
+            shown = show(file)
+        line, col = f.line, f.col
+        if line is not None and col is not None:  # (most findings: the location in one go)
+            add(f"{shown}:{line}:{col}: {f.code} {f.message} [{f.severity}]")
+        else:
+            add(f"{_where(f, show)}: {f.code} {f.message} [{f.severity}]")
     if not lines:
         return
     text = "\n".join(lines)

@@ -100,8 +100,32 @@ NO_DUPLICATE_KEYS = 2  # PC102
 PLAIN_TERMS = 4  # `PostLookups.plain_terms`: PC403, PC404, PC502
 NO_STRINGS = 8  # `PostLookups.strings` is empty: PC603
 PLAIN_TEXT = 16  # that, and the body is ASCII or cannot be read: PC601
-_TEXT_TRAITS = NO_STRINGS | PLAIN_TEXT
-_LOOKED_UP_TRAITS = PLAIN_TERMS | _TEXT_TRAITS  # (those `post_traits` needs the lookups for)
+# The fields nearly every post writes plainly (see `_field_traits`), each bit the case in
+# which one rule (or two) finds nothing:
+PLAIN_FLAGS = 32  # `draft` is a boolean or absent, `published` too (absent on Hugo): PC402, PC405
+TYPED = 64  # that, plain terms, and the title a string or absent: PC202
+DATES_READ = 128  # every date field a date, or empty: PC301
+NOT_FUTURE = 256  # a draft, or its date is not in the future: PC304
+ZONED = 512  # its date has a time zone, or no time: PC305
+TERMS_FILLED = 1024  # no taxonomy key is empty: PC501
+REQUIRED_FILLED = 2048  # every required field has a value: PC201
+TITLE_FITS = 4096  # the title's length is within `title_length` (or a draft): PC801
+DESCRIPTION_FITS = 8192  # the description's too: PC802
+CONTROL_FREE = 16384  # no strings to check, and no control character in the body: PC602
+_TEXT_TRAITS = NO_STRINGS | PLAIN_TEXT | CONTROL_FREE
+_FIELD_TRAITS = (
+    PLAIN_FLAGS
+    | TYPED
+    | DATES_READ
+    | NOT_FUTURE
+    | ZONED
+    | TERMS_FILLED
+    | REQUIRED_FILLED
+    | TITLE_FITS
+    | DESCRIPTION_FITS
+)
+# (those `post_traits` needs the lookups for)
+_LOOKED_UP_TRAITS = PLAIN_TERMS | _TEXT_TRAITS | _FIELD_TRAITS
 
 
 def _register(
@@ -243,6 +267,8 @@ class Context:
     _references: dict[tuple[str, str], tuple[bool, tuple[str, ...]]] = field(
         default_factory=dict, repr=False
     )
+    # What PC901 said of a reference from the site root, by (key, reference as written).
+    _unfound: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
     _lookups: PostLookups | None = field(default=None, repr=False, compare=False)
     # The posts' facts, tallied by the engine as they came in (see `Tally`), for the site-wide
     # rules that run over those facts; None when not tallied.
@@ -346,8 +372,17 @@ class PostLookups:
         # rules' own: `title`, `draft`, `date`, ...; see `_names`): one lookup in C instead
         # of a call, for the dozen names the rules look up in every post.
         self.written = post.hugo_keys if post.kind == "hugo" else dict(zip(post.data, post.data))
-        # (taxonomy, the keys its terms are written under), for each taxonomy in order
-        self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
+        # (taxonomy, the keys its terms are written under), for each taxonomy in order (on
+        # Hugo sites, its one key: `term_keys` looked up in `written`)
+        if post.kind == "hugo":
+            self.taxonomy_keys = [
+                (taxonomy, [] if key is None else [key])
+                for taxonomy, key in zip(
+                    taxonomies, map(self.written.get, map(str.lower, taxonomies))
+                )
+            ]
+        else:
+            self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
         self._terms: dict[str, list[str]] = {}
         self._strings: list[tuple[str | None, str, bool]] | None = None
         self._plain_terms: bool | None = None
@@ -391,7 +426,7 @@ class PostLookups:
     def strings(self) -> list[tuple[str | None, str, bool]]:
         """`_strings(post)`: usually none at all."""
         if self._strings is None:
-            self._strings = list(_strings(self.post))
+            self._strings = [] if _plain_ascii(self.post.raw) else list(_strings(self.post))
         return self._strings
 
 
@@ -588,6 +623,7 @@ def check_duplicate_keys(post: Post, ctx: Context) -> Iterator[Issue]:
     "error",
     "A required field is missing or empty",
     pages_only=True,
+    quiet_when=REQUIRED_FILLED,
 )
 def check_required(post: Post, ctx: Context) -> Iterator[Issue]:
     """A field the site requires (`lint.required`, default `title`) is missing or empty.
@@ -618,7 +654,7 @@ def _has_text(value: Any) -> bool:
     return bool(value)
 
 
-@_register("PC202", "wrong-type", "error", "A field has the wrong type")
+@_register("PC202", "wrong-type", "error", "A field has the wrong type", quiet_when=TYPED)
 def check_types(post: Post, ctx: Context) -> Iterator[Issue]:
     """A field the generators give meaning to has a type they cannot use: `title` must be a
     string; tags and categories a list of strings (or a string); `draft` and `published` a
@@ -690,7 +726,13 @@ DATE_FIELDS = ("date", "lastmod", "publishDate", "expiryDate", "last_modified_at
 _DATE_FIELDS_LOWER = tuple(name.lower() for name in DATE_FIELDS)
 
 
-@_register("PC301", "invalid-date", "error", "A date cannot be read or does not exist")
+@_register(
+    "PC301",
+    "invalid-date",
+    "error",
+    "A date cannot be read or does not exist",
+    quiet_when=DATES_READ,
+)
 def check_dates(post: Post, ctx: Context) -> Iterator[Issue]:
     """A date field (`date`, `lastmod`, `publishDate`, `expiryDate`, `last_modified_at`) is not
     a date the generators can read, or names a day that does not exist (`2020-02-30`). Hugo
@@ -798,7 +840,13 @@ def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
         yield Issue(1, 1, "the file name's date is not a real day; Jekyll stops the build")
 
 
-@_register("PC304", "future-date", "warning", "A published post is dated in the future")
+@_register(
+    "PC304",
+    "future-date",
+    "warning",
+    "A published post is dated in the future",
+    quiet_when=NOT_FUTURE,
+)
 def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post that is not a draft has a date in the future. Jekyll (without `future: true`) and
     Hugo (without `--buildFuture`) leave it out of the site until that date. A date without a
@@ -825,7 +873,13 @@ def is_future(value: datetime, now: datetime) -> bool:
     return value - timedelta(hours=14) > now.replace(tzinfo=None)
 
 
-@_register("PC305", "missing-timezone", "info", "A date has a time of day but no time zone")
+@_register(
+    "PC305",
+    "missing-timezone",
+    "info",
+    "A date has a time of day but no time zone",
+    quiet_when=ZONED,
+)
 def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
     """The date has a time of day but no UTC offset, so it means a different instant depending
     on the build machine's or site's time zone setting, and can move the post to another day in
@@ -980,7 +1034,13 @@ def check_yaml_versions(post: Post, ctx: Context) -> Iterator[Issue]:
         yield Issue(scalar.line, scalar.col, message)
 
 
-@_register("PC402", "string-boolean", "warning", "`draft` or `published` is a string")
+@_register(
+    "PC402",
+    "string-boolean",
+    "warning",
+    "`draft` or `published` is a string",
+    quiet_when=PLAIN_FLAGS,
+)
 def check_string_booleans(post: Post, ctx: Context) -> Iterator[Issue]:
     """`draft` or `published` is a quoted string instead of a boolean. Jekyll only hides a post
     for `published: false` (the boolean): `published: "false"` is published. Hugo converts
@@ -1064,6 +1124,7 @@ def check_comma_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     "error",
     "`published: true/false` on a Hugo site",
     active=_on_hugo,
+    quiet_when=PLAIN_FLAGS,
 )
 def check_hugo_published(post: Post, ctx: Context) -> Iterator[Issue]:
     """On a Hugo site `published` is not a flag: Hugo reads it as a publish date (an alias of
@@ -1082,7 +1143,13 @@ def check_hugo_published(post: Post, ctx: Context) -> Iterator[Issue]:
 # -- PC5xx: tags and categories ------------------------------------------------------------------
 
 
-@_register("PC501", "empty-terms", "warning", "A post's tags or categories are empty")
+@_register(
+    "PC501",
+    "empty-terms",
+    "warning",
+    "A post's tags or categories are empty",
+    quiet_when=TERMS_FILLED,
+)
 def check_empty_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     """A taxonomy key (`lint.taxonomies`, default tags and categories) is present but empty
     (`tags: []`, `tags:`), usually a template placeholder never filled in: the post is on no
@@ -1348,8 +1415,7 @@ def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
     """(top-level key, text, is_key) for every key and string value in the front matter that
     can hold a character the encoding rules look for: none when the raw text is plain ASCII
     without escapes (`\\u00e9`, `\\x1b`) or control characters, which is most front matter."""
-    raw = post.raw
-    if raw.isascii() and "\\" not in raw and not _control_at(raw):
+    if _plain_ascii(post.raw):
         return
     for key, value in post.data.items():
         yield key, key, True
@@ -1358,6 +1424,12 @@ def _strings(post: Post) -> Iterator[tuple[str | None, str, bool]]:
                 yield key, item, False
             if path and isinstance(path[-1], str):
                 yield key, path[-1], True
+
+
+def _plain_ascii(raw: str) -> bool:
+    """Whether front matter is plain ASCII, without escapes (`\\u00e9`, `\\x1b`) or control
+    characters: then it holds no string the encoding rules look for (`_strings`)."""
+    return raw.isascii() and "\\" not in raw and not _control_at(raw)
 
 
 def _mojibake_fix(text: str) -> str | None:
@@ -1445,18 +1517,135 @@ def post_traits(post: Post, ctx: Context, wanted: int) -> int:
         traits |= NO_DUPLICATE_KEYS
     if wanted & _LOOKED_UP_TRAITS:
         lookups = ctx.lookups(post)
-        if wanted & PLAIN_TERMS and lookups.plain_terms:
+        if wanted & (PLAIN_TERMS | TYPED) and lookups.plain_terms:
             traits |= PLAIN_TERMS
         if wanted & _TEXT_TRAITS and not lookups.strings:
             traits |= NO_STRINGS
-            if wanted & PLAIN_TEXT:
+            if wanted & (PLAIN_TEXT | CONTROL_FREE):
                 body = _body(post)
-                if body is None or body.isascii():
-                    traits |= PLAIN_TEXT
+                if body is None:
+                    traits |= PLAIN_TEXT | CONTROL_FREE
+                else:
+                    if body.isascii():
+                        traits |= PLAIN_TEXT
+                    if wanted & CONTROL_FREE and _control_at(body) is None:
+                        traits |= CONTROL_FREE
+        if wanted & _FIELD_TRAITS:
+            traits |= _field_traits(post, ctx, lookups, wanted, traits & PLAIN_TERMS)
     return traits & wanted
 
 
-@_register("PC602", "control-character", "error", "Text contains control characters")
+def _field_traits(
+    post: Post, ctx: Context, lookups: PostLookups, wanted: int, plain_terms: int
+) -> int:
+    """The traits of `post`'s usual fields (`PLAIN_FLAGS` to `DESCRIPTION_FITS`) among
+    `wanted`: each the case in which its rules (see the bits) find nothing, told from the
+    same values those look at, in one pass over the names instead of one call of each rule
+    (most posts write these fields plainly, and then ten rules have nothing to say).
+    `plain_terms`: the post has `PLAIN_TERMS`."""
+    written = lookups.written
+    data = post.data
+    traits = 0
+    hugo = post.kind == "hugo"
+    # `draft` a boolean; `published` one on a site where it is a flag (PC402, PC405, PC202)
+    key = written.get("draft")
+    plain_flags = key is None or type(data[key]) is bool
+    key = written.get("published")
+    if key is not None and (ctx.kind == "hugo" or type(data[key]) is not bool):
+        plain_flags = False
+    key = written.get("title")
+    title = None if key is None else data[key]
+    if plain_flags:
+        traits |= PLAIN_FLAGS
+        if plain_terms and (title is None or isinstance(title, str)):
+            traits |= TYPED
+    if wanted & REQUIRED_FILLED:  # (PC201)
+        filled = True
+        if post.format is not None:
+            for name in ctx.required:
+                key = written.get(name.lower() if hugo else name)  # (`actual_key`)
+                value = None if key is None else data[key]
+                if (
+                    value is None
+                    or (isinstance(value, str) and not value.strip())
+                    or (isinstance(value, (list, dict)) and not value)
+                ):  # (empty, as PC201 sees it: `_has_text`)
+                    filled = False
+                    break
+        if filled:
+            traits |= REQUIRED_FILLED
+    if wanted & DATES_READ:  # (PC301)
+        for key in filter(None, map(written.get, _DATE_FIELDS_LOWER if hugo else DATE_FIELDS)):
+            value = data[key]
+            if value is not None and not isinstance(value, date):
+                break
+        else:
+            traits |= DATES_READ
+    if wanted & (NOT_FUTURE | ZONED):  # (PC304, PC305)
+        key = written.get("date")
+        value = None if key is None else data[key]
+        if key is None:
+            traits |= NOT_FUTURE | ZONED
+        elif type(value) is datetime:
+            # What `post.parsed_date` would read (`parse_date`: a date and time as it is; on
+            # Hugo sites `date` comes first of the date keys), without making it.
+            if post.draft or not is_future(value, ctx.now):
+                traits |= NOT_FUTURE
+            if value.tzinfo is not None:
+                traits |= ZONED
+        else:
+            draft = post.draft
+            parsed = post.parsed_date if wanted & ZONED or not draft else None
+            if parsed is None:
+                traits |= NOT_FUTURE | ZONED
+            else:
+                if draft or not is_future(parsed.value, ctx.now):
+                    traits |= NOT_FUTURE
+                if not parsed.has_time or parsed.has_zone:
+                    traits |= ZONED
+    if wanted & TERMS_FILLED:  # (PC501: its keys are among these)
+        for _, keys in lookups.taxonomy_keys:
+            for key in keys:
+                value = data[key]
+                if value is None or value == [] or (isinstance(value, str) and not value.strip()):
+                    break
+            else:
+                continue
+            break
+        else:
+            traits |= TERMS_FILLED
+    if wanted & (TITLE_FITS | DESCRIPTION_FITS):  # (PC801, PC802)
+        if post.draft:
+            traits |= TITLE_FITS | DESCRIPTION_FITS
+        else:
+            # (what `_length` says nothing about)
+            if isinstance(title, str):
+                low, high = ctx.title_length
+                n = len(title.strip())
+                if not (n > high or (n < low and n)):
+                    traits |= TITLE_FITS
+            else:
+                traits |= TITLE_FITS
+            for name in ("description", "excerpt", "summary"):
+                key = written.get(name)
+                if key is not None and isinstance(data[key], str):
+                    low, high = ctx.description_length
+                    n = len(data[key].strip())
+                    if not (n > high or (n < low and n)):
+                        traits |= DESCRIPTION_FITS
+                    break
+            else:
+                traits |= DESCRIPTION_FITS
+    return traits
+
+
+@_register(
+    "PC602",
+    "control-character",
+    "error",
+    "Text contains control characters",
+    quiet_when=CONTROL_FREE,
+)
 def check_control_characters(post: Post, ctx: Context) -> Iterator[Issue]:
     """A key, value or the body contains control characters (other than tab and line breaks)
     or bidirectional overrides (U+202A-U+202E, U+2066-U+2069, the "Trojan Source" characters).
@@ -1528,7 +1717,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     a worker process sends back."""
     wanted = ctx.site_rules
     folder, name = _split_path(str(post.path))
-    stem = _page_stem(name)
+    stem = _page_stem(name) if name.startswith(_PAGE_STEMS) else ""
     positions = post.key_positions
     at_front_matter = (post.fm_line, 1)  # (`Post.key_position` of a key not found)
     lookups = ctx.lookups(post)
@@ -1565,9 +1754,12 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
                     )
                 )
     url = None
-    if "PC701" in wanted and post.has_front_matter:
+    if "PC701" in wanted and post.format is not None:  # (`has_front_matter`)
         key = written.get("permalink") or written.get("url") or written.get("slug")
-        url = (_url(post, ctx, folder, stem), *_at(post, key))
+        url = (
+            _url(post, ctx, folder, name, stem, written),
+            *(at_front_matter if key is None else positions.get(key, at_front_matter)),  # `_at`
+        )
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
@@ -1593,10 +1785,13 @@ def _split_path(path: str) -> tuple[str, str]:
     return os.path.split(path)
 
 
+_PAGE_STEMS = ("index", "_index")
+
+
 def _page_stem(name: str) -> str:
     """ "index" or "_index" for a file name that makes the page of its folder (a Hugo page
     bundle's or section's own page), else ""."""
-    if name.startswith(("index", "_index")):
+    if name.startswith(_PAGE_STEMS):
         stem = os.path.splitext(name)[0]
         if stem in ("index", "_index"):
             return stem
@@ -1627,14 +1822,23 @@ _HTML_PAGE = _lazy_pattern("_HTML_PAGE", r"(/index)?\.html?$")
 def post_url(post: Post, ctx: Context) -> str:
     """The URL the generator gives a post, as far as front matter and path decide it."""
     folder, name = _split_path(str(post.path))
-    return _url(post, ctx, folder, _page_stem(name))
+    return _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
 
 
-def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
-    """`post_url`, given the post's folder and `_page_stem` (worked out once per post)."""
-    explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
-    if explicit is None and post.kind == "plain":
-        explicit = post.get("permalink") or post.get("url")
+def _url(
+    post: Post, ctx: Context, folder: str, name: str, stem: str, written: dict[str, str]
+) -> str:
+    """`post_url`, given the post's folder, file name and `_page_stem` (worked out once per
+    post) and `PostLookups.written` (`post.get(name)` for these lower-case names)."""
+    data = post.data
+    if post.kind == "jekyll":
+        key = written.get("permalink")
+    else:
+        key = written.get("url")
+        if post.kind == "plain" and (key is None or data[key] is None):
+            key = written.get("permalink")
+            key = key if key is not None and data[key] else written.get("url")
+    explicit = None if key is None else data[key]
     if isinstance(explicit, str) and explicit.strip() and "{" not in explicit:
         url = explicit.strip()
     elif post.kind == "jekyll":
@@ -1647,12 +1851,22 @@ def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
     else:
         base = ctx.url_base
         parent = folder[len(base) :] if folder.startswith(base) else folder
-        if stem and not post.has("slug"):
+        if stem and "slug" not in written:  # (`post.has("slug")`)
             url = f"/{parent}/"
         else:
             if stem == "index":
                 parent = os.path.dirname(parent)
-            url = f"/{parent}/{post.slug}/"
+            slug = _slug(post, written, folder, name)
+            if (
+                parent[:1] == "/"
+                and parent[-1:] != "/"
+                and "//" not in parent
+                and slug
+                and "/" not in slug
+            ):  # what the slashes below come to for nearly every page, made at once
+                url = f"{parent}/{slug}"
+                return url.lower() if post.kind == "hugo" else url
+            url = f"/{parent}/{slug}/"
     url = "/" + url
     while "//" in url:  # runs of slashes become one (no regular expression: every post)
         url = url.replace("//", "/")
@@ -1661,6 +1875,22 @@ def _url(post: Post, ctx: Context, folder: str, stem: str) -> str:
     url = url.rstrip("/") or "/"
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
+
+
+def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
+    """`post.slug` outside Jekyll, from the post's folder and file name as `_split_path` gives
+    them (`written`: `PostLookups.written`): pathlib's `stem` and `parent` cost more than
+    the rest of a post's URL."""
+    key = written.get("slug")
+    if key is not None:
+        value = post.data[key]
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    dot = name.rfind(".")  # (`PurePath.stem`)
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name
+    if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
+        return _split_path(folder)[1]
+    return stem
 
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
@@ -1780,6 +2010,22 @@ def tally_facts(facts: list[Facts], taxonomies: list[str]) -> Tally:
     return Tally(uses, most_uses, texts, shared, len(facts))
 
 
+def plain_tally(tally: Tally | None) -> tuple[Any, ...] | None:
+    """`tally` as plain data, to travel between processes by marshal (`tally_of_plain` makes
+    it a Tally again): its counters as dicts, in the order they count."""
+    if tally is None:
+        return None
+    uses = {taxonomy: dict(counted) for taxonomy, counted in tally.uses.items()}
+    return uses, tally.most_uses, tally.texts, tally.shared, tally.posts
+
+
+def tally_of_plain(plain: tuple[Any, ...]) -> Tally:
+    """The Tally `plain_tally` gave as `plain`."""
+    uses, most_uses, texts, shared, posts = plain
+    counted = {taxonomy: Counter(counts) for taxonomy, counts in uses.items()}
+    return Tally(counted, most_uses, texts, shared, posts)
+
+
 def add_tally(total: Tally | None, tally: Tally) -> Tally:
     """The tally of the facts of `total` and then those of `tally` (as if tallied together);
     `total`'s counts are added to in place."""
@@ -1806,7 +2052,12 @@ def _relative(path: str, ctx: Context) -> str:
 
 
 @_register(
-    "PC801", "title-length", "warning", "The title is too long or too short", pages_only=True
+    "PC801",
+    "title-length",
+    "warning",
+    "The title is too long or too short",
+    pages_only=True,
+    quiet_when=TITLE_FITS,
 )
 def check_title_length(post: Post, ctx: Context) -> Iterator[Issue]:
     """The title is longer or shorter than `lint.title_length` (default at most 70 characters):
@@ -1832,6 +2083,7 @@ def _length(post: Post, key: str, text: str, bounds: tuple[int, int]) -> Iterato
     "warning",
     "The description is too long or too short",
     pages_only=True,
+    quiet_when=DESCRIPTION_FITS,
 )
 def check_description_length(post: Post, ctx: Context) -> Iterator[Issue]:
     """The description (`description`, `excerpt` or `summary`, as SEO plugins read it) is
@@ -1869,9 +2121,21 @@ def check_missing_files(post: Post, ctx: Context) -> Iterator[Issue]:
         for item in values:
             if not isinstance(item, str):
                 continue
-            rel = _local_reference(item)
-            if rel and not _found(post, ctx, rel):
-                yield _issue(post, key, f"{key} {_show(item.strip())} does not exist in the site")
+            # What a reference from the site root got (its message, "" when found or not
+            # checked) is the same for every post: thousands of posts name the same images.
+            # (Not while the folders looked in are recorded: see `_found`.)
+            message = None if ctx.consulted is not None else ctx._unfound.get((key, item))
+            if message is None:
+                rel = _local_reference(item)
+                message = (
+                    f"{key} {_show(item.strip())} does not exist in the site"
+                    if rel and not _found(post, ctx, rel)
+                    else ""
+                )
+                if not rel or rel.startswith("/"):  # (else it depends on the post's folder)
+                    ctx._unfound[key, item] = message
+            if message:
+                yield _issue(post, key, message)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -604,16 +604,37 @@ def _map_chunk(
     paths: list[Path] | list[str],
     fn: Callable[[Post | PostError], Any],
     keep_body: bool,
-) -> list[Any]:
+    pack: Callable[[Any, list[Any], bool], Any] | None = None,
+    travels: bool = False,
+) -> Any:
+    """`fn` of each post of `paths`, in order, or what `pack(paths, those, travels)` makes of
+    them (`travels`: they go back to another process)."""
     results: list[Any] = []
+    folders: dict[str, Path] = {}
     with gc_paused():
         for path in paths:
             try:
-                result: Post | PostError = site.load(Path(path), keep_body=keep_body)
+                result: Post | PostError = site.load(path_in(folders, path), keep_body=keep_body)
             except PostError as e:
                 result = e
             results.append(fn(result))
-    return results
+    return results if pack is None else pack(paths, results, travels)
+
+
+def path_in(folders: dict[str, Path], path: Path | str) -> Path:
+    """`Path(path)`, made as the Path of its folder (kept in `folders`, by folder) joined
+    with its name: a chunk's posts share a folder or a few, and parsing each whole path
+    string again cost a fifth of what linting a post adds to loading it. A path string that
+    pathlib would write otherwise (`//x`, `a/./b`, `a/`) is parsed whole."""
+    if isinstance(path, Path):
+        return path
+    folder, _, name = path.rpartition(os.sep)
+    parent = folders.get(folder)
+    if parent is None:
+        parent = folders[folder] = Path(folder or os.sep)
+    joined = parent / name
+    # (`str` is what opening the file asks for first: kept by the Path once worked out)
+    return joined if str(joined) == path else Path(path)
 
 
 def map_posts(
@@ -624,7 +645,8 @@ def map_posts(
     *,
     keep_body: bool = False,
     plain: bool = False,
-    each: Callable[[list[Any], list[Any]], list[Any]] | None = None,
+    each: Callable[[list[Any], Any], list[Any]] | None = None,
+    pack: Callable[[Any, list[Any], bool], Any] | None = None,
 ) -> list[Any]:
     """`fn(post or PostError)` for every path (Paths or path strings), in order, computed where
     the post was loaded (in forked helper processes too on large sites), so per-post work such
@@ -634,7 +656,9 @@ def map_posts(
     helper's results travel back by marshal, several times cheaper than pickle. `each`: the
     list holds what `each(paths, results)` gives back for each chunk of paths (a list as long
     as it), worked out here as the chunks come in, while the helpers still work: for each
-    chunk in order, once those before it are done.
+    chunk in order, once those before it are done. `pack`: each chunk's results come to
+    `each` as `pack(paths, results, travels)` makes them where they were made (`travels`: in
+    a helper, so they travel back to this process; plain data, then, with `plain`).
 
     `jobs` processes share the work, this one included: each takes the next few posts as it
     becomes free, so all finish within a few milliseconds of one another (on two CPUs, one
@@ -644,15 +668,18 @@ def map_posts(
     jobs = jobs or os.cpu_count() or 1
     paths = list(paths)
     if len(paths) < PARALLEL_THRESHOLD or jobs == 1 or not hasattr(os, "fork"):
-        results = _map_chunk(site, paths, fn, keep_body)
+        results = _map_chunk(site, paths, fn, keep_body, pack)
         return results if each is None else each(paths, results)
     chunks = _chunked(paths, jobs, MAP_CHUNK)
     done: list[list[Any]] = []  # each chunk's results (what `each` gave back), in order
 
-    def run(index: int) -> list[Any]:
-        return _map_chunk(site, chunks[index], fn, keep_body)
+    def run(index: int) -> Any:
+        return _map_chunk(site, chunks[index], fn, keep_body, pack)
 
-    for index, results, _ in _shared(jobs, len(chunks), run, run, plain):
+    def run_in_helper(index: int) -> Any:
+        return _map_chunk(site, chunks[index], fn, keep_body, pack, True)
+
+    for index, results, _ in _shared(jobs, len(chunks), run, run_in_helper, plain):
         done.append(results if each is None else each(chunks[index], results))
     return [result for results in done for result in results]
 

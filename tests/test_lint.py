@@ -275,3 +275,115 @@ def test_lint_results_travel_as_marshal_data(tmp_path):
     assert linter.plain_results
     checked = _map_chunk(site, collect_files(site), linter, True)
     assert marshal.loads(marshal.dumps(checked)) == checked
+
+
+def hugo_site_with_clashes(root):
+    """A Hugo site whose pages share URLs and titles, spell terms two ways, use terms once,
+    and hide pages (a headless bundle, a section cascading `build.render: never`)."""
+    write(root / "hugo.toml", "")
+    for i in range(12):
+        write(
+            root / "content" / "posts" / f"p{i}.md",
+            f"---\ntitle: {'Same' if i % 3 == 0 else f'T{i}'}\nurl: /u{i % 4}/\n"
+            f"tags: [{'Go' if i % 2 else 'go'}, t{i}]\ndescription: {'x' * (150 + i)}\n---\n",
+        )
+    write(root / "content" / "bundle" / "index.md", "---\ntitle: Same\nheadless: true\n---\n")
+    write(
+        root / "content" / "hidden" / "_index.md",
+        "---\ntitle: H\ncascade:\n  build:\n    render: never\n---\n",
+    )
+    write(root / "content" / "hidden" / "a.md", f"---\ntitle: {'y' * 90}\nurl: /u1/\n---\n")
+
+
+def test_parallel_lint_of_hugo_clashes_matches_serial(tmp_path, monkeypatch):
+    """The facts of posts linted in helper processes travel as marshal text, decoded only when
+    a site-wide rule looks at them: the same findings as linting in this process, hidden
+    pages (only known from the facts) included."""
+    import postctl.site
+
+    hugo_site_with_clashes(tmp_path)
+    site = find_site(tmp_path)
+
+    def linted() -> list:
+        report = lint_site(site, keep_posts=False, cache=False)
+        return [(f.as_dict(), f.fix) for f in report.findings]
+
+    serial = linted()
+    codes = Counter(finding["code"] for finding, _ in serial)
+    assert {"PC503", "PC506", "PC701", "PC702", "PC802"} <= set(codes), codes
+    assert not any(f["path"].endswith("hidden/a.md") and f["code"] == "PC801" for f, _ in serial)
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(postctl.site, "MAP_CHUNK", 2)
+    site.config.values["jobs"] = 2
+    assert linted() == serial
+
+
+def test_chunked_facts_are_the_facts_of_each_post(tmp_path, monkeypatch):
+    """`LintReport.facts` holds one Facts per post, in order, as `post_facts` makes them,
+    also when they came from helper processes as marshal text."""
+    import postctl.site
+    from postctl.lint import make_context
+    from postctl.rules import post_facts
+
+    hugo_site_with_clashes(tmp_path)
+    site = find_site(tmp_path)
+    ctx = make_context(site)
+    expected = [post_facts(site.load(path), ctx) for path in sorted(tmp_path.rglob("*.md"))]
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(postctl.site, "MAP_CHUNK", 2)
+    site.config.values["jobs"] = 2
+    facts = lint_site(site, keep_posts=False, cache=False).facts
+    assert len(facts) == len(expected)
+    assert list(facts) == expected
+    assert facts[0] == expected[0] and facts[-1] == expected[-1]
+
+
+def test_facts_nothing_shares_are_not_decoded(tmp_path, monkeypatch):
+    """On a site where no two posts share a URL or title, no term is spelled two ways or used
+    once, and no page is hidden, the site-wide rules decide from the tally alone: the facts
+    from helper processes stay marshal text (and counting them decodes none)."""
+    import postctl.site
+
+    write(tmp_path / "hugo.toml", "")
+    for i in range(8):
+        write(tmp_path / "content" / f"p{i}.md", f"---\ntitle: T{i}\ntags: [a, b]\n---\n")
+    site = find_site(tmp_path)
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(postctl.site, "MAP_CHUNK", 2)
+    site.config.values["jobs"] = 2
+    report = lint_site(site, keep_posts=False, cache=False)
+    assert report.findings == []
+    assert len(report.facts) == 8 and report.facts._facts is None
+    assert [f.title[0] for f in report.facts] == [f"t{i}" for i in range(8)]
+
+
+def test_a_chunk_that_travels_comes_back_as_linted_here(tmp_path):
+    """What a helper sends back for a chunk (its facts as marshal text, its tally as plain
+    data, all of it through marshal) expands to the same findings, facts and tally as the
+    chunk linted in this process."""
+    import marshal
+
+    from postctl.lint import PostLinter, selection_for
+
+    hugo_site_with_clashes(tmp_path)
+    site = find_site(tmp_path)
+    paths = sorted(str(p) for p in tmp_path.rglob("*.md"))
+
+    def expanded(travels: bool):
+        linter = PostLinter(site, selection_for(site), keep_posts=False)
+        checked = [linter(site.load(path)) for path in paths]
+        packed = linter.pack_chunk(paths[:7], checked[:7], travels)
+        if travels:
+            packed = marshal.loads(marshal.dumps(packed))
+        linted = linter.expand_chunk(paths[:7], packed)
+        linted += linter.expand_chunk(paths[7:], linter.pack_chunk(paths[7:], checked[7:], False))
+        return [(p, [f.as_dict() for f in found]) for p, found, _, _ in linted], linter
+
+    (here, by_here), (there, by_helper) = expanded(False), expanded(True)
+    assert there == here
+    assert list(by_helper.facts) == list(by_here.facts) and len(by_helper.facts) == len(paths)
+    assert by_helper.facts.hiding and by_here.facts.hiding
+    assert by_helper.tally == by_here.tally
+    assert [list(c) for c in by_helper.tally.uses.values()] == [
+        list(c) for c in by_here.tally.uses.values()
+    ]  # (the terms in the order first used: PC503 lists equally used spellings so)

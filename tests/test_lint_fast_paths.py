@@ -586,10 +586,48 @@ trait_lines = st.sampled_from(
         'note: "\\u200b"',
         'esc: "\\x1b["',
         "draft: false",
+        "draft: true",
+        "draft: 'no'",
+        "draft: 1",
+        "Draft: yes",
+        "published: false",
+        "published: 'false'",
+        "title: 5",
+        "title: ''",
+        "title: [a]",
+        "Title: X",
+        f"title: {'long ' * 20}",
+        "description: short",
+        f"excerpt: {'long ' * 40}",
+        "summary: 3",
+        "date: 2020-01-01",
+        "date: 2020-01-01T10:00:00",
+        "date: 2020-01-01T10:00:00+02:00",
+        "date: 2999-01-01T10:00:00Z",
+        "date: 2020-02-30",
+        "date: soon",
+        "date: ''",
+        "date:",
+        "publishDate: 2999-01-01",
+        "lastmod: [1]",
+        "tags:",
+        "tags: ' '",
+        "Tags: [a]",
+        "categories: []",
+        "category: x",
     ]
 )
 trait_bodies = st.sampled_from(
-    [b"", b"plain text\n", "Caf\u00c3\u00a9\n".encode(), "caf\u00e9\n".encode(), b"\xff bad\n"]
+    [
+        b"",
+        b"plain text\n",
+        "Caf\u00c3\u00a9\n".encode(),
+        "caf\u00e9\n".encode(),
+        b"\xff bad\n",
+        b"a\x1bb\n",
+        "caf\u00e9\x7f\n".encode(),
+        "x\u202ey\n".encode(),
+    ]
 )
 
 
@@ -609,25 +647,45 @@ def post_with_body(kind: str, front_matter: str | None, body: bytes) -> Post | N
 EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(
     kind=st.sampled_from(["jekyll", "hugo", "plain"]),
-    lines=st.one_of(st.none(), st.lists(trait_lines, max_size=5)),
+    lines=st.one_of(st.none(), st.lists(trait_lines, max_size=6)),
     body=trait_bodies,
+    required=st.sampled_from([["title"], ["title", "description"], ["Draft"], []]),
+    lengths=st.sampled_from([((0, 70), (0, 160)), ((10, 20), (30, 40)), ((0, 3), (5, 6))]),
+    taxonomies=st.sampled_from([["tags", "categories"], ["Tags"], []]),
+    wanted=st.integers(0, EVERY_TRAIT),
 )
 def test_rules_left_out_for_a_trait_find_nothing(
-    kind: str, lines: list[str] | None, body: bytes
+    kind: str,
+    lines: list[str] | None,
+    body: bytes,
+    required: list[str],
+    lengths: tuple[tuple[int, int], tuple[int, int]],
+    taxonomies: list[str],
+    wanted: int,
 ) -> None:
     """Every rule the engine leaves out of a post for its traits (`Rule.quiet_when`) finds
-    nothing on that post when run."""
+    nothing on that post when run, whatever the lint settings; and asking for some of the
+    traits gives those of them the post has."""
     post = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
     if post is None:
         return
-    ctx = Context(kind=kind, root=Path("/site"))
+    ctx = Context(
+        kind=kind,
+        root=Path("/site"),
+        required=required,
+        title_length=lengths[0],
+        description_length=lengths[1],
+        taxonomies=taxonomies,
+    )
     traits = rules.post_traits(post, ctx, EVERY_TRAIT)
     for rule in RULES.values():
         if traits & rule.quiet_when:
             assert list(rule.check(post, ctx)) == [], rule.code  # type: ignore[misc]
+    fresh = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
+    assert rules.post_traits(fresh, ctx, wanted) == traits & wanted  # type: ignore[arg-type]
 
 
 def test_post_traits_tell_plain_posts_from_others() -> None:
@@ -638,12 +696,239 @@ def test_post_traits_tell_plain_posts_from_others() -> None:
     for front_matter, body, missing in [
         (None, b"text\n", rules.HAS_FRONT_MATTER),
         ("title: A\ntitle: B\n", b"", rules.NO_DUPLICATE_KEYS),
-        ("tags: [a, A]\n", b"", rules.PLAIN_TERMS),
-        ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT),
+        ("title: A\ntags: [a, A]\n", b"", rules.PLAIN_TERMS | rules.TYPED),
+        ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT | rules.CONTROL_FREE),
+        ("title: A\n", b"a\x1bb\n", rules.CONTROL_FREE),
         ("title: A\n", "Caf\u00c3\u00a9\n".encode(), rules.PLAIN_TEXT),
+        ("title: A\ndraft: 'no'\n", b"", rules.PLAIN_FLAGS | rules.TYPED),
+        ("title: A\npublished: false\n", b"", rules.PLAIN_FLAGS | rules.TYPED),
+        ("title: 5\n", b"", rules.TYPED),
+        ("tags: [a]\n", b"", rules.REQUIRED_FILLED),
+        ("title: ' '\n", b"", rules.REQUIRED_FILLED),
+        ("title: A\nlastmod: soon\n", b"", rules.DATES_READ),
+        ("title: A\ndate: 2999-01-01T00:00:00Z\n", b"", rules.NOT_FUTURE),
+        ("title: A\ndate: 2020-01-01T10:00:00\n", b"", rules.ZONED),
+        ("title: A\ncategories: []\n", b"", rules.TERMS_FILLED),
+        (f"title: {'x' * 71}\n", b"", rules.TITLE_FITS),
+        (f"title: A\nsummary: {'x' * 161}\n", b"", rules.DESCRIPTION_FITS),
     ]:
         post = post_with_body("hugo", front_matter, body)
         assert post is not None
         assert rules.post_traits(post, ctx, EVERY_TRAIT) == EVERY_TRAIT & ~missing, front_matter
         # only the traits asked for
         assert rules.post_traits(post, ctx, rules.PLAIN_TERMS) & ~rules.PLAIN_TERMS == 0
+
+
+# -- URLs and slugs from path strings -------------------------------------------------------------
+
+url_values = st.sampled_from(
+    [None, "", " ", "/a//b/", " /Custom/ ", "{{ .Slug }}", "x", 1, False, "a/b", "/x/", "X Y"]
+)
+url_keys = st.sampled_from(["url", "URL", "permalink", "slug", "Slug", "title"])
+page_paths = st.sampled_from(
+    [
+        "/site/content/posts/a.md",
+        "/site/content/Posts/B.md",
+        "/site/content/a.md",
+        "/site/content//posts/a.md",
+        "/site/content/posts/sub/index.md",
+        "/site/content/posts/A.B.md",
+        "/site/content/posts/.md",
+        "/site/content/posts/x.",
+        "/site/content/posts/bundle/index.md",
+        "/site/content/posts/_index.md",
+        "/site/content/index.md",
+        "/site/content/_index.md",
+        "/site/other/index.html",
+        "/site/_posts/2024-01-01-x.md",
+        "/index.md",
+    ]
+)
+
+
+def url_long_way(post: Post, ctx: Context) -> str:
+    """PC701's URL of a post as the model's views give it (`post.get`, `post.has`,
+    `post.slug`, pathlib), without the shortcuts."""
+    import os
+
+    explicit = post.get("permalink") if post.kind == "jekyll" else post.get("url")
+    if explicit is None and post.kind == "plain":
+        explicit = post.get("permalink") or post.get("url")
+    if isinstance(explicit, str) and explicit.strip() and "{" not in explicit:
+        url = explicit.strip()
+    elif post.kind == "jekyll":
+        parsed = post.parsed_date
+        day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
+        cats = "/".join(c.lower() for c in post.categories)
+        url = f"/{cats}/{day}/{post.slug}.html"
+    else:
+        folder = str(post.path.parent)
+        parent = folder[len(ctx.url_base) :] if folder.startswith(ctx.url_base) else folder
+        stem = post.path.stem if post.path.stem in ("index", "_index") else ""
+        if stem and not post.has("slug"):
+            url = f"/{parent}/"
+        else:
+            if stem == "index":
+                parent = os.path.dirname(parent)
+            url = f"/{parent}/{post.slug}/"
+    url = re.sub("/+", "/", "/" + url)
+    if post.kind == "jekyll":
+        url = re.sub(r"(/index)?\.html?$", "/", url)
+    url = url.rstrip("/") or "/"
+    return url.lower() if post.kind == "hugo" else url
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    path=page_paths,
+    data=st.dictionaries(url_keys, url_values, max_size=4),
+)
+def test_urls_from_path_strings_are_the_long_way(
+    kind: str, path: str, data: dict[str, Any]
+) -> None:
+    post = dataclasses.replace(post_of(kind, data), path=Path(path))
+    ctx = Context(kind=kind, root=Path("/site"))
+    assert rules.post_url(post, ctx) == url_long_way(post, ctx)
+    if kind != "jekyll":
+        folder, name = rules._split_path(path)
+        written = ctx.lookups(post).written
+        assert rules._slug(post, written, folder, name) == post.slug
+
+
+# -- findings sorted where they are found ----------------------------------------------------------
+
+sorting_lines = st.sampled_from(
+    [
+        "title: Same",
+        "title: Same",  # (a duplicate key, when drawn twice)
+        "tags: [a, A, a]",
+        "tags: []",
+        "categories: [x, X]",
+        "draft: 'no'",
+        "date: 2020-02-30",
+        "image: /missing.png",
+        "url: /same/",
+        "Url: /same/",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    kind=st.sampled_from(["jekyll", "hugo", "plain"]),
+    posts=st.lists(st.lists(sorting_lines, min_size=1, max_size=6), min_size=1, max_size=4),
+)
+def test_findings_sorted_where_linted_come_out_as_sorted_at_the_end(
+    kind: str, posts: list[list[str]]
+) -> None:
+    """Each file's findings are sorted where it was linted (`sort_rows`), and only the files
+    given site-wide findings are sorted again: the same findings, in the same order, as
+    sorting every file's findings (in the order the rules found them) at the end."""
+    from postctl import lint
+    from postctl.site import Site
+
+    site = Site(Path("/site"), kind)  # type: ignore[arg-type]
+    loaded = []
+    for i, lines in enumerate(posts):
+        text = "---\n" + "".join(f"{line}\n" for line in lines) + "---\nbody\n"
+        try:
+            loaded.append(
+                parse_post(Path(f"/site/content/_posts/2020-01-0{i + 1}-p.md"), text.encode(), kind)
+            )  # type: ignore[arg-type]
+        except PostError as e:
+            loaded.append(e)
+    fast = lint.lint_posts(site, loaded)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(lint, "sort_rows", lambda rows: None)
+        found = lint.lint_posts(site, loaded)
+    by_file: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_file.setdefault(finding.file, []).append(finding)
+    expected = [
+        finding
+        for findings_of_file in by_file.values()
+        for finding in sorted(findings_of_file, key=lambda f: (f.line or 0, f.col or 0, f.code))
+    ]
+    assert fast == expected
+    assert [f.message for f in fast] == [f.message for f in expected]
+
+
+def test_cache_entries_of_unsorted_findings_come_out_sorted() -> None:
+    """Entries written before findings were sorted where linted are sorted as decoded."""
+    from postctl.lint import PostLinter, selection_for
+    from postctl.lint_cache import decode
+    from postctl.site import Site
+
+    site = Site(Path("/site"), "hugo")
+    linter = PostLinter(site, selection_for(site), keep_posts=False)
+    rows = [[5, 1, "PC801", "warning", "b", False], [2, 1, "PC901", "warning", "a", False]]
+    entry = {"findings": rows, "facts": None, "dated": None}
+    decoded = decode("/site/content/a.md", entry, linter, True, True)
+    assert decoded is not None
+    assert [f.line for f in decoded[1]] == [2, 5]
+
+
+# -- paths made from their folder's Path ----------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["", "/", "//", "a", "b.md", ".", "..", " x", "a.b"]), max_size=6).map(
+        "".join
+    )
+)
+def test_path_in_its_folder_is_the_path_parsed_whole(path: str) -> None:
+    from postctl.site import path_in
+
+    folders: dict[str, Path] = {}
+    made = path_in(folders, path)
+    assert made == Path(path) and str(made) == str(Path(path)) and made.parts == Path(path).parts
+    assert path_in(folders, path) == Path(path)  # (its folder's Path kept)
+
+
+# -- PC901: what a reference from the site root got, kept for the run ---------------------------
+
+references = st.sampled_from(
+    [
+        "/img/a.png",
+        "/img/b.png",
+        "img/a.png",
+        "a.png",
+        "https://x.org/a.png",
+        "{{ .x }}",
+        "",
+        " /img/a.png ",
+        "/img/a.png#x",
+        "/img/%61.png",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    posts=st.lists(
+        st.tuples(
+            st.sampled_from(["image", "Image", "cover"]),
+            st.one_of(references, st.lists(references, max_size=3), st.just({"path": "/x.png"})),
+            st.sampled_from(["/content/a.md", "/content/img/b.md", "/content/p/index.md"]),
+        ),
+        max_size=6,
+    )
+)
+def test_missing_files_kept_per_reference_find_what_each_post_finds_alone(
+    tmp_path_factory: pytest.TempPathFactory, posts: list[tuple[str, Any, str]]
+) -> None:
+    """PC901 over several posts with one context (what a reference from the site root got
+    kept for the next post) finds what it finds on each post with a context of its own."""
+    root = tmp_path_factory.getbasetemp() / "pc901-site"
+    for name in ("static/img/a.png", "content/img/a.png", "content/p/a.png"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).touch()
+    shared = Context(kind="hugo", root=root, path_fields=["image", "cover"])
+    for key, value, where in posts:
+        post = dataclasses.replace(post_of("hugo", {key: value}), path=root / where.lstrip("/"))
+        alone = Context(kind="hugo", root=root, path_fields=["image", "cover"])
+        found = list(rules.check_missing_files(post, shared))
+        assert found == list(rules.check_missing_files(post, alone))
+        assert list(rules.check_missing_files(post, shared)) == found  # (and again, kept)
