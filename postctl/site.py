@@ -610,31 +610,14 @@ def _map_chunk(
     """`fn` of each post of `paths`, in order, or what `pack(paths, those, travels)` makes of
     them (`travels`: they go back to another process)."""
     results: list[Any] = []
-    folders: dict[str, Path] = {}
     with gc_paused():
         for path in paths:
             try:
-                result: Post | PostError = site.load(path_in(folders, path), keep_body=keep_body)
+                result: Post | PostError = site.load(Path(path), keep_body=keep_body)
             except PostError as e:
                 result = e
             results.append(fn(result))
     return results if pack is None else pack(paths, results, travels)
-
-
-def path_in(folders: dict[str, Path], path: Path | str) -> Path:
-    """`Path(path)`, made as the Path of its folder (kept in `folders`, by folder) joined
-    with its name: a chunk's posts share a folder or a few, and parsing each whole path
-    string again cost a fifth of what linting a post adds to loading it. A path string that
-    pathlib would write otherwise (`//x`, `a/./b`, `a/`) is parsed whole."""
-    if isinstance(path, Path):
-        return path
-    folder, _, name = path.rpartition(os.sep)
-    parent = folders.get(folder)
-    if parent is None:
-        parent = folders[folder] = Path(folder or os.sep)
-    joined = parent / name
-    # (`str` is what opening the file asks for first: kept by the Path once worked out)
-    return joined if str(joined) == path else Path(path)
 
 
 def map_posts(

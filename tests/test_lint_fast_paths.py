@@ -869,24 +869,6 @@ def test_cache_entries_of_unsorted_findings_come_out_sorted() -> None:
     assert [f.line for f in decoded[1]] == [2, 5]
 
 
-# -- paths made from their folder's Path ----------------------------------------------------------
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from(["", "/", "//", "a", "b.md", ".", "..", " x", "a.b"]), max_size=6).map(
-        "".join
-    )
-)
-def test_path_in_its_folder_is_the_path_parsed_whole(path: str) -> None:
-    from postctl.site import path_in
-
-    folders: dict[str, Path] = {}
-    made = path_in(folders, path)
-    assert made == Path(path) and str(made) == str(Path(path)) and made.parts == Path(path).parts
-    assert path_in(folders, path) == Path(path)  # (its folder's Path kept)
-
-
 # -- PC901: what a reference from the site root got, kept for the run ---------------------------
 
 references = st.sampled_from(
