@@ -372,17 +372,8 @@ class PostLookups:
         # rules' own: `title`, `draft`, `date`, ...; see `_names`): one lookup in C instead
         # of a call, for the dozen names the rules look up in every post.
         self.written = post.hugo_keys if post.kind == "hugo" else dict(zip(post.data, post.data))
-        # (taxonomy, the keys its terms are written under), for each taxonomy in order (on
-        # Hugo sites, its one key: `term_keys` looked up in `written`)
-        if post.kind == "hugo":
-            self.taxonomy_keys = [
-                (taxonomy, [] if key is None else [key])
-                for taxonomy, key in zip(
-                    taxonomies, map(self.written.get, map(str.lower, taxonomies))
-                )
-            ]
-        else:
-            self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
+        # (taxonomy, the keys its terms are written under), for each taxonomy in order
+        self.taxonomy_keys = [(taxonomy, term_keys(post, taxonomy)) for taxonomy in taxonomies]
         self._terms: dict[str, list[str]] = {}
         self._strings: list[tuple[str | None, str, bool]] | None = None
         self._plain_terms: bool | None = None
