@@ -13,6 +13,13 @@ parses it and leaves the cache alone). Warm: an untimed `postctl list` has fille
 parsed, no cache read or written). The copy itself is not timed, and is flushed to disk before
 the timed command (`os.sync`): otherwise retag's first fsyncs would pay for writing the copy.
 Reported: the median and best of the rounds, the ratio of the medians, and what retag changed.
+
+Each round also times the writes alone, on copies of their own: a plain script (WRITES) that
+finds nothing and parses nothing, but is handed the paths of the files retag changes (found
+untimed with `postctl list -t OLD -f paths`) and, in one process per CPU, reads each file,
+replaces the tag's first occurrence, and writes it back the way retag must (temp file in the
+same folder, fsync, `os.replace`, fsync of the folder); then again without either fsync, which
+is less than retag may do. Their ratios to `list` show what the file system alone costs.
 """
 
 from __future__ import annotations
@@ -45,6 +52,47 @@ def timed(args: list[str]) -> tuple[float, str]:
     if done.returncode not in (0, 1):
         sys.exit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
     return elapsed, done.stdout
+
+
+# The writes retag makes, and nothing else: argv[1] holds the paths, argv[2] the old tag,
+# argv[3] the new one, argv[4] "sync" or "nosync".
+WRITES = """
+import os, sys
+paths = [p for p in open(sys.argv[1], encoding="utf-8").read().split("\\n") if p]
+old, new, sync = sys.argv[2].encode(), sys.argv[3].encode(), sys.argv[4] == "sync"
+jobs = os.cpu_count() or 1
+share, children = 0, []
+for share in range(1, jobs):
+    pid = os.fork()
+    if pid == 0:
+        break
+    children.append(pid)
+else:
+    share = 0
+folders = set()
+for path in paths[share::jobs]:
+    fd = os.open(path, os.O_RDONLY)
+    mode = os.fstat(fd).st_mode & 0o7777
+    data = os.read(fd, 1 << 24)
+    os.close(fd)
+    folder, name = os.path.split(path)
+    temp = os.path.join(folder, "." + name + ".tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    os.write(fd, data.replace(old, new, 1))
+    if sync:
+        os.fsync(fd)
+    os.close(fd)
+    os.replace(temp, path)
+    folders.add(folder)
+for folder in folders if sync else ():
+    fd = os.open(folder, os.O_RDONLY)
+    os.fsync(fd)
+    os.close(fd)
+if share:
+    os._exit(0)
+for pid in children:
+    os.waitpid(pid, 0)
+"""
 
 
 def fresh_copy(site: Path, work: Path, name: str) -> Path:
@@ -83,9 +131,10 @@ def main() -> None:
         work = Path(tmp)
         for mode in modes:
             list_times, retag_times = [], []
-            changed = ""
+            write_times: dict[str, list[float]] = {"sync": [], "nosync": []}
+            changed, rewritten = "", 0
             for _ in range(options.rounds):
-                for name in ("list", "retag"):
+                for name in ("list", "retag", "sync", "nosync"):
                     copy = fresh_copy(site, work, name)
                     if mode == "warm":
                         timed([*command, "list", str(copy)])
@@ -94,6 +143,26 @@ def main() -> None:
                     if name == "list":
                         elapsed, _ = timed([*command, "list", str(copy), *extra])
                         list_times.append(elapsed)
+                    elif name in write_times:
+                        _, found = timed(
+                            [*command, "list", "-t", options.old, "-f", "paths", *extra, str(copy)]
+                        )
+                        listed = work / "paths.txt"
+                        paths = [str(Path(p).resolve()) for p in found.splitlines()]
+                        listed.write_text("\n".join(paths), encoding="utf-8")
+                        rewritten = len(paths)
+                        os.sync()
+                        args = [
+                            sys.executable,
+                            "-c",
+                            WRITES,
+                            str(listed),
+                            options.old,
+                            options.new,
+                            name,
+                        ]
+                        elapsed, _ = timed(args)
+                        write_times[name].append(elapsed)
                     else:
                         args = [*command, "retag", options.old, options.new, str(copy), *extra]
                         elapsed, out = timed(args)
@@ -104,6 +173,12 @@ def main() -> None:
             print(f"  list : median {lm:.3f}s  best {min(list_times):.3f}s")
             print(f"  retag: median {rm:.3f}s  best {min(retag_times):.3f}s  ({changed})")
             print(f"  ratio retag/list (medians): {rm / lm:.2f}  (target <= 1.30)")
+            for name, label in (("sync", "fsync'd"), ("nosync", "no fsync")):
+                wm = statistics.median(write_times[name])
+                print(
+                    f"  the writes alone ({rewritten} files), {label}: median {wm:.3f}s"
+                    f"  best {min(write_times[name]):.3f}s  ratio to list {wm / lm:.2f}"
+                )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Time `postctl lint` against `postctl list` on a synthetic site (the issue's target: lint at
-most 1.3 x list). Runs the commands alternately and keeps each one's best wall time, which is
-the figure least disturbed by other work on the machine; the CPU time (user + system, all
-processes) is shown beside it, and the load average before and after.
+most 1.3 x list). Runs the commands alternately, round after round, and shows two ratios: of
+each command's best wall time (the figure least disturbed by other work on the machine), and
+the median of the rounds' own ratios (a shared host's speed drifts over minutes, and a round's
+lint and list run a second apart). The CPU time (user + system, all processes) is shown beside
+the wall time, and the load average before and after.
 
 Both commands keep a cache in `.postctl-cache/` (list: parsed posts; lint: each file's
 findings), so each is timed cold (`--no-cache`: every file parsed and, for lint, checked) and
@@ -18,6 +20,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -67,10 +70,16 @@ def main() -> None:
         print(f"postctl {name:<18} {wall:6.2f} s wall, {cpu:6.2f} s CPU (best of {args.runs})")
     for kind in ("--no-cache", "(warm cache)"):
         lint, listing = best[f"lint {kind}"], best[f"list {kind}"]
+        rounds = list(zip(times[f"lint {kind}"], times[f"list {kind}"]))
+        wall = statistics.median(a[0] / b[0] for a, b in rounds)
+        cpu = statistics.median(a[1] / b[1] for a, b in rounds)
         print(
             f"lint / list {kind:<13} = {lint[0] / listing[0]:.2f} (wall), "
-            f"{lint[1] / listing[1]:.2f} (CPU)"
+            f"{lint[1] / listing[1]:.2f} (CPU) best against best; "
+            f"{wall:.2f} (wall), {cpu:.2f} (CPU) median of the rounds' ratios"
         )
+        each = " ".join(f"{a[0] / b[0]:.2f}" for a, b in rounds)
+        print(f"  the rounds' wall ratios: {each}")
 
 
 if __name__ == "__main__":
