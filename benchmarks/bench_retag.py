@@ -55,10 +55,11 @@ def timed(args: list[str]) -> tuple[float, str]:
     return elapsed, done.stdout
 
 
-# The writes retag makes, and nothing else, made as retag makes them (one process per CPU, 64
-# temp files at a time, fsynced together on 16 threads, then each replaces its file; the folder
-# fsynced at the end): argv[1] holds the paths, argv[2] the old tag, argv[3] the new one, argv[4]
-# "sync" or "nosync" (no fsync at all).
+# The writes retag makes, and nothing else, made as retag makes them (edit.WriteBatch): one
+# process per CPU, 64 temp files at a time, fsynced together on 16 threads, then each replaces
+# its file, which is still open and closed on the threads afterwards; the folder fsynced at the
+# end. argv[1] holds the paths, argv[2] the old tag, argv[3] the new one, argv[4] "sync" or
+# "nosync" (no fsync at all).
 WRITES = """
 import os, sys
 from concurrent.futures import ThreadPoolExecutor
@@ -73,26 +74,33 @@ for share in range(1, jobs):
     children.append(pid)
 else:
     share = 0
-fsyncs = ThreadPoolExecutor(16)
+threads = ThreadPoolExecutor(16)
+
+
+def on_threads(fn, items):
+    list(threads.map(lambda part: [fn(item) for item in part], [items[i::16] for i in range(16)]))
+
+
 mine, folders = paths[share::jobs], set()
 for start in range(0, len(mine), 64):
     begun = []
     for path in mine[start : start + 64]:
-        fd = os.open(path, os.O_RDONLY)
-        mode = os.fstat(fd).st_mode & 0o7777
-        data = os.read(fd, 1 << 24)
-        os.close(fd)
+        held = os.open(path, os.O_RDONLY)
+        mode = os.fstat(held).st_mode & 0o7777
+        data = os.read(held, 1 << 24)
         folder, name = os.path.split(path)
         temp = os.path.join(folder, "." + name + ".tmp")
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
         os.write(fd, data.replace(old, new, 1))
-        begun.append((fd, temp, path))
+        begun.append((fd, held, temp, path))
         folders.add(folder)
     if sync:
-        list(fsyncs.map(os.fsync, [fd for fd, _, _ in begun]))
-    for fd, temp, path in begun:
+        on_threads(os.fsync, [fd for fd, _, _, _ in begun])
+    for fd, _, temp, path in begun:
         os.close(fd)
         os.replace(temp, path)
+    # the replaced files closed on the threads, where their blocks are freed
+    on_threads(os.close, [held for _, held, _, _ in begun])
 for folder in folders if sync else ():
     fd = os.open(folder, os.O_RDONLY)
     os.fsync(fd)
