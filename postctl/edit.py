@@ -20,6 +20,8 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
 - `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
   False when the bytes on disk are already `new_bytes` (nothing is written). With
   `batch=WriteBatch()` many writes are begun, then committed together (their fsyncs at once).
+- `check_writable(path)`, `check_unchanged(path, original, expected)` -- write_atomic's
+  refusals and its "changed on disk since it was read" check, for a caller that moves a file.
 - `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
 - `EditError(path, reason)` -- raised for anything that cannot be done exactly and safely.
 

@@ -532,3 +532,34 @@ def test_publish_reports_a_temp_file_it_cannot_create_per_draft(
     assert any(line.startswith("_drafts/second.md: ") and "cannot write" in line for line in lines)
     assert ".postctl-x.tmp" not in result.stderr
     assert draft.read_bytes() == DRAFT and second.read_bytes() == DRAFT
+
+
+def test_publish_says_so_when_a_move_cannot_be_undone(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save during the move and a new post that cannot be removed again: both files are
+    kept (nothing deleted) and the run says which to compare."""
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    published = tmp_path / "_posts" / "2026-02-05-idea.md"
+    saved_meanwhile = DRAFT + b"Saved meanwhile.\n"
+    real_fsync, real_unlink = os.fsync, Path.unlink
+
+    def save_during_fsync(fd: int) -> None:
+        if draft.read_bytes() == DRAFT:
+            draft.write_bytes(saved_meanwhile)
+        real_fsync(fd)
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self == published:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok)
+
+    monkeypatch.setattr(os, "fsync", save_during_fsync)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    result = run("publish", draft, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "_drafts/idea.md: changed on disk during the move" in result.stderr
+    assert "_posts/2026-02-05-idea.md" in result.stderr
+    assert "could not be removed again" in result.stderr and "by hand" in result.stderr
+    assert draft.read_bytes() == saved_meanwhile
+    assert published.is_file()
