@@ -20,6 +20,8 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
 - `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
   False when the bytes on disk are already `new_bytes` (nothing is written). With
   `batch=WriteBatch()` many writes are begun, then committed together (their fsyncs at once).
+- `check_writable(path)`, `check_unchanged(path, original, expected)` -- write_atomic's
+  refusals and its "changed on disk since it was read" check, for a caller that moves a file.
 - `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
 - `EditError(path, reason)` -- raised for anything that cannot be done exactly and safely.
 
@@ -1322,6 +1324,30 @@ def write_atomic(
     With `batch`, the write is only begun (the refusals above made, the temp file written) and
     True returned: `batch.commit()` checks the file, finishes the write and says how it went.
     """
+    path = Path(path)
+    target, st = check_writable(path)
+    begun = _BegunWrite(path, target, new_bytes, original, expected)
+    if batch is None:
+        begun.check()
+        if begun.unneeded:
+            return False
+    begun.write_temp(stat.S_IMODE(st.st_mode), st)
+    if batch is not None:
+        batch.begun.append(begun)  # checked at commit, right before its replace
+        return True
+    try:
+        begun.finish(_fsync_error(begun.fd), recheck=False)
+    finally:
+        begun.discard()
+    if sync_folder:
+        fsync_folder(target.parent)
+    return True
+
+
+def check_writable(path: Path | str) -> tuple[Path, os.stat_result]:
+    """(the file to write, its stat) when `path` may be rewritten or moved: a symlink's target
+    (the link followed), a regular file with one link that is writable; EditError otherwise,
+    naming `path`. The refusals write_atomic makes before it writes anything."""
     # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
     try:
@@ -1340,22 +1366,33 @@ def write_atomic(
         )
     if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
         raise EditError(path, "is read-only; not written")
-    begun = _BegunWrite(path, target, new_bytes, original, expected)
-    if batch is None:
-        begun.check()
-        if begun.unneeded:
-            return False
-    begun.write_temp(stat.S_IMODE(st.st_mode), st)
-    if batch is not None:
-        batch.begun.append(begun)  # checked at commit, right before its replace
-        return True
+    return target, st
+
+
+def check_unchanged(
+    path: Path,
+    original: Post,
+    expected: bytes | None = None,
+    *,
+    target: Path | None = None,
+    hold: list[int] | None = None,
+) -> bytes:
+    """The file's bytes, or EditError (naming `path`) when it changed on disk since `original`
+    was read: its size, its mtime, its front matter and, when `expected` is given, its exact
+    bytes. `target`: the file to read when `path` is a symlink to it. With `hold`, the file is
+    left open and its descriptor added there (see WriteBatch.commit)."""
     try:
-        begun.finish(_fsync_error(begun.fd), recheck=False)
-    finally:
-        begun.discard()
-    if sync_folder:
-        fsync_folder(target.parent)
-    return True
+        st, current = _read_file(target or path, hold)
+    except OSError as e:
+        raise EditError(path, _reason(e)) from None
+    if (
+        len(current) != original.size
+        or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
+        or (expected is not None and current != expected)
+        or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
+    ):
+        raise EditError(path, "changed on disk since it was read; skipped (run again)")
+    return current
 
 
 class WriteBatch:
@@ -1499,18 +1536,9 @@ class _BegunWrite:
     def check(self, hold: list[int] | None = None) -> None:
         """EditError when the file changed on disk since `original` was read. With `hold`, the
         file is left open and its descriptor added there (see WriteBatch.commit)."""
-        try:
-            st, current = _read_file(self.target, hold)
-        except OSError as e:
-            raise EditError(self.path, _reason(e)) from None
-        original = self.original
-        if (
-            len(current) != original.size
-            or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
-            or (self.expected is not None and current != self.expected)
-            or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
-        ):
-            raise EditError(self.path, "changed on disk since it was read; skipped (run again)")
+        current = check_unchanged(
+            self.path, self.original, self.expected, target=self.target, hold=hold
+        )
         self.unneeded = current == self.new_bytes
 
     def write_temp(self, mode: int, st: os.stat_result) -> None:
