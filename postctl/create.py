@@ -215,7 +215,7 @@ class NewPostOptions:
     layout: str | None = None
     excerpt: str | None = None
     image: str | None = None
-    assignments: Sequence[str] = ()  # KEY=VALUE, the value typed as YAML would type it
+    assignments: Sequence[str] = ()  # KEY=VALUE, the value typed as the site reads `KEY: VALUE`
     slug: str | None = None
     draft: bool = False
     format: Format | None = None
@@ -319,19 +319,21 @@ def flag_front_matter(
     if options.image is not None:
         data["image"] = options.image
     for assignment in options.assignments:
-        key, value = parse_assignment(assignment)
+        key, value = parse_assignment(assignment, kind)
         data[key] = value
     return data
 
 
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """`KEY=VALUE` with the value typed as YAML types it (`3` is a number, `[a, b]` a list)."""
+def parse_assignment(text: str, kind: SiteKind = "plain") -> tuple[str, Any]:
+    """`KEY=VALUE` with the value typed as `KEY: VALUE` in the front matter of a `kind` site
+    reads (`3` is a number, `[a, b]` a list): YAML 1.1 for Jekyll and plain sites, Hugo's YAML
+    1.2 scalars on Hugo sites (`1:30` and `no` stay strings there, as Hugo reads them)."""
     key, sep, value = text.partition("=")
     key = key.strip()
     if not sep or not key:
         raise CreateError(f"--set: expected KEY=VALUE, got {text!r}")
     try:
-        return key, load_yaml_value(value, f"--set {key}")
+        return key, load_yaml_value(value, f"--set {key}", kind)
     except PostError as e:
         raise CreateError(f"--set {key}: {e.message}") from None
 
