@@ -1092,7 +1092,7 @@ def _draft_workflow(
     action: str, paths: Sequence[Path], site_dir: Path | None, date: str | None, dry_run: bool
 ) -> None:
     from postctl.create import CreateError
-    from postctl.drafts import DraftError, apply, load, plan, resolve_date
+    from postctl.drafts import DraftError, apply, check, load, plan, resolve_date
     from postctl.edit import unified_diff
     from postctl.output import display_path, is_terminal, safe_text
 
@@ -1113,6 +1113,7 @@ def _draft_workflow(
                 continue
             moved = f" -> {display_path(change.target)}" if change.moves else ""
             if dry_run:
+                check(change)  # what the run would refuse, the dry run reports
                 typer.echo(safe_text(f"would {action} {shown}{moved}"))
                 color = is_terminal() and "NO_COLOR" not in os.environ
                 sys.stdout.write(unified_diff(shown, change.old, change.new, color))
