@@ -787,7 +787,7 @@ def _make_slots(text: str) -> _Slots:
     return _Slots(slotted, names, re.compile(re.escape(prefix) + r"\d+q"))
 
 
-Edit = tuple[int, int, str]  # replace text[start:end] with the string
+_Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
 def _fill_front_matter(kind: SiteKind, template: Template, values: dict[str, Any]) -> str:
@@ -864,7 +864,7 @@ def _read_scalar(fmt: Format, kind: SiteKind, scalar: str) -> Any:
     return parse_post(Path("<value>"), document.encode("utf-8"), kind).data["v"]
 
 
-def _splice(text: str, edits: list[Edit]) -> str:
+def _splice(text: str, edits: list[_Edit]) -> str:
     out, at = [], 0
     for start, end, new in sorted(edits):
         out += [text[at:start], new]
@@ -879,9 +879,9 @@ def _yaml_slot_edits(
     texts: dict[str, str],
     whole: set[str],
     kind: SiteKind,
-) -> list[Edit]:
+) -> list[_Edit]:
     raw = post.raw
-    edits: list[Edit] = []
+    edits: list[_Edit] = []
     for node, flow in _yaml_scalar_nodes(compose_yaml(post)):
         found = list(slots.pattern.finditer(node.value))
         if not found:
@@ -975,12 +975,12 @@ def _string_slot_edits(
     values: dict[str, Any],
     texts: dict[str, str],
     whole: set[str],
-) -> tuple[list[Edit], str]:
+) -> tuple[list[_Edit], str]:
     """The edits that fill the slots of TOML or JSON front matter, and the text to check it
     with (slots that are whole values written as strings, so that it parses)."""
     text = slots.text
-    edits: list[Edit] = []
-    checked: list[Edit] = []
+    edits: list[_Edit] = []
+    checked: list[_Edit] = []
     inside: list[tuple[int, int]] = []
     strings, comments = _lex_strings(text, fmt)
     for start, end, delimiter in strings:
