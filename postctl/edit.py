@@ -1018,10 +1018,10 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
         j = i
         while j < len(items) and not keep[j]:
             j += 1
-        if j < len(items):
+        if j < len(items):  # the removed items and their comments, up to the next kept one
             edits.append((items[i].start, items[j].start, ""))
         else:
-            edits.append((items[i - 1].end, items[j - 1].end, ""))
+            edits.extend(_trailing_items_edits(post, items[i - 1], items[i], items[j - 1]))
         i = j
     for before, new_terms in inserts.items():
         rendered = [_render_item(post, t, style, True) for t in new_terms]
@@ -1034,7 +1034,45 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
     return edits
 
 
+def _trailing_items_edits(post: Post, kept: _Item, first: _Item, last: _Item) -> list[Edit]:
+    """Edits removing the items `first`..`last` that end a flow list (not one item per line),
+    after the kept item `kept`: the items, the separators between them and the comment after
+    the last one on its line go. A comment between `kept` and `first` belongs to `kept` (or
+    to the list) and stays, only the comma before `first` going; then the lines the removed
+    items had to themselves go whole."""
+    text = post.raw
+    end = last.end
+    comment = _COMMENT_AFTER_ITEM.match(text, end)
+    if comment:
+        end = _comment_end(post, text, comment.end() - 1)
+    if "#" not in text[kept.end : first.start]:  # nothing but a comma and spaces between them
+        return [(kept.end, end, "")]
+    comma = kept.end
+    while text[comma] != ",":  # between items: spaces, line breaks, comments and one comma
+        comma = _comment_end(post, text, comma) if text[comma] == "#" else comma + 1
+    # `a,# about a` is a comment in YAML; `a# about a` would not be.
+    edits: list[Edit] = [(comma, comma + 1, " " if text[comma + 1 : comma + 2] == "#" else "")]
+    start = _line_start(text, first.start)
+    line_break = _LINE_BREAK.match(text, end)
+    if start > comma and not text[start : first.start].strip(" \t") and line_break:
+        end = line_break.end()
+    else:
+        start = first.start
+    edits.append((start, end, ""))
+    return edits
+
+
+def _comment_end(post: Post, text: str, at: int) -> int:
+    """The end of the comment starting at `at`, before its line break (YAML breaks lines at
+    more characters than TOML does)."""
+    breaks = _BREAK if post.format == "yaml" else _LINE_BREAK
+    found = breaks.search(text, at)
+    return found.start() if found else len(text)
+
+
 _AFTER_ITEM = re.compile(r"[ \t]*(,?)[ \t]*(#[^\r\n]*)?(\r\n|[\r\n]|\Z)")
+_COMMENT_AFTER_ITEM = re.compile(r"[ \t]*(?:,[ \t]*)?#")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 
 
 Alignment = tuple[list[bool], dict[int, str], dict[int, list[str]]]
