@@ -1351,8 +1351,8 @@ def write_atomic(
     A symlink is followed and its target written (the link stays a link). Refused with
     EditError: a read-only file, a file with several hard links (writing would split them), and
     a file that changed on disk since `original` was read (size, mtime and, when `expected` is
-    given, the exact bytes; else the front matter), checked before the temp file is written and
-    again right before the replace. The file's mode is kept. The bytes go to a temp file in the
+    given, the exact bytes; else the front matter), checked right before the replace. The
+    file's mode is kept. The bytes go to a temp file in the
     same folder (`.{name}.{random}.tmp`, the name cut short if need be), are fsynced,
     `os.replace`d over the file, then the folder is fsynced; on any failure or interrupt the
     temp file is removed and the original is untouched. When the file already holds
@@ -1392,12 +1392,9 @@ def write_atomic(
             raise
         return True  # checked at commit, right before its replace
     try:
-        # A first check spares the temp file when the write is refused or not needed; finish
-        # checks again right before the replace, as WriteBatch.commit does, since the fsync
-        # can take long enough for an editor to save the post meanwhile.
-        begun.check()
-        if begun.unneeded:
-            return False
+        # The file is checked right before its replace (in finish, as WriteBatch.commit does),
+        # not before the temp file is written: the fsync can take long enough for an editor to
+        # save the post meanwhile.
         begun.write_temp(mode, st)
         begun.finish(_fsync_error(begun.fd))
     finally:
