@@ -1546,8 +1546,8 @@ def _temp_name(name: str, limit: int) -> str:
 
 @dataclass
 class _BegunWrite:
-    """One atomic write, step by step: check the file, write the temp file, then finish (the
-    fsync's outcome given) by replacing the file; `discard` removes whatever is left."""
+    """One atomic write, step by step: write the temp file, then finish (the fsync's outcome
+    given) by checking the file and replacing it; `discard` removes whatever is left."""
 
     path: Path
     target: Path
