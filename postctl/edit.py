@@ -20,6 +20,8 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
 - `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
   False when the bytes on disk are already `new_bytes` (nothing is written). With
   `batch=WriteBatch()` many writes are begun, then committed together (their fsyncs at once).
+- `check_writable(path)`, `check_unchanged(path, original, expected)` -- write_atomic's
+  refusals and its "changed on disk since it was read" check, for a caller that moves a file.
 - `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
 - `EditError(path, reason)` -- raised for anything that cannot be done exactly and safely.
 
@@ -1352,34 +1354,18 @@ def write_atomic(
     EditError: a read-only file, a file with several hard links (writing would split them), and
     a file that changed on disk since `original` was read (size, mtime and, when `expected` is
     given, the exact bytes; else the front matter), checked right before the replace. The
-    file's mode is kept. The bytes go to a temp file in the
-    same folder (`.{name}.{random}.tmp`, the name cut short if need be), are fsynced,
-    `os.replace`d over the file, then the folder is fsynced; on any failure or interrupt the
-    temp file is removed and the original is untouched. When the file already holds
-    `new_bytes`, nothing is written (its mtime stays). A caller writing many files may pass
-    `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
+    file's mode is kept. The bytes go to a temp file in the same folder (`.{name}.{random}.tmp`,
+    the name cut short if need be), are fsynced, `os.replace`d over the file, then the folder
+    is fsynced; on any failure or interrupt the temp file is removed and the original is
+    untouched. When the file already holds `new_bytes`, nothing is written (its mtime stays).
+    A caller writing many files may pass `sync_folder=False` and call `fsync_folder(folder)`
+    once per folder after.
 
     With `batch`, the write is only begun (the refusals above made, the temp file written) and
     True returned: `batch.commit()` checks the file, finishes the write and says how it went.
     """
-    # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
-    try:
-        st = os.lstat(path)
-        target = path
-        if stat.S_ISLNK(st.st_mode):
-            target = path.resolve(strict=True)
-            st = os.stat(target)
-    except (OSError, RuntimeError) as e:
-        raise EditError(path, _reason(e)) from None
-    if not stat.S_ISREG(st.st_mode):
-        raise EditError(path, "not a regular file")
-    if st.st_nlink > 1:
-        raise EditError(
-            path, f"has {st.st_nlink} hard links; writing would split them, so it is left alone"
-        )
-    if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
-        raise EditError(path, "is read-only; not written")
+    target, st = check_writable(path)
     begun = _BegunWrite(path, target, new_bytes, original, expected)
     mode = stat.S_IMODE(st.st_mode)
     if batch is not None:
@@ -1402,6 +1388,57 @@ def write_atomic(
     if sync_folder and not begun.unneeded:
         fsync_folder(target.parent)
     return not begun.unneeded
+
+
+def check_writable(path: Path | str) -> tuple[Path, os.stat_result]:
+    """(the file to write, its stat) when `path` may be rewritten or moved: a symlink's target
+    (the link followed), a regular file with one link that is writable; EditError otherwise,
+    naming `path`. The refusals write_atomic makes before it writes anything."""
+    # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
+    path = Path(path)
+    try:
+        st = os.lstat(path)
+        target = path
+        if stat.S_ISLNK(st.st_mode):
+            target = path.resolve(strict=True)
+            st = os.stat(target)
+    except (OSError, RuntimeError) as e:
+        raise EditError(path, _reason(e)) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise EditError(path, "not a regular file")
+    if st.st_nlink > 1:
+        raise EditError(
+            path, f"has {st.st_nlink} hard links; writing would split them, so it is left alone"
+        )
+    if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
+        raise EditError(path, "is read-only; not written")
+    return target, st
+
+
+def check_unchanged(
+    path: Path,
+    original: Post,
+    expected: bytes | None = None,
+    *,
+    target: Path | None = None,
+    hold: list[int] | None = None,
+) -> bytes:
+    """The file's bytes, or EditError (naming `path`) when it changed on disk since `original`
+    was read: its size, its mtime, its front matter and, when `expected` is given, its exact
+    bytes. `target`: the file to read when `path` is a symlink to it. With `hold`, the file is
+    left open and its descriptor added there (see WriteBatch.commit)."""
+    try:
+        st, current = _read_file(target or path, hold)
+    except OSError as e:
+        raise EditError(path, _reason(e)) from None
+    if (
+        len(current) != original.size
+        or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
+        or (expected is not None and current != expected)
+        or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
+    ):
+        raise EditError(path, "changed on disk since it was read; skipped (run again)")
+    return current
 
 
 class WriteBatch:
@@ -1561,18 +1598,9 @@ class _BegunWrite:
     def check(self, hold: list[int] | None = None) -> None:
         """EditError when the file changed on disk since `original` was read. With `hold`, the
         file is left open and its descriptor added there (see WriteBatch.commit)."""
-        try:
-            st, current = _read_file(self.target, hold)
-        except OSError as e:
-            raise EditError(self.path, _reason(e)) from None
-        original = self.original
-        if (
-            len(current) != original.size
-            or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
-            or (self.expected is not None and current != self.expected)
-            or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
-        ):
-            raise EditError(self.path, "changed on disk since it was read; skipped (run again)")
+        current = check_unchanged(
+            self.path, self.original, self.expected, target=self.target, hold=hold
+        )
         self.unneeded = current == self.new_bytes
 
     def write_temp(self, mode: int, st: os.stat_result) -> None:
