@@ -46,7 +46,7 @@ def make_console(stderr: bool = False) -> Console:
         markup=False,
         emoji=False,
         soft_wrap=False,
-        no_color="NO_COLOR" in os.environ,
+        no_color=bool(os.environ.get("NO_COLOR")),
     )
 
 
@@ -66,6 +66,12 @@ def is_terminal(stream: IO[str] | None = None) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def colours_output() -> bool:
+    """Whether text postctl colours itself (diffs) gets colour on stdout: a terminal, and
+    NO_COLOR unset or empty (https://no-color.org)."""
+    return is_terminal() and not os.environ.get("NO_COLOR")
 
 
 def display_path(path: Path | str) -> str:
