@@ -441,6 +441,7 @@ def test_mojibake_in_a_crlf_body_is_shown_without_the_carriage_return(tmp_path):
     assert "\\r" not in found.message and "\r" not in found.message
     assert found.fix.change == ((0, "It costs Â£5.\r", "It costs £5.\r"),)  # the line as it is
 
+
 def test_control_characters(tmp_path):
     root = hugo(
         tmp_path,
