@@ -1830,13 +1830,15 @@ def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
 # -- front matter that is not a post's -----------------------------------------------------------
 
 
-def load_yaml_value(text: str, source: Path | str = "<value>") -> Any:
+def load_yaml_value(text: str, source: Path | str = "<value>", kind: SiteKind = "plain") -> Any:
     """One YAML document read with the front-matter loader and its limits (safe tags, depth,
     alias bombs): for values typed on the command line and generator config files such as
-    Jekyll's `_config.yml`. Raises PostError naming `source` and the line and column."""
+    Jekyll's `_config.yml`. `kind`: whose YAML reading to use (Hugo's YAML 1.2 scalars, see
+    _yaml_loader), as for a post's front matter. Raises PostError naming `source` and the line
+    and column."""
     post = Post(path=Path(source), raw=text, format="yaml", fm_line=1)
     _check_depth(post, text)
-    loader = _yaml_loader()(text)
+    loader = _yaml_loader(kind)(text)
     try:
         root = loader.get_single_node()
         if root is None:

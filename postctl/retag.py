@@ -741,6 +741,8 @@ class _EditTask:
         if result.status == "unchanged":
             return False
         if self.dry_run:
+            if result.status == "changed":
+                _refuse_as_the_write_would(result)
             result.original = None  # only the report is left to make
         elif result.status == "changed" and self.write_here:
             self._write(result, state)
@@ -772,6 +774,18 @@ class _EditTask:
             _settle(result, written, state.folders)
         result.original = None
         result.before = result.after = b""  # only a dry run shows diffs
+
+
+def _refuse_as_the_write_would(result: FileResult) -> None:
+    """In a dry run, a changed post that the real run's write would refuse up front (read-only,
+    several hard links, not a regular file: edit.check_writable) is reported skipped, with the
+    same reason, so that the preview names what the run will skip and exits as it will."""
+    try:
+        edit.check_writable(result.path)
+    except EditError as e:
+        result.status = "skipped"
+        result.reason = e.reason
+        result.before = result.after = b""  # no diff: nothing would be written
 
 
 def _commit(state: _ChunkState) -> None:
