@@ -483,8 +483,9 @@ def _show(text: str, limit: int = 60) -> str:
 
 def written_terms(post: Post, key: str) -> list[str]:
     """The terms written under one key (as written in the post), split as the generator splits
-    that key: Jekyll splits a string under a plural key on spaces, and takes its singular `tag`
-    and `category` whole (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
+    that key (model.key_terms): Jekyll splits a string under `tags` or `categories` on spaces,
+    and takes its singular `tag` and `category` and any other key (a custom taxonomy) whole
+    (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
     return key_terms(post.kind, key, post.data.get(key))
 
 
