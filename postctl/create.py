@@ -102,14 +102,19 @@ class PostDate:
     value: datetime
     has_time: bool
 
+    @property
+    def day(self) -> str:
+        """`YYYY-MM-DD`, the year in four digits (strftime's `%Y` gives year 1 as "1" here)."""
+        return self.value.date().isoformat()
+
     def spelled(self, kind: SiteKind) -> DateText:
         if not self.has_time:
-            return DateText(self.value.strftime("%Y-%m-%d"))
+            return DateText(self.day)
         if kind == "jekyll":
             # What `jekyll new` writes in its first post (site_template/_posts/
             # 0000-00-00-welcome-to-jekyll.markdown.erb: Time.now.strftime('%Y-%m-%d %H:%M:%S
             # %z')); jekyll-compose's DEFAULT_TIMESTAMP_FORMAT is the same without seconds.
-            return DateText(self.value.strftime("%Y-%m-%d %H:%M:%S %z"))
+            return DateText(f"{self.day} {self.value.strftime('%H:%M:%S %z')}")
         # Hugo's archetypes write {{ .Date }}: RFC 3339 with the local offset
         # (gohugoio/hugo docs, content-management/archetypes.md).
         return DateText(self.value.isoformat(timespec="seconds"))
@@ -380,7 +385,7 @@ def target_path(site: Site, slug: str, when: PostDate, draft: bool) -> tuple[Pat
         # and DATELESS_FILENAME_MATCHER, jekyll/lib/jekyll/document.rb).
         name = f"{slug}{JEKYLL_EXTENSION}"
         if not draft:
-            name = f"{when.value.strftime('%Y-%m-%d')}-{name}"
+            name = f"{when.day}-{name}"
         relative = name
     else:
         configured = site.config["new.path"] if site.config.values else ""

@@ -269,3 +269,31 @@ def test_a_post_changed_before_the_parent_writes_it_is_skipped(
     assert "changed on disk since it was read" in skipped[0].reason
     assert target.read_bytes() == changed
     assert report.count("changed") > 10
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_serial_and_parallel_retag_both_skip_a_post_saved_during_the_fsync(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The parallel scan writes through WriteBatch, the serial one (jobs=1, or a site below
+    PARALLEL_THRESHOLD posts) one file at a time: both check each file again right before its
+    replace, so a save made while the temp file is fsynced is kept and the post skipped."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to name the file being fsynced")
+    root = hugo_site(tmp_path, 40)
+    target = root / "content" / "posts" / "p0001.md"
+    saved_meanwhile = b"---\ntags: [js]\n---\nbody, and a paragraph saved meanwhile\n"
+    real_fsync = os.fsync
+
+    def save_during_fsync(fd: int) -> None:
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        if name.startswith(f".{target.name}.") and target.read_bytes() != saved_meanwhile:
+            target.write_bytes(saved_meanwhile)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", save_during_fsync)
+    report, _ = scan(root, jobs=jobs)
+    statuses = {Path(r.path).name: r.status for r in report.results}
+    assert target.read_bytes() == saved_meanwhile
+    assert statuses[target.name] == "skipped"
+    assert report.count("changed") > 10
