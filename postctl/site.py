@@ -7,6 +7,7 @@ import fnmatch
 import gc
 import marshal
 import os
+import posixpath
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -109,8 +110,9 @@ class Site:
     @cached_property
     def collections_dir(self) -> str:
         """Jekyll's `collections_dir` ("" when not set), the folder its posts and drafts are
-        read from, as `/`-separated folder names under the root (surrounding slashes dropped,
-        as `postctl new` writes there). Reader#retrieve_posts reads `_posts` and `_drafts`
+        read from, as `/`-separated folder names under the root. Like Jekyll's collections_path
+        (Site#in_source_dir, Jekyll.sanitized_path) it never leaves the root: `./coll/`,
+        `/coll` and `../coll` are all `coll`. Reader#retrieve_posts reads `_posts` and `_drafts`
         only inside it (#outside_configured_directory?), and a post's folder categories come
         from its path relative to it (Document#relative_path is
         `path.sub("#{site.collections_path}/", "")`; jekyll/lib/jekyll/reader.rb,
@@ -118,7 +120,9 @@ class Site:
         sibling folder whose name merely begins the same (`collection/` for `coll`, with
         categories from its absolute path); postctl takes whole folder names only."""
         value = self.jekyll_config.get("collections_dir")
-        return value.strip("/") if isinstance(value, str) else ""
+        if not isinstance(value, str):
+            return ""
+        return posixpath.normpath("/" + value.replace("\\", "/")).lstrip("/")
 
     @cached_property
     def _collections_parts(self) -> tuple[str, ...]:

@@ -214,7 +214,7 @@ def test_changing_collections_dir_is_seen_through_the_parse_cache(run, tmp_path)
     assert listed(run, site)["Outside"] == []
 
 
-@pytest.mark.parametrize("value", ["coll/", "/coll"])
+@pytest.mark.parametrize("value", ["coll/", "/coll", "./coll", "../coll", "x/../coll"])
 def test_collections_dir_with_slashes_is_the_same_folder(tmp_path, value):
     collections_site(tmp_path)
     write(tmp_path / "_config.yml", f"collections_dir: {value}\n")
