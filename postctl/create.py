@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from postctl.model import (
     BOM,
@@ -44,7 +44,9 @@ from postctl.model import (
     parse_post,
     yaml_reads_as_string,
 )
-from postctl.site import SKIP_DIRS, Site
+from postctl.site import SKIP_DIRS, Site, SiteError
+
+T = TypeVar("T")
 
 # Exit codes the CLI passes on (same meaning as cli.EXIT_*; library modules never import cli).
 EXISTS = 1  # the target file exists: nothing was written
@@ -121,19 +123,8 @@ class PostDate:
 
 
 def site_zone(site: Site) -> tzinfo | None:
-    """The zone a Jekyll site's times are in: `timezone` in `_config.yml`, which Jekyll puts in
-    ENV["TZ"] as it loads its configuration (Jekyll.configuration -> set_timezone,
-    jekyll/lib/jekyll.rb), so jekyll-compose's Time.now is in it. None: the local zone (also for
-    a zone this system does not know)."""
-    name = jekyll_config(site).get("timezone") if site.kind == "jekyll" else None
-    if not isinstance(name, str) or not name.strip():
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    """The zone a Jekyll site's times are in (Site.time_zone); None: the local zone."""
+    return _jekyll_setting(site, lambda: site.time_zone)
 
 
 def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> PostDate:
@@ -360,37 +351,16 @@ def jekyll_compose_defaults(site: Site, draft: bool) -> dict[str, Any]:
 
 def jekyll_config(site: Site) -> dict[str, Any]:
     """The site's `_config.yml` (or `.yaml`/`.toml`), read safely; {} when it has none."""
-    path = site.generator_config
-    if site.kind != "jekyll" or path is None:
-        return {}
-    try:
-        st = path.stat()
-    except OSError as e:
-        raise CreateError(f"{path}: cannot read: {e.strerror or e}") from None
-    return _read_jekyll_config(path, st.st_mtime_ns, st.st_size)
+    return _jekyll_setting(site, lambda: site.jekyll_config)
 
 
-@cache
-def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+def _jekyll_setting(site: Site, read: Callable[[], T]) -> T:
+    """`read()` of a setting from the Jekyll config, a SiteError (unreadable, bad YAML) turned
+    into a CreateError."""
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise CreateError(f"{path}: cannot read: {e}") from None
-    if path.suffix == ".toml":
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise CreateError(f"{path}: not valid TOML: {e}") from None
-    else:
-        try:
-            data = load_yaml_value(text, path)
-        except PostError as e:
-            raise CreateError(str(e)) from None
-    return data if isinstance(data, dict) else {}
+        return read()
+    except SiteError as e:
+        raise CreateError(str(e)) from None
 
 
 # -- where the post goes --------------------------------------------------------------------------
@@ -401,8 +371,8 @@ def posts_folder(site: Site, draft: bool) -> Path:
     if site.kind == "jekyll":
         # Jekyll reads _posts and _drafts inside `collections_dir` when set
         # (jekyll/lib/jekyll/readers/post_reader.rb via site.in_source_dir(collections_dir)).
-        collections = jekyll_config(site).get("collections_dir") or ""
-        base = site.root / str(collections) if isinstance(collections, str) else site.root
+        collections = _jekyll_setting(site, lambda: site.collections_dir)
+        base = site.root / collections if collections else site.root
         return base / ("_drafts" if draft else "_posts")
     content = site.content_dirs[0]
     if site.kind == "hugo":

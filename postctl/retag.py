@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from postctl import edit
 from postctl.edit import EditError
-from postctl.model import Post, PostError, SiteKind, front_matter_text, key_terms
+from postctl.model import (
+    Post,
+    PostError,
+    SiteKind,
+    front_matter_text,
+    key_terms,
+    splits_terms,
+)
 
 if TYPE_CHECKING:
     from postctl.listing import PostFilter
@@ -142,7 +149,9 @@ class RetagSpec:
         terms = tuple(sorted(self._touched))
         if any(not _written_as_itself(t.casefold()) for t in terms):
             return None
-        return TermScreen(terms, self.ignore_case, split=kind == "jekyll", kind=kind)
+        # Words of a string are terms only where the model splits one (model.key_terms).
+        split = splits_terms(kind, self.field)
+        return TermScreen(terms, self.ignore_case, split=split, kind=kind)
 
 
 # What term_text makes of a value that is not a string: numbers ("1000.0", "1e+16", "-3"),

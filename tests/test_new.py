@@ -135,6 +135,16 @@ def test_jekyll_collections_dir(run, tmp_path: Path) -> None:
     assert path == site / "my_collections" / "_posts" / "2026-02-05-collected.md"
 
 
+def test_jekyll_collections_dir_never_leads_out_of_the_site(run, tmp_path: Path) -> None:
+    """Jekyll keeps collections_path inside the source (Jekyll.sanitized_path), and so does
+    postctl: `new` writes where `list` reads."""
+    site = tmp_path / "blog"
+    write(site / "_config.yml", "collections_dir: ../elsewhere\n")
+    path = created(run("new", "Inside", cwd=site), site)
+    assert path == site / "elsewhere" / "_posts" / "2026-02-05-inside.md"
+    assert run("list", "--count", site).stdout == "1\n"
+
+
 def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path, "timezone: America/New_York\n")
     path = created(run("new", "Zoned", cwd=site), site)

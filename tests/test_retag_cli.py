@@ -92,6 +92,25 @@ def test_add_remove_move_and_fields(run, tmp_path: Path) -> None:
     assert "categories: [Code]" in (root / "_posts" / "2024-01-01-a.md").read_text()
 
 
+def test_retag_of_a_jekyll_custom_field_renames_a_string_value(run, tmp_path: Path) -> None:
+    """A custom field's string is one term on Jekyll (only tags and categories are split), so
+    renaming it rewrites the string, as it rewrites the list item."""
+    write(tmp_path / "_config.yml", "title: x\n")
+    first = write(
+        tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: a\nseries: Deep Dive\n---\n"
+    )
+    second = write(
+        tmp_path / "_posts" / "2024-01-02-b.md", "---\ntitle: b\nseries: [Deep Dive]\n---\n"
+    )
+    result = run("retag", "--field", "series", "Deep Dive", "Deep Dives", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert first.read_text() == "---\ntitle: a\nseries: Deep Dives\n---\n"
+    assert second.read_text() == "---\ntitle: b\nseries: [Deep Dives]\n---\n"
+    # A word of the string is no term of it: nothing to rename.
+    assert run("retag", "--field", "series", "Deep", "Shallow", tmp_path).exit_code == 0
+    assert first.read_text() == "---\ntitle: a\nseries: Deep Dives\n---\n"
+
+
 def test_drop_empty_from_config_and_flag(run, tmp_path: Path) -> None:
     root = blog(tmp_path)
     write(root / "postctl.toml", "[retag]\ndrop_empty = true\n")
