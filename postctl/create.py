@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from postctl.model import (
     BOM,
@@ -45,6 +45,9 @@ from postctl.model import (
     yaml_reads_as_string,
 )
 from postctl.site import SKIP_DIRS, Site, SiteError
+
+if TYPE_CHECKING:
+    from postctl.edit import Edit
 
 T = TypeVar("T")
 
@@ -762,9 +765,6 @@ def _make_slots(text: str) -> _Slots:
     return _Slots(slotted, names, re.compile(re.escape(prefix) + r"\d+q"))
 
 
-_Edit = tuple[int, int, str]  # replace text[start:end] with the string
-
-
 def _fill_front_matter(kind: SiteKind, template: Template, values: dict[str, Any]) -> str:
     """The template's front matter with its placeholders filled (see above), checked to read
     back as promised. Raises CreateError for a template that does not parse or a placeholder
@@ -780,7 +780,9 @@ def _fill_front_matter(kind: SiteKind, template: Template, values: dict[str, Any
     else:
         edits, check_text = _string_slot_edits(fmt, slots, values, texts, whole)
         slotted = _parse_template(template, check_text, kind)
-    filled = _splice(slots.text, edits)
+    from postctl.edit import splice
+
+    filled = splice(slots.text, edits)
     # What is left is outside any value (a comment): the text on one line.
     filled = slots.pattern.sub(lambda m: " ".join(texts[m.group()].splitlines()), filled)
     post = _parse_template(template, filled, kind, filled=True)
@@ -839,14 +841,6 @@ def _read_scalar(fmt: Format, kind: SiteKind, scalar: str) -> Any:
     return parse_post(Path("<value>"), document.encode("utf-8"), kind).data["v"]
 
 
-def _splice(text: str, edits: list[_Edit]) -> str:
-    out, at = [], 0
-    for start, end, new in sorted(edits):
-        out += [text[at:start], new]
-        at = end
-    return "".join([*out, text[at:]])
-
-
 def _yaml_slot_edits(
     post: Post,
     slots: _Slots,
@@ -854,9 +848,9 @@ def _yaml_slot_edits(
     texts: dict[str, str],
     whole: set[str],
     kind: SiteKind,
-) -> list[_Edit]:
+) -> list[Edit]:
     raw = post.raw
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
     for node, flow in _yaml_scalar_nodes(compose_yaml(post)):
         found = list(slots.pattern.finditer(node.value))
         if not found:
@@ -950,12 +944,12 @@ def _string_slot_edits(
     values: dict[str, Any],
     texts: dict[str, str],
     whole: set[str],
-) -> tuple[list[_Edit], str]:
+) -> tuple[list[Edit], str]:
     """The edits that fill the slots of TOML or JSON front matter, and the text to check it
     with (slots that are whole values written as strings, so that it parses)."""
     text = slots.text
-    edits: list[_Edit] = []
-    checked: list[_Edit] = []
+    edits: list[Edit] = []
+    checked: list[Edit] = []
     inside: list[tuple[int, int]] = []
     strings, comments = _lex_strings(text, fmt)
     for start, end, delimiter in strings:
@@ -987,7 +981,9 @@ def _string_slot_edits(
         whole.add(m.group())
         edits.append((m.start(), m.end(), scalar_for(fmt, values[slots.names[m.group()]])))
         checked.append((m.start(), m.end(), f'"{m.group()}"'))
-    return edits, _splice(text, checked)
+    from postctl.edit import splice
+
+    return edits, splice(text, checked)
 
 
 _TOML_NOT_LITERAL = re.compile("['\x00-\x08\x0a-\x1f\x7f]")

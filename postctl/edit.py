@@ -106,7 +106,7 @@ def set_value(post: Post, content: bytes, key: str, value: Any) -> bytes:
         edits = _item_edits(post, entry, value, exact=True)
     else:
         edits = [_replace_value_edit(post, doc, entry, value)]
-    new_raw = _splice(post.raw, edits)
+    new_raw = splice(post.raw, edits)
 
     def check(new: Any) -> bool:
         return _value_matches(value, new)
@@ -133,7 +133,7 @@ def set_terms(post: Post, content: bytes, key: str, terms: Sequence[str]) -> byt
         if old_terms == terms:
             return content
         edits = _terms_edits(post, doc, entry, terms, split)
-    new_raw = _splice(post.raw, edits)
+    new_raw = splice(post.raw, edits)
 
     def check(new: Any) -> bool:
         return key_terms(post.kind, key, new) == terms and not isinstance(new, dict)
@@ -148,7 +148,7 @@ def remove_key(post: Post, content: bytes, key: str) -> bytes:
     entry = _entry(post, doc, key)
     if entry is None:
         return content
-    new_raw = _splice(post.raw, [_remove_edit(post, doc, entry)])
+    new_raw = splice(post.raw, [_remove_edit(post, doc, entry)])
     return _finish(post, content, new_raw, key, None, appended=False)
 
 
@@ -844,7 +844,8 @@ def _json_items(decoder: json.JSONDecoder, text: str, i: int) -> list[_Item]:
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
 
 
-def _splice(text: str, edits: list[Edit]) -> str:
+def splice(text: str, edits: list[Edit]) -> str:
+    """`text` with each (start, end, replacement) of `edits` made (spans must not overlap)."""
     out = []
     cursor = 0
     for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1])):
