@@ -39,6 +39,7 @@ values are always read by the model's parsers.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import itertools
 import json
@@ -46,7 +47,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -1407,6 +1408,11 @@ class WriteBatch:
             begun.discard()
         self.begun = []
 
+    def temp_inodes(self) -> list[int]:
+        """The inode number of each write's temp file, in order: a file that `commit()`
+        replaced has its temp file's inode (0 when the system has none)."""
+        return [os.fstat(b.fd).st_ino if b.fd is not None else 0 for b in self.begun]
+
 
 # Temp files fsynced at once by WriteBatch.commit (each fsync waits in the kernel, not in Python).
 FSYNC_THREADS = 16
@@ -1482,6 +1488,40 @@ _TEMP_FLAGS = (
 )
 
 
+_TEMP_TOKEN_BYTES = 6  # random bytes in a temp file's name, written in hex
+
+
+def temp_name(name: str, token: str) -> str:
+    """The name of a temp file that a write of the file named `name` makes beside it (`token`
+    makes it unique)."""
+    return f".{name}.{token}.tmp"
+
+
+def leftover_temp_files(folder: str, names: Iterable[str]) -> list[str]:
+    """The paths of the temp files in `folder` (named as `temp_name` names them) for writes of
+    the files named `names`: what a write left there when its process was killed before it
+    could replace the file or remove the temp file."""
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    hex_digits = frozenset("0123456789abcdef")
+    found = []
+    for name in set(names):
+        head, _, tail = temp_name(name, "\0").partition("\0")
+        at = bisect.bisect_left(entries, head)
+        while at < len(entries) and entries[at].startswith(head):
+            entry, at = entries[at], at + 1
+            token = entry[len(head) : len(entry) - len(tail)]
+            if (
+                entry.endswith(tail)
+                and len(token) == 2 * _TEMP_TOKEN_BYTES
+                and hex_digits.issuperset(token)
+            ):
+                found.append(os.path.join(folder, entry))
+    return found
+
+
 @dataclass
 class _BegunWrite:
     """One atomic write, step by step: check the file, write the temp file, then finish (the
@@ -1518,7 +1558,7 @@ class _BegunWrite:
         folder, name = os.path.split(self.target)
         while True:
             # As tempfile.mkstemp names and opens one (0600, never an existing file or a link).
-            tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+            tmp = os.path.join(folder, temp_name(name, os.urandom(_TEMP_TOKEN_BYTES).hex()))
             try:
                 self.fd = os.open(tmp, _TEMP_FLAGS, 0o600)
                 break
