@@ -615,8 +615,8 @@ def _run(
         window = jobs * 3 if isinstance(items, Sequence) else jobs * 8
         writes_here = writes_here and not task.dry_run
         editing = replace(task, write_here=False) if writes_here else task
-        marks = None
-        if editing.write_here and not task.dry_run:  # the workers write
+        marks = None  # where the workers, when they write, mark what they replace (see redo)
+        if editing.write_here and not task.dry_run:
             import multiprocessing
 
             marks = multiprocessing.RawArray("Q", (window + 1) * chunk_posts)
@@ -769,8 +769,8 @@ class _EditTask:
 
     def redo(self, chunk: _Chunk, marks: Any) -> tuple[list[Outcome], list[str]]:
         """A chunk done again in this process after it failed in its worker (see
-        site.map_chunks: no worker is left running then), which may have died in the middle of
-        writing it. A post whose file is now the temp file its worker wrote for it (the inode
+        site.map_chunks: no worker is at work on it any more), which may have died in the
+        middle of writing it. A post whose file is now the temp file its worker wrote for it (the inode
         in `marks`, shared with the workers, set before the replace) was written: it is
         reported changed, its folder fsynced with the others, and not edited again (editing
         the new file again would apply a rename chain such as a->b, b->c twice). The temp files
