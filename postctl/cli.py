@@ -1096,7 +1096,7 @@ def _draft_workflow(
     from postctl.create import CreateError
     from postctl.drafts import DraftError, apply, load, plan, resolve_date
     from postctl.edit import unified_diff
-    from postctl.output import display_path, is_terminal, safe_text
+    from postctl.output import colours_output, display_path, safe_text
 
     site, files = open_site(paths, site_dir)
     if not files:
@@ -1116,7 +1116,7 @@ def _draft_workflow(
             moved = f" -> {display_path(change.target)}" if change.moves else ""
             if dry_run:
                 typer.echo(safe_text(f"would {action} {shown}{moved}"))
-                color = is_terminal() and "NO_COLOR" not in os.environ
+                color = colours_output()
                 sys.stdout.write(unified_diff(shown, change.old, change.new, color))
                 continue
             apply(change)
@@ -1263,7 +1263,7 @@ def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
 
     from postctl.edit import unified_diff
     from postctl.fixes import apply_fixes
-    from postctl.output import display_path, is_terminal, safe_text
+    from postctl.output import colours_output, display_path, safe_text
 
     results = apply_fixes(report, dry_run=dry_run)
     fixed = [f for r in results if r.changed and r.skipped is None for f in r.findings]
@@ -1273,7 +1273,7 @@ def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
             typer.echo(safe_text(f"{where}: not fixed: {result.skipped}"), err=True)
         elif dry_run and result.changed:
             label = display_path(result.path)
-            diff = unified_diff(label, result.before, result.after, color=is_terminal())
+            diff = unified_diff(label, result.before, result.after, color=colours_output())
             typer.echo(diff, nl=False)
     files = sum(1 for r in results if r.changed and r.skipped is None)
     verb = "would fix" if dry_run else "fixed"
@@ -1431,9 +1431,9 @@ def retag_command(
     from postctl.edit import unified_diff
     from postctl.model import PostError
     from postctl.output import (
+        colours_output,
         console_is_terminal,
         display_path,
-        is_terminal,
         make_console,
         write_records,
         write_table,
@@ -1486,7 +1486,7 @@ def retag_command(
     rule = dataclasses.replace(rule, drop_empty=drop_empty)
 
     show_diffs = dry_run and output_format is RetagFormat.table
-    color = is_terminal() and "NO_COLOR" not in os.environ
+    color = colours_output()
 
     def on_result(result: FileResult) -> None:
         if show_diffs and result.status == "changed":

@@ -64,6 +64,28 @@ def is_str_list(value: Any) -> str | None:
     return "expected a list of strings"
 
 
+def is_extension_list(value: Any) -> str | None:
+    reason = is_str_list(value)
+    if reason:
+        return reason
+    for extension in value:
+        if not extension.startswith(".") or len(extension) < 2 or "/" in extension:
+            return f"{extension!r} is not a file extension: write it with its dot, as '.md'"
+    return None
+
+
+def is_folder_list(value: Any) -> str | None:
+    """Folders inside the site root: relative, and never climbing out of it with `..`."""
+    reason = is_str_list(value)
+    if reason:
+        return reason
+    for folder in value:
+        parts = folder.replace("\\", "/").split("/")
+        if not folder.strip() or folder.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:
+            return f"{folder!r} is not a folder inside the site root (relative, without '..')"
+    return None
+
+
 def one_of(*choices: str) -> Check:
     def check(value: Any) -> str | None:
         if value in choices:
@@ -118,14 +140,16 @@ SCHEMA: dict[str, Any] = {
         "Site kind; detected from the generator's config file when not set.",
     ),
     "content_dirs": Key(
-        is_str_list,
+        is_folder_list,
         [],
         "Folders that hold posts, relative to the site root "
         "(default: Jekyll `_posts`/`_drafts` anywhere, Hugo `content`, plain: all).",
     ),
     "exclude": Key(is_str_list, [], "Glob patterns (relative to the site root) of files to skip."),
     "extensions": Key(
-        is_str_list, [".md", ".markdown", ".mdx", ".html"], "File extensions that hold posts."
+        is_extension_list,
+        [".md", ".markdown", ".mdx", ".html"],
+        "File extensions that hold posts, each with its dot.",
     ),
     "cache": Key(
         is_bool, True, "Keep the parse and lint caches in `.postctl-cache/` at the site root."

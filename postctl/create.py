@@ -100,14 +100,19 @@ class PostDate:
     value: datetime
     has_time: bool
 
+    @property
+    def day(self) -> str:
+        """`YYYY-MM-DD`, the year in four digits (strftime's `%Y` gives year 1 as "1" here)."""
+        return self.value.date().isoformat()
+
     def spelled(self, kind: SiteKind) -> DateText:
         if not self.has_time:
-            return DateText(self.value.strftime("%Y-%m-%d"))
+            return DateText(self.day)
         if kind == "jekyll":
             # What `jekyll new` writes in its first post (site_template/_posts/
             # 0000-00-00-welcome-to-jekyll.markdown.erb: Time.now.strftime('%Y-%m-%d %H:%M:%S
             # %z')); jekyll-compose's DEFAULT_TIMESTAMP_FORMAT is the same without seconds.
-            return DateText(self.value.strftime("%Y-%m-%d %H:%M:%S %z"))
+            return DateText(f"{self.day} {self.value.strftime('%H:%M:%S %z')}")
         # Hugo's archetypes write {{ .Date }}: RFC 3339 with the local offset
         # (gohugoio/hugo docs, content-management/archetypes.md).
         return DateText(self.value.isoformat(timespec="seconds"))
@@ -410,7 +415,7 @@ def target_path(site: Site, slug: str, when: PostDate, draft: bool) -> tuple[Pat
         # and DATELESS_FILENAME_MATCHER, jekyll/lib/jekyll/document.rb).
         name = f"{slug}{JEKYLL_EXTENSION}"
         if not draft:
-            name = f"{when.value.strftime('%Y-%m-%d')}-{name}"
+            name = f"{when.day}-{name}"
         relative = name
     else:
         configured = site.config["new.path"] if site.config.values else ""
@@ -847,13 +852,20 @@ def _check_reads_back(site: Site, path: Path, content: bytes, front_matter: dict
 
 
 def write_new_file(
-    path: Path, content: bytes, folder: Path | None = None, mode: int | None = None
+    path: Path,
+    content: bytes,
+    folder: Path | None = None,
+    mode: int | None = None,
+    owner: tuple[int, int] | None = None,
 ) -> None:
     """Create `path` with `content`, never replacing anything: the bytes go to a temporary file
     beside it, which is then hard-linked to the name (an atomic, exclusive create: it fails if
     the name exists). Where hard links are not supported, an O_EXCL open is used instead.
     `mode`: the new file's permissions (default: what the umask allows, as for any new file).
-    Raises CreateError(EXISTS) when the file exists."""
+    `owner`: (uid, gid) to give it when running as root (as write_atomic keeps a rewritten
+    file's owner), so that a post moved with sudo stays its author's.
+    The file's bytes are fsynced, its folder is not. Raises CreateError(EXISTS) when the file
+    exists, CreateError naming `path` when it cannot be written."""
     if folder is not None:
         inside(path, folder)
     try:
@@ -862,37 +874,61 @@ def write_new_file(
         raise CreateError(f"{path.parent}: cannot create the folder: {e.strerror or e}") from None
     if path.exists() or path.is_symlink():
         raise _exists(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".postctl-", suffix=".tmp")
+    tmp = ""
     try:
+        # Inside the try: a folder where no file can be made (EACCES, EROFS, no inodes left)
+        # is this file's failure, reported like any other.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".postctl-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(content)
             f.flush()
+            _set_owner_and_mode(f.fileno(), owner, 0o666 & ~_umask() if mode is None else mode)
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask() if mode is None else mode)
         try:
             os.link(tmp, path)
         except FileExistsError:
             raise _exists(path) from None
         except OSError:  # no hard links here (some network and FAT file systems)
-            _write_exclusive(path, content, mode)
+            _write_exclusive(path, content, mode, owner)
     except OSError as e:
-        raise CreateError(f"{path}: cannot write: {e.strerror or e}") from None
+        raise CreateError(f"cannot write: {e.strerror or e}", USAGE, path) from None
     finally:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        if tmp:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
-def _write_exclusive(path: Path, content: bytes, mode: int | None) -> None:
+def _write_exclusive(
+    path: Path, content: bytes, mode: int | None, owner: tuple[int, int] | None
+) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except FileExistsError:
         raise _exists(path) from None
-    with os.fdopen(fd, "wb") as f:
-        f.write(content)
-        if mode is not None:
-            os.fchmod(f.fileno(), mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+            f.flush()
+            if mode is not None or owner is not None:
+                _set_owner_and_mode(f.fileno(), owner, mode)
+            os.fsync(f.fileno())
+    except BaseException:
+        # Only this run's partial file, created just above: never leave half a post behind.
+        try:
+            path.unlink()
+        except OSError:
+            pass
+        raise
+
+
+def _set_owner_and_mode(fd: int, owner: tuple[int, int] | None, mode: int | None) -> None:
+    # The owner first: a chown may clear the set-user-ID and set-group-ID bits.
+    if owner is not None and hasattr(os, "fchown") and os.geteuid() == 0:
+        os.fchown(fd, *owner)
+    if mode is not None:
+        os.fchmod(fd, mode)
 
 
 def _exists(path: Path) -> CreateError:

@@ -31,7 +31,7 @@ from postctl.create import (
     site_zone,
     write_new_file,
 )
-from postctl.model import JEKYLL_FILENAME, Post, PostError
+from postctl.model import JEKYLL_FILENAME, Post, PostError, parse_date
 from postctl.site import Site
 
 Action = Literal["publish", "unpublish"]
@@ -158,8 +158,11 @@ def _in_place(change: Change, when: PostDate | None) -> Change:
     else:
         new = _set(post, new, _written_key(post, "draft") or "draft", True)
     if publish and when is not None:
-        change.unchanged = None
-        new = _set(post, new, _written_key(post, "date") or "date", _date_value(when))
+        date_key = _written_key(post, "date")
+        if date_key is None or not _same_date(post.data[date_key], when):
+            new = _set(post, new, date_key or "date", _date_value(when))
+        # An already published post with that date (however spelled) is left as it is.
+        change.unchanged = "already published, with that date" if new == change.old else None
     change.new = new
     return change
 
@@ -173,6 +176,18 @@ def _written_key(post: Post, key: str) -> str | None:
             if written.lower() == key:
                 return written
     return None
+
+
+def _same_date(written: Any, when: PostDate) -> bool:
+    """Whether a written date is `when`: the same moment in the same offset (`Z` and `+00:00`
+    alike), with a time or without one like it."""
+    parsed = parse_date(written)
+    return (
+        parsed is not None
+        and parsed.has_time == when.has_time
+        and parsed.value == when.value
+        and parsed.value.utcoffset() == when.value.utcoffset()
+    )
 
 
 def _date_value(when: PostDate) -> Any:
@@ -215,8 +230,7 @@ def _remove(post: Post, content: bytes, key: str) -> bytes:
 
 
 def apply(change: Change) -> None:
-    """Write one change: in place atomically, or a move as an exclusive create of the new file
-    followed by removing the old one (an existing file is never replaced)."""
+    """Write one change: in place with write_atomic, or as a move (see `_move`)."""
     from postctl.edit import EditError, write_atomic
 
     if change.unchanged:
@@ -227,30 +241,100 @@ def apply(change: Change) -> None:
         except EditError as e:
             raise DraftError(change.source, e.reason) from None
         return
+    _move(change)
+
+
+def _move(change: Change) -> None:
+    """Move a file as an exclusive create of the new file followed by removing the old one (an
+    existing file is never replaced), with write_atomic's safeguards: the same refusals, the
+    file checked against what was read, its mode and (as root) owner kept. Each step is made
+    durable before the next (a crash leaves both files, never neither), and the old file is
+    checked again right before it is removed: a save made meanwhile is kept, and the new file,
+    written from the version read before, removed again."""
+    from postctl.edit import EditError, check_unchanged, check_writable, fsync_folder
+
+    source, target = change.source, change.target
+    assert change.folder is not None
+    if source.is_symlink():
+        raise DraftError(
+            source, "is a symlink; not moved (the file it points to would stay behind as a copy)"
+        )
     try:
-        st = os.stat(change.source)
-        current = change.source.read_bytes()
-    except OSError as e:
-        raise DraftError(change.source, f"cannot read: {e.strerror or e}") from None
-    if current != change.old or st.st_mtime_ns != change.post.mtime_ns:
-        raise DraftError(change.source, "changed on disk since it was read; run again")
-    # As write_atomic does for in-place edits: a read-only file is not to be changed.
-    if not (st.st_mode & stat.S_IWUSR) or not os.access(change.source, os.W_OK):
-        raise DraftError(change.source, "is read-only; not moved")
+        _, st = check_writable(source)
+        check_unchanged(source, change.post, change.old)
+    except EditError as e:
+        raise DraftError(source, e.reason) from None
+    if not os.access(source.parent, os.W_OK):
+        raise DraftError(source, "its folder is read-only; not moved")
     try:
-        write_new_file(change.target, change.new, change.folder, mode=st.st_mode & 0o7777)
+        write_new_file(
+            target,
+            change.new,
+            change.folder,
+            mode=stat.S_IMODE(st.st_mode),
+            owner=(st.st_uid, st.st_gid),
+        )
     except CreateError as e:
         if e.exit_code == EXISTS:
-            raise DraftError(change.target, "already exists; not replaced") from None
-        raise DraftError(change.source, str(e)) from None
+            raise DraftError(target, "already exists; not replaced") from None
+        raise DraftError(source, f"not moved to {_shown(change, target)}: {e.message}") from None
+    _sync_folders(target.parent, change.folder.parent)
     try:
-        change.source.unlink()
+        check_unchanged(source, change.post, change.old)
+    except EditError:
+        raise _changed_during_move(change) from None
+    try:
+        source.unlink()
     except OSError as e:
         raise DraftError(
-            change.source,
-            f"{change.target} was written but this file could not be removed "
+            source,
+            f"{_shown(change, target)} was written but this file could not be removed "
             f"({e.strerror or e}); remove it by hand",
         ) from None
+    fsync_folder(source.parent)
+
+
+def _changed_during_move(change: Change) -> DraftError:
+    """The old file changed (or went) while the new one was written: the new one is removed
+    again when it still holds what this run wrote, so that only the user's version is left."""
+    from postctl.edit import fsync_folder
+
+    target = change.target
+    changed = "changed on disk during the move"
+    try:
+        if target.read_bytes() == change.new:
+            target.unlink()
+            fsync_folder(target.parent)
+            return DraftError(change.source, f"{changed}; kept as it is now, not moved (run again)")
+        problem = "was changed too"
+    except OSError as e:
+        problem = f"could not be removed again ({e.strerror or e})"
+    return DraftError(
+        change.source,
+        f"{changed}; kept as it is now, but {_shown(change, target)}, written from the version "
+        f"read before, {problem}: compare the two and remove one by hand",
+    )
+
+
+def _sync_folders(folder: Path, top: Path) -> None:
+    """fsync `folder` and each folder above it up to `top`: the new file's name lives in the
+    first, and any folder just created for it (mkdir parents) in the one above."""
+    from postctl.edit import fsync_folder
+
+    while True:
+        fsync_folder(folder)
+        if folder == top or folder == folder.parent:
+            return
+        folder = folder.parent
+
+
+def _shown(change: Change, path: Path) -> str:
+    """`path` as the site shows it (from the folder holding _drafts and _posts)."""
+    assert change.folder is not None
+    try:
+        return str(path.relative_to(change.folder.parent))
+    except ValueError:
+        return str(path)
 
 
 def load(site: Site, path: Path) -> Post:

@@ -20,6 +20,8 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
 - `write_atomic(path, new_bytes, original, expected=None) -> bool` -- write safely (see there);
   False when the bytes on disk are already `new_bytes` (nothing is written). With
   `batch=WriteBatch()` many writes are begun, then committed together (their fsyncs at once).
+- `check_writable(path)`, `check_unchanged(path, original, expected)` -- write_atomic's
+  refusals and its "changed on disk since it was read" check, for a caller that moves a file.
 - `unified_diff(path_label, old, new, color=False) -> str` -- a `diff -u` of two versions.
 - `EditError(path, reason)` -- raised for anything that cannot be done exactly and safely.
 
@@ -1019,10 +1021,10 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
         j = i
         while j < len(items) and not keep[j]:
             j += 1
-        if j < len(items):
+        if j < len(items):  # the removed items and their comments, up to the next kept one
             edits.append((items[i].start, items[j].start, ""))
         else:
-            edits.append((items[i - 1].end, items[j - 1].end, ""))
+            edits.extend(_trailing_items_edits(post, items[i - 1], items[i], items[j - 1]))
         i = j
     for before, new_terms in inserts.items():
         rendered = [_render_item(post, t, style, True) for t in new_terms]
@@ -1035,7 +1037,45 @@ def _item_edits(post: Post, entry: _Entry, terms: list[str], exact: bool = False
     return edits
 
 
+def _trailing_items_edits(post: Post, kept: _Item, first: _Item, last: _Item) -> list[Edit]:
+    """Edits removing the items `first`..`last` that end a flow list (not one item per line),
+    after the kept item `kept`: the items, the separators between them and the comment after
+    the last one on its line go. A comment between `kept` and `first` belongs to `kept` (or
+    to the list) and stays, only the comma before `first` going; then the lines the removed
+    items had to themselves go whole."""
+    text = post.raw
+    end = last.end
+    comment = _COMMENT_AFTER_ITEM.match(text, end)
+    if comment:
+        end = _comment_end(post, text, comment.end() - 1)
+    if "#" not in text[kept.end : first.start]:  # nothing but a comma and spaces between them
+        return [(kept.end, end, "")]
+    comma = kept.end
+    while text[comma] != ",":  # between items: spaces, line breaks, comments and one comma
+        comma = _comment_end(post, text, comma) if text[comma] == "#" else comma + 1
+    # `a,# about a` is a comment in YAML; `a# about a` would not be.
+    edits: list[Edit] = [(comma, comma + 1, " " if text[comma + 1 : comma + 2] == "#" else "")]
+    start = _line_start(text, first.start)
+    line_break = _LINE_BREAK.match(text, end)
+    if start > comma and not text[start : first.start].strip(" \t") and line_break:
+        end = line_break.end()
+    else:
+        start = first.start
+    edits.append((start, end, ""))
+    return edits
+
+
+def _comment_end(post: Post, text: str, at: int) -> int:
+    """The end of the comment starting at `at`, before its line break (YAML breaks lines at
+    more characters than TOML does)."""
+    breaks = _BREAK if post.format == "yaml" else _LINE_BREAK
+    found = breaks.search(text, at)
+    return found.start() if found else len(text)
+
+
 _AFTER_ITEM = re.compile(r"[ \t]*(,?)[ \t]*(#[^\r\n]*)?(\r\n|[\r\n]|\Z)")
+_COMMENT_AFTER_ITEM = re.compile(r"[ \t]*(?:,[ \t]*)?#")
+_LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 
 
 Alignment = tuple[list[bool], dict[int, str], dict[int, list[str]]]
@@ -1314,15 +1354,47 @@ def write_atomic(
     A symlink is followed and its target written (the link stays a link). Refused with
     EditError: a read-only file, a file with several hard links (writing would split them), and
     a file that changed on disk since `original` was read (size, mtime and, when `expected` is
-    given, the exact bytes; else the front matter). The file's mode is kept. The bytes go to a
-    temp file in the same folder, are fsynced, `os.replace`d over the file, then the folder is
-    fsynced; on any failure the temp file is removed and the original is untouched. When the
-    file already holds `new_bytes`, nothing is written (its mtime stays). A caller writing many
-    files may pass `sync_folder=False` and call `fsync_folder(folder)` once per folder after.
+    given, the exact bytes; else the front matter), checked right before the replace. The
+    file's mode is kept. The bytes go to a temp file in the same folder (`.{name}.{random}.tmp`,
+    the name cut short if need be), are fsynced, `os.replace`d over the file, then the folder
+    is fsynced; on any failure or interrupt the temp file is removed and the original is
+    untouched. When the file already holds `new_bytes`, nothing is written (its mtime stays).
+    A caller writing many files may pass `sync_folder=False` and call `fsync_folder(folder)`
+    once per folder after.
 
     With `batch`, the write is only begun (the refusals above made, the temp file written) and
     True returned: `batch.commit()` checks the file, finishes the write and says how it went.
     """
+    path = Path(path)
+    target, st = check_writable(path)
+    begun = _BegunWrite(path, target, new_bytes, original, expected)
+    mode = stat.S_IMODE(st.st_mode)
+    if batch is not None:
+        # In the batch before its temp file exists: whatever interrupts, batch.close() removes it.
+        batch.begun.append(begun)
+        try:
+            begun.write_temp(mode, st)
+        except BaseException:
+            batch.begun.pop()  # this write's: write_temp removed what it had made
+            raise
+        return True  # checked at commit, right before its replace
+    try:
+        # The file is checked right before its replace (in finish, as WriteBatch.commit does),
+        # not before the temp file is written: the fsync can take long enough for an editor to
+        # save the post meanwhile.
+        begun.write_temp(mode, st)
+        begun.finish(_fsync_error(begun.fd))
+    finally:
+        begun.discard()
+    if sync_folder and not begun.unneeded:
+        fsync_folder(target.parent)
+    return not begun.unneeded
+
+
+def check_writable(path: Path | str) -> tuple[Path, os.stat_result]:
+    """(the file to write, its stat) when `path` may be rewritten or moved: a symlink's target
+    (the link followed), a regular file with one link that is writable; EditError otherwise,
+    naming `path`. The refusals write_atomic makes before it writes anything."""
     # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
     try:
@@ -1341,22 +1413,33 @@ def write_atomic(
         )
     if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
         raise EditError(path, "is read-only; not written")
-    begun = _BegunWrite(path, target, new_bytes, original, expected)
-    if batch is None:
-        begun.check()
-        if begun.unneeded:
-            return False
-    begun.write_temp(stat.S_IMODE(st.st_mode), st)
-    if batch is not None:
-        batch.begun.append(begun)  # checked at commit, right before its replace
-        return True
+    return target, st
+
+
+def check_unchanged(
+    path: Path,
+    original: Post,
+    expected: bytes | None = None,
+    *,
+    target: Path | None = None,
+    hold: list[int] | None = None,
+) -> bytes:
+    """The file's bytes, or EditError (naming `path`) when it changed on disk since `original`
+    was read: its size, its mtime, its front matter and, when `expected` is given, its exact
+    bytes. `target`: the file to read when `path` is a symlink to it. With `hold`, the file is
+    left open and its descriptor added there (see WriteBatch.commit)."""
     try:
-        begun.finish(_fsync_error(begun.fd), recheck=False)
-    finally:
-        begun.discard()
-    if sync_folder:
-        fsync_folder(target.parent)
-    return True
+        st, current = _read_file(target or path, hold)
+    except OSError as e:
+        raise EditError(path, _reason(e)) from None
+    if (
+        len(current) != original.size
+        or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
+        or (expected is not None and current != expected)
+        or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
+    ):
+        raise EditError(path, "changed on disk since it was read; skipped (run again)")
+    return current
 
 
 class WriteBatch:
@@ -1391,7 +1474,7 @@ class WriteBatch:
         try:
             for begun, error in zip(self.begun, _fsync_all([b.fd for b in self.begun])):
                 try:
-                    begun.finish(error, recheck=True, hold=replaced)
+                    begun.finish(error, hold=replaced)
                 except EditError as e:
                     outcomes.append(e)
                 else:
@@ -1488,115 +1571,135 @@ _TEMP_FLAGS = (
 )
 
 
-_TEMP_TOKEN_BYTES = 6  # random bytes in a temp file's name, written in hex
+# The longest file name most file systems take, in bytes (ext4, XFS, Btrfs, APFS, NTFS's 255
+# UTF-16 units are at least that many); _create_temp finds out when a folder takes fewer.
+_NAME_MAX = 255
+_TEMP_SUFFIX_BYTES = len(".000000000000.tmp")
 
 
-def temp_name(name: str, token: str) -> str:
-    """The name of a temp file that a write of the file named `name` makes beside it (`token`
-    makes it unique)."""
-    return f".{name}.{token}.tmp"
+def _temp_name(name: str, limit: int, token: str = "") -> str:
+    """`.{name}.{12 random hex digits}.tmp`: hidden, beside the post, named after it and unique,
+    the post's name cut short (on a character boundary) so that the whole fits `limit` bytes.
+    `token`: those 12 characters (leftover_temp_files uses it to recognise a name)."""
+    room = limit - 1 - _TEMP_SUFFIX_BYTES
+    encoded = os.fsencode(name)
+    if len(encoded) > room:
+        name = encoded[: max(room, 0)].decode("utf-8", "ignore")
+    return f".{name}.{token or os.urandom(6).hex()}.tmp"
 
 
 def leftover_temp_files(folder: str, names: Iterable[str]) -> list[str]:
-    """The paths of the temp files in `folder` (named as `temp_name` names them) for writes of
-    the files named `names`: what a write left there when its process was killed before it
-    could replace the file or remove the temp file."""
+    """The paths of the temp files in `folder` that writes of the files named `names` make
+    (`_temp_name`, with either limit `_create_temp` uses): what a write left there when its
+    process was killed before it could replace the file or remove the temp file. A name cut
+    short may also be that of another file with the same long beginning."""
     try:
         entries = sorted(os.listdir(folder))
     except OSError:
         return []
+    token_size = _TEMP_SUFFIX_BYTES - len("..tmp")
     hex_digits = frozenset("0123456789abcdef")
-    found = []
+    found: set[str] = set()
     for name in set(names):
-        head, _, tail = temp_name(name, "\0").partition("\0")
-        at = bisect.bisect_left(entries, head)
-        while at < len(entries) and entries[at].startswith(head):
-            entry, at = entries[at], at + 1
-            token = entry[len(head) : len(entry) - len(tail)]
-            if (
-                entry.endswith(tail)
-                and len(token) == 2 * _TEMP_TOKEN_BYTES
-                and hex_digits.issuperset(token)
-            ):
-                found.append(os.path.join(folder, entry))
-    return found
+        size = len(os.fsencode(name))
+        # The second limit only where it leaves some of the name (else every temp file would do).
+        for limit in (_NAME_MAX, size) if size > _TEMP_SUFFIX_BYTES + 1 else (_NAME_MAX,):
+            head, _, tail = _temp_name(name, limit, "\0").partition("\0")
+            at = bisect.bisect_left(entries, head)
+            while at < len(entries) and entries[at].startswith(head):
+                entry, at = entries[at], at + 1
+                token = entry[len(head) : len(entry) - len(tail)]
+                if (
+                    entry.endswith(tail)
+                    and len(token) == token_size
+                    and hex_digits.issuperset(token)
+                ):
+                    found.add(os.path.join(folder, entry))
+    return sorted(found)
 
 
 @dataclass
 class _BegunWrite:
-    """One atomic write, step by step: check the file, write the temp file, then finish (the
-    fsync's outcome given) by replacing the file; `discard` removes whatever is left."""
+    """One atomic write, step by step: write the temp file, then finish (the fsync's outcome
+    given) by checking the file and replacing it; `discard` removes whatever is left."""
 
     path: Path
     target: Path
     new_bytes: bytes
     original: Post
     expected: bytes | None
-    tmp: str = ""
-    fd: int | None = None
+    tmp: str = ""  # the temp file's path, while it is there to remove
+    _opened: list[int] = field(default_factory=list)  # its descriptor, while it is open
     unneeded: bool = False  # the file already holds new_bytes
 
     def check(self, hold: list[int] | None = None) -> None:
         """EditError when the file changed on disk since `original` was read. With `hold`, the
         file is left open and its descriptor added there (see WriteBatch.commit)."""
-        try:
-            st, current = _read_file(self.target, hold)
-        except OSError as e:
-            raise EditError(self.path, _reason(e)) from None
-        original = self.original
-        if (
-            len(current) != original.size
-            or (original.mtime_ns and st.st_mtime_ns != original.mtime_ns)
-            or (self.expected is not None and current != self.expected)
-            or current[original.fm_start : original.fm_end] != original.raw.encode("utf-8")
-        ):
-            raise EditError(self.path, "changed on disk since it was read; skipped (run again)")
+        current = check_unchanged(
+            self.path, self.original, self.expected, target=self.target, hold=hold
+        )
         self.unneeded = current == self.new_bytes
 
     def write_temp(self, mode: int, st: os.stat_result) -> None:
-        """The new bytes in a temp file beside the target, with the target's mode and owner."""
-        folder, name = os.path.split(self.target)
-        while True:
-            # As tempfile.mkstemp names and opens one (0600, never an existing file or a link).
-            tmp = os.path.join(folder, temp_name(name, os.urandom(_TEMP_TOKEN_BYTES).hex()))
-            try:
-                self.fd = os.open(tmp, _TEMP_FLAGS, 0o600)
-                break
-            except FileExistsError:
-                continue
-            except OSError as e:
-                reason = f"cannot create a temp file beside it: {_reason(e)}"
-                raise EditError(self.target, reason) from None
-        self.tmp = tmp
+        """The new bytes in a temp file beside the target, with the target's mode and owner.
+        Whatever interrupts it (an error, Ctrl-C), the temp file is removed again."""
         try:
+            self._create_temp()
+            fd = self._opened[0]
             view = memoryview(self.new_bytes)
             while view:
-                view = view[os.write(self.fd, view) :]
-            os.fchmod(self.fd, mode)
+                view = view[os.write(fd, view) :]
+            os.fchmod(fd, mode)
             if hasattr(os, "fchown") and os.geteuid() == 0:
-                os.fchown(self.fd, st.st_uid, st.st_gid)
+                os.fchown(fd, st.st_uid, st.st_gid)
         except BaseException as e:
             self.discard()
             if isinstance(e, OSError):
                 raise self._failed(e) from None
             raise
 
-    def finish(
-        self, fsync_error: OSError | None, *, recheck: bool, hold: list[int] | None = None
-    ) -> None:
-        """Replace the file with the fsynced temp file; `recheck`: first check again that the
-        file is as it was read (the temp file was written a while ago), leaving it open in
-        `hold` when given (see WriteBatch.commit)."""
+    def _create_temp(self) -> None:
+        """Create and open the temp file (0600, never an existing file or a link, as
+        tempfile.mkstemp does), its name and descriptor recorded for `discard` however it is
+        interrupted: the name before the file exists, and the descriptor by `list.extend`, which
+        calls os.open and stores what it returns without running Python code in between (a
+        Ctrl-C is raised between bytecodes, so `fd = os.open(...)` could lose the descriptor)."""
+        folder, name = os.path.split(self.target)
+        limit = _NAME_MAX
+        while True:
+            self.tmp = os.path.join(folder, _temp_name(name, limit))
+            try:
+                self._opened.extend(map(os.open, (self.tmp,), (_TEMP_FLAGS,), (0o600,)))
+                return
+            except FileExistsError:  # not ours: another name
+                self.tmp = ""
+            except OSError as e:
+                self.tmp = ""
+                if e.errno == errno.ENAMETOOLONG and limit > len(os.fsencode(name)):
+                    # A file system with shorter names than usual: a temp name no longer than
+                    # the post's own fits, as that does.
+                    limit = len(os.fsencode(name))
+                    continue
+                reason = f"cannot create a temp file beside it: {_reason(e)}"
+                raise EditError(self.target, reason) from None
+
+    @property
+    def fd(self) -> int | None:
+        """The temp file's descriptor while it is open."""
+        return self._opened[0] if self._opened else None
+
+    def finish(self, fsync_error: OSError | None, hold: list[int] | None = None) -> None:
+        """Replace the file with the fsynced temp file, after checking again that the file is
+        as it was read (the temp file was written, then fsynced, a while ago: an editor may
+        have saved the post meanwhile), leaving it open in `hold` when given (see
+        WriteBatch.commit)."""
         try:
-            assert self.fd is not None
-            fd, self.fd = self.fd, None
-            os.close(fd)
+            os.close(self._opened.pop())
             if fsync_error is not None:
                 raise fsync_error
-            if recheck:
-                self.check(hold)
-                if self.unneeded:
-                    return
+            self.check(hold)
+            if self.unneeded:
+                return
             os.replace(self.tmp, self.target)
             self.tmp = ""
         except OSError as e:
@@ -1607,10 +1710,9 @@ class _BegunWrite:
         return EditError(self.target, reason, failed=True)
 
     def discard(self) -> None:
-        if self.fd is not None:
-            fd, self.fd = self.fd, None
+        while self._opened:
             try:
-                os.close(fd)
+                os.close(self._opened.pop())
             except OSError:
                 pass
         if self.tmp:

@@ -10,6 +10,7 @@ bytes and writes nothing, so the caller can show a diff.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,14 +46,20 @@ class FileFix:
 
 
 def apply_fixes(report: LintReport, *, dry_run: bool = False) -> list[FileFix]:
-    """Fix every fixable finding of `report`, file by file (in the report's order)."""
-    by_path: dict[Path, list[Finding]] = defaultdict(list)
+    """Fix every fixable finding of `report`, file by file (in the report's order). A file
+    reached by several paths (a symlinked post) is fixed once, with the findings of all of
+    them, under the first path: fixed through one, it would read as changed through another."""
+    by_file: dict[str, tuple[Path, list[Finding]]] = {}
+    real_paths: dict[Path, str] = {}
     for finding in report.findings:
         if finding.fix is not None:
-            by_path[finding.path].append(finding)
+            real = real_paths.get(finding.path)
+            if real is None:
+                real = real_paths[finding.path] = os.path.realpath(finding.path)
+            by_file.setdefault(real, (finding.path, []))[1].append(finding)
     posts = {post.path: post for post in report.posts}
     results = []
-    for path, findings in by_path.items():
+    for path, findings in by_file.values():
         result = fix_file(posts[path], findings)
         if result.changed and not dry_run and result.original is not None:
             try:
@@ -78,7 +85,12 @@ def fix_file(post: Post, findings: Sequence[Finding]) -> FileFix:
     if (fresh.size, fresh.mtime_ns) != (post.size, post.mtime_ns) or fresh.raw != post.raw:
         result.skipped = "changed on disk since it was linted; skipped (run again)"
         return result
-    fixes = list({id(f.fix): f.fix for f in findings if f.fix is not None}.values())
+    # Findings may share one Fix (a body's lines are repaired by one), which may arrive as
+    # equal copies (from worker processes or the lint cache): each is applied once.
+    fixes: list[Fix] = []
+    for finding in findings:
+        if finding.fix is not None and finding.fix not in fixes:
+            fixes.append(finding.fix)
     try:
         content = _fix_body(fresh, content, [f for f in fixes if f.kind == "body"])
         for fix in fixes:
@@ -92,7 +104,7 @@ def fix_file(post: Post, findings: Sequence[Finding]) -> FileFix:
         for finding in findings:
             if finding.fix is not None and finding.fix.kind == "terms":
                 pairs = term_fixes[finding.fix.key]
-                if all(fix is not finding.fix for _, fix in pairs):
+                if all(fix != finding.fix for _, fix in pairs):
                     pairs.append((finding.code, finding.fix))
         for key, pairs in term_fixes.items():
             pairs.sort(key=lambda pair: TERM_FIX_ORDER.index(pair[0]))

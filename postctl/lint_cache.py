@@ -273,7 +273,8 @@ def decode(path: str, entry: Any, linter: PostLinter, fresh: bool, wanted: bool)
     """The cached result for `path` from its decoded JSON entry, or None when the entry cannot
     be used: not one this postctl wrote, linted without findings when they are `wanted`, or
     (unless `fresh`, just linted) stale because the future came. (Its folders are checked
-    apart.)"""
+    apart.) The findings only when `wanted` (a file outside the files asked about lends the
+    site-wide rules its facts, and reports nothing)."""
     try:
         if not fresh:
             dated = entry["dated"]
@@ -286,7 +287,7 @@ def decode(path: str, entry: Any, linter: PostLinter, fresh: bool, wanted: bool)
             return None
         findings = [
             new_finding(path, line, col, code, RULES[code].name, severity, message, fixable)
-            for line, col, code, severity, message, fixable in rows or ()
+            for line, col, code, severity, message, fixable in (rows or () if wanted else ())
         ]
         sort_findings(findings)  # (as `finish` wants them; entries of older runs unsorted)
         facts_json = entry["facts"]

@@ -770,11 +770,11 @@ class _EditTask:
     def redo(self, chunk: _Chunk, marks: Any) -> tuple[list[Outcome], list[str]]:
         """A chunk done again in this process after it failed in its worker (see
         site.map_chunks: no worker is at work on it any more), which may have died in the
-        middle of writing it. A post whose file is now the temp file its worker wrote for it (the inode
-        in `marks`, shared with the workers, set before the replace) was written: it is
-        reported changed, its folder fsynced with the others, and not edited again (editing
-        the new file again would apply a rename chain such as a->b, b->c twice). The temp files
-        the worker left are removed, and the other posts edited as usual."""
+        middle of writing it. A post whose file is now the temp file its worker wrote for it
+        (the inode in `marks`, shared with the workers, set before the replace) was written:
+        it is reported changed, its folder fsynced with the others, and not edited again
+        (editing the new file again would apply a rename chain such as a->b, b->c twice). The
+        temp files the worker left are removed, and the other posts edited as usual."""
         written: dict[int, Outcome] = {}
         folders: set[str] = set()
         for at, item in enumerate(chunk.items):

@@ -1486,7 +1486,8 @@ def check_mojibake(post: Post, ctx: Context) -> Iterator[Issue]:
         return
     fix = Fix("body", "", tuple(changes))
     for i, line, fixed in changes:
-        bad, good = _differing(line, fixed)
+        # (a CRLF file's lines end in "\r": the fix keeps it, the message need not show it)
+        bad, good = _differing(line.rstrip("\r"), fixed.rstrip("\r"))
         yield Issue(
             post.body_line + i, 1, f"mojibake in the body: {bad!r} should read {good!r}", fix
         )

@@ -394,3 +394,172 @@ def test_any_new_draft_round_trips(run, tmp_path_factory, title, tags, kind) -> 
     published = site / "_posts" / "2026-02-05-post.md" if kind == "jekyll" else draft
     assert run("unpublish", published, cwd=site).exit_code == 0
     assert draft.read_bytes() == original
+
+
+# -- the move's safeguards (those of edit.write_atomic) -------------------------------------------
+
+DRAFT = b"---\ntitle: Draft\ntags: [a]\n---\nbody\n"
+
+
+def test_publish_refuses_a_symlinked_draft(run, tmp_path: Path) -> None:
+    """Removing the link and writing a new post would leave the file it points to behind as a
+    second, still unpublished copy that later edits would go to."""
+    site = jekyll_site(tmp_path)
+    kept = write(site / "notes" / "idea.md", DRAFT)
+    link = site / "_drafts" / "idea.md"
+    link.parent.mkdir()
+    link.symlink_to(Path("..") / "notes" / "idea.md")
+    result = run("publish", link, cwd=site)
+    assert result.exit_code == 1
+    assert "_drafts/idea.md: is a symlink" in result.stderr
+    assert link.is_symlink() and kept.read_bytes() == DRAFT
+    assert not (site / "_posts").exists()
+
+
+def test_hugo_publish_with_the_date_it_already_has_writes_nothing(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    published = HUGO_TOML.replace(b"draft = true", b"draft = false")
+    post = write(site / "content/posts/tides.md", published)
+    mtime = post.stat().st_mtime_ns
+    result = run("publish", post, "--date", "2025-01-01T10:00:00Z", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert "content/posts/tides.md: already published" in result.stderr
+    assert post.read_bytes() == published and post.stat().st_mtime_ns == mtime
+
+
+def test_publish_refuses_a_draft_with_several_hard_links(run, tmp_path: Path) -> None:
+    """A move writes a new file and removes the old name, so the other link would keep the old
+    bytes: the link would be split (write_atomic refuses the same)."""
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    other = tmp_path / "notes" / "idea.md"
+    other.parent.mkdir()
+    os.link(draft, other)
+    result = run("publish", draft, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "_drafts/idea.md: has 2 hard links" in result.stderr
+    assert draft.read_bytes() == DRAFT
+    assert os.stat(draft).st_nlink == 2
+    assert not (tmp_path / "_posts").exists()
+
+
+def test_publish_fsyncs_both_folders_of_the_move(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A move is a new name in _posts and a removed name in _drafts: without an fsync of each
+    folder a crash can lose the new name after the old one is gone (or keep both)."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to see what is fsynced")
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def record(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", record)
+    result = run("publish", draft, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    posts, drafts_folder = str((tmp_path / "_posts").resolve()), str(draft.parent.resolve())
+    assert posts in synced and drafts_folder in synced
+    # The new name is made durable before the old one is removed.
+    assert synced.index(posts) < synced.index(drafts_folder)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root")
+def test_publish_as_root_keeps_the_owner_and_mode(run, tmp_path: Path) -> None:
+    """As write_atomic does: after `sudo postctl publish` the author can still edit the post."""
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    os.chown(draft, 12345, 12345)
+    draft.chmod(0o640)
+    result = run("publish", draft, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    published = (tmp_path / "_posts" / "2026-02-05-idea.md").stat()
+    assert (published.st_uid, published.st_gid) == (12345, 12345)
+    assert published.st_mode & 0o7777 == 0o640
+
+
+def test_publish_keeps_a_draft_saved_during_the_move(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The draft is checked again right before it is removed: a save made while the new post
+    was written (here during its fsync) is kept, and the new post, written from the version read
+    before, is removed again, so that only one of the two is left (and the run says so)."""
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    saved_meanwhile = DRAFT + b"A paragraph written while publish was running.\n"
+    real_fsync = os.fsync
+    fsyncs: list[int] = []
+
+    def save_during_fsync(fd: int) -> None:
+        if not fsyncs:
+            draft.write_bytes(saved_meanwhile)
+        fsyncs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", save_during_fsync)
+    result = run("publish", draft, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "_drafts/idea.md: changed on disk during the move" in result.stderr
+    assert result.stdout == ""
+    assert draft.read_bytes() == saved_meanwhile
+    assert list((tmp_path / "_posts").iterdir()) == []
+
+
+def test_publish_reports_a_temp_file_it_cannot_create_per_draft(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unwritable _posts folder (EACCES, EROFS, no inodes left) fails each draft with its
+    reason (exit 1) and the other drafts are still tried; no traceback, no exit 2."""
+    import errno
+    import tempfile
+
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    second = write(tmp_path / "_drafts" / "second.md", DRAFT)
+    tried: list[str] = []
+
+    def unwritable_folder(*args, **kwargs):  # type: ignore[no-untyped-def]
+        folder = kwargs.get("dir", ".")
+        tried.append(str(folder))
+        raise PermissionError(errno.EACCES, "Permission denied", f"{folder}/.postctl-x.tmp")
+
+    monkeypatch.setattr(tempfile, "mkstemp", unwritable_folder)
+    result = run("publish", draft, second, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert len(tried) == 2
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("_drafts/idea.md: ") and "cannot write" in line for line in lines)
+    assert any(line.startswith("_drafts/second.md: ") and "cannot write" in line for line in lines)
+    assert ".postctl-x.tmp" not in result.stderr
+    assert draft.read_bytes() == DRAFT and second.read_bytes() == DRAFT
+
+
+def test_publish_says_so_when_a_move_cannot_be_undone(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A save during the move and a new post that cannot be removed again: both files are
+    kept (nothing deleted) and the run says which to compare."""
+    draft = write(jekyll_site(tmp_path) / "_drafts" / "idea.md", DRAFT)
+    published = tmp_path / "_posts" / "2026-02-05-idea.md"
+    saved_meanwhile = DRAFT + b"Saved meanwhile.\n"
+    real_fsync, real_unlink = os.fsync, Path.unlink
+
+    def save_during_fsync(fd: int) -> None:
+        if draft.read_bytes() == DRAFT:
+            draft.write_bytes(saved_meanwhile)
+        real_fsync(fd)
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self == published:
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok)
+
+    monkeypatch.setattr(os, "fsync", save_during_fsync)
+    monkeypatch.setattr(Path, "unlink", unlink)
+    result = run("publish", draft, cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "_drafts/idea.md: changed on disk during the move" in result.stderr
+    assert "_posts/2026-02-05-idea.md" in result.stderr
+    assert "could not be removed again" in result.stderr and "by hand" in result.stderr
+    assert draft.read_bytes() == saved_meanwhile
+    assert published.is_file()

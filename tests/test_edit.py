@@ -182,6 +182,54 @@ def test_toml_multiline_array() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("content", "kept", "after"),
+    [
+        # YAML and TOML flow lists over several lines: removing the items at the end keeps the
+        # comment after the last kept item (its comma goes, its comment stays).
+        (b"---\ntags: [a,  # about a\n  b]\n---\n", ["a"], b"tags: [a  # about a\n  ]\n"),
+        (
+            b"---\ntags: [a,  # about a\n  b,  # about b\n  c]\n---\n",
+            ["a", "b"],
+            b"tags: [a,  # about a\n  b  # about b\n  ]\n",
+        ),
+        (
+            b'+++\ntags = ["a",  # about a\n  "b"]\n+++\n',
+            ["a"],
+            b'tags = ["a"  # about a\n  ]\n',
+        ),
+        # The removed item's own comment goes with it, and the lines it had to itself.
+        (
+            b"---\ntags: [a,  # about a\n  b  # about b\n]\n---\n",
+            ["a"],
+            b"tags: [a  # about a\n]\n",
+        ),
+        (b"---\ntags: [a, b  # about b\n]\n---\n", ["a"], b"tags: [a\n]\n"),
+        # `a,# about a` is a comment in YAML, `a# about a` would be part of the item.
+        (b"---\ntags: [a,# about a\n  b]\n---\n", ["a"], b"tags: [a # about a\n  ]\n"),
+        # Removed from the middle or the start: the removed items' comments go, not the others.
+        (
+            b"---\ntags: [a,  # about a\n  b,  # about b\n  c]\n---\n",
+            ["a", "c"],
+            b"tags: [a,  # about a\n  c]\n",
+        ),
+        (
+            b"---\ntags: [a,  # about a\n  b,  # about b\n  c]\n---\n",
+            ["b", "c"],
+            b"tags: [b,  # about b\n  c]\n",
+        ),
+    ],
+)
+def test_removing_flow_items_keeps_the_comments_of_the_kept_items(
+    content: bytes, kept: list[str], after: bytes
+) -> None:
+    kind = "hugo"
+    new = terms(content, "tags", kept, kind)
+    assert post_of(new, kind).data["tags"] == kept
+    delimiter = content[:4]
+    assert new == delimiter + after + delimiter
+
+
 def test_toml_values_and_keys() -> None:
     post = post_of(TOML_POST, "hugo")
     added = edit.set_value(post, TOML_POST, "draft", False)
@@ -293,6 +341,139 @@ def test_changed_on_disk_is_skipped(tmp_path: Path) -> None:
     with pytest.raises(EditError, match="changed on disk"):
         edit.write_atomic(path, new, post, content)
     assert path.read_bytes() == b"---\ntags: [z]\n---\n"
+
+
+def test_a_save_made_during_the_fsync_is_not_overwritten(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is checked again right before the replace (as WriteBatch.commit does): the
+    temp file's fsync can take long enough for an editor to save the post meanwhile."""
+    path = write(tmp_path / "p.md", "---\ntags: [a]\n---\nbody\n")
+    post, content, new = edited(path)
+    saved_meanwhile = b"---\ntags: [a]\n---\nbody, and a paragraph the user just saved\n"
+    real_fsync = os.fsync
+    fsyncs = []
+
+    def save_during_fsync(fd: int) -> None:
+        if not fsyncs:  # the temp file's fsync: the user's editor saves the post meanwhile
+            path.write_bytes(saved_meanwhile)
+        fsyncs.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", save_during_fsync)
+    with pytest.raises(EditError, match="changed on disk"):
+        edit.write_atomic(path, new, post, content)
+    assert path.read_bytes() == saved_meanwhile
+    assert os.listdir(tmp_path) == ["p.md"]
+
+
+@pytest.mark.parametrize("batched", [False, True])
+def test_an_interrupt_right_after_the_temp_file_is_created_leaves_no_temp_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batched: bool
+) -> None:
+    """A Ctrl-C delivered the moment os.open has created the temp file: its name was recorded
+    before, so it is removed (the descriptor this fake os.open never hands over is the test's
+    to close)."""
+    path = write(tmp_path / "p.md", "---\ntags: [a]\n---\nbody\n")
+    post, content, new = edited(path)
+    real_open = os.open
+    opened: list[int] = []
+
+    def open_then_interrupt(file, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        fd = real_open(file, flags, *args, **kwargs)
+        if str(file).endswith(".tmp") and flags & os.O_CREAT:
+            opened.append(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            if batched:
+                with edit.WriteBatch() as batch:
+                    edit.write_atomic(path, new, post, content, batch=batch)
+            else:
+                edit.write_atomic(path, new, post, content)
+        monkeypatch.undo()
+        assert opened
+        assert os.listdir(tmp_path) == ["p.md"]
+        assert path.read_bytes() == content
+    finally:
+        for fd in opened:
+            os.close(fd)
+
+
+def test_a_failed_temp_file_leaves_the_batch_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write refused at its temp file is not part of the batch: the others are committed."""
+    first = write(tmp_path / "a.md", "---\ntags: [a]\n---\n")
+    second = write(tmp_path / "b.md", "---\ntags: [a]\n---\n")
+    real_write = os.write
+
+    def full_disk_for_a(fd: int, data) -> int:  # type: ignore[no-untyped-def]
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(str(tmp_path / ".a.md.")):
+            raise OSError(28, "No space left on device")
+        return real_write(fd, data)
+
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to name the file written")
+    monkeypatch.setattr(os, "write", full_disk_for_a)
+    with edit.WriteBatch() as batch:
+        post, content, new = edited(first)
+        with pytest.raises(EditError, match="no space left on device"):
+            edit.write_atomic(first, new, post, content, batch=batch)
+        post, content, new = edited(second)
+        assert edit.write_atomic(second, new, post, content, batch=batch) is True
+        assert batch.commit() == [True]
+    assert second.read_bytes() == new
+    assert sorted(os.listdir(tmp_path)) == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize("name_bytes", [237, 238, 255])
+def test_a_post_with_a_long_file_name_can_be_rewritten(tmp_path: Path, name_bytes: int) -> None:
+    """The temp name `.{name}.{12 hex}.tmp` is 18 bytes longer than the post's: the name part
+    is cut short so that it fits the 255 bytes most file systems allow."""
+    name = "é" * ((name_bytes - 3) // 2) + "a" * ((name_bytes - 3) % 2) + ".md"
+    assert len(name.encode()) == name_bytes
+    path = write(tmp_path / name, "---\ntags: [a]\n---\nbody\n")
+    post, content, new = edited(path)
+    assert edit.write_atomic(path, new, post, content) is True
+    assert path.read_bytes() == new
+    assert os.listdir(tmp_path) == [path.name]
+
+
+def test_a_folder_with_shorter_names_gets_a_temp_name_no_longer_than_the_post_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where names longer than usual were allowed (here: pretended), the first temp name is
+    refused as too long; the next one is no longer than the post's own name, which fits."""
+    monkeypatch.setattr(edit, "_NAME_MAX", 300)
+    path = write(tmp_path / ("b" * 240 + ".md"), "---\ntags: [a]\n---\nbody\n")
+    post, content, new = edited(path)
+    real_open = os.open
+    temp_names: list[str] = []
+
+    def record(file, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if flags & os.O_CREAT:
+            temp_names.append(os.path.basename(file))
+        return real_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", record)
+    assert edit.write_atomic(path, new, post, content) is True
+    assert [len(n.encode()) for n in temp_names] == [261, 243]
+    assert temp_names[1].startswith(".bbb") and temp_names[1].endswith(".tmp")
+    assert path.read_bytes() == new
+    assert os.listdir(tmp_path) == [path.name]
+
+
+def test_temp_names_are_hidden_unique_and_name_the_post() -> None:
+    short = edit._temp_name("p.md", 255)
+    assert short.startswith(".p.md.") and short.endswith(".tmp") and len(short) == 22
+    assert edit._temp_name("p.md", 255) != short
+    # Cut on a character boundary, never in the middle of a multi-byte one.
+    long = edit._temp_name("é" * 127 + ".md", 255)
+    assert long.startswith(".éé") and len(long.encode()) == 254
 
 
 def test_failure_mid_write_leaves_the_original(

@@ -172,6 +172,16 @@ def test_leftover_temp_files_are_those_of_the_named_files_only(tmp_path: Path) -
         batch.close()
 
 
+def test_leftover_temp_files_finds_those_of_a_name_cut_short(tmp_path: Path) -> None:
+    """A temp name fits NAME_MAX: the post's name is cut short in it."""
+    long = write(tmp_path / ("x" * 240 + ".md"), "---\ntags: [a]\n---\n")
+    with edit.WriteBatch() as batch:
+        begin(batch, long)
+        (temp,) = [n for n in os.listdir(tmp_path) if n != long.name]
+        assert len(temp) <= 255
+        assert edit.leftover_temp_files(str(tmp_path), [long.name]) == [str(tmp_path / temp)]
+
+
 def test_a_replaced_file_has_its_temp_file_s_inode(tmp_path: Path) -> None:
     paths = posts(tmp_path, 3)
     with edit.WriteBatch() as batch:

@@ -188,3 +188,59 @@ def json_posts(draw: st.DrawFn) -> tuple[str, bytes, int, int, list[str]]:
 def test_json_tag_edits_change_only_the_tags(data: st.DataObject) -> None:
     kind, content, start, end, tags = data.draw(json_posts())
     check_edit(kind, content, start, end, operation(data.draw, tags))
+
+
+@st.composite
+def commented_flow_lists(draw: st.DrawFn) -> tuple[bytes, int, int, list[str], list[str]]:
+    """A YAML or TOML flow list written over several lines, with comments after some items:
+    (file bytes, start and end offset of the tags entry, the tags, each item's comment or "")."""
+    toml = draw(st.booleans())
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    tags = draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=6, unique=True))
+    comments = [f"# about item {i}" if draw(st.booleans()) else "" for i in range(len(tags))]
+    indent = "  "
+    text = "tags = [" if toml else "tags: ["
+    if draw(st.booleans()):
+        text += nl + indent
+    for i, tag in enumerate(tags):
+        text += toml_item(draw, tag) if toml else yaml_item(draw, tag, True)
+        last = i == len(tags) - 1
+        comma = "," if not last or (toml and draw(st.booleans())) else ""
+        if comments[i] and comma and draw(st.integers(0, 4)) == 0:
+            text += f"  {comments[i]}{nl}{indent}{comma} "  # the comma on the next line
+        elif comments[i]:
+            text += f"{comma}  {comments[i]}{nl}" + ("" if last else indent)
+        elif last:
+            text += comma + draw(st.sampled_from(["", nl]))
+        else:
+            text += comma + draw(st.sampled_from([" ", nl + indent]))
+    text += "]" + nl
+    before = ("+++" if toml else "---") + nl + ("title = 'x'" if toml else "title: x") + nl
+    after = ("draft = false" if toml else "draft: false") + nl + ("+++" if toml else "---") + nl
+    data = (before + text + after + "body" + nl).encode("utf-8")
+    start = len(before.encode("utf-8"))
+    return data, start, start + len(text.encode("utf-8")), tags, comments
+
+
+@SETTINGS
+@given(commented_flow_lists(), st.data())
+def test_removing_flow_items_keeps_the_comments_of_the_kept_ones(
+    case: tuple[bytes, int, int, list[str], list[str]], data: st.DataObject
+) -> None:
+    """Items removed anywhere (and maybe a tag added at the end): each kept item keeps the
+    comment after it; each removed item's comment goes with it (when a tag is added, a removed
+    item next to it may become the new tag instead, its comment staying)."""
+    content, start, end, tags, comments = case
+    kept = [data.draw(st.booleans()) for _ in tags]
+    expected = [t for t, keep in zip(tags, kept) if keep]
+    added = data.draw(st.booleans())
+    if added:
+        expected.append("new tag")
+    post = parse_post(Path("/site/content/p.md"), content, "hugo")
+    result = edit.set_terms(post, content, "tags", expected)
+    assert post.reparse(result).data["tags"] == expected
+    assert result.startswith(content[:start])
+    assert result.endswith(content[end:])
+    for keep, comment in zip(kept, comments):
+        if comment and (keep or not added):
+            assert (comment.encode() in result) == keep

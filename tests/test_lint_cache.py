@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 from datetime import datetime, timezone
+from pathlib import Path
 
 from conftest import write
 
@@ -246,3 +247,34 @@ def test_linting_some_files_neither_uses_nor_keeps_a_result(run, tmp_path):
     partial = lint_json(run, post)
     assert partial and "kept" not in {f["message"] for f in partial}
     assert partial == lint_json(run, post, "--no-cache")
+
+
+def _clean_and_broken(tmp_path):
+    write(tmp_path / "postctl.toml", "")
+    clean = write(tmp_path / "clean.md", "---\ntitle: Clean\n---\nBody.\n")
+    write(tmp_path / "broken.md", "---\ntags: [a]\n---\nBody.\n")  # PC201: no title (error)
+    return tmp_path, clean
+
+
+def test_a_warm_lint_of_one_file_reports_that_file_only(run, tmp_path):
+    # The pre-commit use: the cache was filled by a whole-site run, whose entries hold every
+    # file's findings; the other files lend their facts to the site-wide rules, nothing more.
+    site, clean = _clean_and_broken(tmp_path)
+    assert run("lint", site).exit_code == 1  # the whole site: broken.md has an error
+    result = run("lint", "-f", "json", clean)
+    assert json.loads(result.stdout) == []
+    assert result.exit_code == 0
+
+
+def test_a_lint_of_one_file_is_the_same_with_and_without_the_cache(run, tmp_path):
+    site, clean = _clean_and_broken(tmp_path)
+    run("lint", site)
+    cached = run("lint", "-f", "json", clean)
+    uncached = run("lint", "-f", "json", "--no-cache", clean)
+    assert (cached.exit_code, json.loads(cached.stdout)) == (
+        uncached.exit_code,
+        json.loads(uncached.stdout),
+    )
+    broken = run("lint", "-f", "json", site / "broken.md")
+    assert {Path(f["path"]).name for f in json.loads(broken.stdout)} == {"broken.md"}
+    assert broken.exit_code == 1

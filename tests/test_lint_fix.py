@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from conftest import write
 
 from postctl.fixes import apply_fixes
@@ -103,3 +104,35 @@ def test_unfixable_findings_stay_reported(run, tmp_path):
     result = run("lint", tmp_path, "--fix", "--select", "PC501")
     assert "PC501 tags is empty" in result.stdout
     assert post.read_text() == "---\ntitle: x\ntags: []\n---\n"
+
+
+MOJIBAKE = "Caf\u00c3\u00a9"  # "Café" decoded as Latin-1
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_mojibake_on_several_body_lines_is_fixed_once(run, tmp_path, newline):
+    # One body Fix covers every bad line and each line's finding carries it; the findings come
+    # back from the workers' packed rows as equal copies, which must be applied once, not once
+    # each (the second would find its lines changed and refuse the file).
+    write(tmp_path / "hugo.toml", "title = 'x'\n")
+    text = (
+        f"---{newline}title: x{newline}---{newline}{MOJIBAKE} one{newline}{MOJIBAKE} two{newline}"
+    )
+    post = write(tmp_path / "content" / "p.md", text)
+    result = run("lint", "--fix", "--no-cache", "--select", "PC601", cwd=tmp_path)
+    assert "not fixed" not in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert post.read_bytes() == text.replace(MOJIBAKE, "Café").encode()
+    assert "fixed 2 problem(s) in 1 file(s)" in result.stderr
+
+
+def test_a_post_reached_through_a_symlink_is_fixed_once(run, tmp_path):
+    write(tmp_path / "hugo.toml", "title = 'x'\n")
+    post = write(tmp_path / "content" / "a.md", f"---\ntitle: {MOJIBAKE} one\n---\nb\n")
+    (tmp_path / "content" / "alias.md").symlink_to("a.md")
+    result = run("lint", "--fix", "--no-cache", "--select", "PC601", cwd=tmp_path)
+    assert post.read_text() == "---\ntitle: Café one\n---\nb\n"
+    assert (tmp_path / "content" / "alias.md").is_symlink()
+    assert "not fixed" not in result.stderr
+    assert "in 1 file(s)" in result.stderr
+    assert result.exit_code == 0, result.stderr

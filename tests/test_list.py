@@ -80,3 +80,35 @@ def test_corpora_load_without_tracebacks(corpora):
     # Jekyll's _broken/bad_post.md and its UTF-16 test file are the only unreadable ones.
     assert counts["errors"] == 2
     assert counts["posts"] > 1800
+
+
+def _site_with_one_long_cell(tmp_path, long_title: str, long_tag: str, posts: int = 200):
+    write(tmp_path / "postctl.toml", "")
+    write(tmp_path / "long.md", f"---\ntitle: {long_title}\ntags: [{long_tag}]\n---\n")
+    for i in range(posts):
+        write(tmp_path / f"p{i:03d}.md", f"---\ntitle: Post {i}\ntags: [t{i}]\n---\n")
+    return tmp_path
+
+
+def test_one_long_title_or_tag_does_not_pad_every_row_of_a_plain_table(run, tmp_path):
+    # Padded to the longest cell, the table grew as rows x its length (a 3 MB title on 10,000
+    # posts: 30 GB); a cell past MAX_PADDED_WIDTH overflows its own line only.
+    long = 20_000
+    site = _site_with_one_long_cell(tmp_path, "x" * long, "y" * long)
+    for command in ("list", "tags"):
+        result = run(command, site)
+        assert result.exit_code == 0, result.stderr
+        assert "x" * long in result.stdout or command == "tags"
+        assert "y" * long in result.stdout
+        assert len(result.stdout) < 2 * long + 201 * 500  # not 201 * long
+        lines = result.stdout.splitlines()
+        short = [line for line in lines if len(line) < 1000]
+        assert len(short) == len(lines) - 1  # only the long post's line is long
+
+
+def test_a_plain_table_still_aligns_its_columns(run, tmp_path):
+    site = _site_with_one_long_cell(tmp_path, "A long title " + "z" * 50, "tag", posts=3)
+    lines = run("list", "--columns", "title,tags", site).stdout.splitlines()
+    assert len(lines) == 5
+    # the second column starts at one place on every line, after the longest title
+    assert {line.rindex("  ") + 2 for line in lines} == {len("A long title ") + 50 + 2}

@@ -267,6 +267,14 @@ def test_bad_set_exits_2(run, tmp_path: Path, bad: str) -> None:
             datetime(2026, 3, 1, 10, 15, 30, tzinfo=timezone(timedelta(hours=2))),
         ),
         ("now", "2026-02-05-dated.md", "2026-02-05 03:33:48 +0100", NOW),
+        # strftime's %Y writes year 1 as "1": file name and date keep four digits
+        ("0001-01-01", "0001-01-01-dated.md", "0001-01-01", datetime(1, 1, 1)),
+        (
+            "0999-12-31T23:59:59+00:00",
+            "0999-12-31-dated.md",
+            "0999-12-31 23:59:59 +0000",
+            datetime(999, 12, 31, 23, 59, 59, tzinfo=timezone.utc),
+        ),
     ],
 )
 def test_date_forms(

@@ -257,7 +257,7 @@ KILLED_POSTS = 40
 
 
 def killed_worker_site(root: Path, old: str = "old") -> list[Path]:
-    """The first 3 posts (those the first worker replaces before it dies) have a folder of
+    """The first 3 posts (those the killed worker replaces before it dies) have a folder of
     their own."""
     return [
         write(
@@ -272,20 +272,18 @@ def retag_with_a_worker_killed_mid_commit(
     paths: list[Path], spec: RetagSpec, by_path: bool, monkeypatch: pytest.MonkeyPatch
 ):
     """retag() over `paths` (picked as Posts, or by path as the parse cache picks them: the
-    workers load them) on 2 workers; each worker is killed, as the OOM killer would, after
-    its third os.replace, in the middle of committing its chunk's WriteBatch. The chunks that
-    failed are done again in this process."""
+    workers load them) on 2 workers. The worker with the first chunk is killed, as the OOM
+    killer would, in the middle of committing its writes: it has replaced 3 files, and is
+    about to replace the fourth. The pool then stops the other worker too, wherever it is. The
+    chunks that failed are done again in this process."""
     from postctl.model import load_post
 
     parent = os.getpid()
     real_replace = os.replace
-    replaced_in_worker = [0]
 
     def replace_then_die(src, dst):  # type: ignore[no-untyped-def]
-        if os.getpid() != parent:
-            replaced_in_worker[0] += 1
-            if replaced_in_worker[0] > 3:
-                os._exit(1)
+        if os.getpid() != parent and os.path.basename(dst) == paths[3].name:
+            os._exit(1)
         return real_replace(src, dst)
 
     synced: list[Path] = []
@@ -402,4 +400,32 @@ def test_a_post_changed_before_the_parent_writes_it_is_skipped(
     assert [r.status for r in skipped] == ["skipped"]
     assert "changed on disk since it was read" in skipped[0].reason
     assert target.read_bytes() == changed
+    assert report.count("changed") > 10
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_serial_and_parallel_retag_both_skip_a_post_saved_during_the_fsync(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    """The parallel scan writes through WriteBatch, the serial one (jobs=1, or a site below
+    PARALLEL_THRESHOLD posts) one file at a time: both check each file again right before its
+    replace, so a save made while the temp file is fsynced is kept and the post skipped."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc to name the file being fsynced")
+    root = hugo_site(tmp_path, 40)
+    target = root / "content" / "posts" / "p0001.md"
+    saved_meanwhile = b"---\ntags: [js]\n---\nbody, and a paragraph saved meanwhile\n"
+    real_fsync = os.fsync
+
+    def save_during_fsync(fd: int) -> None:
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        if name.startswith(f".{target.name}.") and target.read_bytes() != saved_meanwhile:
+            target.write_bytes(saved_meanwhile)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", save_during_fsync)
+    report, _ = scan(root, jobs=jobs)
+    statuses = {Path(r.path).name: r.status for r in report.results}
+    assert target.read_bytes() == saved_meanwhile
+    assert statuses[target.name] == "skipped"
     assert report.count("changed") > 10

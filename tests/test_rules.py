@@ -434,6 +434,14 @@ def test_mojibake_in_values_and_body_but_not_legitimate_accents(tmp_path):
     assert found[2].fix.change == ((2, "It costs Â£5.", "It costs £5."),)
 
 
+def test_mojibake_in_a_crlf_body_is_shown_without_the_carriage_return(tmp_path):
+    root = jekyll(tmp_path, {POST: fm("title: x\n", "It costs Â£5.\r\nok\r\n")})
+    (found,) = lint(root, "PC601")
+    assert "'It costs Â£5.' should read 'It costs £5.'" in found.message
+    assert "\\r" not in found.message and "\r" not in found.message
+    assert found.fix.change == ((0, "It costs Â£5.\r", "It costs £5.\r"),)  # the line as it is
+
+
 def test_control_characters(tmp_path):
     root = hugo(
         tmp_path,

@@ -115,6 +115,11 @@ def test_config_in_postctl_toml_and_pyproject(tmp_path):
         ("kind = 'wordpress'", "kind", "expected one of"),
         ("cache = 'yes'", "cache", "true or false"),
         ("exclude = 'drafts'", "exclude", "list of strings"),
+        ("extensions = ['md']", "extensions", "write it with its dot"),
+        ("extensions = ['.']", "extensions", "not a file extension"),
+        ("content_dirs = ['../elsewhere']", "content_dirs", "inside the site root"),
+        ("content_dirs = ['/srv/posts']", "content_dirs", "inside the site root"),
+        ("content_dirs = ['posts/../../x']", "content_dirs", "inside the site root"),
         ("kind = ", None, "not valid TOML"),
     ],
 )
