@@ -106,7 +106,11 @@ class ParseCache:
         ensure_schema(
             self.connection,
             self.writable,
-            ("format", json.dumps([FORMAT, __version__, site.kind, str(site.root)])),
+            # Jekyll's collections_dir decides posts' folder categories (Site.post_context).
+            (
+                "format",
+                json.dumps([FORMAT, __version__, site.kind, str(site.root), site.collections_dir]),
+            ),
             ("posts", "summaries", "records"),
             (
                 "CREATE TABLE summaries (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,"

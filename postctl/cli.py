@@ -378,8 +378,6 @@ def leave(code: int) -> NoReturn:
         raise typer.Exit(code)
     try:
         sys.stdout.flush()
-    except BrokenPipeError:  # the reader stopped early: no failure (see main)
-        code = EXIT_OK
     except OSError as e:  # a full disk under `postctl list > file`
         os.write(2, f"postctl: cannot write the output: {e.strerror or e}\n".encode())
         code = EXIT_USAGE
@@ -1094,7 +1092,7 @@ def _draft_workflow(
     action: str, paths: Sequence[Path], site_dir: Path | None, date: str | None, dry_run: bool
 ) -> None:
     from postctl.create import CreateError
-    from postctl.drafts import DraftError, apply, load, plan, resolve_date
+    from postctl.drafts import DraftError, apply, check, load, plan, resolve_date
     from postctl.edit import unified_diff
     from postctl.output import colours_output, display_path, safe_text
 
@@ -1115,6 +1113,7 @@ def _draft_workflow(
                 continue
             moved = f" -> {display_path(change.target)}" if change.moves else ""
             if dry_run:
+                check(change)  # what the run would refuse, the dry run reports
                 typer.echo(safe_text(f"would {action} {shown}{moved}"))
                 color = colours_output()
                 sys.stdout.write(unified_diff(shown, change.old, change.new, color))
@@ -1554,6 +1553,12 @@ def main() -> None:
     """Console-script entry point: no traceback ever reaches the user."""
     global _OWN_PROCESS
     _OWN_PROCESS = True
+    from postctl.output import tolerate_early_readers
+
+    # `postctl list | head`, `postctl lint | grep -q PC201`: a reader that stops early is no
+    # failure (a CI step under `set -o pipefail` must not fail for it), and no success either:
+    # the command runs on, its output dropped, and exits as it would have (lint: 1 on errors).
+    tolerate_early_readers()
     # A short-lived process that builds 100,000 small objects and no reference cycles worth
     # collecting: the cyclic collector would only rescan the growing heap (a third of a warm
     # `list` on a large site).
@@ -1563,9 +1568,6 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("postctl: interrupted", err=True)
         sys.exit(130)
-    except BrokenPipeError:  # `postctl list | head`
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
     except OSError as e:
         # Commands report the files they cannot read or write themselves; what is left is the
         # output itself (`postctl list > file` on a full disk). os._exit: a normal exit would
@@ -1573,10 +1575,3 @@ def main() -> None:
         what = e.filename if e.filename else "cannot write the output"
         os.write(2, f"postctl: {what}: {e.strerror or e}\n".encode())
         os._exit(EXIT_USAGE)
-    except SystemExit as stop:
-        # Inside a command Typer catches the broken pipe itself: it swaps stdout for click's
-        # PacifyFlushWrapper and exits 1. A reader that stops early is no failure, and a CI
-        # step running `postctl list | head` under `set -o pipefail` must not fail for it.
-        if stop.code == EXIT_PROBLEMS and type(sys.stdout).__name__ == "PacifyFlushWrapper":
-            sys.exit(EXIT_OK)
-        raise

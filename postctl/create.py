@@ -24,12 +24,12 @@ import string
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from postctl.model import (
     BOM,
@@ -37,12 +37,16 @@ from postctl.model import (
     Post,
     PostError,
     SiteKind,
+    compose_yaml,
     load_yaml_value,
     locate_front_matter,
     parse_date,
     parse_post,
+    yaml_reads_as_string,
 )
-from postctl.site import SKIP_DIRS, Site
+from postctl.site import SKIP_DIRS, Site, SiteError
+
+T = TypeVar("T")
 
 # Exit codes the CLI passes on (same meaning as cli.EXIT_*; library modules never import cli).
 EXISTS = 1  # the target file exists: nothing was written
@@ -119,19 +123,8 @@ class PostDate:
 
 
 def site_zone(site: Site) -> tzinfo | None:
-    """The zone a Jekyll site's times are in: `timezone` in `_config.yml`, which Jekyll puts in
-    ENV["TZ"] as it loads its configuration (Jekyll.configuration -> set_timezone,
-    jekyll/lib/jekyll.rb), so jekyll-compose's Time.now is in it. None: the local zone (also for
-    a zone this system does not know)."""
-    name = jekyll_config(site).get("timezone") if site.kind == "jekyll" else None
-    if not isinstance(name, str) or not name.strip():
-        return None
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return ZoneInfo(name.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    """The zone a Jekyll site's times are in (Site.time_zone); None: the local zone."""
+    return _jekyll_setting(site, lambda: site.time_zone)
 
 
 def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> PostDate:
@@ -220,7 +213,7 @@ class NewPostOptions:
     layout: str | None = None
     excerpt: str | None = None
     image: str | None = None
-    assignments: Sequence[str] = ()  # KEY=VALUE, the value typed as YAML would type it
+    assignments: Sequence[str] = ()  # KEY=VALUE, the value typed as the site reads `KEY: VALUE`
     slug: str | None = None
     draft: bool = False
     format: Format | None = None
@@ -274,9 +267,9 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
         body = ""
         if template is not None:
             values = {"title": options.title, "date": when.spelled(kind), "slug": slug}
-            body = fill_placeholders(template.body, None, values)
+            body = fill_placeholders(template.body, values)
         content = render_post(front_matter, fmt, body)
-    _check_reads_back(site, path, content, front_matter)
+    _check_reads_back(site, path, content, front_matter, fmt)
     return PlannedPost(path=path, content=content, front_matter=front_matter, folder=folder)
 
 
@@ -324,19 +317,21 @@ def flag_front_matter(
     if options.image is not None:
         data["image"] = options.image
     for assignment in options.assignments:
-        key, value = parse_assignment(assignment)
+        key, value = parse_assignment(assignment, kind)
         data[key] = value
     return data
 
 
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """`KEY=VALUE` with the value typed as YAML types it (`3` is a number, `[a, b]` a list)."""
+def parse_assignment(text: str, kind: SiteKind = "plain") -> tuple[str, Any]:
+    """`KEY=VALUE` with the value typed as `KEY: VALUE` in the front matter of a `kind` site
+    reads (`3` is a number, `[a, b]` a list): YAML 1.1 for Jekyll and plain sites, Hugo's YAML
+    1.2 scalars on Hugo sites (`1:30` and `no` stay strings there, as Hugo reads them)."""
     key, sep, value = text.partition("=")
     key = key.strip()
     if not sep or not key:
         raise CreateError(f"--set: expected KEY=VALUE, got {text!r}")
     try:
-        return key, load_yaml_value(value, f"--set {key}")
+        return key, load_yaml_value(value, f"--set {key}", kind)
     except PostError as e:
         raise CreateError(f"--set {key}: {e.message}") from None
 
@@ -356,37 +351,16 @@ def jekyll_compose_defaults(site: Site, draft: bool) -> dict[str, Any]:
 
 def jekyll_config(site: Site) -> dict[str, Any]:
     """The site's `_config.yml` (or `.yaml`/`.toml`), read safely; {} when it has none."""
-    path = site.generator_config
-    if site.kind != "jekyll" or path is None:
-        return {}
-    try:
-        st = path.stat()
-    except OSError as e:
-        raise CreateError(f"{path}: cannot read: {e.strerror or e}") from None
-    return _read_jekyll_config(path, st.st_mtime_ns, st.st_size)
+    return _jekyll_setting(site, lambda: site.jekyll_config)
 
 
-@cache
-def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+def _jekyll_setting(site: Site, read: Callable[[], T]) -> T:
+    """`read()` of a setting from the Jekyll config, a SiteError (unreadable, bad YAML) turned
+    into a CreateError."""
     try:
-        text = path.read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise CreateError(f"{path}: cannot read: {e}") from None
-    if path.suffix == ".toml":
-        try:
-            import tomllib
-        except ModuleNotFoundError:  # Python 3.10
-            import tomli as tomllib  # type: ignore[no-redef]
-        try:
-            data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise CreateError(f"{path}: not valid TOML: {e}") from None
-    else:
-        try:
-            data = load_yaml_value(text, path)
-        except PostError as e:
-            raise CreateError(str(e)) from None
-    return data if isinstance(data, dict) else {}
+        return read()
+    except SiteError as e:
+        raise CreateError(str(e)) from None
 
 
 # -- where the post goes --------------------------------------------------------------------------
@@ -397,8 +371,8 @@ def posts_folder(site: Site, draft: bool) -> Path:
     if site.kind == "jekyll":
         # Jekyll reads _posts and _drafts inside `collections_dir` when set
         # (jekyll/lib/jekyll/readers/post_reader.rb via site.in_source_dir(collections_dir)).
-        collections = jekyll_config(site).get("collections_dir") or ""
-        base = site.root / str(collections) if isinstance(collections, str) else site.root
+        collections = _jekyll_setting(site, lambda: site.collections_dir)
+        base = site.root / collections if collections else site.root
         return base / ("_drafts" if draft else "_posts")
     content = site.content_dirs[0]
     if site.kind == "hugo":
@@ -738,21 +712,333 @@ def _locate(path: Path, data: bytes) -> Post:
         raise CreateError(f"template {e}") from None
 
 
-# `{title}`, `{date}` or `{slug}`, with the quotes around it when the template quoted it;
-# `{{title}}` (a Go or Liquid template) is left alone.
-_PLACEHOLDER = re.compile(r"""(?<!\{)(?P<q>["']?)\{(?P<name>title|date|slug)\}(?P=q)(?!\})""")
+# `{title}`, `{date}` or `{slug}`; `{{title}}` (a Go or Liquid template) is left alone.
+_PLACEHOLDER = re.compile(r"(?<!\{)\{(?P<name>title|date|slug)\}(?!\})")
 
 
-def fill_placeholders(text: str, fmt: Format | None, values: dict[str, Any]) -> str:
-    """Replace placeholders: as a scalar of `fmt` in front matter, as plain text in a body."""
+def fill_placeholders(text: str, values: dict[str, Any]) -> str:
+    """A template's body with its placeholders replaced by their text."""
+    return _PLACEHOLDER.sub(lambda m: str(values[m.group("name")]), text)
 
-    def replace(m: re.Match[str]) -> str:
-        value = values[m.group("name")]
-        if fmt is None:
-            return m.group("q") + str(value) + m.group("q")
-        return scalar_for(fmt, value)
 
-    return _PLACEHOLDER.sub(replace, text)
+# How a placeholder in front matter is filled depends on where it sits:
+#
+# - as a whole value (`title: {title}`, `title = "{title}"`): the value written as a scalar of
+#   the format, typed (a date is a date);
+# - inside a longer string (`description: Notes on {title}`, `"Notes on {title}"`): its text,
+#   escaped for that string's own syntax; when that syntax cannot hold it (a `#` in a plain YAML
+#   scalar, a `'` in a TOML literal string) the whole string is written again double-quoted
+#   (basic in TOML) with the same text; in a YAML block scalar, text that cannot be written
+#   there is refused;
+# - elsewhere (a comment): its text, on one line.
+#
+# To find out which, each placeholder is first replaced by a unique word (a slot) that every
+# format reads as text wherever it sits, and the result is read: YAML through the model's node
+# tree, TOML and JSON strings with the small lexer below. The filled front matter is then read
+# again and must give exactly the values the slots promised, or the template is refused.
+
+
+@dataclass
+class _Slots:
+    """Front-matter text with each placeholder replaced by a slot word."""
+
+    text: str
+    names: dict[str, str]  # slot word -> placeholder name
+    pattern: re.Pattern[str]
+
+
+def _make_slots(text: str) -> _Slots:
+    prefix = "postctlslot"
+    while prefix in text:
+        prefix += "x"
+    names: dict[str, str] = {}
+
+    def slot(m: re.Match[str]) -> str:
+        word = f"{prefix}{len(names)}q"
+        names[word] = m.group("name")
+        return word
+
+    slotted = _PLACEHOLDER.sub(slot, text)
+    return _Slots(slotted, names, re.compile(re.escape(prefix) + r"\d+q"))
+
+
+_Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+def _fill_front_matter(kind: SiteKind, template: Template, values: dict[str, Any]) -> str:
+    """The template's front matter with its placeholders filled (see above), checked to read
+    back as promised. Raises CreateError for a template that does not parse or a placeholder
+    whose value cannot be written exactly where it is."""
+    fmt = template.format
+    assert fmt is not None
+    slots = _make_slots(template.text[template.fm_start : template.fm_end])
+    texts = {word: str(values[name]) for word, name in slots.names.items()}
+    whole: set[str] = set()
+    if fmt == "yaml":
+        slotted = _parse_template(template, slots.text, kind)
+        edits = _yaml_slot_edits(slotted, slots, values, texts, whole, kind)
+    else:
+        edits, check_text = _string_slot_edits(fmt, slots, values, texts, whole)
+        slotted = _parse_template(template, check_text, kind)
+    filled = _splice(slots.text, edits)
+    # What is left is outside any value (a comment): the text on one line.
+    filled = slots.pattern.sub(lambda m: " ".join(texts[m.group()].splitlines()), filled)
+    post = _parse_template(template, filled, kind, filled=True)
+    typed = {
+        word: _read_scalar(fmt, kind, scalar_for(fmt, values[slots.names[word]])) for word in whole
+    }
+
+    def promised(value: Any) -> Any:
+        if isinstance(value, str):
+            if value in typed:
+                return typed[value]
+            return slots.pattern.sub(lambda m: texts[m.group()], value)
+        if isinstance(value, dict):
+            return {promised(k): promised(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [promised(v) for v in value]
+        return value
+
+    for key, value in slotted.data.items():
+        want = promised(key)
+        if (
+            len(post.data) != len(slotted.data)
+            or want not in post.data
+            or not _same_data(promised(value), post.data[want], fmt)
+        ):
+            raise CreateError(
+                f"template {template.path}: the placeholder in {_key_label(want)} cannot be "
+                "written there exactly; put it in a double-quoted string"
+            )
+    return filled
+
+
+def _key_label(key: Any) -> str:
+    return f"'{key}'" if isinstance(key, str) else repr(key)
+
+
+def _parse_template(template: Template, front: str, kind: SiteKind, filled: bool = False) -> Post:
+    text = template.text
+    content = (text[: template.fm_start] + front + text[template.fm_end :]).encode("utf-8")
+    try:
+        return parse_post(template.path, content, kind)
+    except PostError as e:
+        if filled:
+            raise CreateError(
+                f"template {e.location}: a placeholder's value cannot be written there exactly"
+                f" ({e.message}); put it in a double-quoted string"
+            ) from None
+        raise CreateError(f"template {e.location}: {e.message}") from None
+
+
+def _read_scalar(fmt: Format, kind: SiteKind, scalar: str) -> Any:
+    """What `scalar`, written as a value in front matter of `fmt`, reads as."""
+    document = {"yaml": f"---\nv: {scalar}\n---\n", "toml": f"+++\nv = {scalar}\n+++\n"}.get(
+        fmt, f'{{"v": {scalar}}}\n'
+    )
+    return parse_post(Path("<value>"), document.encode("utf-8"), kind).data["v"]
+
+
+def _splice(text: str, edits: list[_Edit]) -> str:
+    out, at = [], 0
+    for start, end, new in sorted(edits):
+        out += [text[at:start], new]
+        at = end
+    return "".join([*out, text[at:]])
+
+
+def _yaml_slot_edits(
+    post: Post,
+    slots: _Slots,
+    values: dict[str, Any],
+    texts: dict[str, str],
+    whole: set[str],
+    kind: SiteKind,
+) -> list[_Edit]:
+    raw = post.raw
+    edits: list[_Edit] = []
+    for node, flow in _yaml_scalar_nodes(compose_yaml(post)):
+        found = list(slots.pattern.finditer(node.value))
+        if not found:
+            continue
+        start, end = node.start_mark.index, node.end_mark.index
+        source, style = raw[start:end], node.style or ""
+        if node.value in slots.names and style in ("", "'", '"'):
+            whole.add(node.value)
+            edits.append((start, end, _yaml_whole(values[slots.names[node.value]], flow)))
+            continue
+        inserted = [texts[m.group()] for m in found]
+
+        def each_slot(escape: Callable[[str], str], source: str = source, at: int = start) -> None:
+            for m in slots.pattern.finditer(source):
+                edits.append((at + m.start(), at + m.end(), escape(texts[m.group()])))
+
+        if style == '"':
+            each_slot(lambda t: _yaml_double_quoted(t)[1:-1])
+        elif style == "'" and not any(_YAML_NOT_SINGLE.search(t) for t in inserted):
+            each_slot(lambda t: t.replace("'", "''"))
+        elif style in ("|", ">"):
+            if any(_YAML_NOT_SINGLE.search(t) for t in inserted):
+                line = post.fm_line + node.start_mark.line
+                raise CreateError(
+                    f"template {post.path}:{line}: a placeholder's value in this block scalar"
+                    " has a line break or control character, which it cannot hold"
+                )
+            each_slot(lambda t: t)
+        else:
+            candidate = slots.pattern.sub(lambda m: texts[m.group()], source)
+            if style == "" and source == node.value and _yaml_plain_ok(candidate, flow, kind):
+                edits.append((start, end, candidate))
+            else:
+                value = slots.pattern.sub(lambda m: texts[m.group()], node.value)
+                edits.append((start, end, _yaml_double_quoted(value)))
+    return edits
+
+
+def _yaml_scalar_nodes(root: Any) -> Iterator[tuple[Any, bool]]:
+    """Every scalar node (keys too) once, with whether it sits in a flow collection."""
+    seen: set[int] = set()
+    stack = [(root, False)] if root is not None else []
+    while stack:
+        node, flow = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.id == "scalar":
+            yield node, flow
+            continue
+        inner = flow or bool(node.flow_style)
+        if node.id == "sequence":
+            stack += [(item, inner) for item in node.value]
+        else:
+            stack += [(n, inner) for pair in node.value for n in pair]
+
+
+_YAML_NOT_SINGLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+# Text that reads as itself written plain (unquoted): no indicator or quote first, no space
+# last, no `: ` or ` #` (a value, a comment), and in a flow collection nothing it would cut at.
+_YAML_PLAIN_SAFE = re.compile(r"[A-Za-z0-9_.(/][A-Za-z0-9 _.,:#!?()/+=&'-]*(?<![ :])")
+
+
+def _yaml_plain_ok(text: str, flow: bool, kind: SiteKind) -> bool:
+    return (
+        _YAML_PLAIN_SAFE.fullmatch(text) is not None
+        and ": " not in text
+        and " #" not in text
+        and not (flow and any(c in text for c in ",:#"))
+        and yaml_reads_as_string(text, kind)
+    )
+
+
+def _yaml_whole(value: Any, flow: bool) -> str:
+    if flow and isinstance(value, str) and not isinstance(value, DateText):
+        return _yaml_double_quoted(value)  # `[a, b]` would cut a plain `a, b` in two
+    return yaml_scalar(value)
+
+
+def _yaml_double_quoted(text: str) -> str:
+    import yaml
+
+    return yaml.dump(
+        text, Dumper=_yaml_dumper(), allow_unicode=True, default_style='"', width=1 << 30
+    ).strip()
+
+
+def _string_slot_edits(
+    fmt: Format,
+    slots: _Slots,
+    values: dict[str, Any],
+    texts: dict[str, str],
+    whole: set[str],
+) -> tuple[list[_Edit], str]:
+    """The edits that fill the slots of TOML or JSON front matter, and the text to check it
+    with (slots that are whole values written as strings, so that it parses)."""
+    text = slots.text
+    edits: list[_Edit] = []
+    checked: list[_Edit] = []
+    inside: list[tuple[int, int]] = []
+    strings, comments = _lex_strings(text, fmt)
+    for start, end, delimiter in strings:
+        inside.append((start, end))
+        source = text[start:end]
+        found = list(slots.pattern.finditer(source))
+        if not found:
+            continue
+        inner = source[len(delimiter) : len(source) - len(delimiter)]
+        if inner in slots.names and delimiter in ('"', "'"):
+            whole.add(inner)
+            edits.append((start, end, scalar_for(fmt, values[slots.names[inner]])))
+            continue
+        inserted = [texts[m.group()] for m in found]
+        if fmt == "json" or delimiter in ('"', '"""'):
+            escape = _json_text if fmt == "json" else _toml_basic_text
+            for m in found:
+                edits.append((start + m.start(), start + m.end(), escape(texts[m.group()])))
+        elif not any(_TOML_NOT_LITERAL.search(t) for t in inserted):
+            edits += [(start + m.start(), start + m.end(), texts[m.group()]) for m in found]
+        else:  # a literal string that cannot hold the text: the same text as a basic string
+            if delimiter == "'''":  # its first line break is not part of the text
+                inner = re.sub(r"\A\r?\n", "", inner)
+            value = slots.pattern.sub(lambda m: texts[m.group()], inner)
+            edits.append((start, end, _toml_basic_string(value)))
+    for m in slots.pattern.finditer(text):
+        if any(start <= m.start() < end for start, end in [*inside, *comments]):
+            continue
+        whole.add(m.group())
+        edits.append((m.start(), m.end(), scalar_for(fmt, values[slots.names[m.group()]])))
+        checked.append((m.start(), m.end(), f'"{m.group()}"'))
+    return edits, _splice(text, checked)
+
+
+_TOML_NOT_LITERAL = re.compile("['\x00-\x08\x0a-\x1f\x7f]")
+
+
+def _json_text(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)[1:-1]
+
+
+def _toml_basic_text(text: str) -> str:
+    return _toml_basic_string(text)[1:-1]
+
+
+def _lex_strings(
+    text: str, fmt: Format
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int]]]:
+    """The strings of TOML or JSON text, as (start, end, delimiter), and TOML's comments, as
+    (start, end). An unclosed string runs to the end of its line or text (the parse reports
+    it)."""
+    strings: list[tuple[int, int, str]] = []
+    comments: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if fmt == "toml" and c == "#":
+            newline = text.find("\n", i)
+            end = n if newline < 0 else newline
+            comments.append((i, end))
+            i = end
+            continue
+        if c != '"' and not (fmt == "toml" and c == "'"):
+            i += 1
+            continue
+        delimiter = c * 3 if fmt == "toml" and text.startswith(c * 3, i) else c
+        j = i + len(delimiter)
+        while j < n:
+            if c == '"' and text[j] == "\\":
+                j += 2
+            elif text.startswith(delimiter, j):
+                run = len(delimiter)
+                while run in (3, 4) and text.startswith(c, j + run):  # `"""a""""`: a quote
+                    run += 1  # of the text may come right before the closing three
+                j += run
+                break
+            elif len(delimiter) == 1 and text[j] == "\n":
+                break
+            else:
+                j += 1
+        strings.append((i, min(j, n), delimiter))
+        i = j
+    return strings, comments
 
 
 def _fill_template(
@@ -769,19 +1055,14 @@ def _fill_template(
     assert template.format is not None
     values = {"title": flags["title"], "date": when.spelled(site.kind), "slug": slug}
     text = template.text
-    front = fill_placeholders(text[template.fm_start : template.fm_end], template.format, values)
+    front = _fill_front_matter(site.kind, template, values)
     content = (
         text[: template.fm_start]
         + front
         + text[template.fm_end : template.body_start]
-        + fill_placeholders(template.body, None, values)
+        + fill_placeholders(template.body, values)
     ).encode("utf-8")
-    try:
-        post = parse_post(template.path, content, site.kind)
-    except PostError as e:
-        raise CreateError(
-            f"template {e.location}: {e.message} (after filling placeholders)"
-        ) from None
+    post = parse_post(template.path, content, site.kind)  # parsed in _fill_front_matter
 
     wanted: dict[str, Any] = {}
     for layer in layers:
@@ -792,7 +1073,7 @@ def _fill_template(
     front_matter = dict(post.data)
     for key, value in wanted.items():
         written = _spelled_key(post, key)
-        if written in post.data and _same_value(post.data[written], value):
+        if written in post.data and _same_data(value, post.data[written], template.format):
             continue
         content = _set_value(path, content, site.kind, written, value)
         front_matter[written] = value
@@ -818,13 +1099,6 @@ def _editor_date(value: DateText, kind: SiteKind) -> Any:
     return parsed.value if parsed.has_time else parsed.value.date()
 
 
-def _same_value(current: Any, wanted: Any) -> bool:
-    if isinstance(wanted, DateText):
-        a, b = parse_date(current), parse_date(str(wanted))
-        return a is not None and b is not None and a.value == b.value
-    return bool(current == wanted and type(current) is type(wanted))
-
-
 def _set_value(path: Path, content: bytes, kind: SiteKind, key: str, value: Any) -> bytes:
     from postctl.edit import EditError, set_value
 
@@ -840,15 +1114,49 @@ def _set_value(path: Path, content: bytes, kind: SiteKind, key: str, value: Any)
 # -- checking and writing -------------------------------------------------------------------------
 
 
-def _check_reads_back(site: Site, path: Path, content: bytes, front_matter: dict[str, Any]) -> None:
-    """The new post must parse back through the model with its title; anything else is a bug
-    in postctl, reported rather than written."""
+def _check_reads_back(
+    site: Site, path: Path, content: bytes, front_matter: dict[str, Any], fmt: Format
+) -> None:
+    """The new post must parse back through the model with every value it was given: anything
+    else (a value read as another type, cut short by a comment, a key lost) is a bug in
+    postctl, reported rather than written."""
     try:
         post = parse_post(path, content, site.kind)
     except PostError as e:
         raise CreateError(f"internal error: the new post would not parse back: {e}") from None
-    if post.get("title") != front_matter.get("title"):
-        raise CreateError("internal error: the new post's title does not read back")
+    if set(post.data) != set(front_matter):
+        raise CreateError("internal error: the new post's keys do not read back as given")
+    for key, value in front_matter.items():
+        if not _same_data(value, post.data[key], fmt):
+            raise CreateError(
+                f"internal error: the new post's {_key_label(key)} does not read back as given"
+            )
+
+
+def _same_data(expected: Any, actual: Any, fmt: Format) -> bool:
+    """Whether a value read back from front matter is `expected`: the same type and value (a
+    bool is no int), NaN is NaN, a DateText the moment it spells, and in JSON, which has no
+    dates, a date its ISO text."""
+    if isinstance(expected, DateText):
+        a, b = parse_date(actual), parse_date(str(expected))
+        return a is not None and b is not None and a.value == b.value
+    if isinstance(expected, dict):
+        return (
+            isinstance(actual, dict)
+            and set(expected) == set(actual)
+            and all(_same_data(v, actual[k], fmt) for k, v in expected.items())
+        )
+    if isinstance(expected, (list, tuple)):
+        return (
+            isinstance(actual, list)
+            and len(expected) == len(actual)
+            and all(_same_data(e, a, fmt) for e, a in zip(expected, actual))
+        )
+    if isinstance(expected, float) and expected != expected:
+        return isinstance(actual, float) and actual != actual
+    if fmt == "json" and isinstance(expected, (date, time)) and isinstance(actual, str):
+        return actual == expected.isoformat()
+    return type(expected) is type(actual) and bool(expected == actual)
 
 
 def write_new_file(

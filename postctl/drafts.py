@@ -229,6 +229,29 @@ def _remove(post: Post, content: bytes, key: str) -> bytes:
         raise DraftError(post.path, f"cannot remove {key}: {e.reason}") from None
 
 
+def check(change: Change) -> os.stat_result | None:
+    """Raise the DraftError `apply` would raise before writing anything: the file is
+    read-only, has several hard links, or (for a move) is a symlink or in a read-only folder.
+    For a dry run, which reports what the run will do. Gives the file's stat (None when the
+    change is nothing to do)."""
+    from postctl.edit import EditError, check_writable
+
+    if change.unchanged:
+        return None
+    source = change.source
+    if change.moves and source.is_symlink():
+        raise DraftError(
+            source, "is a symlink; not moved (the file it points to would stay behind as a copy)"
+        )
+    try:
+        _, st = check_writable(source)
+    except EditError as e:
+        raise DraftError(source, e.reason) from None
+    if change.moves and not os.access(source.parent, os.W_OK):
+        raise DraftError(source, "its folder is read-only; not moved")
+    return st
+
+
 def apply(change: Change) -> None:
     """Write one change: in place with write_atomic, or as a move (see `_move`)."""
     from postctl.edit import EditError, write_atomic
@@ -251,21 +274,16 @@ def _move(change: Change) -> None:
     durable before the next (a crash leaves both files, never neither), and the old file is
     checked again right before it is removed: a save made meanwhile is kept, and the new file,
     written from the version read before, removed again."""
-    from postctl.edit import EditError, check_unchanged, check_writable, fsync_folder
+    from postctl.edit import EditError, check_unchanged, fsync_folder
 
     source, target = change.source, change.target
     assert change.folder is not None
-    if source.is_symlink():
-        raise DraftError(
-            source, "is a symlink; not moved (the file it points to would stay behind as a copy)"
-        )
+    st = check(change)
+    assert st is not None
     try:
-        _, st = check_writable(source)
         check_unchanged(source, change.post, change.old)
     except EditError as e:
         raise DraftError(source, e.reason) from None
-    if not os.access(source.parent, os.W_OK):
-        raise DraftError(source, "its folder is read-only; not moved")
     try:
         write_new_file(
             target,

@@ -56,7 +56,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from postctl.model import (
-    JEKYLL_SINGULAR_KEYS,
     NOT_PLAIN_START,
     QUOTED_TAIL,
     SIMPLE_YAML_TEXT,
@@ -65,6 +64,7 @@ from postctl.model import (
     compose_yaml,
     key_terms,
     simple_plain_text,
+    splits_terms,
     term_text,
     yaml_reads_as_string,
 )
@@ -123,7 +123,8 @@ def set_terms(post: Post, content: bytes, key: str, terms: Sequence[str]) -> byt
         raise EditError(post.path, f"terms for '{key}' must be strings")
     doc = _locate(post)
     entry = _entry(post, doc, key)
-    split = post.kind == "jekyll" and key not in JEKYLL_SINGULAR_KEYS
+    # A string of terms stays a string where the generator splits it (Jekyll's `tags: a b`).
+    split = splits_terms(post.kind, key)
     if entry is None:
         if not terms:
             return content

@@ -61,7 +61,14 @@ def apply_fixes(report: LintReport, *, dry_run: bool = False) -> list[FileFix]:
     results = []
     for path, findings in by_file.values():
         result = fix_file(posts[path], findings)
-        if result.changed and not dry_run and result.original is not None:
+        if result.changed and dry_run:
+            # What the write would refuse up front (read-only, hard links), the dry run
+            # reports too: it shows what the run will do.
+            try:
+                edit.check_writable(path)
+            except EditError as e:
+                result.skipped = e.reason
+        elif result.changed and result.original is not None:
             try:
                 result.written = edit.write_atomic(
                     path, result.after, result.original, result.before

@@ -223,6 +223,9 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         kind=site.kind,
         root=site.root,
         is_post=site.is_post,
+        collections_dir=site.collections_dir,
+        outside_collections=site.outside_collections_dir,
+        zone=site.time_zone,
     )
     if settings:
         ctx.required = list(settings["required"])

@@ -60,8 +60,8 @@ FORMAT = "3"
 
 def fingerprint(site: Site, linter: PostLinter) -> str:
     """What every entry depends on besides its own file: postctl, the site, its whole
-    configuration (lint settings, post rules), the rules selected and their severities, and
-    the JSON Schema file's bytes (as a digest)."""
+    configuration (lint settings, post rules), Jekyll's collections_dir and timezone, the rules
+    selected and their severities, and the JSON Schema file's bytes (as a digest)."""
     schema = ""
     settings = site.config["lint"] if site.config.values else {}
     if settings and settings["schema"]:
@@ -78,6 +78,9 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
             site.kind,
             str(site.root),
             site.config.values,
+            # The Jekyll settings rules read: which posts Jekyll reads, the zone of its dates.
+            site.collections_dir,
+            str(site.time_zone),
             sorted(linter.enabled),
             sorted(linter.selection.severity.items()),
             schema,

@@ -562,18 +562,31 @@ def term_text(value: Any) -> str:
 
 
 JEKYLL_SINGULAR_KEYS = ("tag", "category")
+# The only keys whose string Jekyll splits into terms on whitespace: Document#populate_tags and
+# #populate_categories read them through Utils.pluralized_array_from_hash, whose
+# value_from_plural_key does `val.split` for a String (jekyll/lib/jekyll/document.rb, utils.rb).
+# Any other key's value reaches the templates as written: `series: Deep Dive` is one value.
+JEKYLL_SPLIT_KEYS = ("tags", "categories")
+
+
+def splits_terms(kind: SiteKind, key: str) -> bool:
+    """Whether the generator splits a string under `key` into terms on whitespace: on Jekyll,
+    `tags: a b` is two tags; a string under any other key, on any other site, is one term."""
+    return kind == "jekyll" and key in JEKYLL_SPLIT_KEYS
 
 
 def key_terms(kind: SiteKind, key: str, value: Any) -> list[str]:
     """The terms the generator reads from one front-matter key's value. Jekyll
-    (Utils.pluralized_array_from_hash, jekyll/lib/jekyll/utils.rb): a plural key's string is
-    split on whitespace, its list taken as is, and any other value gives nothing (Jekyll 4.3:
-    `tags: 2020` and `tags: true` are no tags); a singular `tag`/`category` is taken whole
-    unless Ruby finds it falsy (nil, false). Hugo and others take a string as one term."""
+    (Utils.pluralized_array_from_hash, jekyll/lib/jekyll/utils.rb): a `tags`/`categories`
+    string is split on whitespace, its list taken as is, and any other value gives nothing
+    (Jekyll 4.3: `tags: 2020` and `tags: true` are no tags); a singular `tag`/`category` is
+    taken whole unless Ruby finds it falsy (nil, false). Any other key (a custom taxonomy such
+    as `series`, `author`), and every key on Hugo and other sites: a string is one term."""
     if kind == "jekyll":
+        if key in JEKYLL_SPLIT_KEYS:
+            return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
         if key in JEKYLL_SINGULAR_KEYS:
             return [] if value is None or value is False else _as_terms(value, split=False)
-        return _as_terms(value, split=True) if isinstance(value, (str, list)) else []
     return _as_terms(value, split=False)
 
 
@@ -1830,13 +1843,15 @@ def iter_values(value: Any) -> Iterator[tuple[tuple[Any, ...], Any]]:
 # -- front matter that is not a post's -----------------------------------------------------------
 
 
-def load_yaml_value(text: str, source: Path | str = "<value>") -> Any:
+def load_yaml_value(text: str, source: Path | str = "<value>", kind: SiteKind = "plain") -> Any:
     """One YAML document read with the front-matter loader and its limits (safe tags, depth,
     alias bombs): for values typed on the command line and generator config files such as
-    Jekyll's `_config.yml`. Raises PostError naming `source` and the line and column."""
+    Jekyll's `_config.yml`. `kind`: whose YAML reading to use (Hugo's YAML 1.2 scalars, see
+    _yaml_loader), as for a post's front matter. Raises PostError naming `source` and the line
+    and column."""
     post = Post(path=Path(source), raw=text, format="yaml", fm_line=1)
     _check_depth(post, text)
-    loader = _yaml_loader()(text)
+    loader = _yaml_loader(kind)(text)
     try:
         root = loader.get_single_node()
         if root is None:

@@ -5,10 +5,12 @@ characters (ANSI escapes included) are shown escaped."""
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
 import re
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
@@ -33,6 +35,62 @@ def safe_text(value: str) -> str:
         ),
         value,
     )
+
+
+class _PipeWriter(io.RawIOBase):
+    """Writes to a pipe whose reader may stop early (`postctl list | head`): once a write fails
+    with EPIPE, it and every later write are accepted and dropped, so the command runs on to the
+    exit status it would have had anyway (lint's findings decide it, not the reader)."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self._fd = fd
+        self.reader_gone = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, data: Any) -> int:
+        size = memoryview(data).nbytes
+        if self.reader_gone:
+            return size
+        try:
+            return os.write(self._fd, data)
+        except BrokenPipeError:
+            self.reader_gone = True
+            return size
+
+
+def tolerate_early_readers() -> None:
+    """Replace sys.stdout and sys.stderr, where they are pipes or sockets, by streams whose
+    reader may leave early without failing the command (see _PipeWriter). Call once, first
+    thing in the process, before anything is written. Everything else about the streams
+    (encoding, error handler, line buffering) stays as Python set it up."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        try:
+            fd = stream.fileno()
+            mode = os.fstat(fd).st_mode
+        except (AttributeError, ValueError, OSError):  # no stream, or not a file descriptor
+            continue
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)):
+            continue  # a terminal or a file: no reader to leave
+        stream.flush()
+        replacement = io.TextIOWrapper(
+            io.BufferedWriter(_PipeWriter(fd)),
+            encoding=stream.encoding,
+            errors=stream.errors,
+            newline=None if os.name == "nt" else "\n",  # as Python's own standard streams
+            line_buffering=stream.line_buffering,
+            write_through=stream.write_through,
+        )
+        setattr(sys, name, replacement)
 
 
 def make_console(stderr: bool = False) -> Console:

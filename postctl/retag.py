@@ -25,7 +25,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from postctl import edit
 from postctl.edit import EditError
-from postctl.model import Post, PostError, SiteKind, front_matter_text, key_terms
+from postctl.model import (
+    Post,
+    PostError,
+    SiteKind,
+    front_matter_text,
+    key_terms,
+    splits_terms,
+)
 
 if TYPE_CHECKING:
     from postctl.listing import PostFilter
@@ -142,7 +149,9 @@ class RetagSpec:
         terms = tuple(sorted(self._touched))
         if any(not _written_as_itself(t.casefold()) for t in terms):
             return None
-        return TermScreen(terms, self.ignore_case, split=kind == "jekyll", kind=kind)
+        # Words of a string are terms only where the model splits one (model.key_terms).
+        split = splits_terms(kind, self.field)
+        return TermScreen(terms, self.ignore_case, split=split, kind=kind)
 
 
 # What term_text makes of a value that is not a string: numbers ("1000.0", "1e+16", "-3"),
@@ -835,6 +844,8 @@ class _EditTask:
         if result.status == "unchanged":
             return False
         if self.dry_run:
+            if result.status == "changed":
+                _refuse_as_the_write_would(result)
             result.original = None  # only the report is left to make
         elif result.status == "changed" and self.write_here:
             self._write(result, state)
@@ -867,6 +878,18 @@ class _EditTask:
             _settle(result, written, state.folders)
         result.original = None
         result.before = result.after = b""  # only a dry run shows diffs
+
+
+def _refuse_as_the_write_would(result: FileResult) -> None:
+    """In a dry run, a changed post that the real run's write would refuse up front (read-only,
+    several hard links, not a regular file: edit.check_writable) is reported skipped, with the
+    same reason, so that the preview names what the run will skip and exits as it will."""
+    try:
+        edit.check_writable(result.path)
+    except EditError as e:
+        result.status = "skipped"
+        result.reason = e.reason
+        result.before = result.after = b""  # no diff: nothing would be written
 
 
 def _commit(state: _ChunkState) -> None:

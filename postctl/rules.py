@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -248,6 +248,11 @@ class Context:
     kind: str
     root: Path
     is_post: Callable[[Path], bool] = lambda path: True  # the site's own rule (Site.is_post)
+    # Jekyll's `collections_dir` ("" when not set) and whether a path is outside it
+    # (Site.outside_collections_dir), and the site's `timezone` (Site.time_zone).
+    collections_dir: str = ""
+    outside_collections: Callable[[Path], bool] = lambda path: False
+    zone: tzinfo | None = None
     required: list[str] = field(default_factory=lambda: ["title"])
     taxonomies: list[str] = field(default_factory=lambda: ["tags", "categories"])
     allowed: dict[str, list[str]] = field(default_factory=dict)
@@ -483,8 +488,9 @@ def _show(text: str, limit: int = 60) -> str:
 
 def written_terms(post: Post, key: str) -> list[str]:
     """The terms written under one key (as written in the post), split as the generator splits
-    that key: Jekyll splits a string under a plural key on spaces, and takes its singular `tag`
-    and `category` whole (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
+    that key (model.key_terms): Jekyll splits a string under `tags` or `categories` on spaces,
+    and takes its singular `tag` and `category` and any other key (a custom taxonomy) whole
+    (Utils.pluralized_array_from_hash); Hugo takes a string as one term."""
     return key_terms(post.kind, key, post.data.get(key))
 
 
@@ -769,10 +775,16 @@ def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
     """A Jekyll post's file name (`2024-05-01-title.md`) and its front-matter `date` name
     different days. Jekyll uses the front matter (Document#post_read), so the URL and the
     listing show a different day from the file name, which misleads whoever edits the files
-    later. Make them agree. (The date is compared as written, in its own time zone.)"""
+    later. Make them agree. On a Jekyll site whose `_config.yml` sets `timezone`, the day is
+    taken in that zone, as Jekyll takes it: `date: 2024-01-01 23:30:00 -0800` is the 2nd on a
+    `timezone: UTC` site (and a time YAML reads as a timestamp without an offset,
+    `2024-01-01 23:30:00`, is UTC to Jekyll). Without `timezone` Jekyll uses the zone of the
+    machine that builds the site, which postctl cannot know: the date is then compared as
+    written, in its own offset."""
     if post.kind == "hugo" or post.filename_match is None or not post.has("date"):
         return
-    parsed = parse_date(post.get("date"))
+    value = post.get("date")
+    parsed = parse_date(value)
     if parsed is None:
         return
     y, m, d = (int(x) for x in post.filename_match.group(1, 2, 3))
@@ -780,14 +792,36 @@ def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
         return
     named = date(y, m, d)
     written = parsed.value.date()
+    zone = ctx.zone if parsed.has_time else None
+    if zone is not None:
+        written = _day_in_zone(parsed.value, isinstance(value, datetime), zone)
     if named != written:
         key = actual_key(post, "date")
+        where = "" if zone is None else f" in the site's timezone ({zone})"
         yield _issue(
             post,
             key,
-            f"date {written.isoformat()} does not match the file name's {named.isoformat()} "
-            "(Jekyll uses the front-matter date)",
+            f"date {written.isoformat()}{where} does not match the file name's "
+            f"{named.isoformat()} (Jekyll uses the front-matter date)",
         )
+
+
+def _day_in_zone(when: datetime, timestamp: bool, zone: tzinfo) -> date:
+    """The day Jekyll dates a post written `when` on a site in `zone`: Document#merge_date!
+    reads the date through Utils.parse_date, `Time.parse(input).localtime`, in the zone that
+    Jekyll.set_timezone put in ENV["TZ"] (jekyll/lib/jekyll/document.rb, utils.rb, jekyll.rb).
+    A YAML `timestamp` without an offset (`2024-01-01 23:30:00`) is UTC by then: Jekyll reads
+    front matter with SafeYAML, whose Parse::Date.value is DateTime.parse(value).to_time
+    (safe_yaml/lib/safe_yaml/parse/date.rb), and DateTime.parse takes no offset as +00:00.
+    Text without an offset (a quoted date, or no seconds) is read in the site's zone."""
+    if when.tzinfo is None:
+        if not timestamp:
+            return when.date()
+        when = when.replace(tzinfo=timezone.utc)
+    try:
+        return when.astimezone(zone).date()
+    except (OverflowError, ValueError):  # at the ends of the calendar: as written
+        return when.date()
 
 
 # Jekyll's Document::DATE_FILENAME_MATCHER (jekyll/lib/jekyll/document.rb):
@@ -803,15 +837,16 @@ _JEKYLL_HIDDEN = ("_", ".", "#", "~")
     "PC303",
     "skipped-post-file",
     "error",
-    "Jekyll skips a post for its file name",
+    "Jekyll skips a post for its file name or folder",
     active=_on_jekyll,
 )
 def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
     """A file in Jekyll's `_posts` folder that Jekyll never publishes: its name is not
     `YYYY-MM-DD-title.ext` (PostReader only reads names matching DATE_FILENAME_MATCHER), or it
-    or the folder inside `_posts` starts with `_`, `.`, `#` or `~` (EntryFilter). Jekyll skips
-    it without a word, so the post silently never appears. A name with an impossible date
-    (`2024-02-30-x.md`) stops the build. Drafts in `_drafts` need no date."""
+    or the folder inside `_posts` starts with `_`, `.`, `#` or `~` (EntryFilter), or the site
+    sets `collections_dir` and the folder is outside it (Reader#outside_configured_directory?).
+    Jekyll skips it without a word, so the post silently never appears. A name with an
+    impossible date (`2024-02-30-x.md`) stops the build. Drafts in `_drafts` need no date."""
     if ctx.kind != "jekyll":
         return
     parts = post.path.parts
@@ -819,7 +854,14 @@ def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
         return
     name = post.path.name
     if not ctx.is_post(post.path):
-        if name.startswith(_JEKYLL_HIDDEN) or any(
+        if ctx.collections_dir and ctx.outside_collections(post.path):
+            yield Issue(
+                1,
+                1,
+                f"Jekyll reads posts only inside collections_dir {ctx.collections_dir!r} "
+                "(_config.yml); move it there",
+            )
+        elif name.startswith(_JEKYLL_HIDDEN) or any(
             p.startswith(_JEKYLL_HIDDEN) and p not in ("_posts", "_drafts") for p in parts[-3:-1]
         ):
             yield Issue(1, 1, "Jekyll skips files and folders whose names start with _ . # or ~")

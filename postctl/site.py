@@ -7,15 +7,25 @@ import fnmatch
 import gc
 import marshal
 import os
+import posixpath
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 from postctl.config import Config, has_config, load_config
-from postctl.model import JEKYLL_FILENAME, Post, PostError, SiteKind, load_post
+from postctl.model import (
+    JEKYLL_FILENAME,
+    Post,
+    PostError,
+    SiteKind,
+    load_post,
+    load_yaml_value,
+)
 from postctl.summary import PostSummary
 
 # Folders no generator reads posts from, at any depth: VCS data, dependencies, caches.
@@ -81,12 +91,79 @@ class Site:
     def _exclude(self) -> list[str]:
         return self.config["exclude"] if self.config.values else []
 
+    @cached_property
+    def jekyll_config(self) -> dict[str, Any]:
+        """The Jekyll site's `_config.yml` (or `.yaml`/`.toml`) as read; {} on other sites or
+        without one. SiteError when it cannot be read or does not parse: Jekyll stops then too.
+        A file that is not a mapping counts as empty: Jekyll warns "Error reading
+        configuration. Using defaults" (Configuration#read_config_files,
+        jekyll/lib/jekyll/configuration.rb)."""
+        path = self.generator_config
+        if self.kind != "jekyll" or path is None:
+            return {}
+        try:
+            st = path.stat()
+        except OSError as e:
+            raise SiteError(f"{path}: cannot read: {e.strerror or e}") from None
+        return _read_jekyll_config(path, st.st_mtime_ns, st.st_size)
+
+    @cached_property
+    def collections_dir(self) -> str:
+        """Jekyll's `collections_dir` ("" when not set), the folder its posts and drafts are
+        read from, as `/`-separated folder names under the root. Like Jekyll's collections_path
+        (Site#in_source_dir, Jekyll.sanitized_path) it never leaves the root: `./coll/`,
+        `/coll` and `../coll` are all `coll`. Reader#retrieve_posts reads `_posts` and `_drafts`
+        only inside it (#outside_configured_directory?), and a post's folder categories come
+        from its path relative to it (Document#relative_path is
+        `path.sub("#{site.collections_path}/", "")`; jekyll/lib/jekyll/reader.rb,
+        document.rb). Jekyll tests the folder with String#start_with?, so it also reads a
+        sibling folder whose name merely begins the same (`collection/` for `coll`, with
+        categories from its absolute path); postctl takes whole folder names only."""
+        value = self.jekyll_config.get("collections_dir")
+        if not isinstance(value, str):
+            return ""
+        return posixpath.normpath("/" + value.replace("\\", "/")).lstrip("/")
+
+    @cached_property
+    def _collections_parts(self) -> tuple[str, ...]:
+        return tuple(self.collections_dir.split("/")) if self.collections_dir else ()
+
+    @cached_property
+    def time_zone(self) -> tzinfo | None:
+        """The zone a Jekyll site's times are in: `timezone` in `_config.yml`, which Jekyll puts
+        in ENV["TZ"] as it loads its configuration (Jekyll.configuration -> set_timezone,
+        jekyll/lib/jekyll.rb), so its Time.now and Utils.parse_date's `.localtime` are in it.
+        None: not set (Jekyll then uses the build machine's zone), or a zone this system does
+        not know."""
+        name = self.jekyll_config.get("timezone")
+        if not isinstance(name, str) or not name.strip():
+            return None
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(name.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            return None
+
+    def outside_collections_dir(self, path: Path | str) -> bool:
+        """Whether a Jekyll site sets `collections_dir` and `path` (under the root) is not in
+        it: Jekyll reads no post or draft there (see `collections_dir`)."""
+        cut = self._collections_parts
+        if not cut:
+            return False
+        rel = _relative(Path(path), self.root)
+        return rel is None or rel.parts[: len(cut)] != cut
+
     def post_context(self, path: Path) -> tuple[bool, tuple[str, ...]]:
-        """(in a drafts folder, categories Jekyll takes from the folders above `_posts`)."""
+        """(in a drafts folder, categories Jekyll takes from the folders above `_posts`,
+        below `collections_dir`: Document#categories_from_path on Document#relative_path)."""
         if self.kind != "jekyll":
             return False, ()
         rel = _relative(path, self.root)
         parts = rel.parts[:-1] if rel is not None else path.parts[:-1]
+        cut = self._collections_parts
+        if cut and parts[: len(cut)] == cut:
+            parts = parts[len(cut) :]
         index = next((i for i, p in enumerate(parts) if p in JEKYLL_POST_DIRS), None)
         if index is None:
             return False, ()
@@ -122,6 +199,11 @@ class _PostRules:
         )
         self.content = tuple(_as_prefix(str(d)) for d in site.content_dirs)
         self.include_skipped = include_skipped
+        # Jekyll's collections_dir as a prefix of paths below the root ("" when not set):
+        # Jekyll reads posts and drafts only inside it (Site.collections_dir). Files outside
+        # it stay in with `include_skipped`, for lint to say why Jekyll passes them over.
+        collections = site.collections_dir if self.jekyll_folders else ""
+        self.collections = _as_prefix(collections.replace("/", os.sep)) if collections else ""
 
     def has_extension(self, name: str) -> bool:
         dot = name.rfind(".")
@@ -139,6 +221,8 @@ class _PostRules:
             parts = rel.split(os.sep)
             if self.include_skipped:
                 return any(part in JEKYLL_POST_DIRS for part in parts[:-1])
+            if self.collections and not rel.startswith(self.collections):
+                return False
             return _jekyll_reads_as_post(parts)
         return full.startswith(self.content)
 
@@ -172,6 +256,8 @@ class _PostRules:
         if self.include_skipped:
             found = any(part in JEKYLL_POST_DIRS for part in parts)
             return self._with_extension(names) if found else []
+        if self.collections and not (os.sep.join(parts) + os.sep).startswith(self.collections):
+            return []
         at = next((i for i, part in enumerate(parts) if part in JEKYLL_POST_DIRS), None)
         if at is None or any(part.startswith(JEKYLL_SPECIAL_LEADING) for part in parts[:at]):
             return []
@@ -216,6 +302,30 @@ def _relative(path: Path, base: Path) -> Path | None:
         return None
 
 
+@cache
+def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
+    """`_config.yml` (or `.toml`) read safely, once per version of the file."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise SiteError(f"{path}: cannot read: {e}") from None
+    if path.suffix == ".toml":
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise SiteError(f"{path}: not valid TOML: {e}") from None
+    else:
+        try:
+            data = load_yaml_value(text, path)
+        except PostError as e:
+            raise SiteError(str(e)) from None
+    return data if isinstance(data, dict) else {}
+
+
 def detect_kind(root: Path) -> tuple[SiteKind | None, Path | None]:
     for name in HUGO_CONFIGS:
         if (root / name).is_file():
@@ -254,12 +364,15 @@ def find_site(start: Path | str | None = None, *, explicit: bool = False) -> Sit
 def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None) -> Site:
     config = load_config(root)
     configured = config["kind"]
-    return Site(
+    site = Site(
         root=root,
         kind=configured or kind or "plain",
         config=config,
         generator_config=generator_config,
     )
+    if site.kind == "jekyll":
+        _ = site.jekyll_config  # read now, so a bad _config.yml is a SiteError from find_site
+    return site
 
 
 def collect(

@@ -356,9 +356,10 @@ def test_cli_sees_every_change_through_the_summaries(site_root, run):
     # Whole posts (json, --where) come from the records, summaries (table) from their table.
     result = run("list", site_root, "-f", "json", "--where", "title=Post X")
     assert [r["title"] for r in __import__("json").loads(result.stdout)] == ["Post X"]
-    # A custom field needs whole posts; Jekyll splits its string on spaces like tags.
+    # A custom field needs whole posts; Jekyll takes its string whole (it splits only tags and
+    # categories).
     result = run("tags", site_root, "--field", "title", "-f", "csv")
-    assert result.stdout == "term,posts\nPost,3\n0,1\n2,1\nX,1\n"
+    assert result.stdout == "term,posts\nPost 0,1\nPost 2,1\nPost X,1\n"
 
 
 def test_help_says_how_terms_are_compared(run):

@@ -1,5 +1,6 @@
 """The real `postctl` process ends a data command at once, once its output is flushed (see
-cli.leave): every line still arrives, and the exit status still says how the command went."""
+cli.leave): every line still arrives, and the exit status still says how the command went, also
+when the reader of the output stops early (`postctl stats | head -3`, `postctl lint | grep -q`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import write
 
 POSTS = 3000  # ~400 kB of table: far more than one write, or a pipe, holds
 
@@ -101,3 +103,63 @@ def test_lint_output_and_status_arrive(tmp_path: Path) -> None:
     assert len([f for f in findings if f["code"] == "PC102"]) == 300
     clean = run_postctl(tmp_path, "lint", ".", "--select", "PC301")
     assert (clean.returncode, clean.stdout, clean.stderr) == (0, b"", b"")
+
+
+# -- a reader that leaves early ---------------------------------------------------------------
+
+
+def run_with_reader_gone(site: Path, *argv: str) -> int:
+    """Run postctl with a stdout pipe whose reading end is closed before anything is written
+    (as `postctl ... | true`): every write of the output fails with EPIPE."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "postctl", *argv],
+        cwd=site,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**env, "NO_COLOR": "1"},
+    )
+    assert process.stdout is not None
+    process.stdout.close()
+    return process.wait(timeout=120)
+
+
+@pytest.fixture
+def clean_site(tmp_path: Path) -> Path:
+    write(tmp_path / "postctl.toml", "")
+    for i in range(3):
+        write(
+            tmp_path / f"post-{i}.md",
+            f"---\ntitle: Post {i}\ndate: 2024-01-0{i + 1}\ntags: [a, b]\n---\nBody.\n",
+        )
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["stats"], ["lint", "-f", "table"], ["lint", "-f", "text"], ["tags"]],
+)
+def test_a_clean_run_exits_0_when_the_reader_has_gone(clean_site: Path, argv: list[str]) -> None:
+    assert run_postctl(clean_site, *argv).returncode == 0
+    assert run_with_reader_gone(clean_site, *argv) == 0
+
+
+@pytest.mark.parametrize("fmt", ["text", "table", "json", "github"])
+def test_lint_errors_still_exit_1_when_the_reader_has_gone(clean_site: Path, fmt: str) -> None:
+    write(clean_site / "untitled.md", "---\ntags: [a]\n---\nBody.\n")  # PC201, an error
+    assert run_postctl(clean_site, "lint", "-f", fmt).returncode == 1
+    assert run_with_reader_gone(clean_site, "lint", "-f", fmt) == 1
+
+
+def test_a_reader_that_leaves_midway_is_no_failure(site: Path) -> None:
+    """`postctl list | head -1` under `set -o pipefail` (as a CI step runs it): the reader
+    leaves after the first line of a long listing; postctl exits 0, saying nothing."""
+    done = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; '{sys.executable}' -m postctl list . | head -1"],
+        cwd=site,
+        capture_output=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=120,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout.decode().count("\n") == 1

@@ -193,6 +193,25 @@ def test_dry_run_shows_the_move_and_diff(run, tmp_path: Path) -> None:
     assert not (site / "_posts").exists()
 
 
+@pytest.mark.parametrize("kind", ["jekyll", "hugo"])
+def test_dry_run_names_what_the_run_refuses(run, tmp_path: Path, kind: str) -> None:
+    """A read-only draft (moved on Jekyll, edited in place on Hugo) and a hard-linked one: the
+    dry run says what the run will say, with its exit code, instead of `would publish`."""
+    site = jekyll_site(tmp_path) if kind == "jekyll" else hugo_site(tmp_path)
+    folder = site / ("_drafts" if kind == "jekyll" else "content/posts")
+    draft = "---\ntitle: D\ndraft: true\n---\n" if kind == "hugo" else "---\ntitle: D\n---\n"
+    locked = write(folder / "locked.md", draft)
+    locked.chmod(0o444)
+    linked = write(folder / "linked.md", draft)
+    os.link(linked, tmp_path / "elsewhere.md")
+    preview = run("publish", locked, linked, "--dry-run", cwd=site)
+    done = run("publish", locked, linked, cwd=site)
+    assert preview.stderr == done.stderr
+    assert "locked.md: is read-only" in done.stderr and "linked.md: has 2 hard links" in done.stderr
+    assert preview.stdout == ""
+    assert preview.exit_code == done.exit_code == 1
+
+
 def test_bad_input_and_partial_failure(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path)
     good = write(site / "_drafts/good.md", "---\ntitle: Good\n---\n")

@@ -79,6 +79,17 @@ def test_jekyll_singular_tag_is_edited_whole() -> None:
     assert terms(content, "tag", ["x", "y"]) == b"---\ntag: [x, y]\ntags: a b\n---\n"
 
 
+def test_jekyll_custom_field_string_is_edited_whole() -> None:
+    content = b"---\nseries: Deep Dive\ntags: a b\n---\n"
+    result = terms(content, "series", ["Deep Dives"])
+    assert result == b"---\nseries: Deep Dives\ntags: a b\n---\n"
+    assert post_of(result).terms("series") == ["Deep Dives"]
+    # Two terms cannot be one string of a custom field: they become a list.
+    assert terms(content, "series", ["x", "y"]) == b"---\nseries: [x, y]\ntags: a b\n---\n"
+    # Under tags a string of words stays a string of words.
+    assert terms(content, "tags", ["a", "c"]) == b"---\nseries: Deep Dive\ntags: a c\n---\n"
+
+
 def test_hugo_string_stays_a_string_for_one_term() -> None:
     content = b'---\ntags: "a b"\n---\n'
     assert terms(content, "tags", ["c d"], kind="hugo") == b'---\ntags: "c d"\n---\n'

@@ -188,7 +188,9 @@ def test_corpora_lint_without_surprises(corpora, tmp_path):
     for name in ("jekyll/docs", "hugo-docs", "rust-blog"):
         report = lint_site(find_site(corpora / name))
         counts[name] = dict(report.by_code())
-    assert counts["jekyll/docs"] == {"PC301": 1, "PC302": 9, "PC506": 2, "PC801": 1, "PC802": 1}
+    # PC302 on jekyll/docs: days in its `timezone: America/Los_Angeles`, as Jekyll dates them
+    # (`2013-05-06 02:12:52 +0200` in 2013-05-06-jekyll-1-0-0-released is the 5th there).
+    assert counts["jekyll/docs"] == {"PC301": 1, "PC302": 10, "PC506": 2, "PC801": 1, "PC802": 1}
     assert counts["hugo-docs"] == {"PC101": 1, "PC501": 737, "PC802": 8}
     assert counts["rust-blog"] == {"PC201": 1, "PC602": 1, "PC702": 37, "PC801": 7}
     whole = lint_site(find_site(corpora))  # a plain "site" of everything: no traceback

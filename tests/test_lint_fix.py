@@ -87,6 +87,18 @@ def test_dry_run_shows_a_diff_and_writes_nothing(run, tmp_path):
     assert run("lint", tmp_path, "--dry-run").exit_code == 2
 
 
+def test_dry_run_reports_the_files_the_fix_would_skip(run, tmp_path):
+    *_, third = blog(tmp_path)
+    third.chmod(0o444)
+    preview = run("lint", tmp_path, "--fix", "--dry-run", cwd=tmp_path)
+    done = run("lint", tmp_path, "--fix", cwd=tmp_path)
+    for result in (preview, done):
+        assert "_posts/2024-01-03-c.md: not fixed: is read-only; not written" in result.stderr
+        assert " 5 problem(s) in 1 file(s)" in result.stderr
+    assert "2024-01-03-c.md" not in preview.stdout  # no diff for it
+    assert preview.exit_code == done.exit_code == 1
+
+
 def test_a_file_changed_since_lint_is_skipped(tmp_path):
     first, _, third = blog(tmp_path)
     report = lint_site(find_site(tmp_path))

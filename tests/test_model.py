@@ -287,6 +287,41 @@ def test_tags(front, kind, tags):
     assert parse(f"---\n{front}\n---\n", kind).tags == tags
 
 
+@pytest.mark.parametrize(
+    ("front", "kind", "series"),
+    [
+        # Jekyll splits a string only under tags/categories (Utils.pluralized_array_from_hash):
+        # a custom field keeps it whole, as every other generator does.
+        ("series: Deep Dive", "jekyll", ["Deep Dive"]),
+        ("series: [Deep Dive, Intro]", "jekyll", ["Deep Dive", "Intro"]),
+        ("series: 2020", "jekyll", ["2020"]),
+        ("series: Deep Dive", "hugo", ["Deep Dive"]),
+        ("series:", "jekyll", []),
+    ],
+)
+def test_a_custom_field_takes_a_string_whole(front, kind, series):
+    post = parse(f"---\n{front}\n---\n", kind)
+    assert post.terms("series") == series
+
+
+@pytest.mark.parametrize(
+    ("kind", "key", "splits"),
+    [
+        ("jekyll", "tags", True),
+        ("jekyll", "categories", True),
+        ("jekyll", "tag", False),
+        ("jekyll", "category", False),
+        ("jekyll", "series", False),
+        ("jekyll", "Tags", False),  # Jekyll's keys are case-sensitive
+        ("hugo", "tags", False),
+        ("plain", "tags", False),
+    ],
+)
+def test_only_jekyll_tags_and_categories_split_a_string(kind, key, splits):
+    assert model.splits_terms(kind, key) is splits
+    assert (model.key_terms(kind, key, "a b") == ["a", "b"]) is splits
+
+
 def test_jekyll_categories_from_path_and_singular(tmp_path):
     write(tmp_path / "_config.yml", "title: t\n")
     path = write(tmp_path / "news" / "_posts" / "2020-01-02-x.md", "---\ncategory: Big News\n---\n")

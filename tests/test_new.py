@@ -3,6 +3,7 @@ overwriting. Time is fixed by replacing `postctl.create.local_now`."""
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 from datetime import date, datetime, timedelta, timezone
@@ -134,6 +135,16 @@ def test_jekyll_collections_dir(run, tmp_path: Path) -> None:
     assert path == site / "my_collections" / "_posts" / "2026-02-05-collected.md"
 
 
+def test_jekyll_collections_dir_never_leads_out_of_the_site(run, tmp_path: Path) -> None:
+    """Jekyll keeps collections_path inside the source (Jekyll.sanitized_path), and so does
+    postctl: `new` writes where `list` reads."""
+    site = tmp_path / "blog"
+    write(site / "_config.yml", "collections_dir: ../elsewhere\n")
+    path = created(run("new", "Inside", cwd=site), site)
+    assert path == site / "elsewhere" / "_posts" / "2026-02-05-inside.md"
+    assert run("list", "--count", site).stdout == "1\n"
+
+
 def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path, "timezone: America/New_York\n")
     path = created(run("new", "Zoned", cwd=site), site)
@@ -239,6 +250,30 @@ def test_hugo_excerpt_is_summary(run, tmp_path: Path) -> None:
     post = load_post(created(run("new", "S", "--excerpt", "In short", cwd=site), site), "hugo")
     assert post.get("summary") == "In short"
     assert post.excerpt == "In short"
+
+
+@pytest.mark.parametrize(
+    ("given", "hugo_reads", "jekyll_reads"),
+    [("1:30", "1:30", 90), ("no", "no", False), ("on", "on", True), ("true", True, True)],
+)
+def test_set_types_values_as_the_sites_generator_reads_them(
+    run, tmp_path: Path, given: str, hugo_reads: object, jekyll_reads: object
+) -> None:
+    """Hugo reads YAML 1.2 (`1:30` and `no` are strings), Jekyll YAML 1.1 (90 and false): a
+    --set value is what `KEY: VALUE` would be in a post of that site, in any format."""
+    hugo = hugo_site(tmp_path / "hugo")
+    for fmt in ("yaml", "toml", "json"):
+        args = ["new", f"Typed {fmt}", "--format", fmt, "--set", f"value={given}"]
+        post = load_post(created(run(*args, cwd=hugo), hugo), "hugo")
+        assert post.get("value") == hugo_reads
+        assert type(post.get("value")) is type(hugo_reads)
+    listed = run("list", "-f", "json", hugo)
+    assert [p["front_matter"]["value"] for p in json.loads(listed.stdout)] == [hugo_reads] * 3
+    jekyll = jekyll_site(tmp_path / "jekyll")
+    post = load_post(
+        created(run("new", "Typed", "--set", f"value={given}", cwd=jekyll), jekyll), "jekyll"
+    )
+    assert post.get("value") == jekyll_reads
 
 
 @pytest.mark.parametrize("bad", ["novalue", "=3", "x=[unclosed"])
@@ -494,6 +529,119 @@ def test_missing_template_exits_2(run, tmp_path: Path) -> None:
     result = run("new", "T", "--template", tmp_path / "nope.md", cwd=site)
     assert result.exit_code == 2
     assert "nope.md" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "title", ["Issue #42", "C# tips", "Plain words", "a: b", "it's", 'say "hi"']
+)
+@pytest.mark.parametrize(
+    "line",
+    [
+        "description: Notes on {title}",
+        "description: 'Notes on {title}'",
+        'description: "Notes on {title}"',
+        "description: >-\n  Notes on {title}",
+        "description: [Notes on {title}]",
+    ],
+)
+def test_yaml_placeholder_inside_a_value_gives_the_title_text(
+    run, tmp_path: Path, title: str, line: str
+) -> None:
+    """`description: Notes on {title}` with `Issue #42` was written `Notes on 'Issue #42'`,
+    which reads as "Notes on 'Issue" (` #42'` a comment): the inserted text must be text of
+    the scalar it sits in, escaped for its style or the scalar written again double-quoted."""
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", f"---\ntitle: {{title}}\n{line}\n---\n")
+    path = created(run("new", title, "--slug", "p", "--template", template, cwd=site), site)
+    post = load_post(path, "hugo")
+    assert post.title == title
+    notes = post.get("description")
+    assert (notes[0] if isinstance(notes, list) else notes) == f"Notes on {title}"
+    listed = json.loads(run("list", "-f", "json", site).stdout)
+    assert listed[0]["front_matter"]["description"] == notes
+
+
+@pytest.mark.parametrize("title", ["Plain", "it's", 'say "hi"', "back\\slash", "tab\there"])
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('description = "Notes on {title}"', "Notes on {}"),
+        ("description = 'Notes on {title}'", "Notes on {}"),
+        ('description = """\nNotes on {title}\n"""', "Notes on {}\n"),
+        ("description = '''\nNotes on {title}'''", "Notes on {}"),
+        ('description = ["x {title}", {title}]', ["x {}", "{}"]),
+        ("description = 'He said \"{title}\"'", 'He said "{}"'),
+    ],
+)
+def test_toml_placeholder_inside_a_string_gives_the_title_text(
+    run, tmp_path: Path, title: str, line: str, expected: object
+) -> None:
+    """`description = "Notes on {title}"` was written `"Notes on 'Plain'"`."""
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", f'+++\ntitle = "{{title}}"\n{line}\n+++\n')
+    path = created(run("new", title, "--slug", "p", "--template", template, cwd=site), site)
+    post = load_post(path, "hugo")
+    assert post.title == title
+    if isinstance(expected, list):
+        assert post.get("description") == [e.format(title) for e in expected]
+    else:
+        assert post.get("description") == expected.format(title)
+
+
+def test_json_placeholder_inside_a_string_gives_the_title_text(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(
+        tmp_path / "t.md", '{\n  "title": "{title}",\n  "description": "On {title}"\n}\n'
+    )
+    title = 'say "hi" \\ #1'
+    post = load_post(
+        created(run("new", title, "--slug", "p", "--template", template, cwd=site), site), "hugo"
+    )
+    assert (post.title, post.get("description")) == (title, f"On {title}")
+
+
+def test_placeholder_keeps_the_strings_own_style_when_it_can(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(
+        tmp_path / "t.md",
+        "---\ntitle: {title}\nplain: Notes on {title}  # kept\nsingle: 'It''s {title}'\n"
+        'double: "On {title}"\n# about {title}\nlink: see /{slug}/ too\n---\n',
+    )
+    path = created(
+        run("new", "Issue 42: it's", "--slug", "p", "--template", template, cwd=site), site
+    )
+    # `plain` cannot hold `: ` unquoted, so it is written again double-quoted; the others keep
+    # their style.
+    assert path.read_text() == (
+        "---\ntitle: 'Issue 42: it''s'\nplain: \"Notes on Issue 42: it's\"  # kept\n"
+        "single: 'It''s Issue 42: it''s'\ndouble: \"On Issue 42: it's\"\n"
+        "# about Issue 42: it's\nlink: see /p/ too\n"
+        "date: 2026-02-05T03:33:48+01:00\ndraft: false\n---\n"
+    )
+
+
+def test_placeholder_a_block_scalar_cannot_hold_is_refused(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", "---\ntitle: x\nnotes: |\n  On {title}\n---\n")
+    result = run("new", "Two\nlines", "--slug", "p", "--template", template, cwd=site)
+    assert result.exit_code == 2
+    assert "t.md:3" in result.stderr and "block scalar" in result.stderr
+    assert not (site / "content" / "posts").exists()
+
+
+def test_new_post_that_reads_back_another_value_is_refused(tmp_path: Path) -> None:
+    """The last check before writing compares every value, not just that the file parses."""
+    site = find_site(hugo_site(tmp_path))
+    path = tmp_path / "content" / "posts" / "p.md"
+    content = b"---\ntitle: T\ndescription: Notes on 'Issue #42'\n---\n"
+    wanted = {"title": "T", "description": "Notes on 'Issue #42'"}
+    with pytest.raises(create.CreateError, match="'description' does not read back"):
+        create._check_reads_back(site, path, content, wanted, "yaml")
+    create._check_reads_back(
+        site, path, content, wanted | {"description": "Notes on 'Issue"}, "yaml"
+    )
+    with pytest.raises(create.CreateError, match="keys do not read back"):
+        create._check_reads_back(site, path, content, {"title": "T"}, "yaml")
 
 
 # -- hostile titles and existing files -------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -91,6 +92,25 @@ def test_add_remove_move_and_fields(run, tmp_path: Path) -> None:
     assert "categories: [Code]" in (root / "_posts" / "2024-01-01-a.md").read_text()
 
 
+def test_retag_of_a_jekyll_custom_field_renames_a_string_value(run, tmp_path: Path) -> None:
+    """A custom field's string is one term on Jekyll (only tags and categories are split), so
+    renaming it rewrites the string, as it rewrites the list item."""
+    write(tmp_path / "_config.yml", "title: x\n")
+    first = write(
+        tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: a\nseries: Deep Dive\n---\n"
+    )
+    second = write(
+        tmp_path / "_posts" / "2024-01-02-b.md", "---\ntitle: b\nseries: [Deep Dive]\n---\n"
+    )
+    result = run("retag", "--field", "series", "Deep Dive", "Deep Dives", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert first.read_text() == "---\ntitle: a\nseries: Deep Dives\n---\n"
+    assert second.read_text() == "---\ntitle: b\nseries: [Deep Dives]\n---\n"
+    # A word of the string is no term of it: nothing to rename.
+    assert run("retag", "--field", "series", "Deep", "Shallow", tmp_path).exit_code == 0
+    assert first.read_text() == "---\ntitle: a\nseries: Deep Dives\n---\n"
+
+
 def test_drop_empty_from_config_and_flag(run, tmp_path: Path) -> None:
     root = blog(tmp_path)
     write(root / "postctl.toml", "[retag]\ndrop_empty = true\n")
@@ -118,6 +138,35 @@ def test_skipped_files_exit_1_with_reasons(run, tmp_path: Path) -> None:
     assert records["2024-01-03-c.md"]["status"] == "changed"
     assert broken.read_bytes() == broken_bytes
     assert "2024-01-05-e.md:3:1: PC004" in result.stderr
+
+
+def test_dry_run_names_the_files_the_run_skips(run, tmp_path: Path) -> None:
+    """A read-only file and a hard-linked one: the run skips them ("is read-only", "has 2 hard
+    links") and exits 1; the dry run said `would change` and exited 0."""
+    write(tmp_path / "postctl.toml", "")
+    read_only = write(tmp_path / "read-only.md", "---\ntitle: a\ntags: [x]\n---\n")
+    read_only.chmod(0o444)
+    linked = write(tmp_path / "linked.md", "---\ntitle: b\ntags: [x]\n---\n")
+    os.link(linked, tmp_path / "elsewhere.txt")
+    write(tmp_path / "free.md", "---\ntitle: c\ntags: [x]\n---\n")
+
+    def outcome(result) -> dict[str, tuple[str, str]]:
+        rows = json.loads(result.stdout)
+        return {Path(r["path"]).name: (r["status"], r["reason"]) for r in rows}
+
+    preview = run("retag", "x", "y", "--dry-run", "-f", "json", tmp_path)
+    table = run("retag", "x", "y", "--dry-run", tmp_path)  # diffs only for what would change
+    assert "free.md" in table.stdout and "read-only.md" not in table.stdout
+    assert "1 file(s) would change, 2 skipped" in table.stderr
+    assert "tags: [x]" in (tmp_path / "free.md").read_text()
+    done = run("retag", "x", "y", "-f", "json", tmp_path)
+    assert outcome(done) == {
+        "read-only.md": ("skipped", "is read-only; not written"),
+        "linked.md": ("skipped", "has 2 hard links; writing would split them, so it is left alone"),
+        "free.md": ("changed", ""),
+    }
+    assert outcome(preview) == outcome(done) | {"free.md": ("would change", "")}
+    assert preview.exit_code == done.exit_code == table.exit_code == 1
 
 
 def test_usage_errors_exit_2(run, tmp_path: Path) -> None:

@@ -209,6 +209,9 @@ def test_the_screen_never_passes_over_a_post_that_parsing_would_retag(
         ("title: pythonic\ntags: [web]", RetagSpec(remove=("python",)), "hugo", False),
         # Jekyll splits a string of terms: a word of a title may be a term of `tags: a b`.
         ("title: why python wins", RetagSpec(rename=(("python", "py"),)), "jekyll", True),
+        # ... but only under tags and categories: a custom field's string is one term.
+        ("series: Deep Dive", RetagSpec(remove=("Deep",), field="series"), "jekyll", False),
+        ("series: Deep Dive", RetagSpec(remove=("Deep Dive",), field="series"), "jekyll", True),
         ('tags: ["\\x70ython"]', RetagSpec(rename=(("python", "py"),)), "hugo", True),
         ("tags: [Python]", RetagSpec(rename=(("python", "py"),)), "hugo", False),
         ("tags: [Python]", RetagSpec(rename=(("python", "py"),), ignore_case=True), "hugo", True),

@@ -221,6 +221,74 @@ def test_file_name_date_mismatch_compares_the_written_day(tmp_path):
     ]
 
 
+LATE_EVENING_IN_CALIFORNIA = "2024-01-01 23:30:00 -0800"  # 2024-01-02 07:30 UTC
+
+
+def test_file_name_date_is_checked_against_the_day_in_the_site_timezone(tmp_path):
+    """Jekyll reads a date through Utils.parse_date, `Time.parse(input).localtime`, in the
+    zone `_config.yml` names (Jekyll.set_timezone), and dates the post (and its URL) by it."""
+    post = fm("date: " + LATE_EVENING_IN_CALIFORNIA + "\n")
+    root = jekyll(
+        tmp_path, {"_posts/2024-01-01-named-first.md": post, "_posts/2024-01-02-second.md": post}
+    )
+    write(root / "_config.yml", "timezone: UTC\n")
+    assert [(f.path.name, f.message) for f in lint(root, "PC302")] == [
+        (
+            "2024-01-01-named-first.md",
+            "date 2024-01-02 in the site's timezone (UTC) does not match the file name's "
+            "2024-01-01 (Jekyll uses the front-matter date)",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "day"),
+    [
+        # A YAML timestamp without an offset is UTC to Jekyll (SafeYAML's DateTime.parse).
+        ("2024-01-02 03:00:00", "America/Los_Angeles", "2024-01-01"),
+        ("2024-01-02 03:00:00", "Asia/Tokyo", "2024-01-02"),
+        ("2024-01-01 20:00:00", "Asia/Tokyo", "2024-01-02"),
+        # Text Time.parse reads without an offset is in the site's zone.
+        ("'2024-01-02 03:00:00'", "America/Los_Angeles", "2024-01-02"),
+        ("2024-01-02 03:00", "America/Los_Angeles", "2024-01-02"),
+        # An offset is converted; a day without a time is that day everywhere.
+        ("2024-01-02T01:00:00+09:00", "UTC", "2024-01-01"),
+        ("2024-01-02", "Pacific/Kiritimati", "2024-01-02"),
+        # No timezone (Jekyll: the build machine's zone): compared as written.
+        ("2024-01-01 23:30:00 -0800", "", "2024-01-01"),
+        ("2024-01-02 03:00:00", "", "2024-01-02"),
+        # A zone this system does not know: as written too.
+        ("2024-01-01 23:30:00 -0800", "Nowhere/Atlantis", "2024-01-01"),
+    ],
+)
+def test_the_day_pc302_takes_from_a_date_in_a_site_timezone(tmp_path, written, zone, day):
+    root = jekyll(
+        tmp_path,
+        {
+            "_posts/2024-01-01-one.md": fm(f"date: {written}\n"),
+            "_posts/2024-01-02-two.md": fm(f"date: {written}\n"),
+        },
+    )
+    write(root / "_config.yml", f"timezone: {zone}\n" if zone else "title: t\n")
+    names = {"2024-01-01": "2024-01-01-one.md", "2024-01-02": "2024-01-02-two.md"}
+    flagged = {f.path.name for f in lint(root, "PC302")}
+    assert flagged == {name for named, name in names.items() if named != day}
+
+
+def test_posts_outside_collections_dir_are_reported_as_skipped(tmp_path):
+    root = jekyll(
+        tmp_path,
+        {"_posts/2024-01-01-outside.md": fm("title: x\n"), "coll/" + POST: fm("title: y\n")},
+    )
+    write(root / "_config.yml", "collections_dir: coll\n")
+    assert [(f.path.parent.parent.name, f.message) for f in lint(root, "PC303")] == [
+        (
+            root.name,
+            "Jekyll reads posts only inside collections_dir 'coll' (_config.yml); move it there",
+        )
+    ]
+
+
 def test_jekyll_post_file_names(tmp_path):
     root = jekyll(
         tmp_path,

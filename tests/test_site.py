@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 import os
 import tempfile
 import time
@@ -165,18 +166,96 @@ def test_jekyll_skipped_files_are_collected_only_on_request(tmp_path):
     assert "no-date.md" in [p.name for p in collect(site, include_skipped=True)]
 
 
+def collections_site(root):
+    """A Jekyll site with `collections_dir: coll`, posts inside it and outside it."""
+    write(root / "_config.yml", "collections_dir: coll\n")
+    write(root / "coll" / "_posts" / "2024-01-01-a.md", "---\ntitle: In coll\n---\n")
+    write(root / "coll" / "news" / "_posts" / "2024-01-03-c.md", "---\ntitle: News\n---\n")
+    write(root / "coll" / "_drafts" / "d.md", "---\ntitle: Draft\n---\n")
+    write(root / "_posts" / "2024-01-02-b.md", "---\ntitle: Outside\n---\n")
+    write(root / "_drafts" / "e.md", "---\ntitle: Outside draft\n---\n")
+    write(root / "collection" / "_posts" / "2024-01-04-f.md", "---\ntitle: Sibling\n---\n")
+    return root
+
+
+def listed(run, site):
+    result = run("list", "-f", "json", site)
+    assert result.exit_code == 0, result.stderr
+    return {row["title"]: row["categories"] for row in json.loads(result.stdout)}
+
+
+def test_jekyll_reads_posts_and_drafts_only_inside_collections_dir(tmp_path):
+    """Reader#retrieve_posts skips folders outside collections_dir
+    (#outside_configured_directory?), drafts as well as posts."""
+    site = find_site(collections_site(tmp_path))
+    assert site.collections_dir == "coll"
+    names = [p.relative_to(tmp_path).as_posix() for p in collect(site)]
+    assert names == [
+        "coll/_drafts/d.md",
+        "coll/_posts/2024-01-01-a.md",
+        "coll/news/_posts/2024-01-03-c.md",
+    ]
+    # lint still sees the ones outside, to say why Jekyll passes them over
+    skipped = [p.relative_to(tmp_path).as_posix() for p in collect(site, include_skipped=True)]
+    assert "_posts/2024-01-02-b.md" in skipped and "_drafts/e.md" in skipped
+
+
+def test_the_collections_folder_is_not_a_category(run, tmp_path):
+    """Categories come from the path relative to collections_dir (Document#relative_path)."""
+    site = collections_site(tmp_path)
+    assert listed(run, site) == {"In coll": [], "News": ["news"], "Draft": []}
+
+
+def test_changing_collections_dir_is_seen_through_the_parse_cache(run, tmp_path):
+    site = collections_site(tmp_path)
+    assert listed(run, site)["News"] == ["news"]  # fills the cache
+    write(site / "_config.yml", "title: t\n")
+    assert listed(run, site)["News"] == ["coll", "news"]
+    assert listed(run, site)["Outside"] == []
+
+
+@pytest.mark.parametrize("value", ["coll/", "/coll", "./coll", "../coll", "x/../coll"])
+def test_collections_dir_with_slashes_is_the_same_folder(tmp_path, value):
+    collections_site(tmp_path)
+    write(tmp_path / "_config.yml", f"collections_dir: {value}\n")
+    site = find_site(tmp_path)
+    assert [p.name for p in collect(site)] == ["d.md", "2024-01-01-a.md", "2024-01-03-c.md"]
+
+
+def test_a_jekyll_config_that_does_not_parse_is_a_site_error(run, tmp_path):
+    jekyll_site(tmp_path)
+    write(tmp_path / "_config.yml", "title: t\ncollections_dir: [coll\n")
+    with pytest.raises(SiteError, match=r"_config\.yml:3:1"):
+        find_site(tmp_path)
+    result = run("list", tmp_path)
+    assert result.exit_code == 2 and "_config.yml:3:1" in result.stderr
+
+
+def test_a_jekyll_config_that_is_not_a_mapping_counts_as_empty(tmp_path):
+    """Jekyll warns and uses its defaults (Configuration#read_config_files)."""
+    jekyll_site(tmp_path)
+    write(tmp_path / "_config.yml", "- a list\n")
+    site = find_site(tmp_path)
+    assert site.jekyll_config == {} and site.collections_dir == ""
+    assert "2020-01-01-a.md" in [p.name for p in collect(site)]
+
+
 _PARTS = ["_posts", "_drafts", "_x", ".h", "#t", "~b", "blog", "content", "posts"]
 _NAMES = ["2020-01-01-a.md", "a.md", "_2020-01-01-b.md", ".md", "x.", "c.MD", "d.txt", "#e.md"]
 
 
-@pytest.mark.parametrize("kind", ["jekyll", "hugo", "plain"])
+@pytest.mark.parametrize(
+    ("kind", "collections_dir"),
+    [("jekyll", ""), ("jekyll", "blog"), ("jekyll", "blog/posts"), ("hugo", ""), ("plain", "")],
+)
 @pytest.mark.parametrize("exclude", [False, True])
-def test_folder_rules_agree_with_the_per_file_rules(kind, exclude):
+def test_folder_rules_agree_with_the_per_file_rules(kind, collections_dir, exclude):
     """collect's per-folder filter (the fast path) says what is_post says file by file, for
     every folder up to three levels deep built from the parts that matter, in and out of the
-    site's root."""
+    site's root (and of Jekyll's collections_dir)."""
     config = _config_excluding_blog() if exclude else site_module.Config()
     site = site_module.Site(root=Path("/site"), kind=kind, config=config)
+    site.jekyll_config = {"collections_dir": collections_dir} if collections_dir else {}
     for include_skipped in (False, True):
         rules = site._post_rules(include_skipped)
         for root in ("/site", "/elsewhere"):

@@ -100,6 +100,21 @@ def test_categories_alias_and_field(run, tmp_path):
     assert run("categories", site, "-i", "-f", "csv").stdout == "term,posts\nGuides,2\n"
 
 
+def test_tags_of_a_jekyll_custom_field_take_a_string_whole(run, tmp_path):
+    """Jekyll splits a string on whitespace only under tags and categories (Document#
+    populate_tags / #populate_categories through Utils.pluralized_array_from_hash): `series:
+    Deep Dive` is one value, as `series: [Deep Dive]` is."""
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: a\nseries: Deep Dive\n---\n")
+    write(tmp_path / "_posts" / "2024-01-02-b.md", "---\ntitle: b\nseries: [Deep Dive]\n---\n")
+    write(tmp_path / "_posts" / "2024-01-03-c.md", "---\ntitle: c\nauthor: Tom Reyes\n---\n")
+    result = run("tags", "--field", "series", "-f", "json", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert {row["term"]: row["posts"] for row in json.loads(result.stdout)} == {"Deep Dive": 2}
+    result = run("tags", "--field", "author", "-f", "csv", tmp_path)
+    assert result.stdout == "term,posts\nTom Reyes,1\n"
+
+
 def test_tags_with_filters(run, tmp_path):
     site = make_site(tmp_path / "j")
     result = run("tags", site, "--no-drafts", "--since", "2024-02-01", "-f", "csv")
