@@ -41,6 +41,7 @@ values are always read by the model's parsers.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import itertools
 import json
@@ -48,7 +49,7 @@ import math
 import os
 import re
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -1492,6 +1493,11 @@ class WriteBatch:
             begun.discard()
         self.begun = []
 
+    def temp_inodes(self) -> list[int]:
+        """The inode number of each write's temp file, in order: a file that `commit()`
+        replaced has its temp file's inode (0 when the system has none)."""
+        return [os.fstat(b.fd).st_ino if b.fd is not None else 0 for b in self.begun]
+
 
 # Temp files fsynced at once by WriteBatch.commit (each fsync waits in the kernel, not in Python).
 FSYNC_THREADS = 16
@@ -1573,14 +1579,45 @@ _NAME_MAX = 255
 _TEMP_SUFFIX_BYTES = len(".000000000000.tmp")
 
 
-def _temp_name(name: str, limit: int) -> str:
+def _temp_name(name: str, limit: int, token: str = "") -> str:
     """`.{name}.{12 random hex digits}.tmp`: hidden, beside the post, named after it and unique,
-    the post's name cut short (on a character boundary) so that the whole fits `limit` bytes."""
+    the post's name cut short (on a character boundary) so that the whole fits `limit` bytes.
+    `token`: those 12 characters (leftover_temp_files uses it to recognise a name)."""
     room = limit - 1 - _TEMP_SUFFIX_BYTES
     encoded = os.fsencode(name)
     if len(encoded) > room:
         name = encoded[: max(room, 0)].decode("utf-8", "ignore")
-    return f".{name}.{os.urandom(6).hex()}.tmp"
+    return f".{name}.{token or os.urandom(6).hex()}.tmp"
+
+
+def leftover_temp_files(folder: str, names: Iterable[str]) -> list[str]:
+    """The paths of the temp files in `folder` that writes of the files named `names` make
+    (`_temp_name`, with either limit `_create_temp` uses): what a write left there when its
+    process was killed before it could replace the file or remove the temp file. A name cut
+    short may also be that of another file with the same long beginning."""
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    token_size = _TEMP_SUFFIX_BYTES - len("..tmp")
+    hex_digits = frozenset("0123456789abcdef")
+    found: set[str] = set()
+    for name in set(names):
+        size = len(os.fsencode(name))
+        # The second limit only where it leaves some of the name (else every temp file would do).
+        for limit in (_NAME_MAX, size) if size > _TEMP_SUFFIX_BYTES + 1 else (_NAME_MAX,):
+            head, _, tail = _temp_name(name, limit, "\0").partition("\0")
+            at = bisect.bisect_left(entries, head)
+            while at < len(entries) and entries[at].startswith(head):
+                entry, at = entries[at], at + 1
+                token = entry[len(head) : len(entry) - len(tail)]
+                if (
+                    entry.endswith(tail)
+                    and len(token) == token_size
+                    and hex_digits.issuperset(token)
+                ):
+                    found.add(os.path.join(folder, entry))
+    return sorted(found)
 
 
 @dataclass

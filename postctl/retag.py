@@ -619,16 +619,30 @@ def _run(
 
         if isinstance(items, Sequence):  # chunks that keep every worker busy to the end
             chunk_posts = max(16, min(chunk_posts, len(items) // (jobs * 4) + 1))
-        chunks = iter(lambda: list(islice(rest, chunk_posts)), [])
         # Lazily fed chunks run further ahead, so that this process never waits for a worker
         # while it could be finding more work for them.
         window = jobs * 3 if isinstance(items, Sequence) else jobs * 8
         writes_here = writes_here and not task.dry_run
         editing = replace(task, write_here=False) if writes_here else task
+        marks = None  # where the workers, when they write, mark what they replace (see redo)
+        if editing.write_here and not task.dry_run:
+            import multiprocessing
+
+            marks = multiprocessing.RawArray("Q", (window + 1) * chunk_posts)
+        chunks = _chunks(rest, chunk_posts, marks, window + 1)
         state = _ChunkState(batch=edit.WriteBatch() if writes_here else None)
         held: list[Outcome] = []  # in order, from the first one whose write is not done
         try:
-            for outcomes, written in map_chunks(editing, chunks, jobs, share=share, window=window):
+            for outcomes, written in map_chunks(
+                editing,
+                chunks,
+                jobs,
+                share=share,
+                window=window,
+                redo=lambda chunk: editing.redo(chunk, marks),
+                initializer=_share_write_marks,
+                initargs=(marks,),
+            ):
                 state.folders.update(written)
                 for outcome in outcomes:
                     changed = isinstance(outcome, tuple) and outcome[0].status == "changed"
@@ -664,12 +678,52 @@ def _run(
         _sync(state.folders)
 
 
+def _chunks(items: Iterator[Any], size: int, marks: Any, slots: int) -> Iterator[_Chunk]:
+    """`items` in chunks of `size`, each given the next of `slots` places of `size` marks in
+    `marks` (cleared for it), in turn: map_chunks has fewer chunks than that given out at once,
+    so a place is free again when its chunk comes round."""
+    from itertools import count, islice
+
+    for number in count():
+        chunk = list(islice(items, size))
+        if not chunk:
+            return
+        first = -1
+        if marks is not None:
+            first = number % slots * size
+            marks[first : first + size] = [0] * size
+        yield _Chunk(chunk, first)
+
+
+@dataclass
+class _Chunk:
+    """Posts edited together in a worker process. When the workers write, each has a mark in
+    the run's shared `_write_marks`, from index `marks_from` (-1: none) on."""
+
+    items: list[Any]
+    marks_from: int = -1
+
+
+# In a worker process that writes: a number per post of the chunks given out, shared with the
+# parent process: the inode of the temp file that is to replace the post's file, set right
+# before the replace (see _EditTask.redo).
+_write_marks: Any = None
+
+
+def _share_write_marks(marks: Any) -> None:
+    global _write_marks
+    _write_marks = marks
+
+
 @dataclass
 class _ChunkState:
     folders: set[str] = field(default_factory=set)  # written to: each is fsynced once, after
     real_folders: dict[str, str] = field(default_factory=dict)  # folder -> its real path
     batch: edit.WriteBatch | None = None  # a chunk's writes, committed together
     begun: list[FileResult] = field(default_factory=list)  # the posts written in `batch`
+    # In a worker that writes: the mark of the post being edited, and those of `begun`
+    mark: int = -1
+    begun_marks: list[int] = field(default_factory=list)
 
 
 def _sync(folders: Iterable[str]) -> None:
@@ -697,7 +751,7 @@ class _EditTask:
     # less, and the workers, busy parsing every post, never wait for it.
     write_here: bool = True
 
-    def __call__(self, items: list[Any]) -> tuple[list[Outcome], list[str]]:
+    def __call__(self, chunk: _Chunk) -> tuple[list[Outcome], list[str]]:
         """A chunk (in a worker process, or this one's share): its posts are edited and their
         temp files written, then all are fsynced at once and the files replaced (see
         edit.WriteBatch). Gives the outcomes and the folders written to, which `_run` fsyncs
@@ -706,8 +760,13 @@ class _EditTask:
         state = _ChunkState()
         if not self.dry_run and self.write_here:
             state.batch = edit.WriteBatch()
+        marks_from = chunk.marks_from if _write_marks is not None else -1
         try:
-            outcomes = [self.one(item, state) for item in items]
+            outcomes = []
+            for at, item in enumerate(chunk.items):
+                if marks_from >= 0:
+                    state.mark = marks_from + at
+                outcomes.append(self.one(item, state))
             _commit(state)
         except BaseException:
             _sync(state.folders)  # interrupted: the files already replaced are made to last
@@ -716,6 +775,41 @@ class _EditTask:
             if state.batch is not None:
                 state.batch.close()  # interrupted: the temp files go, the files stay as they were
         return outcomes, sorted(state.folders)
+
+    def redo(self, chunk: _Chunk, marks: Any) -> tuple[list[Outcome], list[str]]:
+        """A chunk done again in this process after it failed in its worker (see
+        site.map_chunks: no worker is at work on it any more), which may have died in the
+        middle of writing it. A post whose file is now the temp file its worker wrote for it
+        (the inode in `marks`, shared with the workers, set before the replace) was written:
+        it is reported changed, its folder fsynced with the others, and not edited again
+        (editing the new file again would apply a rename chain such as a->b, b->c twice). The
+        temp files the worker left are removed, and the other posts edited as usual."""
+        written: dict[int, Outcome] = {}
+        folders: set[str] = set()
+        for at, item in enumerate(chunk.items):
+            path = Path(item) if isinstance(item, str) else item.path
+            inode = (
+                marks[chunk.marks_from + at] if marks is not None and chunk.marks_from >= 0 else 0
+            )
+            try:
+                replaced = inode != 0 and os.stat(_written_file(path)).st_ino == inode
+            except OSError:
+                replaced = False
+            if replaced:
+                # A Post gives the changes the worker made; a path (the worker loaded the post
+                # itself) gives none.
+                changes = plan(item, self.spec) if isinstance(item, Post) else {}
+                reason = "" if changes else "written by a worker process that then stopped"
+                result = FileResult(path, "changed", reason, changes=changes)
+                written[at] = result, _real_path(path, {}) if self.scan else ""
+                folders.add(os.path.dirname(_written_file(path)))
+        if self.write_here and not self.dry_run:
+            _remove_temp_files(chunk.items)
+        rest = [item for at, item in enumerate(chunk.items) if at not in written]
+        outcomes, redone_folders = self(_Chunk(rest))
+        redone = iter(outcomes)
+        merged = [written[at] if at in written else next(redone) for at in range(len(chunk.items))]
+        return merged, sorted(folders.union(redone_folders))
 
     def one(self, item: Any, state: _ChunkState) -> Outcome:
         try:
@@ -777,6 +871,7 @@ class _EditTask:
             written = False
         if written is True and state.batch is not None:
             state.begun.append(result)  # settled once the batch is committed
+            state.begun_marks.append(state.mark)
             if len(state.begun) >= WRITE_BATCH:
                 _commit(state)
         else:
@@ -802,6 +897,11 @@ def _commit(state: _ChunkState) -> None:
     if state.batch is None:
         return
     begun, state.begun = state.begun, []
+    marks, state.begun_marks = state.begun_marks, []
+    if _write_marks is not None:  # a worker: what it is to replace, should it die meanwhile
+        for mark, inode in zip(marks, state.batch.temp_inodes()):
+            if mark >= 0:
+                _write_marks[mark] = inode
     for result, written in zip(begun, state.batch.commit()):
         _settle(result, written, state.folders)
 
@@ -813,6 +913,23 @@ def _settle(result: FileResult, written: bool | EditError, folders: set[str]) ->
         result.reason = written.reason
     elif written:
         folders.add(os.path.dirname(_written_file(result.path)))
+
+
+def _remove_temp_files(items: Iterable[Any]) -> None:
+    """Remove the temp files left beside the files of these posts (paths, or anything with a
+    `path`) by writes that were killed (edit.leftover_temp_files)."""
+    names: dict[str, list[str]] = {}
+    for item in items:
+        folder, name = os.path.split(
+            _written_file(Path(item) if isinstance(item, str) else item.path)
+        )
+        names.setdefault(folder, []).append(name)
+    for folder, in_folder in names.items():
+        for temp in edit.leftover_temp_files(folder, in_folder):
+            try:
+                os.unlink(temp)
+            except OSError:
+                pass
 
 
 def _real_path(path: Path | str, real_folders: dict[str, str]) -> str:

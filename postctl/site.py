@@ -956,21 +956,30 @@ def _frames(pending: bytearray) -> Iterator[tuple[int, list[Any]]]:
 
 
 def map_chunks(
-    fn: Callable[[list[Any]], list[Any]],
-    chunks: Iterable[list[Any]],
+    fn: Callable[[Any], Any],
+    chunks: Iterable[Any],
     jobs: int,
     *,
     share: bool = True,
     window: int = 0,
-) -> Iterator[list[Any]]:
+    redo: Callable[[Any], Any] | None = None,
+    initializer: Callable[..., None] | None = None,
+    initargs: tuple[Any, ...] = (),
+) -> Iterator[Any]:
     """`fn(chunk)` for every chunk, in order, as each is done, in `jobs` worker processes; with
     `share`, every (jobs + 1)th chunk is done in this process (which would otherwise only
     wait). `fn` must be picklable. `chunks` may be a lazy iterable, such as one fed by a scan
     in this process: it is read while the workers work, at most `window` chunks (default
-    jobs * 3) ahead of the consumer. When the consumer stops (an exception, Ctrl-C), no more
-    chunks start and the running ones finish. A chunk that fails in its worker (the worker
-    died, or the chunk or its result could not be sent) is done again here, and after a worker
-    died so is the rest: `fn` must be safe to run again on a chunk a worker may have started."""
+    jobs * 3) ahead of the consumer (a chunk is read only while fewer than `window` are given
+    out and not yet consumed). When the consumer stops (an exception, Ctrl-C), no more chunks
+    start and the running ones finish (a worker waiting for a chunk ignores Ctrl-C: this
+    process stops it). `initializer(*initargs)` runs in each worker as it starts.
+
+    A chunk that fails in its worker (the worker died, or the chunk or its result could not be
+    sent) is done again here with `redo` (default `fn`), which may first clear up what the
+    worker left half done: it runs once no worker is left running. After a worker died the
+    rest is done here with `fn` (no worker saw it). `fn` must be safe to run again on a chunk
+    a worker may have started."""
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -980,8 +989,14 @@ def map_chunks(
     window = window or jobs * 3
     source = iter(chunks)
     exhausted = broken = False
-    pending: deque[tuple[list[Any], Future[list[Any]] | None]] = deque()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    pending: deque[tuple[Any, Future[Any] | None]] = deque()
+    in_worker = _InWorker(fn)
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(initializer, initargs),
+    ) as pool:
         try:
             index = 0
             while True:
@@ -993,7 +1008,7 @@ def map_chunks(
                     future = None
                     if not broken and not (share and index % (jobs + 1) == jobs):
                         try:
-                            future = pool.submit(fn, chunk)
+                            future = pool.submit(in_worker, chunk)
                         except BrokenProcessPool:
                             broken = True
                     pending.append((chunk, future))
@@ -1001,17 +1016,50 @@ def map_chunks(
                 if not pending:
                     return
                 chunk, future = pending.popleft()
-                if future is not None:
-                    try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        broken = True
-                    except Exception:  # done again below, where its error shows
-                        pass
-                    else:
-                        yield result
-                        continue
-                yield fn(chunk)
+                if future is None:
+                    yield fn(chunk)
+                    continue
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    # The pool fails the futures before it stops the other workers: wait for
+                    # them, so that none is still writing while its chunk is done again here.
+                    broken = True
+                    pool.shutdown(wait=True)
+                except Exception:  # done again below, where its error shows
+                    pass
+                else:
+                    yield result
+                    continue
+                yield (redo or fn)(chunk)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _start_worker(initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    """In a new worker process of map_chunks: Ctrl-C (sent to the whole process group) is
+    ignored while the worker waits for a chunk, where it would stop the worker with a
+    traceback from multiprocessing; the parent process stops the workers itself."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@dataclass(frozen=True)
+class _InWorker:
+    """`fn(chunk)` in a worker process, which Ctrl-C interrupts as it would this process (the
+    chunk then fails, and the parent, interrupted too, stops)."""
+
+    fn: Callable[[Any], Any]
+
+    def __call__(self, chunk: Any) -> Any:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            return self.fn(chunk)
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -142,3 +142,51 @@ def test_commit_leaves_no_file_open(tmp_path: Path) -> None:
     assert sorted(os.listdir("/proc/self/fd")) == open_before
     assert outcomes.count(True) == 19 and isinstance(outcomes[3], EditError)
     assert [p.read_bytes() for i, p in enumerate(paths) if i != 3] == new[:3] + new[4:]
+
+
+def test_leftover_temp_files_are_those_of_the_named_files_only(tmp_path: Path) -> None:
+    """What a write killed before its commit leaves: found by the name it was writing."""
+    p1, p10 = posts(tmp_path, 11)[1], tmp_path / "p10.md"
+    batch = edit.WriteBatch()
+    begin(batch, p1)
+    begin(batch, p10)
+    temps = sorted(str(tmp_path / n) for n in os.listdir(tmp_path) if n.endswith(".tmp"))
+    assert len(temps) == 2
+    for decoy in (
+        ".p1.md.swp",
+        "p1.md.tmp",
+        ".p1.md.0123456789ab.tmp~",
+        ".p1.md.x.0123456789ab.tmp",
+    ):
+        write(tmp_path / decoy, "not a temp file of p1.md")
+    try:
+        assert edit.leftover_temp_files(str(tmp_path), ["p1.md"]) == [temps[0]]
+        assert (
+            sorted(edit.leftover_temp_files(str(tmp_path), ["p10.md", "p1.md", "p2.md"])) == temps
+        )
+        assert edit.leftover_temp_files(str(tmp_path), ["p1.md.x"]) == [
+            str(tmp_path / ".p1.md.x.0123456789ab.tmp")
+        ]
+        assert edit.leftover_temp_files(str(tmp_path / "gone"), ["p1.md"]) == []
+    finally:
+        batch.close()
+
+
+def test_leftover_temp_files_finds_those_of_a_name_cut_short(tmp_path: Path) -> None:
+    """A temp name fits NAME_MAX: the post's name is cut short in it."""
+    long = write(tmp_path / ("x" * 240 + ".md"), "---\ntags: [a]\n---\n")
+    with edit.WriteBatch() as batch:
+        begin(batch, long)
+        (temp,) = [n for n in os.listdir(tmp_path) if n != long.name]
+        assert len(temp) <= 255
+        assert edit.leftover_temp_files(str(tmp_path), [long.name]) == [str(tmp_path / temp)]
+
+
+def test_a_replaced_file_has_its_temp_file_s_inode(tmp_path: Path) -> None:
+    paths = posts(tmp_path, 3)
+    with edit.WriteBatch() as batch:
+        for path in paths:
+            begin(batch, path)
+        inodes = batch.temp_inodes()
+        assert batch.commit() == [True] * 3
+    assert [p.stat().st_ino for p in paths] == inodes

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from postctl.retag import FileResult, RetagSpec, retag, retag_paths
 from postctl.site import collect_files, find_site
 
 RENAME = RetagSpec(rename=(("js", "javascript"),))
+RETAG_OLD = RetagSpec(rename=(("old", "new"),))
 # Front matter of every shape the editor handles, with tags to rename, merge, or leave alone.
 SHAPES = [
     "---\ntitle: A # c\ntags: [js, web]\n---\nbody ---\n",
@@ -212,6 +215,135 @@ def test_map_chunks_keeps_order_and_survives_a_dead_worker() -> None:
     chunks = ([i] for i in range(12))  # lazily read, as retag feeds it
     results = list(map_chunks(DoubleOrDieInWorker(), chunks, 2, share=True, window=4))
     assert results == [[2 * i] for i in range(12)]
+
+
+def test_an_idle_worker_interrupted_by_ctrl_c_prints_no_traceback(tmp_path: Path) -> None:
+    """Ctrl-C goes to the whole process group: a worker waiting for a chunk ignores it (it
+    printed multiprocessing's traceback), and the parent stops the workers."""
+    script = write(
+        tmp_path / "interrupt.py",
+        """
+import os, signal, time
+from postctl.site import map_chunks
+
+def chunks():
+    yield [1]
+    time.sleep(1)  # both workers wait for a chunk
+    os.killpg(0, signal.SIGINT)
+    time.sleep(5)
+    yield [2]
+
+try:
+    for result in map_chunks(sorted, chunks(), 2, share=False):
+        print("done", result, flush=True)
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+""",
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        start_new_session=True,  # its own process group, for os.killpg
+        env=os.environ | {"PYTHONPATH": str(Path(retag_module.__file__).parents[1])},
+    )
+    assert done.stdout == "interrupted\n"
+    assert done.stderr == ""
+
+
+# A worker killed in the middle of committing its chunk's writes (see below).
+KILLED_POSTS = 40
+
+
+def killed_worker_site(root: Path, old: str = "old") -> list[Path]:
+    """The first 3 posts (those the killed worker replaces before it dies) have a folder of
+    their own."""
+    return [
+        write(
+            root / ("first" if i < 3 else "rest") / f"p{i:03d}.md",
+            f"---\ntags: [{old}]\n---\nbody {i}\n",
+        )
+        for i in range(KILLED_POSTS)
+    ]
+
+
+def retag_with_a_worker_killed_mid_commit(
+    paths: list[Path], spec: RetagSpec, by_path: bool, monkeypatch: pytest.MonkeyPatch
+):
+    """retag() over `paths` (picked as Posts, or by path as the parse cache picks them: the
+    workers load them) on 2 workers. The worker with the first chunk is killed, as the OOM
+    killer would, in the middle of committing its writes: it has replaced 3 files, and is
+    about to replace the fourth. The pool then stops the other worker too, wherever it is. The
+    chunks that failed are done again in this process."""
+    from postctl.model import load_post
+
+    parent = os.getpid()
+    real_replace = os.replace
+
+    def replace_then_die(src, dst):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent and os.path.basename(dst) == paths[3].name:
+            os._exit(1)
+        return real_replace(src, dst)
+
+    synced: list[Path] = []
+    real_fsync_folder = edit.fsync_folder
+
+    def record(folder: Path) -> None:
+        synced.append(Path(folder))
+        real_fsync_folder(folder)
+
+    if by_path:
+        posts = [type("Stub", (), {"path": p})() for p in paths]
+    else:
+        posts = [load_post(p, "hugo") for p in paths]
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "replace", replace_then_die)
+        patched.setattr(edit, "fsync_folder", record)
+        report = retag(posts, spec, jobs=2, load=load_post if by_path else None)
+    return report, synced
+
+
+@pytest.mark.parametrize("by_path", [False, True])
+def test_a_worker_killed_mid_commit_leaves_no_temp_file(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch, by_path: bool
+) -> None:
+    """It had written a temp file for every post of its chunk, and replaced only 3."""
+    paths = killed_worker_site(tmp_path)
+    retag_with_a_worker_killed_mid_commit(paths, RETAG_OLD, by_path, monkeypatch)
+    assert all(p.read_bytes().startswith(b"---\ntags: [new]\n") for p in paths)
+    left = sorted(str(p) for p in tmp_path.rglob("*") if p.is_file())
+    assert left == sorted(map(str, paths))
+
+
+@pytest.mark.parametrize("by_path", [False, True])
+def test_the_posts_a_killed_worker_wrote_are_reported_changed_and_fsynced(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch, by_path: bool
+) -> None:
+    """Done again here, they need no change any more: yet they were changed by this run."""
+    paths = killed_worker_site(tmp_path)
+    report, synced = retag_with_a_worker_killed_mid_commit(paths, RETAG_OLD, by_path, monkeypatch)
+    assert all(p.read_bytes().startswith(b"---\ntags: [new]\n") for p in paths)
+    assert [Path(r.path) for r in report.results] == paths
+    assert report.count("changed") == KILLED_POSTS and report.ok
+    first = [r for r in report.results if r.path.parent.name == "first"]
+    if by_path:  # the worker loaded the post: only it knew the terms it changed
+        assert all(r.changes == {} and "worker" in r.reason for r in first)
+    else:
+        assert all(r.changes == {"tags": (["old"], ["new"])} for r in first)
+    assert sorted(synced) == [tmp_path / "first", tmp_path / "rest"]
+
+
+@pytest.mark.parametrize("by_path", [False, True])
+def test_a_post_a_killed_worker_wrote_is_not_edited_again(
+    tmp_path: Path, small_thresholds: None, monkeypatch: pytest.MonkeyPatch, by_path: bool
+) -> None:
+    """a -> b and b -> c, applied twice, would make an `a` a `c`."""
+    paths = killed_worker_site(tmp_path, old="a")
+    chain = RetagSpec(rename=(("a", "b"), ("b", "c")))
+    report, _ = retag_with_a_worker_killed_mid_commit(paths, chain, by_path, monkeypatch)
+    assert [p.read_bytes().split(b"\n")[1] for p in paths] == [b"tags: [b]"] * KILLED_POSTS
+    assert report.count("changed") == KILLED_POSTS
 
 
 def test_writes_committed_a_few_at_a_time_give_the_same_files(
