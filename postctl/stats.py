@@ -96,14 +96,25 @@ def _compact(term: str) -> str:
     return _SEPARATORS.sub("", plain)
 
 
-def _singular(word: str) -> str:
+# Words ending in "s" that are no plural, and come up as tags (`news` is not two `new`s).
+_NOT_PLURALS = frozenset(
+    "news series species physics mathematics economics politics analytics ethics graphics "
+    "statistics devops kubernetes redis ios macos".split()
+)
+
+
+def _singulars(word: str) -> set[str]:
+    """What `word` may be the plural of: `movies` is `movie` or `movy`, `releases` `release`
+    or `releas`, `boxes` `box` or `boxe` (each form is only a key, so a wrong one meets no
+    other term)."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss") or word in _NOT_PLURALS:
+        return set()
+    forms = {word[:-1]}
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
+        forms.add(word[:-3] + "y")
     if len(word) > 4 and word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+        forms.add(word[:-2])
+    return forms
 
 
 def likeness_keys(term: str) -> set[str]:
@@ -112,9 +123,9 @@ def likeness_keys(term: str) -> set[str]:
 
     compact = _compact(term)
     slug = slugify(term).replace("-", "")
-    keys = {compact, _singular(compact)}
+    keys = {compact, *_singulars(compact)}
     if slug:
-        keys |= {slug, _singular(slug)}
+        keys |= {slug, *_singulars(slug)}
     keys.discard("")
     return keys
 

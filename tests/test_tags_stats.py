@@ -92,6 +92,26 @@ def test_similar_keys():
     assert [[c.term for c in g] for g in groups] == [["rust", "Rusts"]]
 
 
+def _grouped(terms: list[str]) -> list[set[str]]:
+    return [{c.term for c in g} for g in similar_groups([TermCount(t, 1) for t in terms])]
+
+
+def test_similar_groups_plurals_of_words_ending_in_se_ie_and_xes():
+    # `releases` once stemmed to "releas" and `movies` to "movy": neither met its singular
+    terms = ["release", "releases", "movie", "movies", "database", "databases", "box", "boxes"]
+    groups = _grouped(terms)
+    assert len(groups) == 4
+    for pair in ({"release", "releases"}, {"movie", "movies"}, {"database", "databases"}):
+        assert pair in groups
+    assert {"box", "boxes"} in groups
+    assert _grouped(["story", "stories"]) == [{"story", "stories"}]
+
+
+def test_similar_does_not_take_news_for_the_plural_of_new():
+    assert _grouped(["new", "news"]) == []
+    assert _grouped(["serie", "series", "class", "clas"]) == []
+
+
 def test_categories_alias_and_field(run, tmp_path):
     site = make_site(tmp_path / "j")
     alias = run("categories", site, "-f", "csv")
