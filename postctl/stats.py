@@ -16,6 +16,9 @@ from postctl.model import ParsedDate, Post
 Period = Literal["month", "year"]
 # With a longer date range than this, `stats` counts posts per year instead of per month.
 MONTHS_BEFORE_YEARS = 36
+# The chart shows the periods without posts between the first and the last (a gap is part of
+# the picture) unless there would be more than this many of them: then only periods with posts.
+MAX_EMPTY_PERIODS = 60
 
 
 @dataclass(frozen=True)
@@ -221,7 +224,13 @@ class StatsCollector:
             years: Counter[int] = Counter()
             for (y, _), n in self._months.items():
                 years[y] += n
-            s.per_period = [(str(y), years[y]) for y in range(y0, y1 + 1)]
+            every_year = y1 - y0 + 1 - len(years) <= MAX_EMPTY_PERIODS
+            s.per_period = [
+                (str(y), years[y]) for y in (range(y0, y1 + 1) if every_year else sorted(years))
+            ]
+        elif span > MAX_EMPTY_PERIODS + len(self._months):
+            # (one far-off date, a typo such as 2999 for 2024, would be a thousand empty bars)
+            s.per_period = [(f"{y:04d}-{m:02d}", n) for (y, m), n in sorted(self._months.items())]
         else:
             s.per_period = []
             y, m = y0, m0

@@ -199,3 +199,19 @@ def test_bar():
     assert bar(1, 100, 4) == "▏"  # never invisible
     assert bar(0, 10) == "" and bar(3, 0) == ""
     assert bar(9, 16, 2) == "█▏"
+
+
+def test_stats_chart_stays_a_picture_with_one_far_off_date(run, tmp_path):
+    # One typo'd year (2999 for 2024) made "posts per year" a bar for every year between.
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    for name, day in (("a", "2024-01-01"), ("b", "2024-03-01"), ("c", "2999-01-01")):
+        write(tmp_path / "content" / f"{name}.md", f"---\ntitle: {name}\ndate: {day}\n---\n")
+    by_year = json.loads(run("stats", tmp_path, "-f", "json").stdout)
+    assert by_year["per_period"] == {"2024": 2, "2999": 1}
+    assert len(run("stats", tmp_path).stdout.splitlines()) < 40
+    by_month = run("stats", tmp_path, "--by", "month")
+    assert len(by_month.stdout.splitlines()) < 40
+    # a gap of a few periods is still drawn, empty
+    write(tmp_path / "content" / "c.md", "---\ntitle: c\ndate: 2024-06-01\n---\n")
+    months = json.loads(run("stats", tmp_path, "-f", "json", "--by", "month").stdout)
+    assert len(months["per_period"]) == 6
