@@ -191,6 +191,8 @@ def test_stats_empty_site(run, tmp_path):
     result = run("stats", tmp_path)
     assert result.exit_code == 0
     assert "0 posts, 0 drafts" in result.stdout and "(none)" in result.stdout
+    write(tmp_path / "_drafts" / "one.md", "---\ntitle: One\n---\n")
+    assert "1 post, 1 draft" in run("stats", tmp_path).stdout
 
 
 def test_bar():
