@@ -7,7 +7,11 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
 - `set_value(post, content, key, value) -> bytes` -- change a top-level value in place, or append
   the key at the end of the front matter (YAML, JSON) or of its top-level keys (TOML: before the
   first `[table]`). Values: str, bool, int, float, date, datetime, None (YAML only) and lists of
-  strings. A string keeps the old value's quote style when it can be written in it.
+  strings. A string is rewritten in the old value's own spelling where it can be: only the
+  characters that change are replaced, so a block scalar (`|`, `>-`) stays one with its header
+  and indentation, and escapes (`\\u00e9`) of unchanged characters stay; a change across a line
+  break or fold, or text the style cannot hold, rewrites the whole value (keeping its quote style
+  when it can be written in it).
 - `set_terms(post, content, key, terms) -> bytes` -- rewrite a list field item by item: kept
   items keep their exact spelling, a renamed item keeps its quote style, a flow list `[a, b]`
   stays flow (even across lines), a block list keeps its indentation, dash style and comments.
@@ -1225,11 +1229,22 @@ def _string_in_style_edits(post: Post, entry: _Entry, value: str) -> list[Edit] 
             is_break.append(kind == "break")
     from difflib import SequenceMatcher
 
+    # The common head and tail are kept as written whatever difflib would align them with.
+    head = 0
+    limit = min(len(old), len(value))
+    while head < limit and old[head] == value[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == value[-1 - tail]:
+        tail += 1
     edits: list[Edit] = []
-    matcher = SequenceMatcher(None, old, value, autojunk=False)
+    matcher = SequenceMatcher(
+        None, old[head : len(old) - tail], value[head : len(value) - tail], autojunk=False
+    )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
         if any(is_break[i1:i2]) or any(i1 < z < i2 for z in zero_width_breaks):
             return None
         if i1 < i2:
