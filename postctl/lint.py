@@ -768,6 +768,16 @@ def lint_site(
     return LintReport(findings, len(files), posts, linter.facts)
 
 
+def merge_reports(reports: Sequence[LintReport]) -> LintReport:
+    """One report of several sites' (`lint --only-posts` with files of more than one site)."""
+    return LintReport(
+        [finding for report in reports for finding in report.findings],
+        sum(report.files for report in reports),
+        [post for report in reports for post in report.posts],
+        [facts for report in reports for facts in report.facts],
+    )
+
+
 def _age_survivors() -> None:
     """Move the objects made while the collector was paused (the findings, and the facts
     still referenced: no reference cycles among them) to its oldest generation without

@@ -262,6 +262,27 @@ def test_hook_skips_a_readme_outside_the_site_folder(run, tmp_path):
     assert found and not any(f["path"] == "README.md" for f in found), found
 
 
+def test_hook_lints_the_posts_of_each_site_staged_with_that_site(run, tmp_path):
+    write(tmp_path / "docs/_config.yml", "title: x\n")
+    write(tmp_path / "docs/_posts/2024-01-01-a.md", "---\ntitle: A\ntags: [a]\n---\n")
+    write(tmp_path / "docs/_layouts/post.html", "<html></html>\n")
+    write(tmp_path / "site/hugo.toml", "")
+    write(tmp_path / "site/content/b.md", "---\ntitle: B\ntags: [b]\npublished: false\n---\n")
+    staged = ["docs/_layouts/post.html", "docs/_posts/2024-01-01-a.md", "site/content/b.md"]
+    result, found = _hook(run, tmp_path, *staged)
+    assert {f["path"] for f in found} == {"docs/_posts/2024-01-01-a.md", "site/content/b.md"}
+    assert ("site/content/b.md", "PC405") in {(f["path"], f["code"]) for f in found}
+    assert result.exit_code == 1
+
+
+def test_hook_lints_every_file_of_a_plain_repository_without_config(run, tmp_path):
+    # No generator or postctl config anywhere: a plain folder of posts, every file a post.
+    write(tmp_path / "notes.md", "---\ntitle: Notes\ntags: [a]\n---\n")
+    write(tmp_path / "posts/a.md", "---\ntags: [a]\n---\n")
+    _result, found = _hook(run, tmp_path, "notes.md", "posts/a.md")  # PC201: no title
+    assert ("posts/a.md", "PC201") in {(f["path"], f["code"]) for f in found}, found
+
+
 REPO = Path(__file__).resolve().parents[1]
 
 
