@@ -1206,7 +1206,7 @@ def lint_command(
     2 on usage or configuration errors."""
     from postctl import lint_format
     from postctl.config import ConfigError
-    from postctl.lint import find_rule, lint_site
+    from postctl.lint import find_rule, lint_site, merge_reports
     from postctl.output import is_terminal
     from postctl.site import SiteError
 
@@ -1218,23 +1218,34 @@ def lint_command(
             fail(f"--explain: no rule {explain!r} (see `postctl rules`)")
         typer.echo(lint_format.explain(rule), nl=False)
         return
-    site_obj, files = open_site(paths, site, as_strings=True, include_skipped=True)
+    if only_posts and paths and site is None:
+        # pre-commit's staged files: each linted with the site found from it.
+        groups = _staged_posts(paths)
+    else:
+        site_obj, files = open_site(paths, site, as_strings=True, include_skipped=True)
+        if only_posts:
+            files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
+        groups = [(site_obj, list(paths or []), files)]
     if only_posts:
-        files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
-        if not files:
+        groups = [group for group in groups if group[2]]
+        if not groups:
             return
     try:
-        report = lint_site(
-            site_obj,
-            list(paths or []),
-            select=_split(select),
-            ignore=_split(ignore),
-            files=files,
-            keep_posts=fix,
-            cache=False if no_cache else None,
-        )
+        reports = [
+            lint_site(
+                site_obj,
+                given,
+                select=_split(select),
+                ignore=_split(ignore),
+                files=files,
+                keep_posts=fix,
+                cache=False if no_cache else None,
+            )
+            for site_obj, given, files in groups
+        ]
     except (SiteError, ConfigError) as e:
         fail(str(e))
+    report = reports[0] if len(reports) == 1 else merge_reports(reports)
     fix_failed = False
     if fix:
         report, fix_failed = _lint_fix(report, dry_run)
@@ -1253,6 +1264,17 @@ def lint_command(
         leave(EXIT_PROBLEMS if report.failed(strict) else EXIT_OK)
     if report.failed(strict) or fix_failed:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _staged_posts(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
+    """posts_by_site for `lint --only-posts`; usage errors exit 2."""
+    from postctl.config import ConfigError
+    from postctl.site import SiteError, posts_by_site
+
+    try:
+        return posts_by_site(paths, include_skipped=True)
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
 
 
 def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
