@@ -195,8 +195,9 @@ def report_errors(errors: Sequence[Exception]) -> None:
 
 FILTERS = "Filters"
 _TERMS_HELP = (
-    " Compared as the site's generator does: case-insensitively on Hugo sites, exactly on Jekyll"
-    " and plain sites (see --ignore-case)."
+    " Compared as the site's generator does: by Hugo's term key on Hugo sites (case and spaces"
+    " for hyphens: `Static Sites` is `static-sites`), exactly on Jekyll and plain sites (see"
+    " --ignore-case)."
 )
 TagOpt = Annotated[
     list[str] | None,
@@ -275,7 +276,8 @@ WhereOpt = Annotated[
         "--where",
         metavar="KEY=VALUE",
         help="Only posts whose front-matter KEY (dotted for nested: params.series) is VALUE, "
-        "or is a list holding VALUE; repeat for all of them.",
+        "or is a list holding VALUE; repeat for all of them. A VALUE that is a date matches "
+        "the same date however the file writes it (2024-05-01 is that whole day).",
         rich_help_panel=FILTERS,
         show_default=False,
     ),
@@ -676,8 +678,9 @@ postctl tags --since 2024-01-01 -n 20 # the 20 most used tags of recent posts
 postctl categories -f json
 ```
 
-Hugo sites count `Python` and `python` as one term (as Hugo does) and show the most used
-spelling; Jekyll and plain sites count them apart (--ignore-case folds them).
+Hugo sites count `Python` and `python`, and `Static Sites` and `static-sites`, as one term (as
+Hugo does, by its lower-cased URL form) and show the most used spelling; Jekyll and plain sites
+count them apart (--ignore-case folds case).
 
 Exit codes: 0 counted, 1 a post could not be read, filters matched no post, or --similar found
 no group (like grep), 2 usage or configuration error.
