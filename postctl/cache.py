@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from postctl import __version__
 from postctl.model import Post, PostError
@@ -80,23 +80,23 @@ class ParseCache:
         if found is None:
             return None
         database, writable = found
-        cache = cls._connect(database, writable, site)
-        if cache is None and writable:
-            # Corrupt or from an incompatible SQLite: start over.
-            try:
-                database.unlink()
-            except OSError:
-                return None
-            cache = cls._connect(database, writable, site)
-        return cache
+        return open_or_start_over(
+            database, writable, lambda: cls._connect(database, writable, site)
+        )
 
     @classmethod
     def _connect(cls, database: Path, writable: bool, site: Site) -> ParseCache | None:
+        connection = None
         try:
-            cache = cls(connect(database, writable), database, writable)
+            connection = connect(database, writable)
+            cache = cls(connection, database, writable)
             cache._check_format(site)
             return cache
-        except sqlite3.Error:
+        except sqlite3.Error as e:
+            if connection is not None:
+                connection.close()
+            if in_use(e):
+                raise
             return None
 
     def _check_format(self, site: Site) -> None:
@@ -206,6 +206,39 @@ class ParseCache:
             self.connection.close()
         except sqlite3.Error:
             pass
+
+
+_C = TypeVar("_C")
+
+
+def open_or_start_over(
+    database: Path, writable: bool, connected: Callable[[], _C | None]
+) -> _C | None:
+    """`connected()` (an open cache, or None for a database that is not a usable one); when it
+    is None and the cache may be written, the file is deleted (corrupt, or from an incompatible
+    SQLite) and made anew. A database another run holds (locked, busy) is never deleted: this
+    run does without a cache (sqlite.org/howtocorrupt.html, 2.4: deleting a database another
+    process has open can corrupt it)."""
+    try:
+        cache = connected()
+        if cache is None and writable:
+            try:
+                database.unlink()
+            except OSError:
+                return None
+            cache = connected()
+        return cache
+    except sqlite3.Error:  # in use by another run (`in_use`)
+        return None
+
+
+def in_use(error: sqlite3.Error) -> bool:
+    """Whether `error` says that another connection holds the database (SQLITE_BUSY or
+    SQLITE_LOCKED): the database is fine, only not free now."""
+    code = getattr(error, "sqlite_errorcode", None)  # Python 3.11+
+    if code is not None:
+        return code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def ensure_schema(

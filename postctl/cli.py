@@ -895,7 +895,7 @@ def stats_command(
     console = make_console()
     head = Text()
     head.append(safe_text(display_path(the_site.root)) + f" ({the_site.kind})", style="bold")
-    head.append(f"  {stats.posts} posts, {stats.drafts} drafts")
+    head.append(f"  {_counted(stats.posts, 'post')}, {_counted(stats.drafts, 'draft')}")
     if stats.undated:
         head.append(f", {stats.undated} undated")
     if stats.errors:
@@ -1318,6 +1318,11 @@ def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
     done = {id(f) for f in fixed}
     left = replace(report, findings=[f for f in report.findings if id(f) not in done])
     return left, any(r.skipped is not None for r in results)
+
+
+def _counted(count: int, noun: str) -> str:
+    """`1 post`, `2 posts`."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _split(values: list[str] | None) -> list[str]:

@@ -36,6 +36,8 @@ from postctl.cache import (
     connect,
     ensure_schema,
     file_key,
+    in_use,
+    open_or_start_over,
     prune_paths,
     select_paths,
     writing,
@@ -107,22 +109,23 @@ class LintCache:
         if found is None:
             return None
         database, writable = found
-        cache = cls._connect(database, writable, wanted)
-        if cache is None and writable:
-            try:  # corrupt, or from an incompatible SQLite: start over
-                database.unlink()
-            except OSError:
-                return None
-            cache = cls._connect(database, writable, wanted)
-        return cache
+        return open_or_start_over(
+            database, writable, lambda: cls._connect(database, writable, wanted)
+        )
 
     @classmethod
     def _connect(cls, database: Path, writable: bool, wanted: str) -> LintCache | None:
+        connection = None
         try:
-            cache = cls(connect(database, writable), writable)
+            connection = connect(database, writable)
+            cache = cls(connection, writable)
             cache._check_fingerprint(wanted)
             return cache
-        except sqlite3.Error:
+        except sqlite3.Error as e:
+            if connection is not None:
+                connection.close()
+            if in_use(e):
+                raise
             return None
 
     def _check_fingerprint(self, wanted: str) -> None:

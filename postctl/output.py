@@ -221,9 +221,20 @@ def to_json(value: Any) -> Any:
 
 
 def write_json(data: Any, stream: IO[str] | None = None) -> None:
+    """`data` as JSON. On a terminal, the characters `safe_text` shows escaped (DEL, C1
+    controls, bidirectional overrides: json escapes only U+0000-U+001F) are written as JSON's
+    own `\\uXXXX` escapes, so the text reads back the same and the terminal shows it as it is."""
     stream = stream or sys.stdout
-    json.dump(to_json(data), stream, ensure_ascii=False, indent=2, allow_nan=False)
-    stream.write("\n")
+    if not is_terminal(stream):
+        json.dump(to_json(data), stream, ensure_ascii=False, indent=2, allow_nan=False)
+        stream.write("\n")
+        return
+    text = json.dumps(to_json(data), ensure_ascii=False, indent=2, allow_nan=False)
+    # (only inside strings: JSON's own syntax is ASCII, its line breaks are the indentation's)
+    stream.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def write_csv(

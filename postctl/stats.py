@@ -16,6 +16,9 @@ from postctl.model import ParsedDate, Post
 Period = Literal["month", "year"]
 # With a longer date range than this, `stats` counts posts per year instead of per month.
 MONTHS_BEFORE_YEARS = 36
+# The chart shows the periods without posts between the first and the last (a gap is part of
+# the picture) unless there would be more than this many of them: then only periods with posts.
+MAX_EMPTY_PERIODS = 60
 
 
 @dataclass(frozen=True)
@@ -98,14 +101,25 @@ def _compact(term: str) -> str:
     return _SEPARATORS.sub("", plain)
 
 
-def _singular(word: str) -> str:
+# Words ending in "s" that are no plural, and come up as tags (`news` is not two `new`s).
+_NOT_PLURALS = frozenset(
+    "news series species physics mathematics economics politics analytics ethics graphics "
+    "statistics devops kubernetes redis ios macos".split()
+)
+
+
+def _singulars(word: str) -> set[str]:
+    """What `word` may be the plural of: `movies` is `movie` or `movy`, `releases` `release`
+    or `releas`, `boxes` `box` or `boxe` (each form is only a key, so a wrong one meets no
+    other term)."""
+    if len(word) <= 3 or not word.endswith("s") or word.endswith("ss") or word in _NOT_PLURALS:
+        return set()
+    forms = {word[:-1]}
     if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
+        forms.add(word[:-3] + "y")
     if len(word) > 4 and word.endswith(("ses", "xes", "zes", "ches", "shes")):
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+        forms.add(word[:-2])
+    return forms
 
 
 def likeness_keys(term: str) -> set[str]:
@@ -114,9 +128,9 @@ def likeness_keys(term: str) -> set[str]:
 
     compact = _compact(term)
     slug = slugify(term).replace("-", "")
-    keys = {compact, _singular(compact)}
+    keys = {compact, *_singulars(compact)}
     if slug:
-        keys |= {slug, _singular(slug)}
+        keys |= {slug, *_singulars(slug)}
     keys.discard("")
     return keys
 
@@ -212,7 +226,13 @@ class StatsCollector:
             years: Counter[int] = Counter()
             for (y, _), n in self._months.items():
                 years[y] += n
-            s.per_period = [(str(y), years[y]) for y in range(y0, y1 + 1)]
+            every_year = y1 - y0 + 1 - len(years) <= MAX_EMPTY_PERIODS
+            s.per_period = [
+                (str(y), years[y]) for y in (range(y0, y1 + 1) if every_year else sorted(years))
+            ]
+        elif span > MAX_EMPTY_PERIODS + len(self._months):
+            # (one far-off date, a typo such as 2999 for 2024, would be a thousand empty bars)
+            s.per_period = [(f"{y:04d}-{m:02d}", n) for (y, m), n in sorted(self._months.items())]
         else:
             s.per_period = []
             y, m = y0, m0

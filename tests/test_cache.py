@@ -581,3 +581,26 @@ def test_cached_summaries_are_decoded_as_they_are_asked_for(tmp_path, monkeypatc
     first = next(stream)
     assert first.title == "P0" and len(decoded) == 1
     assert len(list(stream)) == len(files) - 1 and len(decoded) == len(files) - 2  # 2 errors
+
+
+@pytest.mark.parametrize(
+    ("command", "database"), [("list", "posts.sqlite"), ("lint", "lint.sqlite")]
+)
+def test_a_cache_held_by_another_run_is_used_later_not_deleted(run, tmp_path, command, database):
+    # SQLITE_BUSY (another run committing) was taken for corruption and the file deleted under
+    # the other run (sqlite.org/howtocorrupt.html, 2.4): now this run does without the cache.
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    for name in ("a", "b"):
+        write(tmp_path / "content" / f"{name}.md", f"---\ntitle: {name}\n---\nbody\n")
+    first = run(command, tmp_path)
+    path = tmp_path / ".postctl-cache" / database
+    inode = os.stat(path).st_ino
+    other_run = sqlite3.connect(path, isolation_level=None)
+    try:
+        other_run.execute("BEGIN EXCLUSIVE")
+        held = run(command, tmp_path)
+        other_run.execute("ROLLBACK")
+    finally:
+        other_run.close()
+    assert (held.exit_code, held.stdout) == (first.exit_code, first.stdout)
+    assert os.stat(path).st_ino == inode

@@ -112,3 +112,16 @@ def test_a_plain_table_still_aligns_its_columns(run, tmp_path):
     assert len(lines) == 5
     # the second column starts at one place on every line, after the longest title
     assert {line.rindex("  ") + 2 for line in lines} == {len("A long title ") + 50 + 2}
+
+
+def test_json_on_a_terminal_escapes_bidi_and_c1_controls(run, tmp_path, monkeypatch):
+    # json escapes only U+0000-U+001F: a title's U+202E (right-to-left override), U+009B (C1
+    # CSI) and DEL reached the terminal raw, where the other formats show them escaped.
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(tmp_path / "content" / "a.md", '---\ntitle: "safe \\u202egnp.exe \\x9b31m \\x7f"\n---\n')
+    monkeypatch.setattr("postctl.output.is_terminal", lambda stream=None: True)
+    result = run("list", tmp_path, "-f", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]["title"] == "safe \u202egnp.exe \x9b31m \x7f"
+    assert not any(c in result.stdout for c in "\u202e\x9b\x7f")
+    assert "\\u202e" in result.stdout

@@ -119,6 +119,26 @@ def test_similar_keys():
     assert [[c.term for c in g] for g in groups] == [["rust", "Rusts"]]
 
 
+def _grouped(terms: list[str]) -> list[set[str]]:
+    return [{c.term for c in g} for g in similar_groups([TermCount(t, 1) for t in terms])]
+
+
+def test_similar_groups_plurals_of_words_ending_in_se_ie_and_xes():
+    # `releases` once stemmed to "releas" and `movies` to "movy": neither met its singular
+    terms = ["release", "releases", "movie", "movies", "database", "databases", "box", "boxes"]
+    groups = _grouped(terms)
+    assert len(groups) == 4
+    for pair in ({"release", "releases"}, {"movie", "movies"}, {"database", "databases"}):
+        assert pair in groups
+    assert {"box", "boxes"} in groups
+    assert _grouped(["story", "stories"]) == [{"story", "stories"}]
+
+
+def test_similar_does_not_take_news_for_the_plural_of_new():
+    assert _grouped(["new", "news"]) == []
+    assert _grouped(["serie", "series", "class", "clas"]) == []
+
+
 def test_categories_alias_and_field(run, tmp_path):
     site = make_site(tmp_path / "j")
     alias = run("categories", site, "-f", "csv")
@@ -198,6 +218,8 @@ def test_stats_empty_site(run, tmp_path):
     result = run("stats", tmp_path)
     assert result.exit_code == 0
     assert "0 posts, 0 drafts" in result.stdout and "(none)" in result.stdout
+    write(tmp_path / "_drafts" / "one.md", "---\ntitle: One\n---\n")
+    assert "1 post, 1 draft" in run("stats", tmp_path).stdout
 
 
 def test_bar():
@@ -206,3 +228,19 @@ def test_bar():
     assert bar(1, 100, 4) == "▏"  # never invisible
     assert bar(0, 10) == "" and bar(3, 0) == ""
     assert bar(9, 16, 2) == "█▏"
+
+
+def test_stats_chart_stays_a_picture_with_one_far_off_date(run, tmp_path):
+    # One typo'd year (2999 for 2024) made "posts per year" a bar for every year between.
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    for name, day in (("a", "2024-01-01"), ("b", "2024-03-01"), ("c", "2999-01-01")):
+        write(tmp_path / "content" / f"{name}.md", f"---\ntitle: {name}\ndate: {day}\n---\n")
+    by_year = json.loads(run("stats", tmp_path, "-f", "json").stdout)
+    assert by_year["per_period"] == {"2024": 2, "2999": 1}
+    assert len(run("stats", tmp_path).stdout.splitlines()) < 40
+    by_month = run("stats", tmp_path, "--by", "month")
+    assert len(by_month.stdout.splitlines()) < 40
+    # a gap of a few periods is still drawn, empty
+    write(tmp_path / "content" / "c.md", "---\ntitle: c\ndate: 2024-06-01\n---\n")
+    months = json.loads(run("stats", tmp_path, "-f", "json", "--by", "month").stdout)
+    assert len(months["per_period"]) == 6
