@@ -195,9 +195,9 @@ def report_errors(errors: Sequence[Exception]) -> None:
 
 FILTERS = "Filters"
 _TERMS_HELP = (
-    " Compared as the site's generator does: by Hugo's term key on Hugo sites (case and spaces"
-    " for hyphens: `Static Sites` is `static-sites`), exactly on Jekyll and plain sites (see"
-    " --ignore-case)."
+    " Compared as the site's generator does: case-insensitively on Hugo sites, spaces as"
+    " hyphens (Hugo's term key: `Static Sites` is `static-sites`), exactly on Jekyll and plain"
+    " sites (see --ignore-case)."
 )
 TagOpt = Annotated[
     list[str] | None,
