@@ -7,7 +7,11 @@ The API (all edits take the whole file's bytes and return the new bytes; nothing
 - `set_value(post, content, key, value) -> bytes` -- change a top-level value in place, or append
   the key at the end of the front matter (YAML, JSON) or of its top-level keys (TOML: before the
   first `[table]`). Values: str, bool, int, float, date, datetime, None (YAML only) and lists of
-  strings. A string keeps the old value's quote style when it can be written in it.
+  strings. A string is rewritten in the old value's own spelling where it can be: only the
+  characters that change are replaced, so a block scalar (`|`, `>-`) stays one with its header
+  and indentation, and escapes (`\\u00e9`) of unchanged characters stay; a change across a line
+  break or fold, or text the style cannot hold, rewrites the whole value (keeping its quote style
+  when it can be written in it).
 - `set_terms(post, content, key, terms) -> bytes` -- rewrite a list field item by item: kept
   items keep their exact spelling, a renamed item keeps its quote style, a flow list `[a, b]`
   stays flow (even across lines), a block list keeps its indentation, dash style and comments.
@@ -100,6 +104,19 @@ def set_value(post: Post, content: bytes, key: str, value: Any) -> bytes:
     doc = _locate(post)
     _check_value(post, value)
     entry = _entry(post, doc, key)
+
+    def check(new: Any) -> bool:
+        return _value_matches(value, new)
+
+    if entry is not None and isinstance(value, str):
+        in_style = _string_in_style_edits(post, entry, value)
+        if in_style is not None:
+            try:
+                return _finish(
+                    post, content, splice(post.raw, in_style), key, check, appended=False
+                )
+            except EditError:
+                pass  # the style cannot hold the new text after all: write it the usual way
     if entry is None:
         edits = [_append_edit(post, doc, key, value)]
     elif isinstance(value, list) and value and entry.shape in ("flow", "block") and entry.items:
@@ -108,10 +125,6 @@ def set_value(post: Post, content: bytes, key: str, value: Any) -> bytes:
     else:
         edits = [_replace_value_edit(post, doc, entry, value)]
     new_raw = splice(post.raw, edits)
-
-    def check(new: Any) -> bool:
-        return _value_matches(value, new)
-
     return _finish(post, content, new_raw, key, check, appended=entry is None)
 
 
@@ -1177,6 +1190,189 @@ def _flow_separator(text: str, items: list[_Item]) -> str:
         if "#" not in gap and gap.count(",") == 1:
             return gap
     return ", "
+
+
+# -- a string rewritten in its own spelling --------------------------------------------------------
+
+# One piece of a string's spelling: value[vstart:vend] is written as text[sstart:send]. "text" is
+# written verbatim (any part of it can be replaced), "escape" writes one character (`\u00e9`,
+# `''`), "break" is a line break, indentation or a block header: a change touching it would
+# change how the lines fold, so such a change is written the usual way.
+_Piece = tuple[int, int, int, int, str]
+
+
+def _string_in_style_edits(post: Post, entry: _Entry, value: str) -> list[Edit] | None:
+    """Edits replacing only the characters of a string value that change, each written in the
+    value's own style (block scalar, quotes, escapes, plain), keeping every other byte of its
+    spelling; None when that cannot be done (then the whole value is written anew)."""
+    old = post.data.get(entry.key)
+    if entry.shape != "scalar" or not isinstance(old, str) or not old:
+        return None
+    fragment = _fragment_writer(post, entry.style)
+    if fragment is None:
+        return None
+    pieces = _string_pieces(post, entry, old)
+    if pieces is None:
+        return None
+    # Where each character of the old value is written, and which of its pieces are breaks.
+    spans: list[tuple[int, int]] = []
+    is_break: list[bool] = []
+    zero_width_breaks = []
+    for vstart, vend, sstart, send, kind in pieces:
+        if vstart == vend:
+            zero_width_breaks.append(vstart)
+        for k in range(vend - vstart):
+            if kind == "text":
+                spans.append((sstart + k, sstart + k + 1))
+            else:
+                spans.append((sstart, send))
+            is_break.append(kind == "break")
+    from difflib import SequenceMatcher
+
+    # The common head and tail are kept as written whatever difflib would align them with.
+    head = 0
+    limit = min(len(old), len(value))
+    while head < limit and old[head] == value[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == value[-1 - tail]:
+        tail += 1
+    edits: list[Edit] = []
+    matcher = SequenceMatcher(
+        None, old[head : len(old) - tail], value[head : len(value) - tail], autojunk=False
+    )
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        i1, i2, j1, j2 = i1 + head, i2 + head, j1 + head, j2 + head
+        if any(is_break[i1:i2]) or any(i1 < z < i2 for z in zero_width_breaks):
+            return None
+        if i1 < i2:
+            start, end = spans[i1][0], spans[i2 - 1][1]
+        elif i1 > 0 and not is_break[i1 - 1]:
+            start = end = spans[i1 - 1][1]
+        elif i1 < len(old) and not is_break[i1]:
+            start = end = spans[i1][0]
+        else:
+            return None
+        written = fragment(value[j1:j2])
+        if written is None:
+            return None
+        edits.append((start, end, written))
+    return edits
+
+
+def _fragment_writer(post: Post, style: str) -> Callable[[str], str | None] | None:
+    """How a piece of text is written inside a string of `style` (None: it cannot be)."""
+
+    def block(text: str) -> str | None:
+        # One line of a block scalar or plain scalar: no breaks, nothing YAML must escape.
+        if _CONTROL.search(text) or _YAML_BREAKS.search(text) or _YAML_ESCAPE.search(text):
+            return None
+        return text
+
+    def single(text: str) -> str | None:
+        if _CONTROL.search(text) or _YAML_BREAKS.search(text):
+            return None
+        return text.replace("'", "''")
+
+    if post.format == "json":
+        return (lambda text: json.dumps(text, ensure_ascii=False)[1:-1]) if style == '"' else None
+    if post.format == "toml":
+        if style == '"':
+            return lambda text: _toml_basic(text)[1:-1]
+        if style == "'":
+            return lambda text: None if "'" in text or _CONTROL.search(text) else text
+        return None
+    if style == '"':
+        return lambda text: _yaml_double(text)[1:-1]
+    if style == "'":
+        return single
+    return block if style in ("", "|", ">") else None
+
+
+def _string_pieces(post: Post, entry: _Entry, old: str) -> list[_Piece] | None:
+    """The spelling of string value `old` cut into pieces, checked to spell exactly `old`."""
+    text = post.raw
+    if entry.style in ('"', "'"):
+        pieces = _quoted_pieces(text, entry.start + 1, entry.end - 1, entry.style)
+    else:
+        pieces = _line_pieces(text, entry, old)
+    if pieces is None:
+        return None
+    at = 0
+    for vstart, vend, sstart, send, kind in pieces:
+        if vstart != at or (kind == "text" and old[vstart:vend] != text[sstart:send]):
+            return None
+        at = vend
+    return pieces if at == len(old) else None
+
+
+def _quoted_pieces(text: str, start: int, end: int, quote: str) -> list[_Piece] | None:
+    """A one-line quoted string's inside: verbatim runs and escapes (one character each; a JSON
+    surrogate pair, two escapes for one character, fails the caller's check)."""
+    if start > end or _BREAK.search(text, start, end):
+        return None  # a quoted string over several lines folds them: not handled here
+    escape = "\\" if quote == '"' else "''"
+    pieces: list[_Piece] = []
+    value_at = 0
+    i = start
+    while i < end:
+        j = text.find(escape[0], i, end)
+        if j < 0:
+            j = end
+        if j > i:
+            pieces.append((value_at, value_at + j - i, i, j, "text"))
+            value_at += j - i
+        if j == end:
+            break
+        if quote == "'":
+            if text[j : j + 2] != "''":
+                return None
+            length = 2
+        else:
+            length = 2 + {"x": 2, "u": 4, "U": 8}.get(text[j + 1 : j + 2], 0)
+        pieces.append((value_at, value_at + 1, j, j + length, "escape"))
+        value_at += 1
+        i = j + length
+    return pieces
+
+
+def _line_pieces(text: str, entry: _Entry, old: str) -> list[_Piece] | None:
+    """A block scalar's or plain scalar's lines: each line's text is verbatim in the value, and
+    what lies between (header, breaks, indentation, folding) is a break."""
+    block = entry.style in ("|", ">")
+    first = _line_end(text, entry.start) if block else entry.start
+    pieces: list[_Piece] = []
+    value_at = 0
+    source_at = entry.start
+    pos = first
+    for line in _lines(text[first : entry.end]):
+        body = line.rstrip("\r\n\x85\u2028\u2029")
+        # Indentation is spaces; a plain scalar's lines also lose tabs and trailing blanks.
+        line_text = body.lstrip(" ") if block else body.strip(" \t")
+        if line_text:
+            content_start = pos + body.index(line_text)
+            found = old.find(line_text, value_at)
+            if found < 0 or old[value_at:found].strip(" \n"):
+                return None
+            pieces.append((value_at, found, source_at, content_start, "break"))
+            pieces.append(
+                (
+                    found,
+                    found + len(line_text),
+                    content_start,
+                    content_start + len(line_text),
+                    "text",
+                )
+            )
+            value_at = found + len(line_text)
+            source_at = content_start + len(line_text)
+        pos += len(line)
+    if old[value_at:].strip(" \n"):
+        return None
+    pieces.append((value_at, len(old), source_at, entry.end, "break"))
+    return pieces
 
 
 # -- rendering values -----------------------------------------------------------------------------

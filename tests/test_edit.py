@@ -501,3 +501,44 @@ def test_failure_mid_write_leaves_the_original(
         edit.write_atomic(path, new, post, content)
     assert path.read_bytes() == content
     assert os.listdir(tmp_path) == ["p.md"]
+
+
+# -- a string rewritten in its own spelling -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "value", "after"),
+    [
+        # Only the changed characters are replaced; unchanged escapes stay escapes.
+        ('s: "\\u00e9t\\u00e9 x"', "\u00e9t\u00e9 y", 's: "\\u00e9t\\u00e9 y"'),
+        ('s: "a\\tb" # c', "a\tc", 's: "a\\tc" # c'),
+        ("s: 'it''s a'", "it's b", "s: 'it''s b'"),
+        ("s: |-\n  one\n  two", "one\nthree", "s: |-\n  one\n  three"),
+        ("s: >2 # why\n   one\n  two", " one\ntwo!\n", "s: >2 # why\n   one\n  two!"),
+        # A change across a line break, or one the style cannot hold: the whole value anew.
+        ("s: |-\n  one\n  two", "one two", 's: "one two"'),
+        ("s: >-\n  one\n  two", "one\ntwo", 's: "one\\ntwo"'),
+        ("s: |-\n  one", " one", 's: " one"'),
+        ("s: plain", "plain: no", 's: "plain: no"'),
+    ],
+)
+def test_set_value_keeps_a_strings_spelling(before: str, value: str, after: str) -> None:
+    content = f"---\n{before}\nn: 1\n---\nb\n".encode()
+    result = edit.set_value(post_of(content), content, "s", value)
+    assert result == f"---\n{after}\nn: 1\n---\nb\n".encode()
+
+
+def test_set_value_keeps_escapes_in_toml_and_json() -> None:
+    toml = b'+++\ns = "caf\\u00e9 x" # c\n+++\n'
+    assert edit.set_value(post_of(toml, "hugo"), toml, "s", "caf\u00e9 y") == toml.replace(
+        b"x", b"y"
+    )
+    json_post = b'{"s": "caf\\u00e9 \\ud83d\\ude00 x"}\n'
+    # A JSON surrogate pair (two escapes, one character) is not cut: the string is written anew.
+    result = edit.set_value(post_of(json_post, "hugo"), json_post, "s", "caf\u00e9 \U0001f600 y")
+    assert post_of(result, "hugo").data["s"] == "caf\u00e9 \U0001f600 y"
+
+
+def test_set_value_to_the_same_string_changes_nothing() -> None:
+    content = b'---\ns: "\\u00e9"\n---\n'
+    assert edit.set_value(post_of(content), content, "s", "\u00e9") == content

@@ -244,3 +244,119 @@ def test_removing_flow_items_keeps_the_comments_of_the_kept_ones(
     for keep, comment in zip(kept, comments):
         if comment and (keep or not added):
             assert (comment.encode() in result) == keep
+
+
+# -- string values rewritten in their own spelling ----------------------------------------------
+
+# Words a string is made of, and the words one of them is replaced with: none holds a character
+# that an escape below spells, so the expected spelling of the result is unambiguous.
+STRING_WORDS = ["one", "two", "Caf\u00c3\u00a9", "it's", "a#b", "x: y", "[c]", "\t", "--"]
+NEW_WORDS = ["", "z", "Caf\u00e7", "it''s", "&amp", "new words", "#", "\u00fc"]
+ESCAPES = {
+    "\\u00e9": "\u00e9",
+    "\\t": "\t",
+    "\\\\": "\\",
+    '\\"': '"',
+    "\\x41": "A",
+    "\\u2028": "\u2028",
+}
+
+
+@st.composite
+def block_scalars(draw: st.DrawFn) -> tuple[bytes, bytes, str]:
+    """(file bytes, expected bytes after the edit, new value) for a block scalar whose line
+    `i` has one word replaced: only that word's bytes may change."""
+    nl = draw(st.sampled_from(["\n", "\r\n"]))
+    header = draw(st.sampled_from(["|", "|-", "|+", ">", ">-", ">+", "|2", ">2-", "| # note"]))
+    indent = "  " if "2" in header else draw(st.sampled_from(["  ", "    "]))
+    lines = draw(
+        st.lists(
+            st.lists(
+                st.sampled_from([w for w in STRING_WORDS if w != "\t"]), min_size=1, max_size=3
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    line = draw(st.integers(0, len(lines) - 1))
+    word = draw(st.integers(0, len(lines[line]) - 1))
+    new_word = draw(st.sampled_from([w for w in NEW_WORDS if w not in ("", "#")]))
+    edited = [list(words) for words in lines]
+    edited[line][word] = new_word
+
+    def spell(rows: list[list[str]]) -> bytes:
+        body = "".join(f"{indent}{' '.join(words)}{nl}" for words in rows)
+        return f"---{nl}title: t{nl}note: {header}{nl}{body}after: 1{nl}---{nl}body{nl}".encode()
+
+    before = spell(lines)
+    value = parse_post(Path("p.md"), spell(edited), "jekyll").data["note"]
+    return before, spell(edited), value
+
+
+@SETTINGS
+@given(block_scalars())
+def test_a_block_scalar_keeps_its_style_when_a_word_changes(case: tuple[bytes, bytes, str]) -> None:
+    before, expected, value = case
+    post = parse_post(Path("p.md"), before, "jekyll")
+    assert edit.set_value(post, before, "note", value) == expected
+
+
+@SETTINGS
+@given(st.data())
+def test_a_block_scalar_with_new_lines_reads_back(data: st.DataObject) -> None:
+    before, _, _ = data.draw(block_scalars())
+    post = parse_post(Path("p.md"), before, "jekyll")
+    old = post.data["note"]
+    value = data.draw(st.sampled_from([old + "\nmore", old.replace(" ", "\n", 1), "", "x\n\n y"]))
+    result = edit.set_value(post, before, "note", value)
+    assert parse_post(Path("p.md"), result, "jekyll").data["note"] == value
+    assert result.endswith(before[before.index(b"after: 1") :])
+
+
+@st.composite
+def escaped_strings(draw: st.DrawFn) -> tuple[str, bytes, bytes, str]:
+    """(kind, file bytes, expected bytes, new value) for a double-quoted string (YAML, TOML or
+    JSON) made of words and escapes, one word replaced: every escape stays as written."""
+    fmt = draw(st.sampled_from(["yaml", "toml", "json"]))
+    escapes = {s: c for s, c in ESCAPES.items() if fmt == "yaml" or s not in ("\\x41", "\\u2028")}
+    tokens = draw(
+        st.lists(
+            st.one_of(
+                st.tuples(st.just("word"), st.sampled_from(STRING_WORDS)),
+                st.tuples(st.just("escape"), st.sampled_from(sorted(escapes))),
+            ),
+            min_size=1,
+            max_size=6,
+        ).filter(lambda ts: any(kind == "word" for kind, _ in ts))
+    )
+    words = [i for i, (kind, _) in enumerate(tokens) if kind == "word"]
+    at = draw(st.sampled_from(words))
+    new_word = draw(st.sampled_from(NEW_WORDS))
+
+    def quote(word: str) -> str:
+        return json.dumps(word, ensure_ascii=False)[1:-1]  # the same in all three formats here
+
+    def spell(replace: bool) -> bytes:
+        inner = "".join(
+            (quote(new_word) if replace and i == at else quote(text) if kind == "word" else text)
+            for i, (kind, text) in enumerate(tokens)
+        )
+        if fmt == "json":
+            return f'{{\n  "title": "t",\n  "summary": "{inner}",\n  "n": 1\n}}\nbody\n'.encode()
+        if fmt == "toml":
+            return f'+++\ntitle = "t"\nsummary = "{inner}"  # why\nn = 1\n+++\nbody\n'.encode()
+        return f'---\ntitle: t\nsummary: "{inner}"  # why\nn: 1\n---\nbody\n'.encode()
+
+    kind = "hugo" if fmt != "yaml" else "jekyll"
+    value = parse_post(Path("p.md"), spell(True), kind).data["summary"]
+    return kind, spell(False), spell(True), value
+
+
+@SETTINGS
+@given(escaped_strings())
+def test_a_quoted_string_keeps_the_escapes_of_unchanged_characters(
+    case: tuple[str, bytes, bytes, str],
+) -> None:
+    kind, before, expected, value = case
+    post = parse_post(Path("p.md"), before, kind)
+    assert edit.set_value(post, before, "summary", value) == expected

@@ -148,3 +148,36 @@ def test_a_post_reached_through_a_symlink_is_fixed_once(run, tmp_path):
     assert "not fixed" not in result.stderr
     assert "in 1 file(s)" in result.stderr
     assert result.exit_code == 0, result.stderr
+
+
+# A repair rewrites only the damaged characters: a block scalar stays a block scalar, and an
+# escape that spelled a correct character stays an escape.
+
+
+def _fix_in_place(run, post):
+    before = post.read_bytes()
+    result = run("lint", "--fix", "--no-cache", "-f", "text", post)
+    return before, post.read_bytes(), result
+
+
+def test_fix_keeps_a_literal_block_scalar(run, tmp_path):
+    text = f"---\ntitle: ok\ntags: [a]\nnote: |\n  line one\n  {MOJIBAKE} two\n---\nbody\n"
+    post = write(tmp_path / "post.md", text)
+    before, after, result = _fix_in_place(run, post)
+    assert "fixed" in result.stderr
+    assert after == before.replace(MOJIBAKE.encode(), "Café".encode()), after.decode()
+
+
+def test_fix_keeps_a_folded_block_scalar(run, tmp_path):
+    text = f"---\ntitle: ok\ntags: [a]\ndescription: >-\n  folded\n  {MOJIBAKE} here\n---\n"
+    post = write(tmp_path / "post.md", text)
+    before, after, _ = _fix_in_place(run, post)
+    assert after == before.replace(MOJIBAKE.encode(), "Café".encode()), after.decode()
+
+
+def test_fix_keeps_escapes_it_did_not_repair(run, tmp_path):
+    # `\u00e9` is a correct escape for é, not damage: it must stay as written.
+    text = f'---\ntitle: ok\ntags: [a]\nsummary: "{MOJIBAKE} \\u00e9 {MOJIBAKE}"\n---\n'
+    post = write(tmp_path / "post.md", text)
+    before, after, _ = _fix_in_place(run, post)
+    assert after == before.replace(MOJIBAKE.encode(), "Café".encode()), after.decode()
