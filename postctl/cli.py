@@ -195,8 +195,9 @@ def report_errors(errors: Sequence[Exception]) -> None:
 
 FILTERS = "Filters"
 _TERMS_HELP = (
-    " Compared as the site's generator does: case-insensitively on Hugo sites, exactly on Jekyll"
-    " and plain sites (see --ignore-case)."
+    " Compared as the site's generator does: case-insensitively on Hugo sites, spaces as"
+    " hyphens (Hugo's term key: `Static Sites` is `static-sites`), exactly on Jekyll and plain"
+    " sites (see --ignore-case)."
 )
 TagOpt = Annotated[
     list[str] | None,
@@ -275,7 +276,8 @@ WhereOpt = Annotated[
         "--where",
         metavar="KEY=VALUE",
         help="Only posts whose front-matter KEY (dotted for nested: params.series) is VALUE, "
-        "or is a list holding VALUE; repeat for all of them.",
+        "or is a list holding VALUE; repeat for all of them. A VALUE that is a date matches "
+        "the same date however the file writes it (2024-05-01 is that whole day).",
         rich_help_panel=FILTERS,
         show_default=False,
     ),
@@ -416,13 +418,15 @@ postctl list -t python -t testing         # posts tagged both
 postctl list --any-tag go --any-tag rust --since 2024-01-01
 postctl list --only-drafts --sort title
 postctl list --missing description -f paths | xargs $EDITOR
+postctl list -t draft-me -f paths -0 | xargs -0 postctl publish
 postctl list --where layout=post --count
+postctl list --where updated=2024-05-01T10:00:00Z   # a date as the file writes it
 postctl list --columns date,title,author --limit 10
 postctl list -f json | jq '.[].title'
 ```
 
-Exit codes: 0 listed, 1 a post could not be read or the filters matched nothing (like grep),
-2 usage or configuration error.
+Exit codes: 0 listed, 1 a post could not be read, the filters matched nothing (like grep), or
+-f paths left out a path with a line break (use -0), 2 usage or configuration error.
 """,
 )
 def list_command(
@@ -433,9 +437,19 @@ def list_command(
         typer.Option(
             "--format",
             "-f",
-            help="table (plain text when piped), json, csv, or paths (one per line, for xargs).",
+            help="table (plain text when piped), json, csv, or paths (one per line, for xargs; "
+            "a path with a line break is left out and named on stderr, see --null).",
         ),
     ] = ListFormat.table,
+    null: Annotated[
+        bool,
+        typer.Option(
+            "--null",
+            "-0",
+            help="With -f paths: end each path with a NUL byte instead of a line break, for "
+            "`xargs -0` (every path is printed, whatever its name holds).",
+        ),
+    ] = False,
     columns: Annotated[
         str | None,
         typer.Option(
@@ -482,6 +496,7 @@ def list_command(
     from postctl.output import (
         PlainTable,
         console_is_terminal,
+        has_line_break,
         is_terminal,
         path_displayer,
         safe_cells,
@@ -499,6 +514,9 @@ def list_command(
             f"choose from {', '.join(COLUMNS)}"
         )
     chosen = chosen or DEFAULT_COLUMNS
+    if null and output_format is not ListFormat.paths:
+        fail("--null goes with --format paths")
+    left_out: list[str] = []  # -f paths: the paths it cannot print (see has_line_break)
     post_filter = build_filter(
         tag=tag,
         any_tag=any_tag,
@@ -545,7 +563,21 @@ def list_command(
         typer.echo(len(items))
     elif fmt == "paths":
         clean = safe_text if is_terminal() else str
-        sys.stdout.write("".join(clean(p) + "\n" for p in items))
+        if null:
+            sys.stdout.write("".join(clean(p) + "\0" for p in items))
+        else:
+            # A name with a line break would reach `xargs` as two paths, neither of them the
+            # post: such posts are named on stderr instead (escaped), and the exit code says so.
+            left_out = [p for p in items if has_line_break(p)]
+            if left_out:
+                items = [p for p in items if not has_line_break(p)]
+            sys.stdout.write("".join(clean(p) + "\n" for p in items))
+            for path in left_out:
+                typer.echo(
+                    f"postctl: {safe_text(path)}: left out, the name holds a line break "
+                    "(use -0/--null)",
+                    err=True,
+                )
     elif fmt == "json":
         write_json(items)
     elif fmt == "csv":
@@ -558,7 +590,9 @@ def list_command(
             items,
             styles={"date": "cyan", "tags": "green", "categories": "magenta", "path": "dim"},
         )
-    finish(errors, len(items), not post_filter.is_empty)
+    if left_out and not errors:
+        leave(EXIT_PROBLEMS)
+    finish(errors, len(items) + len(left_out), not post_filter.is_empty)
 
 
 class TermSort(str, Enum):
@@ -577,7 +611,7 @@ def _terms_command(
     no_cache: bool,
     post_filter,  # type: ignore[no-untyped-def]
 ) -> None:
-    from postctl.listing import folds_case
+    from postctl.listing import term_key_function
     from postctl.output import bar, console_is_terminal, write_json, write_records
     from postctl.stats import TermCounter, distinct_terms, similar_groups
 
@@ -589,8 +623,8 @@ def _terms_command(
         each=post_filter.applied(partial(distinct_terms, field_name=field_name)),
     )
     # --similar shows every spelling on its own, so the user sees what there is to merge.
-    fold = not similar and (post_filter.ignore_case or folds_case(site.kind))
-    counter = TermCounter(field_name, fold)
+    term_key = None if similar else term_key_function(site.kind, post_filter.ignore_case)
+    counter = TermCounter(field_name, term_key)
     matched = counter.add_all(terms_of_posts)
     counts = counter.result(sort.value)
     fmt = output_format.value
@@ -644,8 +678,9 @@ postctl tags --since 2024-01-01 -n 20 # the 20 most used tags of recent posts
 postctl categories -f json
 ```
 
-Hugo sites count `Python` and `python` as one term (as Hugo does) and show the most used
-spelling; Jekyll and plain sites count them apart (--ignore-case folds them).
+Hugo sites count `Python` and `python`, and `Static Sites` and `static-sites`, as one term (as
+Hugo does, by its lower-cased URL form) and show the most used spelling; Jekyll and plain sites
+count them apart (--ignore-case folds case).
 
 Exit codes: 0 counted, 1 a post could not be read, filters matched no post, or --similar found
 no group (like grep), 2 usage or configuration error.
@@ -810,7 +845,7 @@ def stats_command(
 ) -> None:
     """A picture of the site: posts per month or year, the most used tags, categories and
     authors, drafts and the date range."""
-    from postctl.listing import folds_case
+    from postctl.listing import term_key_function
     from postctl.output import cell, display_path, make_console, safe_text, write_bars, write_json
     from postctl.stats import StatsCollector
 
@@ -831,7 +866,7 @@ def stats_command(
     the_site, posts, errors = stream_site_posts(
         paths, site, no_cache=no_cache, summaries=not post_filter.needs_front_matter
     )
-    collector = StatsCollector(fold=ignore_case or folds_case(the_site.kind))
+    collector = StatsCollector(term_key_function(the_site.kind, ignore_case))
     for post in post_filter.select(posts):
         collector.add(post)
     stats = collector.result(by.value if by else None, top)
@@ -1206,7 +1241,7 @@ def lint_command(
     2 on usage or configuration errors."""
     from postctl import lint_format
     from postctl.config import ConfigError
-    from postctl.lint import find_rule, lint_site
+    from postctl.lint import find_rule, lint_site, merge_reports
     from postctl.output import is_terminal
     from postctl.site import SiteError
 
@@ -1218,23 +1253,34 @@ def lint_command(
             fail(f"--explain: no rule {explain!r} (see `postctl rules`)")
         typer.echo(lint_format.explain(rule), nl=False)
         return
-    site_obj, files = open_site(paths, site, as_strings=True, include_skipped=True)
+    if only_posts and paths and site is None:
+        # pre-commit's staged files: each linted with the site found from it.
+        groups = _staged_posts(paths)
+    else:
+        site_obj, files = open_site(paths, site, as_strings=True, include_skipped=True)
+        if only_posts:
+            files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
+        groups = [(site_obj, list(paths or []), files)]
     if only_posts:
-        files = [f for f in files if site_obj.is_post(f, include_skipped=True)]
-        if not files:
+        groups = [group for group in groups if group[2]]
+        if not groups:
             return
     try:
-        report = lint_site(
-            site_obj,
-            list(paths or []),
-            select=_split(select),
-            ignore=_split(ignore),
-            files=files,
-            keep_posts=fix,
-            cache=False if no_cache else None,
-        )
+        reports = [
+            lint_site(
+                site_obj,
+                given,
+                select=_split(select),
+                ignore=_split(ignore),
+                files=files,
+                keep_posts=fix,
+                cache=False if no_cache else None,
+            )
+            for site_obj, given, files in groups
+        ]
     except (SiteError, ConfigError) as e:
         fail(str(e))
+    report = reports[0] if len(reports) == 1 else merge_reports(reports)
     fix_failed = False
     if fix:
         report, fix_failed = _lint_fix(report, dry_run)
@@ -1253,6 +1299,17 @@ def lint_command(
         leave(EXIT_PROBLEMS if report.failed(strict) else EXIT_OK)
     if report.failed(strict) or fix_failed:
         raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _staged_posts(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
+    """posts_by_site for `lint --only-posts`; usage errors exit 2."""
+    from postctl.config import ConfigError
+    from postctl.site import SiteError, posts_by_site
+
+    try:
+        return posts_by_site(paths, include_skipped=True)
+    except (SiteError, ConfigError) as e:
+        fail(str(e))
 
 
 def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]

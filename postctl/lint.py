@@ -242,41 +242,14 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         ctx.description_length = tuple(settings["description_length"])  # type: ignore[assignment]
         ctx.path_fields = list(settings["path_fields"])
         if settings["schema"]:
-            ctx.schema_validator = load_schema(site, settings["schema"])
+            from postctl.lint_schema import load_schema
+
+            schema = load_schema(site, settings["schema"])
+            ctx.schema_validator = schema.validator
+            ctx.schema_files = [str(f) for f in schema.files]
     if now is not None:
         ctx.now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
     return ctx
-
-
-def load_schema(site: Site, name: str) -> Any:
-    """A jsonschema validator for the configured schema file; ConfigError when it is missing,
-    not JSON, not a valid schema, or jsonschema is not installed."""
-    import json
-
-    path = site.root / name
-    config_path = site.config.path
-    try:
-        schema = json.loads(path.read_text("utf-8"))
-    except OSError as e:
-        raise ConfigError(config_path, "lint.schema", f"cannot read {path}: {e.strerror}") from None
-    except ValueError as e:
-        raise ConfigError(config_path, "lint.schema", f"{path} is not JSON: {e}") from None
-    try:
-        import jsonschema
-    except ModuleNotFoundError:
-        raise ConfigError(
-            config_path,
-            "lint.schema",
-            "needs the jsonschema package: pip install 'postctl[schema]'",
-        ) from None
-    validator_class = jsonschema.validators.validator_for(schema)
-    try:
-        validator_class.check_schema(schema)
-    except jsonschema.SchemaError as e:
-        raise ConfigError(
-            config_path, "lint.schema", f"{path} is not a valid JSON Schema: {e.message}"
-        ) from None
-    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
 
 
 def unrendered_pages(facts: Iterable[Facts]) -> set[str]:
@@ -794,6 +767,16 @@ def lint_site(
         _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)] if keep_posts else []
     return LintReport(findings, len(files), posts, linter.facts)
+
+
+def merge_reports(reports: Sequence[LintReport]) -> LintReport:
+    """One report of several sites' (`lint --only-posts` with files of more than one site)."""
+    return LintReport(
+        [finding for report in reports for finding in report.findings],
+        sum(report.files for report in reports),
+        [post for report in reports for post in report.posts],
+        [facts for report in reports for facts in report.facts],
+    )
 
 
 def _age_survivors() -> None:

@@ -64,16 +64,18 @@ FORMAT = "4"
 def fingerprint(site: Site, linter: PostLinter) -> str:
     """What every entry depends on besides its own file: postctl, the site, its whole
     configuration (lint settings, post rules), Jekyll's collections_dir and timezone, the rules
-    selected and their severities, and the JSON Schema file's bytes (as a digest)."""
+    selected and their severities, and the bytes of the JSON Schema file and of the files it
+    refers to (as a digest)."""
     schema = ""
-    settings = site.config["lint"] if site.config.values else {}
-    if settings and settings["schema"]:
-        import hashlib
-
-        try:
-            schema = hashlib.sha256((site.root / settings["schema"]).read_bytes()).hexdigest()
-        except OSError:
-            schema = "unreadable"
+    if linter.ctx.schema_files:
+        digest = hashlib.sha256()
+        for name in linter.ctx.schema_files:
+            try:
+                digest.update(Path(name).read_bytes())
+            except OSError:
+                digest.update(b"unreadable")
+            digest.update(b"\0")
+        schema = digest.hexdigest()
     return json.dumps(
         [
             FORMAT,

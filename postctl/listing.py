@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from operator import itemgetter
 from typing import Any, Literal
 
@@ -16,11 +18,61 @@ SORT_KEYS = ("date", "title", "author", "path")
 DraftMode = Literal["include", "exclude", "only"]
 
 
-def folds_case(kind: str) -> bool:
-    """Whether the generator takes `Python` and `python` as one term. Hugo does: it keys terms
-    by their lower-cased, URL-ized form (hugolib's taxonomy handling, gohugoio/hugo#4238);
-    Jekyll keeps `site.tags` keys exactly as written (jekyll/lib/jekyll/site.rb, post_attr_hash)."""
-    return kind == "hugo"
+# What Go's unicode.IsSpace takes for a space below U+0100; above it, the White_Space property
+# (which str.isspace follows there).
+_GO_LATIN1_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
+_HEX = frozenset("0123456789abcdefABCDEF")
+# Besides letters, digits and marks, what UnicodeSanitize keeps.
+_HUGO_KEPT = frozenset("./\\_#+~-")
+
+
+@lru_cache(maxsize=65536)
+def hugo_term_key(term: str) -> str:
+    """The key Hugo files a taxonomy term under, so two terms are one term page when their keys
+    are equal: `Static Sites`, `static  sites` and `static-sites` are `static-sites`; `C#`, `C++`
+    and `C` stay three. Hugo's getTaxonomyKey (hugolib/site.go) is
+    strings.ToLower(PathSpec.MakePath(term)), and MakePath is UnicodeSanitize (helpers/path.go):
+    it keeps letters, digits, marks, `. / \\ _ # + ~ -` and `%` before two hex digits, drops
+    anything else, and makes each run of spaces between kept characters one hyphen (none after
+    a hyphen). Hugo's `removePathAccents` and `disablePathToLower` settings are not read."""
+    kept: list[str] = []
+    hyphen_due = was_hyphen = False
+    for i, char in enumerate(term):
+        if (
+            char in _HUGO_KEPT
+            or char.isalpha()
+            or char.isdecimal()
+            or unicodedata.category(char)[0] == "M"
+            or (char == "%" and term[i + 1 : i + 2] in _HEX and term[i + 2 : i + 3] in _HEX)
+        ):
+            was_hyphen = char == "-"
+            if hyphen_due and not was_hyphen:
+                kept.append("-")
+            hyphen_due = False
+            kept.append(char)
+        elif kept and not was_hyphen and _is_go_space(char):
+            hyphen_due = True
+    return "".join(kept).lower()
+
+
+def _is_go_space(char: str) -> bool:
+    return char in _GO_LATIN1_SPACE if char < "\u0100" else char.isspace()
+
+
+@lru_cache(maxsize=65536)
+def _hugo_term_key_any_case(term: str) -> str:
+    return hugo_term_key(term).casefold()
+
+
+def term_key_function(kind: str, ignore_case: bool = False) -> Callable[[str], str] | None:
+    """What tells terms (tags, categories) apart on a site of `kind`: two terms are the same
+    when this gives them the same key; None when only the same text is the same term. Hugo's
+    key (`hugo_term_key`); on Jekyll and plain sites the term as written, as Jekyll keys
+    `site.tags`. `ignore_case` also folds case (str.casefold) on any site. Cached per term:
+    100,000 posts use a few thousand distinct terms."""
+    if kind == "hugo":
+        return _hugo_term_key_any_case if ignore_case else hugo_term_key
+    return str.casefold if ignore_case else None
 
 
 def parse_bound(text: str) -> ParsedDate:
@@ -37,6 +89,9 @@ def parse_where(text: str) -> tuple[str, str]:
     if not sep or not key.strip():
         raise ValueError(f"{text!r} is not KEY=VALUE")
     return key.strip(), value
+
+
+_WantedTerms = tuple["Callable[[str], str] | None", frozenset[str], frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -84,17 +139,16 @@ class PostFilter:
     def matches(self, post: Post) -> bool:
         if self.drafts != "include" and post.draft != (self.drafts == "only"):
             return False
-        fold = self.ignore_case or folds_case(post.kind)
-        if self.tags or self.any_tags:
-            have = _term_set(post.tags, fold)
-            if not all(_norm(t, fold) in have for t in self.tags):
-                return False
-            if self.any_tags and not any(_norm(t, fold) in have for t in self.any_tags):
-                return False
-        if self.categories:
-            have = _term_set(post.categories, fold)
-            if not all(_norm(c, fold) in have for c in self.categories):
-                return False
+        if self.tags or self.any_tags or self.categories:
+            key, tags, any_tags, categories = self._wanted_terms(post.kind)
+            if self.tags or self.any_tags:
+                have = set(post.tags) if key is None else {key(t) for t in post.tags}
+                if not tags <= have or (any_tags and have.isdisjoint(any_tags)):
+                    return False
+            if categories:
+                have = set(post.categories) if key is None else {key(c) for c in post.categories}
+                if not categories <= have:
+                    return False
         if self.authors:
             names = {a.casefold() for a in post.authors}
             if not any(a.casefold() in names for a in self.authors):
@@ -103,10 +157,34 @@ class PostFilter:
             return False
         if self.title is not None and self.title.casefold() not in (post.title or "").casefold():
             return False
-        for key, value in self.where:
-            if not _has_value(lookup(post, key), value, self.ignore_case):
+        for (key, value), wanted_date in zip(self.where, self._where_dates):
+            if not _has_value(lookup(post, key), value, self.ignore_case, wanted_date):
                 return False
         return all(_is_missing(lookup(post, key)) for key in self.missing)
+
+    def _wanted_terms(self, kind: str) -> _WantedTerms:
+        """(the site's term key function, and the keys of the tags, any-tags and categories
+        asked for), made once per kind of site rather than once per post."""
+        wanted = self._wanted_by_kind.get(kind)
+        if wanted is None:
+            key = term_key_function(kind, self.ignore_case)
+            keys = [frozenset(t if key is None else map(key, t)) for t in self._term_options]
+            wanted = (key, *keys)
+            self._wanted_by_kind[kind] = wanted
+        return wanted
+
+    @property
+    def _term_options(self) -> tuple[tuple[str, ...], ...]:
+        return (self.tags, self.any_tags, self.categories)
+
+    @cached_property
+    def _wanted_by_kind(self) -> dict[str, _WantedTerms]:
+        return {}
+
+    @cached_property
+    def _where_dates(self) -> tuple[ParsedDate | None, ...]:
+        """Each --where value read as a date, where it is one (see `_has_value`)."""
+        return tuple(parse_date(value) for _, value in self.where)
 
     def _in_range(self, parsed: ParsedDate | None) -> bool:
         if parsed is None:
@@ -133,10 +211,6 @@ def _norm(term: str, fold: bool) -> str:
     return term.casefold() if fold else term
 
 
-def _term_set(terms: Iterable[str], fold: bool) -> set[str]:
-    return {_norm(t, fold) for t in terms}
-
-
 _ABSENT = object()
 
 
@@ -155,14 +229,25 @@ def lookup(post: Post, key: str) -> Any:
     return value
 
 
-def _has_value(value: Any, wanted: str, fold: bool) -> bool:
+def _has_value(value: Any, wanted: str, fold: bool, wanted_date: ParsedDate | None) -> bool:
+    """Whether `value`, or an item of it, is `wanted`: the same text (as term_text writes it),
+    or, when `wanted` reads as a date, the same date (`_compare`: a date alone is that whole
+    day, a zone compares instants) so a value matches as the file spells it: YAML and TOML
+    read `2024-05-01T10:00:00Z` as a datetime, whose text is `2024-05-01T10:00:00+00:00`."""
     if value is _ABSENT:
         return False
     items = value if isinstance(value, (list, tuple)) else [value]
     wanted = _norm(wanted, fold)
-    return any(
-        _norm(term_text(v), fold) == wanted for v in items if not isinstance(v, (dict, list))
-    )
+    for item in items:
+        if isinstance(item, (dict, list)):
+            continue
+        if _norm(term_text(item), fold) == wanted:
+            return True
+        if wanted_date is not None:
+            parsed = parse_date(item)
+            if parsed is not None and _compare(parsed, wanted_date) == 0:
+                return True
+    return False
 
 
 def _is_missing(value: Any) -> bool:

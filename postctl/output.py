@@ -26,6 +26,15 @@ FORMATS = ("table", "json", "csv")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 
 
+# Where str.splitlines, and so anything reading lines, ends a line: `\n` for xargs and shells.
+_LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def has_line_break(value: str) -> bool:
+    """Whether `value` would be read as several lines."""
+    return _LINE_BREAK.search(value) is not None
+
+
 def safe_text(value: str) -> str:
     """`value` on one line, with control and bidirectional-override characters made visible
     (`\\x1b`, `\\x0a`)."""

@@ -267,6 +267,7 @@ class Context:
     description_length: tuple[int, int] = (0, 160)
     path_fields: list[str] = field(default_factory=lambda: ["image"])
     schema_validator: Any = None
+    schema_files: list[str] = field(default_factory=list)  # the schema and files it refers to
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     unrendered: set[str] = field(default_factory=set)  # Hugo headless / build.render = never
     site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones

@@ -448,6 +448,43 @@ def collect_files(
     return sorted(found, key=lambda f: f[cut:] if f.startswith(root) else f)
 
 
+def posts_by_site(
+    paths: Sequence[Path | str], *, include_skipped: bool = False
+) -> list[tuple[Site, list[Path], list[str]]]:
+    """The posts among `paths` (the files pre-commit passes: every staged Markdown and HTML
+    file of a repository) grouped by the site each belongs to, found from the file itself: a
+    repository may keep its site in a subfolder (`docs/`, `site/`) beside files that are no
+    posts. Each group: the site, the paths given in it, and its post files (absolute path
+    strings, see collect_files), in the order the sites first appear. Files that are not posts
+    of their site (a README, a layout) are left out, and so are files under no site at all (no
+    generator or postctl config at or above them) when some file belongs to one. When none
+    does, every file is read as a plain site found from the first one, as other commands do.
+    SiteError for a path that does not exist."""
+    groups: dict[Path, tuple[Site, list[Path]]] = {}
+    sites_by_folder: dict[Path, Site] = {}
+    for given in map(Path, paths):
+        absolute = given.absolute()
+        folder = absolute if absolute.is_dir() else absolute.parent
+        site = sites_by_folder.get(folder)
+        if site is None:
+            site = sites_by_folder[folder] = find_site(given)
+        groups.setdefault(site.root, (site, []))[1].append(given)
+    configured = [
+        (site, given)
+        for site, given in groups.values()
+        if site.kind != "plain" or site.config.path is not None
+    ]
+    if not configured:
+        site = find_site(paths[0])
+        configured = [(site, list(map(Path, paths)))]
+    found = []
+    for site, given in configured:
+        is_post = site._post_rules(include_skipped)
+        files = collect_files(site, given, include_skipped=include_skipped)
+        found.append((site, given, [f for f in files if is_post(f)]))
+    return found
+
+
 def _as_prefix(folder: str) -> str:
     """`folder` with one trailing separator, for prefix tests that match whole components."""
     return folder if folder.endswith(os.sep) else folder + os.sep

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -23,8 +23,9 @@ MAX_EMPTY_PERIODS = 60
 
 @dataclass(frozen=True)
 class TermCount:
-    """A term and how many posts use it. Where the generator folds case, `spellings` lists
-    every spelling merged into `term` (the most used one), most used first."""
+    """A term and how many posts use it. Where the generator takes several spellings as one
+    term (case, and spaces for hyphens, on Hugo), `spellings` lists every spelling merged into
+    `term` (the most used one), most used first."""
 
     term: str
     count: int
@@ -39,15 +40,16 @@ def distinct_terms(post: Post, field_name: str = "tags") -> list[str]:
 
 class TermCounter:
     """Posts per term of one field. Each post counts once per term, however often it lists it;
-    with `fold`, spellings that differ only in case are one term (as on Hugo sites)."""
+    with `key` (listing.term_key_function), spellings with the same key are one term (as
+    `Static Sites` and `static-sites` are on Hugo sites)."""
 
-    def __init__(self, field_name: str = "tags", fold: bool = False) -> None:
+    def __init__(self, field_name: str = "tags", key: Callable[[str], str] | None = None) -> None:
         self.field_name = field_name
-        self.fold = fold
+        self.key = key
         # Every post's distinct terms, counted once at the end: Counter counts an iterable in
         # C, while updating it post by post ran Python for each of 100,000 posts.
         self._spelled: list[str] = []
-        self._folded: list[str] = []
+        self._keyed: list[str] = []
 
     def add(self, post: Post) -> None:
         self.add_terms(distinct_terms(post, self.field_name))
@@ -57,8 +59,8 @@ class TermCounter:
         if not terms:
             return
         self._spelled += terms
-        if self.fold:
-            self._folded += {t.casefold() for t in terms}
+        if self.key is not None:
+            self._keyed += {self.key(t) for t in terms}
 
     def add_all(self, terms_of_posts: Iterable[list[str] | None]) -> int:
         """Count every post's terms (`distinct_terms`, made as iter_posts' `each`; None for a
@@ -74,13 +76,13 @@ class TermCounter:
         return number
 
     def result(self, sort: Literal["count", "name"] = "count") -> list[TermCount]:
-        if not self.fold:
+        if self.key is None:
             counts = [TermCount(t, n, (t,)) for t, n in Counter(self._spelled).items()]
         else:
-            posts = Counter(self._folded)  # per folded term
+            posts = Counter(self._keyed)  # per term key
             spellings: dict[str, list[str]] = {}
             for term, _ in sorted(Counter(self._spelled).items(), key=lambda s: (-s[1], s[0])):
-                spellings.setdefault(term.casefold(), []).append(term)
+                spellings.setdefault(self.key(term), []).append(term)
             counts = [
                 TermCount(names[0], posts[key], tuple(names)) for key, names in spellings.items()
             ]
@@ -181,10 +183,10 @@ class SiteStats:
 class StatsCollector:
     """Feed it posts with `add`; `result` gives the SiteStats."""
 
-    def __init__(self, fold: bool = False) -> None:
+    def __init__(self, term_key: Callable[[str], str] | None = None) -> None:
         self.stats = SiteStats()
-        self._tags = TermCounter("tags", fold)
-        self._categories = TermCounter("categories", fold)
+        self._tags = TermCounter("tags", term_key)
+        self._categories = TermCounter("categories", term_key)
         self._authors: Counter[str] = Counter()
         self._months: Counter[tuple[int, int]] = Counter()
 

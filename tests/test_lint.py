@@ -7,7 +7,9 @@ import json
 import marshal
 import shutil
 from collections import Counter
+from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -140,6 +142,67 @@ def test_bad_configuration_exits_2_naming_the_key(run, tmp_path):
     assert result.exit_code == 2 and "--select/--ignore.select" in result.stderr
 
 
+def _schema_site(tmp_path, schema: dict, **files: dict) -> None:
+    write(tmp_path / "postctl.toml", '[lint]\nschema = "schema.json"\n')
+    write(tmp_path / "schema.json", json.dumps(schema))
+    for name, content in files.items():
+        write(tmp_path / f"{name}.json", json.dumps(content))
+    write(tmp_path / "post.md", "---\ntitle: Hello\ntags: [a]\n---\n")
+
+
+def test_schema_with_a_ref_to_a_sibling_file_does_not_crash(run, tmp_path):
+    # Schemas split over files (`"$ref": "defs.json#/title"`) are common: the file is read
+    # next to the schema, and the string title violates it.
+    pytest.importorskip("jsonschema")
+    _schema_site(
+        tmp_path,
+        {"properties": {"title": {"$ref": "defs.json#/title"}}},
+        defs={"title": {"type": "integer"}},
+    )
+    result = run("lint", "--no-cache", "-f", "json", tmp_path)
+    assert result.exit_code == 1, result.stderr
+    assert [f["code"] for f in json.loads(result.stdout) if f["code"] == "PC902"] == ["PC902"]
+
+
+def test_schema_with_a_remote_ref_is_a_config_error(run, tmp_path):
+    # A linter in pre-commit/CI must not fetch URLs named in a schema (hangs offline, leaks).
+    pytest.importorskip("jsonschema")
+    _schema_site(tmp_path, {"$ref": "https://schemas.invalid/post.json"})
+    result = run("lint", "--no-cache", tmp_path)
+    assert result.exit_code == 2
+    assert "lint.schema" in result.stderr and "https://schemas.invalid/post.json" in result.stderr
+
+
+def test_schema_refs_that_do_not_resolve_are_config_errors(run, tmp_path):
+    pytest.importorskip("jsonschema")
+    cases = {
+        "#/definitions/missing": "does not resolve",
+        "defs.json#/missing": "does not resolve",
+        "missing.json": "cannot read",
+        "../outside.json": "outside the site",
+    }
+    for ref, reason in cases.items():
+        _schema_site(tmp_path, {"$ref": ref}, defs={"title": {"type": "string"}})
+        result = run("lint", "--no-cache", tmp_path)
+        assert result.exit_code == 2, ref
+        assert "lint.schema: " in result.stderr and f"$ref {ref!r}" in result.stderr, ref
+        assert reason in result.stderr and "Traceback" not in result.stderr, ref
+
+
+def test_a_changed_schema_file_a_ref_names_invalidates_the_lint_cache(run, tmp_path):
+    pytest.importorskip("jsonschema")
+    _schema_site(
+        tmp_path,
+        {"properties": {"title": {"$ref": "defs.json#/title"}}},
+        defs={"title": {"type": "string"}},
+    )
+    assert run("lint", tmp_path).exit_code == 0
+    write(tmp_path / "defs.json", json.dumps({"title": {"type": "integer"}}))
+    result = run("lint", "-f", "json", tmp_path)
+    assert result.exit_code == 1
+    assert "PC902" in {f["code"] for f in json.loads(result.stdout)}
+
+
 def test_explain_and_rules(run):
     result = run("lint", "--explain", "PC601")
     assert result.exit_code == 0
@@ -167,6 +230,83 @@ def test_named_files_are_reported_against_the_whole_site(run, tmp_path):
     # pre-commit passes every staged Markdown file; --only-posts skips the README.
     result = run("lint", tmp_path / "README.md", "--only-posts", "-f", "json")
     assert result.exit_code == 0 and result.stdout == ""
+
+
+def _hook(run, repo, *staged):
+    """`postctl lint --only-posts` as the pre-commit hook runs it: from the repository's root,
+    with the staged files as git lists them."""
+    result = run("lint", "--only-posts", "--no-cache", "-f", "json", *staged, cwd=repo)
+    return result, json.loads(result.stdout or "[]")
+
+
+def test_hook_finds_the_hugo_site_when_a_readme_is_staged_first(run, tmp_path):
+    # A site kept in a subfolder of the repository (`site/`, GitHub Pages' `docs/`) is common.
+    write(tmp_path / "README.md", "# my project\n")
+    write(tmp_path / "site/hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(tmp_path / "site/content/posts/a.md", "---\ntitle: A\ntags: [a]\npublished: false\n---\n")
+    result, found = _hook(run, tmp_path, "README.md", "site/content/posts/a.md")
+    codes = {(f["path"], f["code"]) for f in found}
+    _alone, found_alone = _hook(run, tmp_path, "site/content/posts/a.md")
+    assert ("site/content/posts/a.md", "PC405") in {(f["path"], f["code"]) for f in found_alone}
+    assert ("site/content/posts/a.md", "PC405") in codes, found
+    assert not any(path == "README.md" for path, _ in codes), found
+    assert result.exit_code == 1
+
+
+def test_hook_skips_a_readme_outside_the_site_folder(run, tmp_path):
+    # README: "skipping files that are not posts of the site (a README, a layout)".
+    write(tmp_path / "README.md", "# my project\n")
+    write(tmp_path / "docs/_config.yml", "title: x\n")
+    write(tmp_path / "docs/_posts/2024-01-01-a.md", "---\ntitle: A\ntags: [a]\n---\n")
+    _result, found = _hook(run, tmp_path, "docs/_posts/2024-01-01-a.md", "README.md")
+    assert found and not any(f["path"] == "README.md" for f in found), found
+
+
+def test_hook_lints_the_posts_of_each_site_staged_with_that_site(run, tmp_path):
+    write(tmp_path / "docs/_config.yml", "title: x\n")
+    write(tmp_path / "docs/_posts/2024-01-01-a.md", "---\ntitle: A\ntags: [a]\n---\n")
+    write(tmp_path / "docs/_layouts/post.html", "<html></html>\n")
+    write(tmp_path / "site/hugo.toml", "")
+    write(tmp_path / "site/content/b.md", "---\ntitle: B\ntags: [b]\npublished: false\n---\n")
+    staged = ["docs/_layouts/post.html", "docs/_posts/2024-01-01-a.md", "site/content/b.md"]
+    result, found = _hook(run, tmp_path, *staged)
+    assert {f["path"] for f in found} == {"docs/_posts/2024-01-01-a.md", "site/content/b.md"}
+    assert ("site/content/b.md", "PC405") in {(f["path"], f["code"]) for f in found}
+    assert result.exit_code == 1
+
+
+def test_hook_lints_every_file_of_a_plain_repository_without_config(run, tmp_path):
+    # No generator or postctl config anywhere: a plain folder of posts, every file a post.
+    write(tmp_path / "notes.md", "---\ntitle: Notes\ntags: [a]\n---\n")
+    write(tmp_path / "posts/a.md", "---\ntags: [a]\n---\n")
+    _result, found = _hook(run, tmp_path, "notes.md", "posts/a.md")  # PC201: no title
+    assert ("posts/a.md", "PC201") in {(f["path"], f["code"]) for f in found}, found
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_hook_passes_every_default_post_extension():
+    # pre-commit picks files by identify's tags: `.mdx` is tagged {"text", "mdx"}, not
+    # "markdown" (pre-commit/identify, identify/extensions.py).
+    import yaml
+
+    from postctl.config import SCHEMA
+
+    hook = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())[0]
+    identify_tag = {".md": "markdown", ".markdown": "markdown", ".mdx": "mdx", ".html": "html"}
+    default_extensions = SCHEMA["extensions"].default
+    missed = [e for e in default_extensions if identify_tag.get(e) not in hook["types_or"]]
+    assert not missed, f"{missed} posts never reach the hook ({hook['types_or']})"
+
+
+def test_readme_actions_example_checks_out_the_site():
+    # Without a checkout, `postctl lint` runs in an empty workspace, finds no posts and exits 0.
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("#### In GitHub Actions", 1)[1].split("```yaml", 1)[1]
+    steps = section.split("```", 1)[0]
+    assert "postctl lint --format github" in steps
+    assert "actions/checkout" in steps, steps
 
 
 def test_hostile_text_is_printed_literally(run, tmp_path):

@@ -111,6 +111,84 @@ def test_drafts(run, jekyll):
     assert result.exit_code == 2 and "contradict" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("term", "key"),
+    [
+        ("Static Sites", "static-sites"),
+        ("static   sites", "static-sites"),  # a run of spaces is one hyphen
+        ("a - b", "a-b"),  # no second hyphen next to one written
+        ("  lead and trail  ", "lead-and-trail"),
+        ("Hello, World!", "hello-world"),  # dropped characters leave no hyphen
+        ("C#", "c#"),
+        ("C++", "c++"),
+        ("Node.js", "node.js"),
+        ("100%25 sure", "100%25-sure"),  # `%` stays only before two hex digits
+        ("50% off", "50-off"),
+        ("Café Crème", "café-crème"),
+        ("tab\there", "tab-here"),
+    ],
+)
+def test_hugo_term_key_is_hugos_url_key(term, key):
+    # Hugo's getTaxonomyKey: strings.ToLower(MakePath(term)), MakePath = UnicodeSanitize.
+    assert listing.hugo_term_key(term) == key
+
+
+def test_term_key_function_per_site_kind():
+    assert listing.term_key_function("jekyll") is None  # exact, as Jekyll keys site.tags
+    assert listing.term_key_function("plain", ignore_case=True)("Straße") == "strasse"
+    hugo_key = listing.term_key_function("hugo")
+    assert hugo_key("Straße") != hugo_key("strasse")  # Go's ToLower keeps ß
+    assert listing.term_key_function("hugo", ignore_case=True)("Straße") == "strasse"
+
+
+def test_hugo_tag_with_space_is_the_same_term_as_with_hyphen(run, tmp_path):
+    # Hugo files `Static Sites` and `static-sites` under one term page, /tags/static-sites/.
+    site = tmp_path / "h"
+    write(site / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(
+        site / "content/a.md", "---\ntitle: A\ntags: [static-sites]\ncategories: [Web Dev]\n---\n"
+    )
+    write(
+        site / "content/b.md", "---\ntitle: B\ntags: [Static Sites]\ncategories: [web-dev]\n---\n"
+    )
+    write(site / "content/c.md", "---\ntitle: C\ntags: [staticsites]\n---\n")
+    assert sorted(listed(run, site, "-t", "static sites")) == ["A", "B"]
+    assert sorted(listed(run, site, "--any-tag", "STATIC-SITES", "--any-tag", "x")) == ["A", "B"]
+    assert sorted(listed(run, site, "-c", "Web Dev")) == ["A", "B"]
+    assert listed(run, site, "-t", "static sites", "-c", "nope") == []
+
+
+def test_jekyll_tag_with_space_stays_apart_from_with_hyphen(run, tmp_path):
+    site = tmp_path / "j"
+    write(site / "_config.yml", "title: t\n")
+    write(site / "_posts/2024-01-01-a.md", "---\ntitle: A\ntags: [static-sites]\n---\n")
+    write(site / "_posts/2024-01-02-b.md", '---\ntitle: B\ntags: ["Static Sites"]\n---\n')
+    assert listed(run, site, "-t", "static-sites") == ["A"]
+    assert listed(run, site, "-t", "static-sites", "--ignore-case") == ["A"]
+    assert listed(run, site, "-t", "static sites", "--ignore-case") == ["B"]
+
+
+def test_where_matches_a_timestamp_as_written_in_the_file(run, tmp_path):
+    # YAML reads `2024-05-01T10:00:00Z` as a datetime, whose text is the isoformat
+    # `2024-05-01T10:00:00+00:00`: the value as the file writes it must match too.
+    site = tmp_path / "h"
+    write(site / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(site / "content/a.md", "---\ntitle: A\nupdated: 2024-05-01T10:00:00Z\n---\n")
+    write(site / "content/b.md", "+++\ntitle = 'B'\nupdated = 2024-05-01T12:00:00+02:00\n+++\n")
+    write(site / "content/c.md", "---\ntitle: C\nupdated: 2024-05-02\n---\n")
+    write(site / "content/d.md", "---\ntitle: D\nupdated: '2024-05-01T10:00:00Z'\n---\n")
+    assert sorted(listed(run, site, "--where", "updated=2024-05-01T10:00:00Z")) == ["A", "B", "D"]
+    assert sorted(listed(run, site, "--where", "updated=2024-05-01")) == ["A", "B", "D"]
+    assert listed(run, site, "--where", "updated=2024-05-02") == ["C"]
+    assert listed(run, site, "--where", "updated=2024-05-01T10:00:01Z") == []
+    jekyll = tmp_path / "j"
+    write(jekyll / "_config.yml", "title: t\n")
+    write(jekyll / "_posts/2024-05-01-a.md", "---\ntitle: A\nupdated: 2024-05-01 10:00:00\n---\n")
+    write(jekyll / "_posts/2024-05-02-b.md", "---\ntitle: B\n---\n")
+    assert listed(run, jekyll, "--where", "updated=2024-05-01 10:00:00") == ["A"]
+    assert listed(run, jekyll, "--where", "updated=2024-05-01T10:00") == ["A"]
+
+
 def test_where_and_missing(run, jekyll):
     assert listed(run, jekyll, "--where", "layout=post") == ["Alpha"]
     assert listed(run, jekyll, "--where", "tags=rust") == ["gamma", "Delta"]  # a list item
@@ -187,6 +265,30 @@ def test_paths_format_feeds_xargs(run, jekyll, monkeypatch):
         "_drafts/delta.md\n_posts/2023-12-31-gamma.md\n"
         "_posts/2024-01-10-alpha.md\n_posts/2024-03-05-beta.md\n"
     )
+
+
+def test_paths_format_never_prints_a_path_that_is_not_a_post(run, hugo, monkeypatch):
+    # A name with a newline would reach xargs as two paths, neither of them the post.
+    # (Hugo takes any name under content/; Jekyll's post and draft patterns stop at a newline.)
+    write(hugo / "content/evil\nname.md", "---\ntitle: Evil\ndate: 2024-04-01\n---\n")
+    monkeypatch.chdir(hugo)
+    result = run("list", "--format", "paths", "--sort", "path")
+    assert result.exit_code == 1
+    assert result.stdout == "content/a.md\ncontent/b.md\ncontent/c.md\n"
+    assert result.stderr == (
+        "postctl: content/evil\\x0aname.md: left out, the name holds a line break (use -0/--null)\n"
+    )
+    null = run("list", "-f", "paths", "--null", "--sort", "path")
+    assert null.exit_code == 0 and null.stderr == ""
+    assert null.stdout.split("\0") == [
+        "content/a.md",
+        "content/b.md",
+        "content/c.md",
+        "content/evil\nname.md",
+        "",
+    ]
+    assert run("list", "-f", "paths", "-0", "-t", "nothing").stdout == ""
+    assert run("list", "-0").exit_code == 2  # --null is for -f paths
 
 
 def test_broken_post_is_counted_named_and_exit_1(run, jekyll):

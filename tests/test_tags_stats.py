@@ -54,6 +54,33 @@ def test_tags_hugo_folds_case_and_shows_spellings(run, tmp_path):
     ]
 
 
+def test_tags_hugo_counts_spaces_and_hyphens_as_one_term(run, tmp_path):
+    # Hugo's term key is the lower-cased URL form: `Static Sites` is /tags/static-sites/.
+    site = tmp_path / "h"
+    write(site / "hugo.toml", 'title = "t"\n')
+    for name, tags, categories in [
+        ("a.md", "[static-sites, Static Sites]", "[Web Dev]"),
+        ("b.md", "[Static Sites]", "[web-dev]"),
+        ("c.md", "[static-sites, C#]", "[web-dev]"),
+        ("d.md", "[C]", "[]"),
+    ]:
+        write(
+            site / "content" / name, f"---\ntitle: T\ntags: {tags}\ncategories: {categories}\n---\n"
+        )
+    records = json.loads(run("tags", site, "-f", "json").stdout)
+    assert records == [
+        {"term": "Static Sites", "posts": 3, "spellings": ["Static Sites", "static-sites"]},
+        {"term": "C", "posts": 1, "spellings": ["C"]},
+        {"term": "C#", "posts": 1, "spellings": ["C#"]},
+    ]
+    categories = json.loads(run("categories", site, "-f", "json").stdout)
+    assert [(c["term"], c["posts"]) for c in categories] == [("web-dev", 3)]
+    stats = json.loads(run("stats", site, "-f", "json").stdout)
+    assert stats["top_tags"] == {"Static Sites": 3, "C": 1, "C#": 1}
+    similar = json.loads(run("tags", site, "--similar", "-f", "json").stdout)
+    assert [t["term"] for t in similar[0]["terms"]] == ["Static Sites", "static-sites"]
+
+
 def test_tags_table_has_bars_and_limit(run, tmp_path):
     site = make_site(tmp_path / "j")
     result = run("tags", site, "--limit", "2")
