@@ -226,6 +226,7 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         collections_dir=site.collections_dir,
         outside_collections=site.outside_collections_dir,
         zone=site.time_zone,
+        builds_future=site.builds_future,
     )
     if settings:
         ctx.required = list(settings["required"])

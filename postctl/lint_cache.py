@@ -52,12 +52,13 @@ from postctl.lint import (
     sort_findings,
 )
 from postctl.model import Post, PostError
-from postctl.rules import RULES, Facts, folder_stamp, is_future
+from postctl.rules import RULES, Facts, folder_stamp, is_future, publish_date
 from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
-# Bump when the entry layout changes; every entry written under another value is dropped.
-FORMAT = "3"
+# Bump when the entry layout or what the rules find changes; every entry written under another
+# value is dropped.
+FORMAT = "4"
 
 
 def fingerprint(site: Site, linter: PostLinter) -> str:
@@ -85,6 +86,7 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
             # The Jekyll settings rules read: which posts Jekyll reads, the zone of its dates.
             site.collections_dir,
             str(site.time_zone),
+            site.builds_future,  # (whether PC304 runs)
             sorted(linter.enabled),
             sorted(linter.selection.severity.items()),
             schema,
@@ -211,15 +213,16 @@ def entry_text(
     the post was linted, with those folders still recorded."""
     ctx = linter.ctx
     dated = None
-    if (
-        findings is not None
+    published = (
+        publish_date(result)
+        if findings is not None
         and isinstance(result, Post)
         and "PC304" in linter.enabled
-        and not result.draft
-        and result.has("date")
-        and result.parsed_date is not None
-    ):  # PC304's finding holds only until the date comes
-        value = result.parsed_date.value
+        and not ctx.builds_future
+        else None
+    )
+    if published is not None:  # PC304's finding holds only until the date comes
+        value = published[1]
         dated = [value.isoformat(), is_future(value, ctx.now)]
     entry = json.dumps(
         {

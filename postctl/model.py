@@ -1018,6 +1018,7 @@ class YAMLHandler(_DelimitedHandler):
                     post.duplicate_keys.append((key_node.value, *pos))
                 else:
                     positions[key_node.value] = pos
+            post.duplicate_keys.extend(_nested_duplicate_keys(post, root))
             # Top-level keys stay the strings the author typed: `yes:`, `1:` and `2020-01-01:`
             # would otherwise become True, 1 (the same dict key as True) and a date.
             loader.flatten_mapping(root)  # YAML merge keys (`<<: *defaults`)
@@ -1717,6 +1718,40 @@ def _check_aliases(post: Post, root: Any) -> None:
         return total
 
     size(root)
+
+
+def _nested_duplicate_keys(post: Post, root: Any) -> list[tuple[str, int, int]]:
+    """Keys written twice in one mapping below the top level of a YAML node tree (as in
+    `params:` or a list of mappings), each as (its path, `params.color` or `images[0].src`,
+    1-based line, column) of the later one: loaders keep only its value. Merged keys (`<<`)
+    are not written twice. Flat front matter (what `_parse_simple_yaml` reads) has none."""
+    found: list[tuple[str, int, int]] = []
+    seen: set[int] = set()  # (an alias repeats a node: it is looked at once)
+    stack: list[tuple[str, Any]] = [
+        (key_node.value, value_node)
+        for key_node, value_node in root.value
+        if key_node.id == "scalar" and key_node.tag != "tag:yaml.org,2002:merge"
+    ]
+    while stack:
+        path, node = stack.pop()
+        if node.id == "scalar" or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.id == "sequence":
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(node.value))
+            continue
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.id != "scalar" or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            name = key_node.value
+            if name in keys:
+                mark = key_node.start_mark
+                found.append((f"{path}.{name}", post.fm_line + mark.line, mark.column + 1))
+            keys.add(name)
+            stack.append((f"{path}.{name}", value_node))
+    found.sort(key=lambda duplicate: duplicate[1:])
+    return found
 
 
 # -- TOML and JSON key positions ---------------------------------------------------------------

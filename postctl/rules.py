@@ -96,7 +96,7 @@ RULES: dict[str, Rule] = {}
 # The engine works out those its rules need once per post (`post_traits`) and leaves those
 # rules out, rather than call each to find out for itself on every post.
 HAS_FRONT_MATTER = 1  # PC101
-NO_DUPLICATE_KEYS = 2  # PC102
+NO_DUPLICATE_KEYS = 2  # PC102 (also none that Hugo reads as one)
 PLAIN_TERMS = 4  # `PostLookups.plain_terms`: PC403, PC404, PC502
 NO_STRINGS = 8  # `PostLookups.strings` is empty: PC603
 PLAIN_TEXT = 16  # that, and the body is ASCII or cannot be read: PC601
@@ -108,7 +108,7 @@ DATES_READ = 128  # every date field a date, or empty: PC301
 NOT_FUTURE = 256  # a draft, or its date is not in the future: PC304
 ZONED = 512  # its date has a time zone, or no time: PC305
 TERMS_FILLED = 1024  # no taxonomy key is empty: PC501
-REQUIRED_FILLED = 2048  # every required field has a value: PC201
+REQUIRED_FILLED = 2048  # every required field has a value (or a draft): PC201
 TITLE_FITS = 4096  # the title's length is within `title_length` (or a draft): PC801
 DESCRIPTION_FITS = 8192  # the description's too: PC802
 CONTROL_FREE = 16384  # no strings to check, and no control character in the body: PC602
@@ -186,6 +186,10 @@ def _with_aliases(ctx: Context) -> bool:
     return bool(ctx.aliases)
 
 
+def _hides_future_posts(ctx: Context) -> bool:
+    return not ctx.builds_future
+
+
 def _with_schema(ctx: Context) -> bool:
     return ctx.schema_validator is not None
 
@@ -253,6 +257,8 @@ class Context:
     collections_dir: str = ""
     outside_collections: Callable[[Path], bool] = lambda path: False
     zone: tzinfo | None = None
+    # Whether the site's configuration publishes posts dated in the future (Site.builds_future)
+    builds_future: bool = False
     required: list[str] = field(default_factory=lambda: ["title"])
     taxonomies: list[str] = field(default_factory=lambda: ["tags", "categories"])
     allowed: dict[str, list[str]] = field(default_factory=dict)
@@ -602,14 +608,28 @@ def check_missing_front_matter(post: Post, ctx: Context) -> Iterator[Issue]:
     "PC102", "duplicate-key", "error", "A key is written twice", quiet_when=NO_DUPLICATE_KEYS
 )
 def check_duplicate_keys(post: Post, ctx: Context) -> Iterator[Issue]:
-    """The same key appears twice in the front matter. YAML loaders (PyYAML, Jekyll's Psych)
-    silently keep the last value and drop the first; stricter loaders (Hugo's) stop with an
-    error; TOML forbids it outright. Jekyll's own test corpus and the ruby-lang.org site both
-    contain real duplicate `title:` keys. Keep one."""
+    """The same key appears twice in the front matter, at the top or in a nested mapping. YAML
+    loaders (PyYAML, Jekyll's Psych) silently keep the last value and drop the first; stricter
+    loaders (Hugo's) stop with an error; TOML forbids it outright. Hugo reads keys without
+    regard to case, so on a Hugo site `title` and `Title` are the same key too, and only one
+    of the values is kept. Jekyll's own test corpus and the ruby-lang.org site both contain real
+    duplicate `title:` keys. Keep one."""
     for key, line, col in post.duplicate_keys:
         first = post.key_positions.get(key)
         where = f" (first on line {first[0]})" if first else ""
         yield Issue(line, col, f"duplicate key {key!r}{where}; only the last value is kept")
+    if post.kind == "hugo" and len(post.hugo_keys) < len(post.data):
+        first_spelling: dict[str, str] = {}
+        for key in post.data:
+            first = first_spelling.setdefault(key.lower(), key)
+            if first != key:
+                line = post.key_position(first)[0]
+                yield _issue(
+                    post,
+                    key,
+                    f"duplicate key {key!r}: Hugo ignores the case of keys, so it is {first!r} "
+                    f"(line {line}) again; only one of the values is kept",
+                )
 
 
 # -- PC2xx: fields and types ---------------------------------------------------------------------
@@ -627,7 +647,7 @@ def check_required(post: Post, ctx: Context) -> Iterator[Issue]:
     """A field the site requires (`lint.required`, default `title`) is missing or empty.
     Pages that are not rendered (drafts, Hugo headless bundles) and files without front matter
     (reported by PC101) are not checked."""
-    if not post.has_front_matter:
+    if not post.has_front_matter or post.draft:
         return
     for name in ctx.required:
         key = actual_key(post, name)
@@ -874,28 +894,72 @@ def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
         yield Issue(1, 1, "the file name's date is not a real day; Jekyll stops the build")
 
 
+# Hugo's PublishDate: the first of these keys set (not missing, nil or ""), the aliases of
+# `publishDate` included: newDefaultFrontmatterConfig (PublishDate: publishdate, date) and
+# dateFieldAliases in hugo/resources/page/pagemeta/page_frontmatter.go.
+HUGO_PUBLISH_DATE_KEYS = ("publishdate", "pubdate", "published", "date")
+
+
+def publish_date(post: Post) -> tuple[str | None, datetime] | None:
+    """The date until which the generator leaves `post` out of the site, with the key it is
+    written under (None: Jekyll's date from the file name); None for a draft, an undated post,
+    or a Jekyll post with `published` set (`true` publishes it whatever its date:
+    Publisher#publish?, jekyll/lib/jekyll/publisher.rb). Hugo: its PublishDate
+    (`HUGO_PUBLISH_DATE_KEYS`); a value that is not a date is passed over, as Hugo's chain of
+    date handlers does. Jekyll: the post's date, from front matter or the file name
+    (Publisher#hidden_in_the_future? on Document#date). Other sites: `date`."""
+    if post.draft:
+        return None
+    if post.kind == "hugo":
+        written = post.hugo_keys
+        data = post.data
+        for name in HUGO_PUBLISH_DATE_KEYS:
+            key = written.get(name)
+            if key is None or data[key] is None or data[key] == "":
+                continue
+            parsed = parse_date(data[key])
+            if parsed is not None:
+                return key, parsed.value
+        return None
+    if post.kind == "jekyll":
+        if post.data.get("published") is not None:
+            return None  # (`false`: a draft)
+    elif post.date_key is None:
+        return None
+    parsed = post.parsed_date
+    return None if parsed is None else (post.date_key, parsed.value)
+
+
 @_register(
     "PC304",
     "future-date",
     "warning",
     "A published post is dated in the future",
+    active=_hides_future_posts,
     quiet_when=NOT_FUTURE,
 )
 def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
     """A post that is not a draft has a date in the future. Jekyll (without `future: true`) and
-    Hugo (without `--buildFuture`) leave it out of the site until that date. A date without a
-    time zone is only reported when it is in the future in every time zone."""
-    # ("date" in `written`: `post.has("date")`)
-    if post.draft or "date" not in ctx.lookups(post).written:
+    Hugo (without `buildFuture`) leave it out of the site until that date: Jekyll's date may
+    come from the file name, Hugo's from `publishDate`. Not reported when the site's
+    configuration publishes future posts. A date without a time zone is only reported when it
+    is in the future in every time zone."""
+    found = publish_date(post)
+    if found is None or not is_future(found[1], ctx.now):
         return
-    parsed = post.parsed_date
-    if parsed is None:
-        return
-    if is_future(parsed.value, ctx.now):
+    key, value = found
+    if key is None:
+        yield Issue(
+            1,
+            1,
+            f"the file name's date {term_text(value)} is in the future; "
+            "generators skip the post until then",
+        )
+    else:
         yield _issue(
             post,
-            actual_key(post, "date"),
-            f"date {term_text(parsed.value)} is in the future; generators skip the post until then",
+            key,
+            f"{key} {term_text(value)} is in the future; generators skip the post until then",
         )
 
 
@@ -1110,15 +1174,28 @@ def check_non_string_terms(post: Post, ctx: Context) -> Iterator[Issue]:
     lookups = ctx.lookups(post)
     if lookups.plain_terms:
         return
+    yaml_11_words: set[tuple[Any, ...]] | None = None  # (see below: made when first needed)
     for _, keys in lookups.taxonomy_keys:
         for key in keys:
             value = post.data[key]
-            items = value if isinstance(value, list) else [value]
-            for item in items:
+            listed = isinstance(value, list)
+            for index, item in enumerate(value if listed else [value]):
                 if item is None or isinstance(item, (str, dict, list)):
                     continue
-                if isinstance(item, bool) and post.format == "yaml":
-                    continue  # PC401 names the YAML spelling
+                if isinstance(item, bool) and post.format == "yaml" and post.kind != "hugo":
+                    # PC401 reports a boolean written `yes`/`no`/`on`/`off` (YAML 1.1 only),
+                    # naming its spelling; `true`/`false` are left to this rule. (Hugo's
+                    # YAML 1.2 reads no other spelling as a boolean.)
+                    if yaml_11_words is None:
+                        yaml_11_words = {
+                            scalar.keys
+                            for scalar in yaml_scalars(post)
+                            if scalar.tag == "bool"
+                            and not scalar.is_key
+                            and scalar.text.lower() in _YAML11_ONLY_BOOLS
+                        }
+                    if ((key, index) if listed else (key,)) in yaml_11_words:
+                        continue
                 yield _issue(
                     post, key, f"{key} item {term_text(item)} is {_kind_of(item)}; quote it"
                 )
@@ -1548,7 +1625,9 @@ def post_traits(post: Post, ctx: Context, wanted: int) -> int:
     """Which of the traits `wanted` (bits: `HAS_FRONT_MATTER`, ...) `post` has. Looks at no
     more than the rules quiet under those traits would look at themselves."""
     traits = HAS_FRONT_MATTER if post.format is not None else 0  # (`has_front_matter`)
-    if not post.duplicate_keys:
+    # (on Hugo sites also no two keys that differ only in case: `Post.hugo_keys`, which the
+    # lookups make on every Hugo post anyway, has as many keys as the data then)
+    if not post.duplicate_keys and (post.kind != "hugo" or len(post.hugo_keys) == len(post.data)):
         traits |= NO_DUPLICATE_KEYS
     if wanted & _LOOKED_UP_TRAITS:
         lookups = ctx.lookups(post)
@@ -1607,7 +1686,7 @@ def _field_traits(
                 ):  # (empty, as PC201 sees it: `_has_text`)
                     filled = False
                     break
-        if filled:
+        if filled or post.draft:  # (PC201 does not check drafts)
             traits |= REQUIRED_FILLED
     if wanted & DATES_READ:  # (PC301)
         for key in filter(None, map(written.get, _DATE_FIELDS_LOWER if hugo else DATE_FIELDS)):
@@ -1619,25 +1698,29 @@ def _field_traits(
     if wanted & (NOT_FUTURE | ZONED):  # (PC304, PC305)
         key = written.get("date")
         value = None if key is None else data[key]
-        if key is None:
-            traits |= NOT_FUTURE | ZONED
-        elif type(value) is datetime:
+        # `publish_date` reads `date` unless Hugo has a publishDate (or an alias of it), or
+        # Jekyll dates the post by its file name or publishes it whatever its date
+        # (`published`): then it is asked (`future` None).
+        future = None
+        if type(value) is datetime:
             # What `post.parsed_date` would read (`parse_date`: a date and time as it is; on
             # Hugo sites `date` comes first of the date keys), without making it.
-            if post.draft or not is_future(value, ctx.now):
-                traits |= NOT_FUTURE
             if value.tzinfo is not None:
                 traits |= ZONED
-        else:
-            draft = post.draft
-            parsed = post.parsed_date if wanted & ZONED or not draft else None
-            if parsed is None:
-                traits |= NOT_FUTURE | ZONED
-            else:
-                if draft or not is_future(parsed.value, ctx.now):
-                    traits |= NOT_FUTURE
-                if not parsed.has_time or parsed.has_zone:
-                    traits |= ZONED
+            if "published" not in written and not (
+                hugo and ("publishdate" in written or "pubdate" in written)
+            ):
+                future = is_future(value, ctx.now)
+        elif wanted & ZONED:
+            parsed = None if key is None else post.parsed_date
+            if parsed is None or not parsed.has_time or parsed.has_zone:
+                traits |= ZONED
+        if wanted & NOT_FUTURE:
+            if future is None:
+                found = publish_date(post)
+                future = found is not None and is_future(found[1], ctx.now)
+            if not future or post.draft:
+                traits |= NOT_FUTURE
     if wanted & TERMS_FILLED:  # (PC501: its keys are among these)
         for _, keys in lookups.taxonomy_keys:
             for key in keys:

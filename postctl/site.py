@@ -105,7 +105,40 @@ class Site:
             st = path.stat()
         except OSError as e:
             raise SiteError(f"{path}: cannot read: {e.strerror or e}") from None
-        return _read_jekyll_config(path, st.st_mtime_ns, st.st_size)
+        return _read_generator_config(path, st.st_mtime_ns, st.st_size, "jekyll")
+
+    @cached_property
+    def hugo_config(self) -> dict[str, Any]:
+        """The Hugo site's configuration file (`hugo.toml`/`.yaml`/`.json`, or the older
+        `config.*`) as read, its top-level keys lower-cased: Hugo reads configuration keys
+        case-insensitively (`buildFuture` is `buildfuture`). {} on other sites, without one, or
+        when it cannot be read or parsed: postctl reads only a few settings from it, and
+        reports no error about a file that is Hugo's to check. (A `config/` folder of several
+        files is not read.)"""
+        path = self.generator_config
+        if self.kind != "hugo" or path is None:
+            return {}
+        try:
+            st = path.stat()
+            data = _read_generator_config(path, st.st_mtime_ns, st.st_size, "hugo")
+        except (OSError, SiteError):
+            return {}
+        return {key.lower(): value for key, value in data.items() if isinstance(key, str)}
+
+    @cached_property
+    def builds_future(self) -> bool:
+        """Whether the generator's configuration publishes posts dated in the future now rather
+        than leave them out until their date: Jekyll's `future: true` in `_config.yml` (a Ruby
+        truthy value: Publisher#hidden_in_the_future? tests `!@site.future`,
+        jekyll/lib/jekyll/publisher.rb), Hugo's `buildFuture = true`
+        (https://gohugo.io/configuration/all/#buildfuture). The command-line flags
+        (`jekyll build --future`, `hugo --buildFuture`) are not in the files, and not seen."""
+        if self.kind == "jekyll":
+            value = self.jekyll_config.get("future")
+            return value is not None and value is not False
+        if self.kind == "hugo":
+            return self.hugo_config.get("buildfuture") is True
+        return False
 
     @cached_property
     def collections_dir(self) -> str:
@@ -303,8 +336,9 @@ def _relative(path: Path, base: Path) -> Path | None:
 
 
 @cache
-def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
-    """`_config.yml` (or `.toml`) read safely, once per version of the file."""
+def _read_generator_config(path: Path, mtime_ns: int, size: int, kind: SiteKind) -> dict[str, Any]:
+    """A generator's configuration file (Jekyll's `_config.yml`, Hugo's `hugo.toml`, ...) read
+    safely, once per version of the file; YAML as the `kind` of site reads it."""
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
@@ -320,7 +354,7 @@ def _read_jekyll_config(path: Path, mtime_ns: int, size: int) -> dict[str, Any]:
             raise SiteError(f"{path}: not valid TOML: {e}") from None
     else:
         try:
-            data = load_yaml_value(text, path)
+            data = load_yaml_value(text, path, kind)
         except PostError as e:
             raise SiteError(str(e)) from None
     return data if isinstance(data, dict) else {}

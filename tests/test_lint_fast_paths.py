@@ -609,6 +609,14 @@ trait_lines = st.sampled_from(
         "date: ''",
         "date:",
         "publishDate: 2999-01-01",
+        "pubdate: 2000-01-01",
+        "published: true",
+        "published: 2999-01-01",
+        "params:\n  color: red\n  Color: red\n  color: blue",
+        "images:\n  - src: a\n    src: b",
+        "tags: [true, 2024]",
+        "tags: [yes, off]",
+        "TITLE: Y",
         "lastmod: [1]",
         "tags:",
         "tags: ' '",
@@ -631,10 +639,22 @@ trait_bodies = st.sampled_from(
 )
 
 
-def post_with_body(kind: str, front_matter: str | None, body: bytes) -> Post | None:
+def post_with_body(
+    kind: str,
+    front_matter: str | None,
+    body: bytes,
+    name: str = "2024-01-01-x.md",
+    drafts_folder: bool = False,
+) -> Post | None:
     head = b"" if front_matter is None else f"---\n{front_matter}---\n".encode()
+    folder = "_drafts" if drafts_folder else "_posts"
     try:
-        post = parse_post(Path("/site/_posts/2024-01-01-x.md"), head + body, kind)  # type: ignore[arg-type]
+        post = parse_post(
+            Path(f"/site/{folder}/{name}"),
+            head + body,
+            kind,  # type: ignore[arg-type]
+            drafts_folder=drafts_folder,
+        )
     except PostError:
         return None
     try:  # the body as `post.body` reads it (a body that is not UTF-8 cannot be read)
@@ -656,11 +676,16 @@ EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()
     lengths=st.sampled_from([((0, 70), (0, 160)), ((10, 20), (30, 40)), ((0, 3), (5, 6))]),
     taxonomies=st.sampled_from([["tags", "categories"], ["Tags"], []]),
     wanted=st.integers(0, EVERY_TRAIT),
+    # (Jekyll dates a post by its file name; a post in `_drafts` is a draft)
+    name=st.sampled_from(["2024-01-01-x.md", "2999-01-01-x.md", "x.md"]),
+    drafts_folder=st.booleans(),
 )
 def test_rules_left_out_for_a_trait_find_nothing(
     kind: str,
     lines: list[str] | None,
     body: bytes,
+    name: str,
+    drafts_folder: bool,
     required: list[str],
     lengths: tuple[tuple[int, int], tuple[int, int]],
     taxonomies: list[str],
@@ -669,7 +694,9 @@ def test_rules_left_out_for_a_trait_find_nothing(
     """Every rule the engine leaves out of a post for its traits (`Rule.quiet_when`) finds
     nothing on that post when run, whatever the lint settings; and asking for some of the
     traits gives those of them the post has."""
-    post = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
+    front_matter = None if lines is None else "".join(f"{x}\n" for x in lines)
+    drafts_folder = drafts_folder and kind == "jekyll"
+    post = post_with_body(kind, front_matter, body, name, drafts_folder)
     if post is None:
         return
     ctx = Context(
@@ -684,7 +711,7 @@ def test_rules_left_out_for_a_trait_find_nothing(
     for rule in RULES.values():
         if traits & rule.quiet_when:
             assert list(rule.check(post, ctx)) == [], rule.code  # type: ignore[misc]
-    fresh = post_with_body(kind, None if lines is None else "".join(f"{x}\n" for x in lines), body)
+    fresh = post_with_body(kind, front_matter, body, name, drafts_folder)
     assert rules.post_traits(fresh, ctx, wanted) == traits & wanted  # type: ignore[arg-type]
 
 
@@ -696,6 +723,8 @@ def test_post_traits_tell_plain_posts_from_others() -> None:
     for front_matter, body, missing in [
         (None, b"text\n", rules.HAS_FRONT_MATTER),
         ("title: A\ntitle: B\n", b"", rules.NO_DUPLICATE_KEYS),
+        ("title: A\nTitle: B\n", b"", rules.NO_DUPLICATE_KEYS),  # (one key to Hugo)
+        ("title: A\nparams:\n  a: 1\n  a: 2\n", b"", rules.NO_DUPLICATE_KEYS),
         ("title: A\ntags: [a, A]\n", b"", rules.PLAIN_TERMS | rules.TYPED),
         ("title: caf\u00e9\n", b"", rules.NO_STRINGS | rules.PLAIN_TEXT | rules.CONTROL_FREE),
         ("title: A\n", b"a\x1bb\n", rules.CONTROL_FREE),
@@ -707,6 +736,8 @@ def test_post_traits_tell_plain_posts_from_others() -> None:
         ("title: ' '\n", b"", rules.REQUIRED_FILLED),
         ("title: A\nlastmod: soon\n", b"", rules.DATES_READ),
         ("title: A\ndate: 2999-01-01T00:00:00Z\n", b"", rules.NOT_FUTURE),
+        ("title: A\ndate: 2020-01-01T00:00:00Z\npublishDate: 2999-01-01\n", b"", rules.NOT_FUTURE),
+        ("draft: true\ndate: 2999-01-01T00:00:00Z\n", b"", 0),  # (no title: a draft)
         ("title: A\ndate: 2020-01-01T10:00:00\n", b"", rules.ZONED),
         ("title: A\ncategories: []\n", b"", rules.TERMS_FILLED),
         (f"title: {'x' * 71}\n", b"", rules.TITLE_FITS),

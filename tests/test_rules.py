@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -653,3 +654,141 @@ def test_json_schema_points_at_the_key(tmp_path):
     assert [(f.path.name, f.line) for f in found] == [("a.md", 3), ("b.md", 2)]
     assert found[0].message == "schema: title: 'too long' is too long"
     assert found[1].message == "schema: 'title' is a required property"
+
+
+# -- rules as their explanations describe them (through the command line) ------------------------
+
+
+def lint_json(run, site, *args):
+    result = run("lint", "--no-cache", "-f", "json", *args, site)
+    return result, json.loads(result.stdout or "[]")
+
+
+def codes_of(found, name):
+    return {f["code"] for f in found if f["path"].endswith(name)}
+
+
+def test_pc201_skips_drafts_as_its_explanation_says(run, tmp_path):
+    # PC201: "Pages that are not rendered (drafts, Hugo headless bundles) ... are not checked."
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(tmp_path / "_posts/2024-01-01-hidden.md", "---\npublished: false\ntags: [a]\n---\n")
+    write(tmp_path / "_drafts/idea.md", "---\ntags: [a]\n---\n")
+    _result, found = lint_json(run, tmp_path)
+    assert "PC201" not in codes_of(found, "2024-01-01-hidden.md")
+    assert "PC201" not in codes_of(found, "idea.md")
+
+
+def test_pc201_skips_hugo_drafts(run, tmp_path):
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(tmp_path / "content/posts/wip.md", "---\ndate: 2024-01-01\ndraft: true\n---\n")
+    result, found = lint_json(run, tmp_path)
+    assert "PC201" not in codes_of(found, "wip.md")
+    assert result.exit_code == 0
+
+
+def test_pc403_reports_a_boolean_tag_as_its_explanation_example(run, tmp_path):
+    # PC403's own example is `tags: [2024, true]`; `true` is not a yes/no spelling that PC401
+    # reports, so nothing at all says the tag is a boolean.
+    write(tmp_path / "post.md", "---\ntitle: T\ntags: [2024, true]\n---\n")
+    _result, found = lint_json(run, tmp_path)
+    pc403 = [f["message"] for f in found if f["code"] == "PC403"]
+    assert any("2024" in m for m in pc403)
+    assert any("true" in m for m in pc403), pc403
+
+
+def test_pc102_reports_a_duplicate_key_inside_a_nested_mapping(run, tmp_path):
+    # PC102: "The same key appears twice in the front matter ... stricter loaders (Hugo's)
+    # stop with an error". A repeated key under `params` loses a value the same way.
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(
+        tmp_path / "content/posts/p.md",
+        "---\ntitle: P\ntags: [x]\nparams:\n  color: red\n  color: blue\n---\n",
+    )
+    _result, found = lint_json(run, tmp_path)
+    dup = [f for f in found if f["code"] == "PC102"]
+    assert dup and dup[0]["line"] == 6, found
+
+
+def test_pc304_reports_a_future_date_taken_from_a_jekyll_file_name(run, tmp_path):
+    # Jekyll dates a post without `date:` by its file name (postctl list shows 2099-01-01,
+    # date_source "file name"); Jekyll (without `future: true`) skips it until then.
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(tmp_path / "_posts/2099-01-01-later.md", "---\ntitle: Later\ntags: [a]\n---\n")
+    _result, found = lint_json(run, tmp_path)
+    assert "PC304" in codes_of(found, "2099-01-01-later.md"), found
+
+
+def test_pc304_reports_a_future_hugo_publish_date(run, tmp_path):
+    # Hugo leaves a page out while its publishDate is in the future (without --buildFuture),
+    # https://gohugo.io/content-management/front-matter/#publishdate
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(
+        tmp_path / "content/posts/p.md",
+        "---\ntitle: P\ntags: [a]\npublishDate: 2099-01-01T00:00:00Z\n---\n",
+    )
+    _result, found = lint_json(run, tmp_path)
+    assert "PC304" in codes_of(found, "p.md"), found
+
+
+def test_pc102_reports_keys_that_hugo_reads_as_one(run, tmp_path):
+    # Hugo reads front-matter keys case-insensitively (README: a mixed-case `Tags` beats
+    # `tags`; `postctl list` shows this post's title as "E"), so `title:` and `Title:` are one
+    # key written twice and one value is silently dropped: PC102's very case.
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(tmp_path / "content/posts/p.md", "---\ntitle: D\nTitle: E\ntags: [t]\n---\n")
+    _, found = lint_json(run, tmp_path)
+    assert "PC102" in codes_of(found, "p.md"), found
+
+
+def test_pc304_quiet_when_jekyll_builds_future_posts(run, tmp_path):
+    # PC304: "Jekyll (without `future: true`) ... leave[s] it out of the site until that
+    # date". With `future: true` in _config.yml Jekyll publishes it now: "generators skip the
+    # post until then" is false, and fails a `--strict` run.
+    write(tmp_path / "_config.yml", "title: x\nfuture: true\n")
+    write(tmp_path / "_posts/2099-01-01-a.md", "---\ntitle: A\ndate: 2099-01-01\ntags: [a]\n---\n")
+    result, found = lint_json(run, tmp_path, "--strict")
+    assert "PC304" not in codes_of(found, "2099-01-01-a.md"), found
+    assert result.exit_code == 0
+
+
+def test_pc304_quiet_when_hugo_builds_future_posts(run, tmp_path):
+    # `buildFuture = true` in the site configuration (gohugo.io/configuration/all/#buildfuture)
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\nbuildFuture = true\n')
+    write(tmp_path / "content/posts/a.md", "---\ntitle: A\ndate: 2099-01-01\ntags: [a]\n---\n")
+    _, found = lint_json(run, tmp_path)
+    assert "PC304" not in codes_of(found, "a.md"), found
+
+
+def test_pc304_follows_the_hugo_publish_date_over_a_future_date(run, tmp_path):
+    # Hugo publishes from publishDate (then `date` only when it is not set)
+    write(tmp_path / "hugo.toml", 'baseURL = "https://example.org/"\n')
+    write(
+        tmp_path / "content/posts/p.md",
+        "---\ntitle: P\ntags: [a]\ndate: 2099-01-01\npublishDate: 2020-01-01\n---\n",
+    )
+    _result, found = lint_json(run, tmp_path)
+    assert "PC304" not in codes_of(found, "p.md"), found
+
+
+def test_pc304_quiet_when_jekyll_publishes_a_post_whatever_its_date(run, tmp_path):
+    # `published: true` publishes a post now, future or not (Publisher#publish?)
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(tmp_path / "_posts/2099-01-01-a.md", "---\ntitle: A\npublished: true\n---\n")
+    _result, found = lint_json(run, tmp_path)
+    assert "PC304" not in codes_of(found, "2099-01-01-a.md"), found
+
+
+def test_pc304_is_reported_where_jekyll_future_is_false(run, tmp_path):
+    write(tmp_path / "_config.yml", "title: x\nfuture: false\n")
+    write(tmp_path / "_posts/2099-01-01-a.md", "---\ntitle: A\n---\n")
+    _result, found = lint_json(run, tmp_path)
+    assert [f["line"] for f in found if f["code"] == "PC304"] == [1], found
+
+
+def test_pc403_leaves_yaml_11_boolean_words_to_pc401(run, tmp_path):
+    write(tmp_path / "_config.yml", "title: x\n")
+    write(tmp_path / "_posts/2024-01-01-a.md", "---\ntitle: A\ntags: [yes, true]\n---\n")
+    _result, found = lint_json(run, tmp_path)
+    pc403 = [f["message"] for f in found if f["code"] == "PC403"]
+    assert len(pc403) == 1 and "true" in pc403[0], found
+    assert "PC401" in codes_of(found, "2024-01-01-a.md")
