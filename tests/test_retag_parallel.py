@@ -226,6 +226,10 @@ def test_an_idle_worker_interrupted_by_ctrl_c_prints_no_traceback(tmp_path: Path
 import os, signal, time
 from postctl.site import map_chunks
 
+# As on a terminal: a process started in the background by a non-interactive shell (as CI
+# may start the tests) inherits SIGINT ignored, and Python then never raises KeyboardInterrupt.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 def chunks():
     yield [1]
     time.sleep(1)  # both workers wait for a chunk
