@@ -52,7 +52,7 @@ from postctl.lint import (
     sort_findings,
 )
 from postctl.model import Post, PostError
-from postctl.rules import RULES, Facts, folder_stamp, is_future, publish_date
+from postctl.rules import RULES, Facts, folder_stamp, is_future
 from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
@@ -214,7 +214,7 @@ def entry_text(
     ctx = linter.ctx
     dated = None
     published = (
-        publish_date(result)
+        result.publish_date
         if findings is not None
         and isinstance(result, Post)
         and "PC304" in linter.enabled

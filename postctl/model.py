@@ -42,6 +42,10 @@ JEKYLL_FILENAME = re.compile(r"^(\d{2,4})-(\d{1,2})-(\d{1,2})-(.*?)(\.[^.]+)?$")
 # hugo/resources/page/pagemeta/page_frontmatter.go. Hugo 0.168 dated a post with only
 # `lastmod: 2020-01-14` 2020-01-14.
 HUGO_DATE_KEYS = ("date", "publishdate", "pubdate", "published", "lastmod", "modified")
+# Hugo's PublishDate: the first of these keys set (not missing, nil or ""), the aliases of
+# `publishDate` included: newDefaultFrontmatterConfig (PublishDate: publishdate, date) and
+# dateFieldAliases in hugo/resources/page/pagemeta/page_frontmatter.go.
+HUGO_PUBLISH_DATE_KEYS = ("publishdate", "pubdate", "published", "date")
 
 
 def format_location(path: Path | str, line: int | None, col: int | None) -> str:
@@ -382,6 +386,36 @@ class Post:
         if zone is timezone.utc:
             return self.date_text[:-6]  # type: ignore[index]
         return parsed.sort_key.isoformat()
+
+    @cached_property
+    def publish_date(self) -> tuple[str | None, datetime] | None:
+        """The date until which the generator leaves the post out of the site, with the key it
+        is written under (None: Jekyll's date from the file name); None for a draft, an
+        undated post, or a Jekyll post with `published` set (`true` publishes it whatever its
+        date: Publisher#publish?, jekyll/lib/jekyll/publisher.rb). Hugo: its PublishDate
+        (`HUGO_PUBLISH_DATE_KEYS`); a value that is not a date is passed over, as Hugo's chain
+        of date handlers does. Jekyll: the post's date, from front matter or the file name
+        (Publisher#hidden_in_the_future? on Document#date). Other sites: `date`."""
+        if self.draft:
+            return None
+        if self.kind == "hugo":
+            written = self.hugo_keys
+            data = self.data
+            for name in HUGO_PUBLISH_DATE_KEYS:
+                key = written.get(name)
+                if key is None or data[key] is None or data[key] == "":
+                    continue
+                parsed = parse_date(data[key])
+                if parsed is not None:
+                    return key, parsed.value
+            return None
+        if self.kind == "jekyll":
+            if self.data.get("published") is not None:
+                return None  # (`false`: a draft)
+        elif self.date_key is None:
+            return None
+        parsed = self.parsed_date
+        return None if parsed is None else (self.date_key, parsed.value)
 
     @property
     def date_source(self) -> str | None:

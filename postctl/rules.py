@@ -894,42 +894,6 @@ def check_post_filename(post: Post, ctx: Context) -> Iterator[Issue]:
         yield Issue(1, 1, "the file name's date is not a real day; Jekyll stops the build")
 
 
-# Hugo's PublishDate: the first of these keys set (not missing, nil or ""), the aliases of
-# `publishDate` included: newDefaultFrontmatterConfig (PublishDate: publishdate, date) and
-# dateFieldAliases in hugo/resources/page/pagemeta/page_frontmatter.go.
-HUGO_PUBLISH_DATE_KEYS = ("publishdate", "pubdate", "published", "date")
-
-
-def publish_date(post: Post) -> tuple[str | None, datetime] | None:
-    """The date until which the generator leaves `post` out of the site, with the key it is
-    written under (None: Jekyll's date from the file name); None for a draft, an undated post,
-    or a Jekyll post with `published` set (`true` publishes it whatever its date:
-    Publisher#publish?, jekyll/lib/jekyll/publisher.rb). Hugo: its PublishDate
-    (`HUGO_PUBLISH_DATE_KEYS`); a value that is not a date is passed over, as Hugo's chain of
-    date handlers does. Jekyll: the post's date, from front matter or the file name
-    (Publisher#hidden_in_the_future? on Document#date). Other sites: `date`."""
-    if post.draft:
-        return None
-    if post.kind == "hugo":
-        written = post.hugo_keys
-        data = post.data
-        for name in HUGO_PUBLISH_DATE_KEYS:
-            key = written.get(name)
-            if key is None or data[key] is None or data[key] == "":
-                continue
-            parsed = parse_date(data[key])
-            if parsed is not None:
-                return key, parsed.value
-        return None
-    if post.kind == "jekyll":
-        if post.data.get("published") is not None:
-            return None  # (`false`: a draft)
-    elif post.date_key is None:
-        return None
-    parsed = post.parsed_date
-    return None if parsed is None else (post.date_key, parsed.value)
-
-
 @_register(
     "PC304",
     "future-date",
@@ -944,7 +908,7 @@ def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
     come from the file name, Hugo's from `publishDate`. Not reported when the site's
     configuration publishes future posts. A date without a time zone is only reported when it
     is in the future in every time zone."""
-    found = publish_date(post)
+    found = post.publish_date
     if found is None or not is_future(found[1], ctx.now):
         return
     key, value = found
@@ -1698,7 +1662,7 @@ def _field_traits(
     if wanted & (NOT_FUTURE | ZONED):  # (PC304, PC305)
         key = written.get("date")
         value = None if key is None else data[key]
-        # `publish_date` reads `date` unless Hugo has a publishDate (or an alias of it), or
+        # `Post.publish_date` reads `date` unless Hugo has a publishDate (or an alias of it), or
         # Jekyll dates the post by its file name or publishes it whatever its date
         # (`published`): then it is asked (`future` None).
         future = None
@@ -1717,7 +1681,7 @@ def _field_traits(
                 traits |= ZONED
         if wanted & NOT_FUTURE:
             if future is None:
-                found = publish_date(post)
+                found = post.publish_date
                 future = found is not None and is_future(found[1], ctx.now)
             if not future or post.draft:
                 traits |= NOT_FUTURE
