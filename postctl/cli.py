@@ -496,12 +496,11 @@ def list_command(
     from postctl.output import (
         PlainTable,
         console_is_terminal,
-        has_line_break,
-        is_terminal,
         path_displayer,
         safe_cells,
         safe_text,
         write_json,
+        write_paths,
         write_text_csv,
         write_text_table,
     )
@@ -562,22 +561,13 @@ def list_command(
     if count:
         typer.echo(len(items))
     elif fmt == "paths":
-        clean = safe_text if is_terminal() else str
-        if null:
-            sys.stdout.write("".join(clean(p) + "\0" for p in items))
-        else:
-            # A name with a line break would reach `xargs` as two paths, neither of them the
-            # post: such posts are named on stderr instead (escaped), and the exit code says so.
-            left_out = [p for p in items if has_line_break(p)]
-            if left_out:
-                items = [p for p in items if not has_line_break(p)]
-            sys.stdout.write("".join(clean(p) + "\n" for p in items))
-            for path in left_out:
-                typer.echo(
-                    f"postctl: {safe_text(path)}: left out, the name holds a line break "
-                    "(use -0/--null)",
-                    err=True,
-                )
+        left_out = write_paths(items, null)
+        for path in left_out:
+            typer.echo(
+                f"postctl: {safe_text(path)}: left out, the name holds a line break "
+                "(use -0/--null)",
+                err=True,
+            )
     elif fmt == "json":
         write_json(items)
     elif fmt == "csv":
@@ -592,7 +582,7 @@ def list_command(
         )
     if left_out and not errors:
         leave(EXIT_PROBLEMS)
-    finish(errors, len(items) + len(left_out), not post_filter.is_empty)
+    finish(errors, len(items), not post_filter.is_empty)
 
 
 class TermSort(str, Enum):

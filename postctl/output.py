@@ -35,6 +35,19 @@ def has_line_break(value: str) -> bool:
     return _LINE_BREAK.search(value) is not None
 
 
+def write_paths(paths: Sequence[str], null: bool = False) -> list[str]:
+    """`-f paths`: one path a line (for `xargs`), escaped on a terminal, or each ended by a NUL
+    byte with `null` (for `xargs -0`). Without `null`, a path holding a line break would reach
+    `xargs` as two paths, neither of them the post: those are left out, and given back."""
+    clean = safe_text if is_terminal() else str
+    if null:
+        sys.stdout.write("".join(clean(p) + "\0" for p in paths))
+        return []
+    left_out = [p for p in paths if has_line_break(p)]
+    sys.stdout.write("".join(clean(p) + "\n" for p in paths if not has_line_break(p)))
+    return left_out
+
+
 def safe_text(value: str) -> str:
     """`value` on one line, with control and bidirectional-override characters made visible
     (`\\x1b`, `\\x0a`)."""
