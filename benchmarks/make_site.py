@@ -2,7 +2,9 @@
 
 Seeded, so the same arguments always give the same bytes. `--kind hugo` writes a site Hugo itself
 can read (`hugo.toml`, `content/posts/*.md`); `--kind jekyll` writes `_config.yml` and
-`_posts/YYYY-MM-DD-slug.md`.
+`_posts/YYYY-MM-DD-slug.md`. Each post names one of IMAGES images (`image: /assets/img/N.jpg`),
+and the site has them (Hugo: `static/assets/img/`, Jekyll: `assets/img/`; empty files), as a real
+site has the images its posts show: otherwise `postctl lint` warns on every post (PC901).
 
     python benchmarks/make_site.py /tmp/site --posts 10000 --kind hugo
 """
@@ -102,13 +104,25 @@ def post_text(rng: random.Random, kind: str, title: str, when: datetime) -> str:
     if rng.random() < 0.3:
         lines.append("# SEO fields, keep them short")
     lines.append(f'excerpt: "{excerpt}"')
-    lines.append(f"image: /assets/img/{rng.randint(1, 500)}.jpg")
+    lines.append(f"image: /assets/img/{rng.randint(1, IMAGES)}.jpg")
     if kind == "hugo":
         lines.append(f"draft: {'true' if rng.random() < 0.05 else 'false'}")
     elif rng.random() < 0.05:
         lines.append("published: false")
     lines.append("---")
     return "\n".join(lines) + "\n\n" + body(rng)
+
+
+# The images the posts name, /assets/img/1.jpg to /assets/img/IMAGES.jpg.
+IMAGES = 500
+
+
+def make_images(root: Path, kind: str = "hugo") -> None:
+    """The images the posts name, as empty files where the generator serves them from."""
+    folder = root / ("static" if kind == "hugo" else "") / "assets" / "img"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(1, IMAGES + 1):
+        (folder / f"{number}.jpg").touch()
 
 
 def make_site(root: Path, posts: int, kind: str = "hugo", seed: int = 1) -> Path:
@@ -131,6 +145,7 @@ def make_site(root: Path, posts: int, kind: str = "hugo", seed: int = 1) -> Path
         slug = f"post-{i:06d}"
         name = f"{when:%Y-%m-%d}-{slug}.md" if kind == "jekyll" else f"{slug}.md"
         (folder / name).write_text(post_text(rng, kind, title, when), encoding="utf-8")
+    make_images(root, kind)
     return root
 
 
