@@ -44,6 +44,8 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by postctl.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
+# The files the cache folder always holds (see `_has_markers`).
+MARKERS = ((".gitignore", GITIGNORE.encode()), ("CACHEDIR.TAG", CACHEDIR_TAG.encode()))
 
 FileKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -346,8 +348,6 @@ def cache_database(site: Site, name: str) -> tuple[Path, bool] | None:
             return None
         try:
             folder.mkdir()
-            (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-            (folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
         except OSError:
             return None
     try:
@@ -358,10 +358,54 @@ def cache_database(site: Site, name: str) -> tuple[Path, bool] | None:
         return None
     if db_stat is not None and not stat.S_ISREG(db_stat.st_mode):
         return None
-    writable = _writable(folder) and (db_stat is None or _writable(database))
+    writable = (
+        _writable(folder)
+        and _has_markers(folder)  # else a cache that `git add -A` would commit
+        and (db_stat is None or _writable(database))
+    )
     if db_stat is None and not writable:
         return None
     return database, writable
+
+
+def _has_markers(folder: Path) -> bool:
+    """Whether the cache folder holds its `.gitignore` and `CACHEDIR.TAG`, each written
+    (atomically) when missing or not the right size (an earlier run that failed half-way, a
+    full disk): a warm run only stats them. False when one cannot be written: the cache is
+    then not written either."""
+    for name, content in MARKERS:
+        path = folder / name
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_size == len(content):
+                continue
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+        try:
+            _write_replacing(path, content)
+        except OSError:
+            return False
+    return True
+
+
+def _write_replacing(path: Path, content: bytes) -> None:
+    """Write `path` through a temporary file beside it and os.replace: a write that fails
+    leaves the old file (or none), never an empty or partial one."""
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
 
 
 def _writable(path: Path) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
@@ -213,6 +214,37 @@ def test_symlinked_cache_folder_is_never_written_through(site_root, tmp_path):
     (site_root / CACHE_DIR).symlink_to(elsewhere)
     assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
     assert list(elsewhere.iterdir()) == []
+
+
+def test_cache_folder_gets_its_gitignore_back_after_a_failed_first_write(site_root, run):
+    # A first run on a full disk left .gitignore empty and no CACHEDIR.TAG: later runs filled
+    # posts.sqlite beside them, and `git add -A` committed the cache.
+    load(site_root)
+    folder = site_root / CACHE_DIR
+    (folder / ".gitignore").write_bytes(b"")
+    (folder / "CACHEDIR.TAG").unlink()
+    assert run("list", site_root).exit_code == 0
+    assert (folder / ".gitignore").read_text() == cache_module.GITIGNORE
+    assert (folder / "CACHEDIR.TAG").read_text() == cache_module.CACHEDIR_TAG
+
+
+def test_no_cache_is_written_while_its_gitignore_cannot_be(site_root, run, monkeypatch):
+    real_replace = os.replace
+
+    def disk_full(source, target, *args, **kwargs):
+        if os.path.basename(target) == ".gitignore":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", disk_full)
+        assert run("list", site_root).exit_code == 0
+    folder = site_root / CACHE_DIR
+    assert not (folder / DATABASE).exists()
+    assert list(folder.iterdir()) == []  # no half-written .gitignore, no temporary file
+    assert run("list", site_root).exit_code == 0  # space again
+    assert (folder / DATABASE).is_file()
+    assert (folder / ".gitignore").read_text() == cache_module.GITIGNORE
 
 
 def test_parallel_load_matches_serial(tmp_path, monkeypatch):
