@@ -10,7 +10,8 @@ entries that do not match its files (inode and ctime never survive a clone), nev
 
 Anything wrong with the cache (unreadable, corrupt, locked by another run, a folder that is not
 writable) only makes postctl parse instead: the cache is never the reason a command fails, and
-deleting `.postctl-cache/` at any time is safe.
+deleting `.postctl-cache/` at any time is safe. A file whose name is not UTF-8 (Python holds it
+with surrogate escapes, which SQLite's text cannot) has no entry: it is parsed on every run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
@@ -138,7 +138,10 @@ class ParseCache:
         query = f"SELECT {columns} FROM {table}"
         try:
             if paths is None:
-                low, high = bounds
+                # A bound that cannot be stored (see `storable`) is dropped: the scan is only
+                # wider, and the entries of the range are all still in it.
+                low, high = (b if b is None or storable(b) else None for b in bounds)
+                bounds = (low, high)
                 where = [c for c, b in (("path >= ?", low), ("path < ?", high)) if b is not None]
                 query += " WHERE " + " AND ".join(where) if where else ""
                 rows = self.connection.execute(query, [b for b in bounds if b is not None])
@@ -175,8 +178,8 @@ class ParseCache:
         return dict(rows)
 
     def put(self, path: str, key: FileKey | None, summary: str | None, record: str | None) -> None:
-        """Store a summary's text and/or a record."""
-        if not self.writable or key is None:
+        """Store a summary's text and/or a record (not for a name that is not UTF-8)."""
+        if not self.writable or key is None or not storable(path):
             return
         if summary is not None:
             self._summaries.append((path, *key, summary))
@@ -187,13 +190,16 @@ class ParseCache:
 
     def flush(self) -> None:
         if (self._summaries or self._records) and self.writable and not self.broken:
-            with writing(self.connection) as c:
+
+            def store(c: sqlite3.Connection) -> None:
                 c.executemany(
                     "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries
                 )
                 c.executemany(
                     "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records
                 )
+
+            write_transaction(self.connection, store)
         self._summaries.clear()
         self._records.clear()
 
@@ -272,19 +278,44 @@ def ensure_schema(
     connection.execute("COMMIT")
 
 
-@contextmanager
-def writing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A transaction that may fail: on any SQLite error (the database locked by another run,
-    a full disk) it is rolled back and the run goes on, its cache only storing less."""
+def write_transaction(
+    connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]
+) -> bool:
+    """Run `work(connection)` in a transaction that may fail: on an SQLite error (the database
+    locked by another run, a full disk) nothing is written and the run goes on, its cache only
+    storing less (False). Any other error is raised, the transaction rolled back first: never
+    left open for the next write to fail on."""
     try:
         connection.execute("BEGIN")
-        yield connection
-        connection.execute("COMMIT")
     except sqlite3.Error:
-        try:
-            connection.rollback()
-        except sqlite3.Error:
-            pass
+        return False
+    try:
+        work(connection)
+        connection.execute("COMMIT")
+        return True
+    except sqlite3.Error:
+        _roll_back(connection)
+        return False
+    except BaseException:
+        _roll_back(connection)
+        raise
+
+
+def _roll_back(connection: sqlite3.Connection) -> None:
+    try:
+        connection.rollback()
+    except sqlite3.Error:
+        pass
+
+
+def storable(path: str) -> bool:
+    """Whether `path` can be a key in a cache database: a name that is not UTF-8 (held with
+    surrogate escapes, as os.fsdecode gives it) cannot be bound as SQLite text."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def prune_paths(connection: sqlite3.Connection, tables: Sequence[str], keep: Sequence[str]) -> None:
@@ -295,12 +326,15 @@ def prune_paths(connection: sqlite3.Connection, tables: Sequence[str], keep: Seq
         return
     if max(counts) <= len(keep):
         return
-    with writing(connection) as c:
+
+    def prune(c: sqlite3.Connection) -> None:
         c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
-        c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+        c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep if storable(p)))
         for table in tables:
             c.execute(f"DELETE FROM {table} WHERE path NOT IN (SELECT path FROM keep)")
         c.execute("DROP TABLE keep")
+
+    write_transaction(connection, prune)
 
 
 def select_paths(
@@ -313,9 +347,18 @@ def select_paths(
     rows: list[Any] = []
     for i in range(0, len(paths), BLOCK):
         block = list(paths[i : i + BLOCK])
-        marks = ",".join("?" * len(block))
-        rows += connection.execute(f"{query} WHERE path IN ({marks})", block).fetchall()
+        try:
+            rows += _select_block(connection, query, block)
+        except UnicodeEncodeError:  # a name that is not UTF-8, which has no entry: asked again
+            rows += _select_block(connection, query, [p for p in block if storable(p)])
     return rows
+
+
+def _select_block(connection: sqlite3.Connection, query: str, block: list[str]) -> list[Any]:
+    if not block:
+        return []
+    marks = ",".join("?" * len(block))
+    return connection.execute(f"{query} WHERE path IN ({marks})", block).fetchall()
 
 
 def connect(database: Path, writable: bool) -> sqlite3.Connection:

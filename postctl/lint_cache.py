@@ -40,7 +40,8 @@ from postctl.cache import (
     open_or_start_over,
     prune_paths,
     select_paths,
-    writing,
+    storable,
+    write_transaction,
 )
 from postctl.lint import (
     Finding,
@@ -177,20 +178,25 @@ class LintCache:
 
     def put_result(self, text: str) -> None:
         if self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,))
+            write_transaction(
+                self.connection,
+                lambda c: c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,)),
+            )
 
     def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
-        if self.writable and key is not None:
+        """Keep a file's entry to store (not for a name that is not UTF-8: see `storable`)."""
+        if self.writable and key is not None and storable(path):
             self._pending.append((path, *key, *entry))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if pending and self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.executemany(
+            write_transaction(
+                self.connection,
+                lambda c: c.executemany(
                     "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending
-                )
+                ),
+            )
 
     def prune(self, keep: Sequence[str]) -> None:
         """Drop the entries of files not in `keep` (the whole site's posts)."""

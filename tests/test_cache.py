@@ -636,3 +636,71 @@ def test_a_cache_held_by_another_run_is_used_later_not_deleted(run, tmp_path, co
         other_run.close()
     assert (held.exit_code, held.stdout) == (first.exit_code, first.stdout)
     assert os.stat(path).st_ino == inode
+
+
+def latin1_named_post(tmp_path: Path) -> Path:
+    """A plain site holding a post whose file name is not UTF-8 (`caf\\xe9.md`)."""
+    site = tmp_path / "notes"
+    write(site / "ok.md", "---\ntitle: OK\ntags: [a]\n---\n")
+    try:
+        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
+            f.write(b"---\ntitle: Latin\ntags: [a]\n---\n")
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    return site
+
+
+# A name from a Latin-1 archive: SQLite text cannot hold its surrogate escapes, and every cached
+# run ended in a traceback (UnicodeEncodeError, then "generator didn't yield").
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["tags"], ["list", "--count"], ["lint"]],
+    ids=["stats", "tags", "list", "lint"],
+)
+def test_cache_survives_a_file_name_that_is_not_utf8(run, tmp_path, command):
+    site = latin1_named_post(tmp_path)
+    uncached = run(*command, site, "--no-cache")
+    assert uncached.exit_code == 0, uncached.stderr
+    for _ in range(2):  # the run that fills the cache, then one that reads it
+        cached = run(*command, site)
+        assert (cached.exit_code, cached.stdout) == (0, uncached.stdout), cached.stderr
+    assert (site / CACHE_DIR).is_dir()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+def test_a_file_name_that_is_not_utf8_is_parsed_on_every_run(tmp_path, monkeypatch):
+    site_root = latin1_named_post(tmp_path)
+    write(site_root / "sub/more.md", "---\ntitle: More\n---\n")  # paths on both sides of it
+    first = load(site_root)
+    parsed = Counting(monkeypatch)
+    second = load(site_root)
+    assert parsed.take() == [os.fsdecode(b"caf\xe9.md")]  # the others come from the cache
+    assert [p.to_dict() for p in first] == [p.to_dict() for p in second]
+    site = find_site(site_root)
+    names = [str(p) for p in collect(site)]
+    for complete in (True, False):  # a range scan, and lookups by path
+        assert titles(iter_posts(site, names, complete=complete)) == titles(first)
+
+
+def test_a_failed_cache_write_is_rolled_back_and_other_errors_are_raised(tmp_path):
+    connection = sqlite3.connect(tmp_path / "c.sqlite", isolation_level=None)
+    connection.execute("CREATE TABLE t (v TEXT)")
+
+    def insert_then_fail(c):
+        c.execute("INSERT INTO t VALUES ('kept back')")
+        c.execute("INSERT INTO missing VALUES (1)")
+
+    assert not cache_module.write_transaction(connection, insert_then_fail)
+
+    def not_sqlite(c):
+        c.execute("INSERT INTO t VALUES ('kept back')")
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError, match="a bug"):
+        cache_module.write_transaction(connection, not_sqlite)
+    assert not connection.in_transaction  # else every later write fails on BEGIN
+    assert cache_module.write_transaction(
+        connection, lambda c: c.execute("INSERT INTO t VALUES ('x')")
+    )
+    assert connection.execute("SELECT v FROM t").fetchall() == [("x",)]
