@@ -11,7 +11,8 @@ entries that do not match its files (inode and ctime never survive a clone), nev
 Anything wrong with the cache (unreadable, corrupt, locked by another run, a folder that is not
 writable) only makes postctl parse instead: the cache is never the reason a command fails, and
 deleting `.postctl-cache/` at any time is safe. A file whose name is not UTF-8 (Python holds it
-with surrogate escapes, which SQLite's text cannot) has no entry: it is parsed on every run.
+with surrogate escapes, which SQLite's text cannot), or whose JSON front matter spells a lone
+surrogate, has no entry: it is parsed on every run (see `insert_rows`).
 """
 
 from __future__ import annotations
@@ -178,8 +179,8 @@ class ParseCache:
         return dict(rows)
 
     def put(self, path: str, key: FileKey | None, summary: str | None, record: str | None) -> None:
-        """Store a summary's text and/or a record (not for a name that is not UTF-8)."""
-        if not self.writable or key is None or not storable(path):
+        """Store a summary's text and/or a record."""
+        if not self.writable or key is None:
             return
         if summary is not None:
             self._summaries.append((path, *key, summary))
@@ -190,16 +191,13 @@ class ParseCache:
 
     def flush(self) -> None:
         if (self._summaries or self._records) and self.writable and not self.broken:
-
-            def store(c: sqlite3.Connection) -> None:
-                c.executemany(
-                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries
-                )
-                c.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records
-                )
-
-            write_transaction(self.connection, store)
+            insert_rows(
+                self.connection,
+                [
+                    ("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries),
+                    ("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records),
+                ],
+            )
         self._summaries.clear()
         self._records.clear()
 
@@ -308,14 +306,38 @@ def _roll_back(connection: sqlite3.Connection) -> None:
         pass
 
 
-def storable(path: str) -> bool:
-    """Whether `path` can be a key in a cache database: a name that is not UTF-8 (held with
-    surrogate escapes, as os.fsdecode gives it) cannot be bound as SQLite text."""
+def insert_rows(
+    connection: sqlite3.Connection, inserts: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]
+) -> None:
+    """Run each statement of `inserts` over its rows, in one `write_transaction`. A row with
+    text SQLite cannot hold (see `storable`) is left out: that file has no entry, and is parsed
+    again on every run. Normal rows pay nothing for it: they are looked at only when SQLite has
+    refused one."""
+
+    def insert(c: sqlite3.Connection) -> None:
+        for statement, rows in inserts:
+            c.executemany(statement, rows)
+
     try:
-        path.encode("utf-8")
+        write_transaction(connection, insert)
+    except UnicodeEncodeError:
+        inserts = [(statement, list(filter(_storable_row, rows))) for statement, rows in inserts]
+        write_transaction(connection, insert)
+
+
+def storable(text: str) -> bool:
+    """Whether `text` can be stored as SQLite text: it cannot hold a lone surrogate, which is
+    how Python holds each byte of a file name that is not UTF-8 (os.fsdecode), and what a JSON
+    front-matter value can spell (`"\\ud800"`)."""
+    try:
+        text.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
+
+
+def _storable_row(row: tuple[Any, ...]) -> bool:
+    return all(storable(value) for value in row if isinstance(value, str))
 
 
 def prune_paths(connection: sqlite3.Connection, tables: Sequence[str], keep: Sequence[str]) -> None:

@@ -37,10 +37,10 @@ from postctl.cache import (
     ensure_schema,
     file_key,
     in_use,
+    insert_rows,
     open_or_start_over,
     prune_paths,
     select_paths,
-    storable,
     write_transaction,
 )
 from postctl.lint import (
@@ -184,18 +184,15 @@ class LintCache:
             )
 
     def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
-        """Keep a file's entry to store (not for a name that is not UTF-8: see `storable`)."""
-        if self.writable and key is not None and storable(path):
+        if self.writable and key is not None:
             self._pending.append((path, *key, *entry))
 
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if pending and self.writable and not self.broken:
-            write_transaction(
+            insert_rows(
                 self.connection,
-                lambda c: c.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending
-                ),
+                [("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending)],
             )
 
     def prune(self, keep: Sequence[str]) -> None:
