@@ -2108,9 +2108,24 @@ def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
 def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
-    """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
-    or the same slug, date and categories), so one silently overwrites the other in the built
-    site. Give one of them another slug or permalink."""
+    """Two published posts would be written to the same URL, so one silently overwrites the
+    other in the built site. Give one of them another slug or permalink.
+
+    A post's URL is its front matter's (Jekyll `permalink`, Hugo `url`), else the one the
+    site's permalink settings give it. Jekyll: `collections.posts.permalink` in `_config.yml`,
+    else `permalink`, a style (`date`, the default: /:categories/:year/:month/:day/:title.html;
+    `pretty`, `ordinal`, `weekdate`, `none`) or a template of placeholders (`:title`, `:slug`,
+    `:year`, `:i_month`, `:y_day`, `:short_day`, `:categories`, `:output_ext`, ...); a post's
+    own `permalink` may use them too. URLs compare as the files Jekyll writes: `/a/` and
+    `/a/index.html` clash, `/a` and `/a.html` clash, `/a/` and `/a.html` do not. Hugo:
+    `[permalinks]` (or `[permalinks.page]`) in the site configuration, by section (`posts =
+    "/:year/:slug/"`: that section and the folders below it), with `:year`, `:month`,
+    `:monthname`, `:day`, `:weekday`, `:weekdayname`, `:yearday`, `:section`, `:sections`
+    (and slices like `:sections[1:]`), `:title`, `:slug`, `:slugorfilename`, `:filename`,
+    `:contentbasename`; elsewhere /section/folders/slug-or-file-name/, lower-cased. A
+    template the generator would stop at (an unknown placeholder) or that postctl does not
+    read (Hugo's `:sectionslug`, Go date layouts such as `:2006`) gives its posts no URL to
+    compare, rather than a guessed one."""
     # Only URLs that two posts have, published or not, can clash: counted in C first (on
     # most sites, none), and only the posts with one of those are grouped.
     shared = ctx.shared_texts(facts, "url")
