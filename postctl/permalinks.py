@@ -31,6 +31,11 @@ class UrlTemplate(NamedTuple):
     pieces: tuple[str, ...]
     unknown: tuple[str, ...] = ()
 
+    @property
+    def reads_path(self) -> bool:
+        """Whether a Jekyll template reads the post's path (`:path`, `:name`)."""
+        return not {"path", "name"}.isdisjoint(self.pieces[1::2])
+
 
 # -- Jekyll ------------------------------------------------------------------------------------
 
@@ -89,7 +94,8 @@ def compile_jekyll(text: str) -> UrlTemplate:
 
 def expand_jekyll(template: UrlTemplate, post: Post, relative_path: str) -> str | None:
     """The URL `template` gives `post` (None when it names a placeholder Jekyll does not know);
-    `relative_path`: the post's path under the collections folder, `/`-separated."""
+    `relative_path`: the post's path under the collections folder, `/`-separated (only read
+    when the template `reads_path`)."""
     if template.unknown:
         return None
     pieces = template.pieces

@@ -1958,7 +1958,8 @@ def _url(
             # A post's own permalink may use the placeholders too (URL#generated_permalink,
             # jekyll/lib/jekyll/url.rb).
             if ":" in url:
-                expanded = expand_jekyll(compile_jekyll(url), post, _jekyll_path(post, ctx))
+                own = compile_jekyll(url)
+                expanded = expand_jekyll(own, post, _jekyll_path(post, ctx, own))
                 if expanded is None:
                     return None
                 url = expanded
@@ -1971,7 +1972,7 @@ def _url(
             parsed = post.parsed_date
             day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
             return jekyll_written_url(f"/{jekyll_categories(post)}/{day}/{jekyll_title(post)}.html")
-        expanded = expand_jekyll(template, post, _jekyll_path(post, ctx))
+        expanded = expand_jekyll(template, post, _jekyll_path(post, ctx, template))
         return None if expanded is None else jekyll_written_url(expanded)
     else:
         base = ctx.url_base
@@ -2023,9 +2024,12 @@ def _squeezed(url: str) -> str:
     return url.rstrip("/") or "/"
 
 
-def _jekyll_path(post: Post, ctx: Context) -> str:
+def _jekyll_path(post: Post, ctx: Context, template: UrlTemplate) -> str:
     """The post's path under the site's collections folder, `/`-separated (Jekyll's
-    Document#relative_path, which `:path` and `:name` read)."""
+    Document#relative_path, which `:path` and `:name` read); "" when `template` reads
+    neither."""
+    if not template.reads_path:
+        return ""
     path = post.path.as_posix()
     root = ctx.root.as_posix().rstrip("/") + "/"
     if path.startswith(root):
