@@ -474,11 +474,14 @@ def _summaries(
     """iter_cached's summaries (or `each` of them)."""
     count = len(names)
     split = count
+    # A first run (no entry at all) asks for none: looking up 100,000 paths in an empty table
+    # delayed the parsing of a first `list` of as many posts by 0.06 s.
+    empty = not cache.has_entries("summaries")
     if (
         each is not None
         and count >= SPLIT_THRESHOLD
         and (jobs or os.cpu_count() or 1) > 1
-        and cache.has_entries("summaries")
+        and not empty
     ):
         # The child takes a little less than half: its answers still have to come back.
         split = count * 11 // 20
@@ -486,6 +489,8 @@ def _summaries(
     def fetch(start: int, stop: int, source: ParseCache) -> dict[str, tuple[Any, ...]]:
         """The cache entries of names[start:stop] (and, for a whole site, of any other path
         in their range: one scan of the range costs less than looking each one up)."""
+        if empty:
+            return {}
         if not complete:
             return source.entries(names[start:stop], "summaries")
         low = names[start] if start > 0 else None

@@ -557,7 +557,10 @@ def list_command(
         if fmt == "table" and not count and limit is None and not console_is_terminal()
         else None
     )
-    items = listed(entries, sort.value, reverse, limit, table.lay_out if table else None)
+    # (`--limit 0` shows nothing, but what matched still decides the exit status)
+    items = listed(entries, sort.value, reverse, limit or None, table.lay_out if table else None)
+    matched = len(items)
+    items = items[:limit]
     if count:
         typer.echo(len(items))
     elif fmt == "paths":
@@ -582,7 +585,7 @@ def list_command(
         )
     if left_out and not errors:
         leave(EXIT_PROBLEMS)
-    finish(errors, len(items), not post_filter.is_empty)
+    finish(errors, matched, not post_filter.is_empty)
 
 
 class TermSort(str, Enum):
@@ -618,8 +621,11 @@ def _terms_command(
     matched = counter.add_all(terms_of_posts)
     counts = counter.result(sort.value)
     fmt = output_format.value
+    # (`--limit 0` shows nothing, but what there was still decides the exit status)
     if similar:
-        groups = similar_groups(counts)[:limit]
+        groups = similar_groups(counts)
+        found = len(groups)
+        groups = groups[:limit]
         if fmt == "json":
             write_json(
                 [
@@ -639,7 +645,8 @@ def _terms_command(
                 for g in groups
             ]
             write_records(fmt, ("posts", "terms"), rows, styles={"terms": "yellow"})
-        finish(errors, len(groups), True)
+        finish(errors, found, True)
+    found = len(counts)
     counts = counts[:limit]
     top = max((c.count for c in counts), default=0)
     if fmt == "json":
@@ -654,7 +661,7 @@ def _terms_command(
         if console_is_terminal():
             noun = "category" if field_name == "categories" else field_name.rstrip("s")
             typer.echo(f"{len(counts)} {noun} term(s) over {matched} post(s)")
-    finish(errors, len(counts), not post_filter.is_empty)
+    finish(errors, found, not post_filter.is_empty)
 
 
 _TERMS_EPILOG = """**Examples**

@@ -64,9 +64,10 @@ FORMAT = "5"
 
 def fingerprint(site: Site, linter: PostLinter) -> str:
     """What every entry depends on besides its own file: postctl, the site, its whole
-    configuration (lint settings, post rules), Jekyll's collections_dir and timezone, the
-    generator's permalink templates, the rules selected and their severities, and the bytes of
-    the JSON Schema file and of the files it refers to (as a digest)."""
+    configuration (lint settings, post rules), Jekyll's collections_dir and timezone, Hugo's
+    configuration, the generator's permalink templates, the rules selected and their
+    severities, and the bytes of the JSON Schema file and of the files it refers to (as a
+    digest)."""
     schema = ""
     if linter.ctx.schema_files:
         digest = hashlib.sha256()
@@ -88,8 +89,13 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
             site.collections_dir,
             str(site.time_zone),
             site.builds_future,  # (whether PC304 runs)
+            # The whole Hugo configuration, merged from `hugo.toml` and every file of
+            # `config/_default/` (Site.hugo_config): an edit to any of them that changes a
+            # value starts the cache over, whichever setting a rule comes to read.
+            site.hugo_config,
             # The permalink templates PC701's URLs follow (`_config.yml`'s `permalink` or
-            # `collections.posts.permalink`, Hugo's `[permalinks]`): the facts hold the URLs.
+            # `collections.posts.permalink`; Hugo's `[permalinks]`, also in the above): the
+            # facts hold the URLs.
             permalink_settings(linter.ctx),
             sorted(linter.enabled),
             sorted(linter.selection.severity.items()),

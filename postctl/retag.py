@@ -151,7 +151,10 @@ class RetagSpec:
             return None
         # Words of a string are terms only where the model splits one (model.key_terms).
         split = splits_terms(kind, self.field)
-        return TermScreen(terms, self.ignore_case, split=split, kind=kind)
+        # Jekyll's folder categories are not in the front matter, but such a post is reported
+        # (see folder_terms): one whose folders may give a term is not passed over.
+        folders = kind == "jekyll" and self.field == "categories"
+        return TermScreen(terms, self.ignore_case, split=split, kind=kind, folders=folders)
 
 
 # What term_text makes of a value that is not a string: numbers ("1000.0", "1e+16", "-3"),
@@ -191,23 +194,34 @@ class TermScreen:
     text is searched: str.casefold folds each character on its own, so `ß` is `ss` in both),
     and values that are not strings (`RetagSpec.screen` makes no screen for such terms).
     Aliases and merge keys repeat text of the same front matter, Hugo's key case and Jekyll's
-    singular keys name the key, not the term, and Jekyll's folder categories are never
-    renamed, removed or moved (they are not in the front matter). When unsure: may hold."""
+    singular keys name the key, not the term. Jekyll's folder categories are not in the front
+    matter: with `folders`, a post with a folder named as a term is not passed over (a retag
+    cannot change such a category, and says so). When unsure: may hold."""
 
     terms: tuple[str, ...]
     ignore_case: bool
     split: bool
     kind: SiteKind
+    folders: bool = False
 
     def passes_over(self, path: Path | str) -> bool:
         """Whether the post at `path` surely has none of the terms (so neither changes nor
         needs parsing). A file that cannot be read or located is not passed over: loading it
         says what is wrong."""
+        if self.folders and self._in_folder(str(path)):
+            return False
         try:
             text = front_matter_text(path, self.kind)
         except PostError:
             return False
         return text is None or not self.may_hold(text)
+
+    def _in_folder(self, path: str) -> bool:
+        """Whether a folder of `path` is named as one of the terms."""
+        folders = path.split(os.sep)[:-1]
+        if self.ignore_case:
+            folders = [folder.casefold() for folder in folders]
+        return not set(folders).isdisjoint(self.terms)
 
     def may_hold(self, text: str) -> bool:
         """Whether front matter `text`, once parsed, may give one of the terms."""
@@ -338,10 +352,27 @@ def plan(post: Post, spec: RetagSpec) -> dict[str, tuple[list[str], list[str]]]:
     return changes
 
 
+def folder_terms(post: Post, spec: RetagSpec) -> list[str]:
+    """The categories Jekyll gives `post` from its folders (`news/_posts/...` is in `news`)
+    that this retag would rename, remove or move: a retag cannot, they are not in the front
+    matter (the post has to move)."""
+    if spec.field != "categories" or not post.categories_from_path:
+        return []
+    return [t for t in post.categories_from_path if spec._key(t) in spec._touched]
+
+
+def _folder_reason(terms: list[str]) -> str:
+    names = ", ".join(repr(t) for t in terms)
+    return f"category {names} comes from the post's folder: move the post to change it"
+
+
 def edit_post(post: Post, spec: RetagSpec) -> FileResult:
     """Read the post again and compute its new bytes (nothing is written)."""
     planned = plan(post, spec)
     if not planned:
+        from_folders = folder_terms(post, spec)
+        if from_folders:
+            return FileResult(post.path, "skipped", _folder_reason(from_folders))
         return FileResult(post.path, "unchanged")
     try:
         fresh, content = edit.read_for_edit(post)
@@ -356,7 +387,9 @@ def edit_post(post: Post, spec: RetagSpec) -> FileResult:
         return FileResult(post.path, "skipped", e.reason, changes=planned)
     if new == content:
         return FileResult(post.path, "unchanged")
-    return FileResult(post.path, "changed", "", content, new, changes, fresh)
+    from_folders = folder_terms(fresh, spec)
+    reason = _folder_reason(from_folders) if from_folders else ""
+    return FileResult(post.path, "changed", reason, content, new, changes, fresh)
 
 
 # Many edits are spread over worker processes: loading, editing and re-parsing a post is CPU
@@ -400,7 +433,7 @@ def retag(
     def candidates() -> Iterator[Any]:
         for post in posts:
             report.examined += 1
-            if load is None and not plan(post, spec):
+            if load is None and not (plan(post, spec) or folder_terms(post, spec)):
                 continue
             real = _real_path(post.path, real_folders)
             if real in seen:  # a symlink to a post already in the list: the same file
@@ -834,7 +867,9 @@ class _EditTask:
             if self.scan:
                 # may_change is the cheap test (sets of normalized terms) for most posts
                 spec = self.spec
-                if not spec.may_change(post.terms(spec.field)) or not plan(post, spec):
+                if not spec.may_change(post.terms(spec.field)) or not (
+                    plan(post, spec) or folder_terms(post, spec)
+                ):
                     return False
                 if os.path.islink(path):
                     return str(path)

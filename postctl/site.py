@@ -8,6 +8,7 @@ import gc
 import marshal
 import os
 import posixpath
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -23,6 +24,7 @@ from postctl.model import (
     Post,
     PostError,
     SiteKind,
+    format_location,
     load_post,
     load_yaml_value,
 )
@@ -38,6 +40,16 @@ HUGO_CONFIGS = ("hugo.toml", "hugo.yaml", "hugo.yml", "hugo.json")
 # Before v0.110 Hugo's config was config.*; it needs a content folder beside it to count
 # (Zola sites, such as the Rust blog, have the same shape and read the same way).
 LEGACY_HUGO_CONFIGS = ("config.toml", "config.yaml", "config.yml", "config.json")
+# Hugo's configuration directory: every file in `config/_default/` (and in `config/<environment>/`
+# for the environment built, which postctl has no option for) is part of the configuration
+# (https://gohugo.io/configuration/introduction/#configuration-directory; gohugoio/hugo
+# config/configLoader.go LoadConfigFromDir).
+HUGO_CONFIG_DIR = Path("config", "_default")
+# The extensions Hugo reads there, compared lower-cased (config.ValidConfigFileExtensions,
+# IsValidConfigFilename).
+HUGO_CONFIG_EXTENSIONS = (".toml", ".yaml", ".yml", ".json")
+# File names (without extension) whose contents are the root table (config.DefaultConfigNames).
+HUGO_ROOT_CONFIG_NAMES = frozenset({"hugo", "config"})
 # Sites with more posts than this are loaded across processes.
 PARALLEL_THRESHOLD = 2000
 # Jekyll's folders of posts and of drafts.
@@ -55,7 +67,10 @@ class Site:
     root: Path
     kind: SiteKind
     config: Config = field(default_factory=Config)
+    # The generator's configuration file in the root (`_config.yml`, `hugo.toml`, ...), if any.
     generator_config: Path | None = None
+    # Hugo's `config/_default/` folder, when it holds configuration files (detect_kind).
+    hugo_config_dir: Path | None = None
 
     @property
     def content_dirs(self) -> list[Path]:
@@ -101,29 +116,28 @@ class Site:
         path = self.generator_config
         if self.kind != "jekyll" or path is None:
             return {}
-        try:
-            st = path.stat()
-        except OSError as e:
-            raise SiteError(f"{path}: cannot read: {e.strerror or e}") from None
-        return _read_generator_config(path, st.st_mtime_ns, st.st_size, "jekyll")
+        return _read_config_file(path, "jekyll")
 
     @cached_property
     def hugo_config(self) -> dict[str, Any]:
-        """The Hugo site's configuration file (`hugo.toml`/`.yaml`/`.json`, or the older
-        `config.*`) as read, its top-level keys lower-cased: Hugo reads configuration keys
-        case-insensitively (`buildFuture` is `buildfuture`). {} on other sites, without one, or
-        when it cannot be read or parsed: postctl reads only a few settings from it, and
-        reports no error about a file that is Hugo's to check. (A `config/` folder of several
-        files is not read.)"""
-        path = self.generator_config
-        if self.kind != "hugo" or path is None:
+        """The Hugo site's configuration as Hugo merges it: the root file (`hugo.toml`/`.yaml`/
+        `.json`, or the older `config.*`), then every file of `config/_default/` over it (see
+        `hugo_config_dir_files`, `_hugo_config_dir_table`). Keys are lower-cased at every level of
+        tables, as Hugo reads them (`buildFuture` is `buildfuture`; maps.PrepareParams). {} on
+        other sites and without any. SiteError naming `path:line:col` for a file that cannot
+        be read or does not parse: Hugo does not build then either. Read only when a command
+        needs a setting from it, never just to find the site."""
+        if self.kind != "hugo":
             return {}
-        try:
-            st = path.stat()
-            data = _read_generator_config(path, st.st_mtime_ns, st.st_size, "hugo")
-        except (OSError, SiteError):
-            return {}
-        return {key.lower(): value for key, value in data.items() if isinstance(key, str)}
+        merged: dict[str, Any] = {}
+        if self.generator_config is not None:
+            merged = _hugo_keys(_read_config_file(self.generator_config, "hugo"))
+        if self.hugo_config_dir is not None:
+            # LoadConfigFromDir builds the folder's table on its own, then loadConfigMain
+            # sets it over the root file's (gohugoio/hugo config/allconfig/load.go):
+            # the folder wins, key by key, tables merged at every depth.
+            _set_over(merged, _hugo_config_dir_table(self.hugo_config_dir))
+        return merged
 
     @cached_property
     def builds_future(self) -> bool:
@@ -335,15 +349,27 @@ def _relative(path: Path, base: Path) -> Path | None:
         return None
 
 
+def _read_config_file(path: Path, kind: SiteKind) -> dict[str, Any]:
+    """A generator's configuration file as read (`_read_generator_config`), once per version of
+    the file; SiteError when it cannot be read or does not parse."""
+    try:
+        st = path.stat()
+    except OSError as e:
+        raise SiteError(f"{path}: cannot read: {e.strerror or e}") from None
+    return _read_generator_config(path, st.st_mtime_ns, st.st_size, kind)
+
+
 @cache
 def _read_generator_config(path: Path, mtime_ns: int, size: int, kind: SiteKind) -> dict[str, Any]:
     """A generator's configuration file (Jekyll's `_config.yml`, Hugo's `hugo.toml`, ...) read
-    safely, once per version of the file; YAML as the `kind` of site reads it."""
+    safely, once per version of the file; YAML as the `kind` of site reads it. A file that is
+    not a mapping counts as empty. SiteError with `path:line:col` when it does not parse."""
     try:
         text = path.read_text("utf-8-sig")
     except (OSError, UnicodeDecodeError) as e:
         raise SiteError(f"{path}: cannot read: {e}") from None
-    if path.suffix == ".toml":
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
         try:
             import tomllib
         except ModuleNotFoundError:  # Python 3.10
@@ -351,7 +377,23 @@ def _read_generator_config(path: Path, mtime_ns: int, size: int, kind: SiteKind)
         try:
             data: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
-            raise SiteError(f"{path}: not valid TOML: {e}") from None
+            message = str(e)
+            at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
+            if at is None:
+                raise SiteError(f"{path}: TOML: {message}") from None
+            where = format_location(path, int(at.group(1)), int(at.group(2)))
+            raise SiteError(f"{where}: TOML: {message[: at.start()]}") from None
+    elif suffix == ".json":
+        # JSON as JSON, as Hugo decodes it (parser/metadecoders), with its line and column.
+        import json
+
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            where = format_location(path, e.lineno, e.colno)
+            raise SiteError(f"{where}: JSON: {e.msg}") from None
+        except (ValueError, RecursionError) as e:  # a 5,000-digit number, deep nesting
+            raise SiteError(f"{path}: JSON: {e}") from None
     else:
         try:
             data = load_yaml_value(text, path, kind)
@@ -360,18 +402,101 @@ def _read_generator_config(path: Path, mtime_ns: int, size: int, kind: SiteKind)
     return data if isinstance(data, dict) else {}
 
 
-def detect_kind(root: Path) -> tuple[SiteKind | None, Path | None]:
+def hugo_config_dir_files(folder: Path) -> list[Path]:
+    """The configuration files in Hugo's `config/_default/` (`folder`), in the order Hugo reads
+    them: afero.Walk's, every name of a folder in sorted order, subfolders (not followed when
+    they are symlinks) where they sort, a file when its extension is one Hugo reads
+    (LoadConfigFromDir, gohugoio/hugo config/configLoader.go)."""
+    found: list[Path] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            found += hugo_config_dir_files(Path(entry.path))
+        elif os.path.splitext(entry.name)[1].lower() in HUGO_CONFIG_EXTENSIONS:
+            found.append(Path(entry.path))
+    return found
+
+
+def _hugo_config_dir_table(folder: Path) -> dict[str, Any]:
+    """The table Hugo makes of its configuration folder: each file's table placed by its name
+    and set over the files' before it (LoadConfigFromDir, gohugoio/hugo
+    config/configLoader.go). `hugo.*` and `config.*` are the root table; `NAME.toml` is the
+    `NAME` table (`params.toml` -> `params`, `taxonomies.toml` -> `taxonomies`); a name with a
+    language, `NAME.LANG.toml`, goes under `languages.LANG`: as its `menus` for `menu`/`menus`,
+    as its `params` for `params`, and as the language's own table for any other name."""
+    table: dict[str, Any] = {}
+    for path in hugo_config_dir_files(folder):
+        data = _hugo_keys(_read_config_file(path, "hugo"))
+        name = path.name[: -len(path.suffix)]
+        if name not in HUGO_ROOT_CONFIG_NAMES:  # (Hugo compares the name as written)
+            base, dot, lang = name.rpartition(".")
+            if not dot:
+                data = {name.lower(): data}
+            else:
+                inner = {"menu": "menus", "menus": "menus", "params": "params"}.get(base)
+                data = {"languages": {lang.lower(): {inner: data} if inner else data}}
+        _set_over(table, data)
+    return table
+
+
+def _hugo_keys(data: dict[Any, Any]) -> dict[str, Any]:
+    """`data` with the keys of its tables (nested ones too, not those in lists) lower-cased
+    strings, as Hugo keeps its configuration (maps.PrepareParams)."""
+    return {
+        _key_text(key): _hugo_keys(value) if isinstance(value, dict) else value
+        for key, value in data.items()
+    }
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, bool):  # YAML's `true:` key, as Go prints it
+        return "true" if key else "false"
+    return str(key).lower()
+
+
+def _set_over(target: dict[str, Any], source: dict[str, Any]) -> None:
+    """Hugo's Params.Set: `source`'s values over `target`'s, tables merged key by key at every
+    depth; a value that is not a table on either side replaces the other (common/maps). Tables
+    of `source` may end up in `target`: both are tables made for the merge (`_hugo_keys`), never
+    a file's cached table."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            _set_over(existing, value)
+        else:
+            target[key] = value
+
+
+def detect_kind(root: Path) -> tuple[SiteKind | None, Path | None, Path | None]:
+    """(kind, generator config file in `root`, Hugo's `config/_default/` folder) of a site
+    root, Nones where there is none. Hugo reads the root file and the folder both
+    (gohugoio/hugo config/allconfig/load.go, loadConfigMain): a root with either is a Hugo site,
+    and the folder counts when it holds a file of a configuration format."""
+    hugo_dir = root / HUGO_CONFIG_DIR
+    if not hugo_config_dir_files(hugo_dir):
+        hugo_dir = None  # type: ignore[assignment]
     for name in HUGO_CONFIGS:
         if (root / name).is_file():
-            return "hugo", root / name
+            return "hugo", root / name, hugo_dir
+    if hugo_dir is not None:
+        # Hugo reads `config.*` beside the folder even without a content folder.
+        legacy = next((root / n for n in LEGACY_HUGO_CONFIGS if (root / n).is_file()), None)
+        return "hugo", legacy, hugo_dir
     for name in JEKYLL_CONFIGS:
         if (root / name).is_file():
-            return "jekyll", root / name
+            return "jekyll", root / name, None
     if (root / "content").is_dir():
         for name in LEGACY_HUGO_CONFIGS:
             if (root / name).is_file():
-                return "hugo", root / name
-    return None, None
+                return "hugo", root / name, None
+    return None, None, None
 
 
 def find_site(start: Path | str | None = None, *, explicit: bool = False) -> Site:
@@ -389,13 +514,18 @@ def find_site(start: Path | str | None = None, *, explicit: bool = False) -> Sit
         start = start.parent
     candidates = [start] if explicit else [start, *start.parents]
     for folder in candidates:
-        kind, generator_config = detect_kind(folder)
+        kind, generator_config, hugo_config_dir = detect_kind(folder)
         if kind or has_config(folder):
-            return _make_site(folder, kind, generator_config)
-    return _make_site(start, None, None)
+            return _make_site(folder, kind, generator_config, hugo_config_dir)
+    return _make_site(start, None, None, None)
 
 
-def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None) -> Site:
+def _make_site(
+    root: Path,
+    kind: SiteKind | None,
+    generator_config: Path | None,
+    hugo_config_dir: Path | None,
+) -> Site:
     config = load_config(root)
     configured = config["kind"]
     site = Site(
@@ -403,6 +533,7 @@ def _make_site(root: Path, kind: SiteKind | None, generator_config: Path | None)
         kind=configured or kind or "plain",
         config=config,
         generator_config=generator_config,
+        hugo_config_dir=hugo_config_dir,
     )
     if site.kind == "jekyll":
         _ = site.jekyll_config  # read now, so a bad _config.yml is a SiteError from find_site

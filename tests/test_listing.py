@@ -237,6 +237,16 @@ def test_limit_and_count(run, jekyll):
     assert (result.exit_code, result.stdout) == (1, "0\n")  # like grep: nothing matched
 
 
+def test_limit_0_shows_nothing_and_exits_0_when_posts_matched(run, jekyll):
+    # --limit caps what is shown: the filter matched, so this is no "nothing matched" (exit 1)
+    result = run("list", jekyll, "-t", "rust", "--limit", "0", "-f", "json")
+    assert (result.exit_code, result.stdout.strip()) == (0, "[]")
+    assert run("list", jekyll, "-t", "cobol", "--limit", "0").exit_code == 1
+    result = run("tags", jekyll, "-t", "rust", "--limit", "0")
+    assert result.exit_code == 0, result.stdout
+    assert run("tags", jekyll, "-t", "cobol", "--limit", "0").exit_code == 1
+
+
 def test_nothing_matched_exits_1_but_an_empty_site_without_filters_is_fine(run, jekyll, tmp_path):
     assert run("list", jekyll, "-t", "cobol").exit_code == 1
     write(tmp_path / "empty" / "_config.yml", "title: t\n")

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import write
 
 from postctl.model import PostError
@@ -268,3 +269,64 @@ def test_front_matter_filters_and_custom_fields_load_whole_posts(run, tmp_path: 
     assert tags_of(root)["2024-01-09-s.md"] == ["JS"]
     assert run("retag", "--field", "series", "go", "golang", cwd=root).exit_code == 0
     assert "series: [golang]" in (root / "_posts" / "2024-01-09-s.md").read_text()
+
+
+def folder_categories_blog(root: Path, extra_posts: int = 0) -> Path:
+    write(root / "_config.yml", "title: x\n")
+    write(root / "news" / "_posts" / "2024-01-01-a.md", "---\ntitle: A\n---\nA\n")
+    write(
+        root / "news" / "_posts" / "2024-01-02-b.md",
+        "---\ntitle: B\ncategories: [news, web]\n---\nB\n",
+    )
+    write(root / "_posts" / "2024-01-03-c.md", "---\ntitle: C\ncategories: [news]\n---\nC\n")
+    for n in range(extra_posts):
+        write(root / "_posts" / f"2024-02-01-x{n}.md", f"---\ntitle: X{n}\n---\nX\n")
+    return root
+
+
+@pytest.mark.parametrize("cache", ["--no-cache", "cold", "warm"])
+def test_a_jekyll_folder_category_is_reported_not_silently_left(run, tmp_path, cache) -> None:
+    # `news/_posts/...` posts are in `news` (Jekyll's Document#categories_from_path): renaming
+    # `news` cannot change that without moving them, so the run says so and exits 1.
+    root = folder_categories_blog(tmp_path)
+    if cache == "warm":
+        assert run("list", root).exit_code == 0
+    args = ["retag", "--field", "categories", "news", "updates", str(root)]
+    for dry_run in (["--dry-run"], []):
+        result = run(*args, *dry_run, *(["--no-cache"] if cache == "--no-cache" else []))
+        assert result.exit_code == 1, result.stdout + result.stderr
+        output = result.stdout + result.stderr  # (a dry run's summary follows its diffs)
+        lines = [" ".join(line.split()) for line in output.splitlines()]
+        assert any(
+            line.startswith("skipped ")
+            and "news/_posts/2024-01-01-a.md" in line
+            and "category 'news' comes from the post's folder" in line
+            for line in lines
+        ), output
+        # (b's front matter changes, and the folder category it keeps is named)
+        assert any(
+            "news/_posts/2024-01-02-b.md" in line and "comes from the post's folder" in line
+            for line in lines
+        ), output
+    assert (root / "_posts" / "2024-01-03-c.md").read_text() == (
+        "---\ntitle: C\ncategories: [updates]\n---\nC\n"
+    )
+    assert (root / "news" / "_posts" / "2024-01-01-a.md").read_text() == "---\ntitle: A\n---\nA\n"
+
+
+def test_folder_categories_reported_by_worker_processes_too(tmp_path, monkeypatch) -> None:
+    from postctl import retag as retag_module
+    from postctl.retag import RetagSpec, retag_paths
+    from postctl.site import collect_files
+
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 10)
+    monkeypatch.setattr(retag_module, "PROCESS_THRESHOLD", 5)
+    root = folder_categories_blog(tmp_path, extra_posts=40)
+    site = find_site(root)
+    spec = RetagSpec(rename=(("news", "updates"),), field="categories")
+    report = retag_paths(collect_files(site), spec, site.load, jobs=2, screen=spec.screen("jekyll"))
+    assert sorted((r.path.name, r.status) for r in report.results) == [
+        ("2024-01-01-a.md", "skipped"),
+        ("2024-01-02-b.md", "changed"),
+        ("2024-01-03-c.md", "changed"),
+    ]
