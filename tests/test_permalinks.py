@@ -488,3 +488,17 @@ def test_hugo_undated_page_has_go_zero_time(tmp_path):
     assert post_url(site.load(root / "content/posts/a.md"), make_context(site)) == (
         "/1/01/01/monday/a"
     )
+
+
+def test_hugo_permalinks_from_the_configuration_folder(tmp_path):
+    # config/_default/permalinks.toml is the `permalinks` table (Site.hugo_config merges it)
+    root = hugo_site(
+        tmp_path,
+        'title = "x"\n',
+        {"posts/a.md": "title: A\nslug: s\n", "posts/y/b.md": "title: B\nslug: s\n"},
+    )
+    write(root / "config" / "_default" / "permalinks.toml", 'posts = "/:slug/"\n')
+    assert clashes(root) == [
+        ("a.md", "same URL /s as content/posts/y/b.md"),
+        ("b.md", "same URL /s as content/posts/a.md"),
+    ]
