@@ -367,7 +367,10 @@ class Context:
         """Whether `folder` holds `name`, by listing each folder once: thousands of posts name
         files in a few folders. Names compare exactly, as on the Linux servers that build
         sites."""
-        names = self._listing(folder)
+        # (`_listing`'s lookup made here: PC901 asks for every post, and the call costs)
+        names = self._listings.get(folder)
+        if names is None or self.consulted is not None:
+            names = self._listing(folder)
         return name in names or (name in ("", ".", "..") and bool(names))
 
     def has_section_page(self, folder: str) -> bool:
