@@ -1983,7 +1983,7 @@ def _url(
         if ctx.hugo_permalinks and post.kind == "hugo" and stem != "_index" and parent != folder:
             # `[permalinks]`: the page's sections are its folders under `content` (a
             # bundle's own folder not one of them).
-            folders = tuple(part for part in parent.split("/") if part)
+            folders = tuple(part for part in parent.split(os.sep) if part)
             if stem == "index":
                 folders = folders[:-1]
             template = _hugo_template(ctx.hugo_permalinks, folders)
