@@ -941,7 +941,8 @@ class RulesFormat(str, Enum):
 ```
 postctl new "Hello, world"                        # _posts/2026-02-05-hello-world.md
 postctl new "Release notes" -t release -t news -c blog --author Ada
-postctl new "Half-baked idea" --draft             # Jekyll _drafts/, Hugo draft = true
+postctl new "Half-baked idea" --draft             # Jekyll _drafts/, draft: true
+postctl new "Ready to go" --no-draft              # Hugo: draft = false
 postctl new "Back in time" --date 2024-12-31T23:59
 postctl new "Weighted" --set weight=3 --set 'aliases=[/old/]'
 postctl new "日本語のタイトル" --slug japanese-title
@@ -989,8 +990,14 @@ def new_command(
         typer.Option(help="The file's slug (default: made from the title).", show_default=False),
     ] = None,
     draft: Annotated[
-        bool, typer.Option("--draft", help="Create a draft (Jekyll: in _drafts/).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--draft/--no-draft",
+            help="Create a draft (Jekyll: in _drafts/) or a published post "
+            "(default: a draft on Hugo sites, as `hugo new content` makes, else published).",
+            show_default=False,
+        ),
+    ] = None,
     front_matter_format: Annotated[
         FrontMatterFormat | None,
         typer.Option(

@@ -228,6 +228,7 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         outside_collections=site.outside_collections_dir,
         zone=site.time_zone,
         builds_future=site.builds_future,
+        hugo_content_dir=site.hugo_content_dirs[0] if site.kind == "hugo" else None,
     )
     ctx.jekyll_permalink, ctx.hugo_permalinks = url_settings(
         site.kind, site.jekyll_config, site.hugo_config

@@ -272,6 +272,8 @@ class Context:
     zone: tzinfo | None = None
     # Whether the site's configuration publishes posts dated in the future (Site.builds_future)
     builds_future: bool = False
+    # Hugo's content folder, the default language's (Site.hugo_content_dirs[0]); None: `content`
+    hugo_content_dir: Path | None = None
     required: list[str] = field(default_factory=lambda: ["title"])
     taxonomies: list[str] = field(default_factory=lambda: ["tags", "categories"])
     allowed: dict[str, list[str]] = field(default_factory=dict)
@@ -351,9 +353,11 @@ class Context:
 
     @functools.cached_property
     def url_base(self) -> str:
-        """The folder a page's URL path is relative to (Hugo: `content/`)."""
+        """The folder a page's URL path is relative to (Hugo: its content folder)."""
         root = str(self.root)
-        return os.path.join(root, "content") if self.kind == "hugo" else root
+        if self.kind != "hugo":
+            return root
+        return str(self.hugo_content_dir or os.path.join(root, "content"))
 
     @functools.cached_property
     def file_bases(self) -> tuple[str, ...]:
