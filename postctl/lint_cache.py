@@ -38,10 +38,11 @@ from postctl.cache import (
     ensure_schema,
     file_key,
     in_use,
+    insert_rows,
     open_or_start_over,
     prune_paths,
     select_paths,
-    writing,
+    write_transaction,
 )
 from postctl.lint import (
     Finding,
@@ -183,8 +184,10 @@ class LintCache:
 
     def put_result(self, text: str) -> None:
         if self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,))
+            write_transaction(
+                self.connection,
+                lambda c: c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,)),
+            )
 
     def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
         if self.writable and key is not None:
@@ -193,10 +196,10 @@ class LintCache:
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if pending and self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending
-                )
+            insert_rows(
+                self.connection,
+                [("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending)],
+            )
 
     def prune(self, keep: Sequence[str]) -> None:
         """Drop the entries of files not in `keep` (the whole site's posts)."""
