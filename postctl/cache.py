@@ -10,7 +10,9 @@ entries that do not match its files (inode and ctime never survive a clone), nev
 
 Anything wrong with the cache (unreadable, corrupt, locked by another run, a folder that is not
 writable) only makes postctl parse instead: the cache is never the reason a command fails, and
-deleting `.postctl-cache/` at any time is safe.
+deleting `.postctl-cache/` at any time is safe. A file whose name is not UTF-8 (Python holds it
+with surrogate escapes, which SQLite's text cannot), or whose JSON front matter spells a lone
+surrogate, has no entry: it is parsed on every run (see `insert_rows`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import repeat
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +45,8 @@ CACHEDIR_TAG = (
     "# This file is a cache directory tag created by postctl.\n"
     "# For information about cache directory tags see https://bford.info/cachedir/\n"
 )
+# The files the cache folder always holds (see `_has_markers`).
+MARKERS = ((".gitignore", GITIGNORE.encode()), ("CACHEDIR.TAG", CACHEDIR_TAG.encode()))
 
 FileKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -146,7 +149,10 @@ class ParseCache:
         query = f"SELECT {columns} FROM {table}"
         try:
             if paths is None:
-                low, high = bounds
+                # A bound that cannot be stored (see `storable`) is dropped: the scan is only
+                # wider, and the entries of the range are all still in it.
+                low, high = (b if b is None or storable(b) else None for b in bounds)
+                bounds = (low, high)
                 where = [c for c, b in (("path >= ?", low), ("path < ?", high)) if b is not None]
                 query += " WHERE " + " AND ".join(where) if where else ""
                 rows = self.connection.execute(query, [b for b in bounds if b is not None])
@@ -195,13 +201,13 @@ class ParseCache:
 
     def flush(self) -> None:
         if (self._summaries or self._records) and self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.executemany(
-                    "INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries
-                )
-                c.executemany(
-                    "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records
-                )
+            insert_rows(
+                self.connection,
+                [
+                    ("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries),
+                    ("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records),
+                ],
+            )
         self._summaries.clear()
         self._records.clear()
 
@@ -280,19 +286,68 @@ def ensure_schema(
     connection.execute("COMMIT")
 
 
-@contextmanager
-def writing(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """A transaction that may fail: on any SQLite error (the database locked by another run,
-    a full disk) it is rolled back and the run goes on, its cache only storing less."""
+def write_transaction(
+    connection: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]
+) -> bool:
+    """Run `work(connection)` in a transaction that may fail: on an SQLite error (the database
+    locked by another run, a full disk) nothing is written and the run goes on, its cache only
+    storing less (False). Any other error is raised, the transaction rolled back first: never
+    left open for the next write to fail on."""
     try:
         connection.execute("BEGIN")
-        yield connection
-        connection.execute("COMMIT")
     except sqlite3.Error:
-        try:
-            connection.rollback()
-        except sqlite3.Error:
-            pass
+        return False
+    try:
+        work(connection)
+        connection.execute("COMMIT")
+        return True
+    except sqlite3.Error:
+        _roll_back(connection)
+        return False
+    except BaseException:
+        _roll_back(connection)
+        raise
+
+
+def _roll_back(connection: sqlite3.Connection) -> None:
+    try:
+        connection.rollback()
+    except sqlite3.Error:
+        pass
+
+
+def insert_rows(
+    connection: sqlite3.Connection, inserts: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]
+) -> None:
+    """Run each statement of `inserts` over its rows, in one `write_transaction`. A row with
+    text SQLite cannot hold (see `storable`) is left out: that file has no entry, and is parsed
+    again on every run. Normal rows pay nothing for it: they are looked at only when SQLite has
+    refused one."""
+
+    def insert(c: sqlite3.Connection) -> None:
+        for statement, rows in inserts:
+            c.executemany(statement, rows)
+
+    try:
+        write_transaction(connection, insert)
+    except UnicodeEncodeError:
+        inserts = [(statement, list(filter(_storable_row, rows))) for statement, rows in inserts]
+        write_transaction(connection, insert)
+
+
+def storable(text: str) -> bool:
+    """Whether `text` can be stored as SQLite text: it cannot hold a lone surrogate, which is
+    how Python holds each byte of a file name that is not UTF-8 (os.fsdecode), and what a JSON
+    front-matter value can spell (`"\\ud800"`)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _storable_row(row: tuple[Any, ...]) -> bool:
+    return all(storable(value) for value in row if isinstance(value, str))
 
 
 def prune_paths(connection: sqlite3.Connection, tables: Sequence[str], keep: Sequence[str]) -> None:
@@ -303,12 +358,15 @@ def prune_paths(connection: sqlite3.Connection, tables: Sequence[str], keep: Seq
         return
     if max(counts) <= len(keep):
         return
-    with writing(connection) as c:
+
+    def prune(c: sqlite3.Connection) -> None:
         c.execute("CREATE TEMP TABLE keep (path TEXT PRIMARY KEY)")
-        c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep))
+        c.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ((p,) for p in keep if storable(p)))
         for table in tables:
             c.execute(f"DELETE FROM {table} WHERE path NOT IN (SELECT path FROM keep)")
         c.execute("DROP TABLE keep")
+
+    write_transaction(connection, prune)
 
 
 def select_paths(
@@ -321,9 +379,18 @@ def select_paths(
     rows: list[Any] = []
     for i in range(0, len(paths), BLOCK):
         block = list(paths[i : i + BLOCK])
-        marks = ",".join("?" * len(block))
-        rows += connection.execute(f"{query} WHERE path IN ({marks})", block).fetchall()
+        try:
+            rows += _select_block(connection, query, block)
+        except UnicodeEncodeError:  # a name that is not UTF-8, which has no entry: asked again
+            rows += _select_block(connection, query, [p for p in block if storable(p)])
     return rows
+
+
+def _select_block(connection: sqlite3.Connection, query: str, block: list[str]) -> list[Any]:
+    if not block:
+        return []
+    marks = ",".join("?" * len(block))
+    return connection.execute(f"{query} WHERE path IN ({marks})", block).fetchall()
 
 
 def connect(database: Path, writable: bool) -> sqlite3.Connection:
@@ -356,8 +423,6 @@ def cache_database(site: Site, name: str) -> tuple[Path, bool] | None:
             return None
         try:
             folder.mkdir()
-            (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
-            (folder / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
         except OSError:
             return None
     try:
@@ -368,10 +433,54 @@ def cache_database(site: Site, name: str) -> tuple[Path, bool] | None:
         return None
     if db_stat is not None and not stat.S_ISREG(db_stat.st_mode):
         return None
-    writable = _writable(folder) and (db_stat is None or _writable(database))
+    writable = (
+        _writable(folder)
+        and _has_markers(folder)  # else a cache that `git add -A` would commit
+        and (db_stat is None or _writable(database))
+    )
     if db_stat is None and not writable:
         return None
     return database, writable
+
+
+def _has_markers(folder: Path) -> bool:
+    """Whether the cache folder holds its `.gitignore` and `CACHEDIR.TAG`, each written
+    (atomically) when missing or not the right size (an earlier run that failed half-way, a
+    full disk): a warm run only stats them. False when one cannot be written: the cache is
+    then not written either."""
+    for name, content in MARKERS:
+        path = folder / name
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and st.st_size == len(content):
+                continue
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+        try:
+            _write_replacing(path, content)
+        except OSError:
+            return False
+    return True
+
+
+def _write_replacing(path: Path, content: bytes) -> None:
+    """Write `path` through a temporary file beside it and os.replace: a write that fails
+    leaves the old file (or none), never an empty or partial one."""
+    import tempfile
+
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
 
 
 def _writable(path: Path) -> bool:

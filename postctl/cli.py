@@ -3,6 +3,7 @@ the work is done by the library modules, and the results are rendered with Rich.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import gc
 import os
@@ -940,7 +941,8 @@ class RulesFormat(str, Enum):
 ```
 postctl new "Hello, world"                        # _posts/2026-02-05-hello-world.md
 postctl new "Release notes" -t release -t news -c blog --author Ada
-postctl new "Half-baked idea" --draft             # Jekyll _drafts/, Hugo draft = true
+postctl new "Half-baked idea" --draft             # Jekyll _drafts/, draft: true
+postctl new "Ready to go" --no-draft              # Hugo: draft = false
 postctl new "Back in time" --date 2024-12-31T23:59
 postctl new "Weighted" --set weight=3 --set 'aliases=[/old/]'
 postctl new "日本語のタイトル" --slug japanese-title
@@ -988,8 +990,14 @@ def new_command(
         typer.Option(help="The file's slug (default: made from the title).", show_default=False),
     ] = None,
     draft: Annotated[
-        bool, typer.Option("--draft", help="Create a draft (Jekyll: in _drafts/).")
-    ] = False,
+        bool | None,
+        typer.Option(
+            "--draft/--no-draft",
+            help="Create a draft (Jekyll: in _drafts/) or a published post "
+            "(default: a draft on Hugo sites, as `hugo new content` makes, else published).",
+            show_default=False,
+        ),
+    ] = None,
     front_matter_format: Annotated[
         FrontMatterFormat | None,
         typer.Option(
@@ -1608,6 +1616,21 @@ def retag_command(
         raise typer.Exit(EXIT_PROBLEMS)
 
 
+def app_for(args: Sequence[str]) -> typer.Typer:
+    """`app`, or when `args` start with the name of a command, `app` with that command alone:
+    Typer makes every command's options (reading each function's signature) before it runs one,
+    a tenth of a warm `list` of 10,000 posts. The full app answers everything else (`--help`,
+    `--version`, a mistyped command, shell completion), so nothing a user sees changes."""
+    if not args or "_POSTCTL_COMPLETE" in os.environ:
+        return app
+    chosen = [info for info in app.registered_commands if info.name == args[0]]
+    if not chosen:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = chosen
+    return only
+
+
 def main() -> None:
     """Console-script entry point: no traceback ever reaches the user."""
     global _OWN_PROCESS
@@ -1623,7 +1646,7 @@ def main() -> None:
     # `list` on a large site).
     gc.disable()
     try:
-        app()
+        app_for(sys.argv[1:])()
     except KeyboardInterrupt:
         typer.echo("postctl: interrupted", err=True)
         sys.exit(130)

@@ -143,7 +143,7 @@ SCHEMA: dict[str, Any] = {
         is_folder_list,
         [],
         "Folders that hold posts, relative to the site root "
-        "(default: Jekyll `_posts`/`_drafts` anywhere, Hugo `content`, plain: all).",
+        "(default: Jekyll `_posts`/`_drafts` anywhere, Hugo's content folders, plain: all).",
     ),
     "exclude": Key(is_str_list, [], "Glob patterns (relative to the site root) of files to skip."),
     "extensions": Key(
@@ -168,7 +168,9 @@ SCHEMA: dict[str, Any] = {
             "folder: `{slug}` and `{date:%Y-%m-%d}` (strftime) (default: plain "
             "`{date:%Y-%m-%d}-{slug}.md`, Hugo `{slug}.md`).",
         ),
-        "section": Key(is_str, "posts", "Hugo section (folder under `content`) for new posts."),
+        "section": Key(
+            is_str, "posts", "Hugo section (folder in the content folder) for new posts."
+        ),
         "slug_max_length": Key(is_int, 80, "Longest slug made from a title (cut at a word)."),
         "template": Key(
             is_str, "", "Template file for new posts, relative to the site root (default: none)."

@@ -142,7 +142,7 @@ def _iso_day(value: datetime) -> str:
 
 def site_zone(site: Site) -> tzinfo | None:
     """The zone a Jekyll site's times are in (Site.time_zone); None: the local zone."""
-    return _jekyll_setting(site, lambda: site.time_zone)
+    return _config_setting(site, lambda: site.time_zone)
 
 
 def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> PostDate:
@@ -248,7 +248,8 @@ class NewPostOptions:
     image: str | None = None
     assignments: Sequence[str] = ()  # KEY=VALUE, the value typed as the site reads `KEY: VALUE`
     slug: str | None = None
-    draft: bool = False
+    # True: a draft; False: a published post; None: the site's default (`creates_draft`).
+    draft: bool | None = None
     format: Format | None = None
     template: Path | None = None
 
@@ -285,24 +286,24 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
 
     template = _read_template(site, options.template)
     fmt = _choose_format(site, options.format, template)
-    folder, path = target_path(site, slug, when, options.draft)
-    if path.exists() or path.is_symlink():  # early, for --dry-run; the create itself is exclusive
-        raise _exists(path)
+    draft = creates_draft(kind, options.draft)
+    folder, path = target_path(site, slug, when, draft)
+    taken = same_post(site, path)  # early, for --dry-run; the create itself is exclusive
+    if taken is not None:
+        raise _exists(taken, path)
 
-    jekyll_draft = kind == "jekyll" and options.draft
+    jekyll_draft = kind == "jekyll" and draft
     dated = not jekyll_draft or options.date is not None
     layers = [
         builtin_front_matter(kind, options.title, when.spelled(kind) if dated else None),
         dict(site.config["new.front_matter"]) if site.config.values else {},
-        jekyll_compose_defaults(site, options.draft),
+        jekyll_compose_defaults(site, draft),
     ]
     flags = flag_front_matter(kind, options, when if options.date is not None else None)
     if template is not None and template.format is not None:
         content, front_matter = _fill_template(site, template, path, layers, flags, slug, when)
     else:
-        front_matter = {}
-        for layer in [*layers, flags]:
-            front_matter.update(layer)
+        front_matter = merge_front_matter(kind, [*layers, flags])
         body = ""
         if template is not None:
             values = {"title": options.title, "date": when.spelled(kind), "slug": slug}
@@ -330,6 +331,12 @@ def _slug_limit(site: Site) -> int:
     return site.config["new.slug_max_length"] if site.config.values else DEFAULT_SLUG_MAX_LENGTH
 
 
+def creates_draft(kind: SiteKind, draft: bool | None) -> bool:
+    """Whether a new post is a draft: as asked (`--draft`, `--no-draft`), else a draft on Hugo
+    sites, as `hugo new content` makes one, and published on the others."""
+    return draft if draft is not None else kind == "hugo"
+
+
 def builtin_front_matter(kind: SiteKind, title: str, when: DateText | None) -> dict[str, Any]:
     """The keys a new post starts with on each kind of site."""
     data: dict[str, Any] = {}
@@ -342,8 +349,24 @@ def builtin_front_matter(kind: SiteKind, title: str, when: DateText | None) -> d
         data["categories"] = []
         data["tags"] = []
     elif kind == "hugo":
-        data["draft"] = False
+        # Hugo's default archetype makes a draft (create/content.go
+        # DefaultArchetypeTemplateTemplate; https://gohugo.io/content-management/archetypes/).
+        data["draft"] = True
     return data
+
+
+def merge_front_matter(kind: SiteKind, layers: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The layers' keys in one table, a later layer's value winning. Hugo reads keys
+    case-insensitively (two spellings of one key are lint's PC102), so there a key takes the
+    place of the same key spelled in another case, under the spelling written first."""
+    merged: dict[str, Any] = {}
+    spelled: dict[str, str] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if kind == "hugo":
+                key = spelled.setdefault(key.lower(), key)
+            merged[key] = value
+    return merged
 
 
 def flag_front_matter(
@@ -353,8 +376,8 @@ def flag_front_matter(
     data: dict[str, Any] = {"title": options.title}
     if when is not None:
         data["date"] = when.spelled(kind)
-    if options.draft and kind != "jekyll":  # Jekyll drafts are drafts by their folder
-        data["draft"] = True
+    if options.draft is not None and kind != "jekyll":  # Jekyll's by their folder
+        data["draft"] = options.draft
     if options.tags:
         data["tags"] = list(options.tags)
     if options.categories:
@@ -404,12 +427,12 @@ def jekyll_compose_defaults(site: Site, draft: bool) -> dict[str, Any]:
 
 def jekyll_config(site: Site) -> dict[str, Any]:
     """The site's `_config.yml` (or `.yaml`/`.toml`), read safely; {} when it has none."""
-    return _jekyll_setting(site, lambda: site.jekyll_config)
+    return _config_setting(site, lambda: site.jekyll_config)
 
 
-def _jekyll_setting(site: Site, read: Callable[[], T]) -> T:
-    """`read()` of a setting from the Jekyll config, a SiteError (unreadable, bad YAML) turned
-    into a CreateError."""
+def _config_setting(site: Site, read: Callable[[], T]) -> T:
+    """`read()` of a setting from the generator's configuration, a SiteError (unreadable, does
+    not parse) turned into a CreateError."""
     try:
         return read()
     except SiteError as e:
@@ -424,10 +447,10 @@ def posts_folder(site: Site, draft: bool) -> Path:
     if site.kind == "jekyll":
         # Jekyll reads _posts and _drafts inside `collections_dir` when set
         # (jekyll/lib/jekyll/readers/post_reader.rb via site.in_source_dir(collections_dir)).
-        collections = _jekyll_setting(site, lambda: site.collections_dir)
+        collections = _config_setting(site, lambda: site.collections_dir)
         base = site.root / collections if collections else site.root
         return base / ("_drafts" if draft else "_posts")
-    content = site.content_dirs[0]
+    content = _config_setting(site, lambda: site.content_dirs[0])
     if site.kind == "hugo":
         section = site.config["new.section"] if site.config.values else DEFAULT_SECTION
         return content / section
@@ -454,6 +477,65 @@ def target_path(site: Site, slug: str, when: PostDate, draft: bool) -> tuple[Pat
     path = folder.joinpath(*parts)
     inside(path, folder)
     return folder, path
+
+
+def same_post(site: Site, path: Path) -> Path | None:
+    """An existing file or folder that is the post a new file at `path` would be: `path`
+    itself, else, in its folder, a post whose name differs only in case or in its extension
+    (among the site's post extensions), and on Hugo a page bundle of the same name. None when
+    there is none. One listing of the folder (and of a same-named folder, on Hugo).
+
+    - Hugo gives a page its logical path: the file path in the content folder without
+      extension or language code, lower-cased, a bundle's `index.md` or `_index.md` its folder
+      (https://gohugo.io/methods/page/path/), so `Tide-Tables.md`, `tide-tables.html` and
+      `tide-tables/index.md` are one page, and `hugo new content` refuses a path that
+      conflicts with existing content (gohugoio/hugo#15078).
+    - Jekyll publishes `_posts/DATE-hello.md` and `DATE-hello.markdown` at one URL and warns
+      "Conflict: The following destination is shared by multiple files".
+    - On any site a clone on a case-insensitive file system (macOS, Windows) cannot hold two
+      names that differ only in case.
+    Language codes (`hello.fr.md`) are not compared: on a multilingual site they are
+    translations."""
+    if path.exists() or path.is_symlink():
+        return path
+    extensions = frozenset(site.extensions)
+    folder, key = path.parent, _post_key(path.name, extensions)
+    if site.kind == "hugo" and key == "index":  # a leaf bundle: its folder names the page
+        folder, key = folder.parent, _post_key(folder.name, frozenset())
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except OSError:  # no folder yet: nothing in it to share the post with
+        return None
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            continue
+        if _post_key(entry.name, frozenset() if is_folder else extensions) != key:
+            continue
+        if not is_folder:
+            return Path(entry.path)
+        if site.kind == "hugo" and _holds_bundle_index(entry.path, extensions):
+            return Path(entry.path)
+    return None
+
+
+def _post_key(name: str, extensions: frozenset[str]) -> str:
+    """A name compared as the same post: without a post extension, in NFC, lower-cased."""
+    stem, dot, ext = name.rpartition(".")
+    if stem and f"{dot}{ext}".lower() in extensions:
+        name = stem
+    return unicodedata.normalize("NFC", name).lower()
+
+
+def _holds_bundle_index(folder: str, extensions: frozenset[str]) -> bool:
+    """Whether a folder is a Hugo page bundle: it holds `index.*` or `_index.*` content."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return False
+    return any(_post_key(name, extensions) in ("index", "_index") for name in names)
 
 
 def expand_path_pattern(pattern: str, slug: str, when: datetime) -> str:
@@ -1110,12 +1192,11 @@ def _fill_template(
     ).encode("utf-8")
     post = parse_post(template.path, content, site.kind)  # parsed in _fill_front_matter
 
-    wanted: dict[str, Any] = {}
-    for layer in layers:
-        for key, value in layer.items():
-            if _spelled_key(post, key) not in post.data:
-                wanted[key] = value
-    wanted.update(flags)
+    # The layers' keys the template does not have, then the flags (which may change its own).
+    missing = [
+        {k: v for k, v in lay.items() if _spelled_key(post, k) not in post.data} for lay in layers
+    ]
+    wanted = merge_front_matter(site.kind, [*missing, flags])
     front_matter = dict(post.data)
     for key, value in wanted.items():
         written = _spelled_key(post, key)
@@ -1285,8 +1366,15 @@ def _set_owner_and_mode(fd: int, owner: tuple[int, int] | None, mode: int | None
         os.fchmod(fd, mode)
 
 
-def _exists(path: Path) -> CreateError:
-    return CreateError("already exists; choose another name with --slug", EXISTS, path)
+def _exists(path: Path, new: Path | None = None) -> CreateError:
+    """`path` exists (for the new post `new`, when it is another file of the same post)."""
+    if new is None or new == path:
+        return CreateError("already exists; choose another name with --slug", EXISTS, path)
+    return CreateError(
+        f"already exists, the same post as {new.name} would be; choose another name with --slug",
+        EXISTS,
+        path,
+    )
 
 
 def _umask() -> int:

@@ -256,9 +256,9 @@ def _remove(post: Post, content: bytes, key: str) -> bytes:
 
 def check(change: Change) -> os.stat_result | None:
     """Raise the DraftError `apply` would raise before writing anything: the file is
-    read-only, has several hard links, or (for a move) is a symlink or in a read-only folder.
-    For a dry run, which reports what the run will do. Gives the file's stat (None when the
-    change is nothing to do)."""
+    read-only, has several hard links, or (for a move) is a symlink, in a read-only folder, or
+    its target exists. For a dry run, which reports what the run will do. Gives the file's stat
+    (None when the change is nothing to do)."""
     from postctl.edit import EditError, check_writable
 
     if change.unchanged:
@@ -268,6 +268,8 @@ def check(change: Change) -> os.stat_result | None:
         raise DraftError(
             source, "is a symlink; not moved (the file it points to would stay behind as a copy)"
         )
+    if change.moves and os.path.lexists(change.target):  # (a dangling symlink too)
+        raise _target_exists(change)
     try:
         _, st = check_writable(source)
     except EditError as e:
@@ -318,8 +320,8 @@ def _move(change: Change) -> None:
             owner=(st.st_uid, st.st_gid),
         )
     except CreateError as e:
-        if e.exit_code == EXISTS:
-            raise DraftError(target, "already exists; not replaced") from None
+        if e.exit_code == EXISTS:  # created since `check` looked
+            raise _target_exists(change) from None
         raise DraftError(source, f"not moved to {_shown(change, target)}: {e.message}") from None
     _sync_folders(target.parent, change.folder.parent)
     try:
@@ -335,6 +337,10 @@ def _move(change: Change) -> None:
             f"({e.strerror or e}); remove it by hand",
         ) from None
     fsync_folder(source.parent)
+
+
+def _target_exists(change: Change) -> DraftError:
+    return DraftError(change.target, "already exists; not replaced")
 
 
 def _changed_during_move(change: Change) -> DraftError:

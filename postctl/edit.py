@@ -1995,7 +1995,8 @@ def unified_diff(path_label: str, old: bytes, new: bytes, color: bool = False) -
             out[-1] = out[-1] + "\\ No newline at end of file\n"
         return out
 
-    diff = difflib.unified_diff(lines(old), lines(new), f"a/{path_label}", f"b/{path_label}")
+    label = safe_text(path_label)
+    diff = difflib.unified_diff(lines(old), lines(new), f"a/{label}", f"b/{label}")
     result = []
     for line in diff:
         if not line.endswith("\n"):

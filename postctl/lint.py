@@ -45,6 +45,7 @@ from postctl.rules import (
     post_traits,
     tally_facts,
     tally_of_plain,
+    url_settings,
 )
 from postctl.site import Site, collect_files, gc_paused, map_posts
 
@@ -227,6 +228,10 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         outside_collections=site.outside_collections_dir,
         zone=site.time_zone,
         builds_future=site.builds_future,
+        hugo_content_dir=site.hugo_content_dirs[0] if site.kind == "hugo" else None,
+    )
+    ctx.jekyll_permalink, ctx.hugo_permalinks = url_settings(
+        site.kind, site.jekyll_config, site.hugo_config
     )
     if settings:
         ctx.required = list(settings["required"])

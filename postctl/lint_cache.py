@@ -8,9 +8,10 @@ the database only means linting again, and deleting it is always safe. The site-
 (duplicate URLs and titles, term spellings) still run over every post's facts on each run.
 
 An entry also stays good only as long as what else its findings depended on: the whole lint
-configuration, the rule selection and postctl's version (a change drops every entry), the
-folders `PC901` looked in for referenced files (their mtime), and, for a post dated in the
-future, whether it still is (`PC304`).
+configuration, the generator's permalink settings (PC701's URLs), the rule selection and
+postctl's version (a change drops every entry), the folders `PC901` looked in for referenced
+files and PC701 for Hugo's sections (their mtime), and, for a post dated in the future,
+whether it still is (`PC304`).
 
 A run over the whole site also keeps its result: every finding, site-wide ones included. The
 next whole-site run whose files all have the same keys (same paths in the same order), whose
@@ -37,10 +38,11 @@ from postctl.cache import (
     ensure_schema,
     file_key,
     in_use,
+    insert_rows,
     open_or_start_over,
     prune_paths,
     select_paths,
-    writing,
+    write_transaction,
 )
 from postctl.lint import (
     Finding,
@@ -52,20 +54,21 @@ from postctl.lint import (
     sort_findings,
 )
 from postctl.model import Post, PostError
-from postctl.rules import RULES, Facts, folder_stamp, is_future
+from postctl.rules import RULES, Facts, folder_stamp, is_future, permalink_settings
 from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
 # Bump when the entry layout or what the rules find changes; every entry written under another
 # value is dropped.
-FORMAT = "4"
+FORMAT = "5"
 
 
 def fingerprint(site: Site, linter: PostLinter) -> str:
     """What every entry depends on besides its own file: postctl, the site, its whole
     configuration (lint settings, post rules), Jekyll's collections_dir and timezone, Hugo's
-    configuration, the rules selected and their severities, and the bytes of the JSON Schema
-    file and of the files it refers to (as a digest)."""
+    configuration, the generator's permalink templates, the rules selected and their
+    severities, and the bytes of the JSON Schema file and of the files it refers to (as a
+    digest)."""
     schema = ""
     if linter.ctx.schema_files:
         digest = hashlib.sha256()
@@ -91,6 +94,10 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
             # `config/_default/` (Site.hugo_config): an edit to any of them that changes a
             # value starts the cache over, whichever setting a rule comes to read.
             site.hugo_config,
+            # The permalink templates PC701's URLs follow (`_config.yml`'s `permalink` or
+            # `collections.posts.permalink`; Hugo's `[permalinks]`, also in the above): the
+            # facts hold the URLs.
+            permalink_settings(linter.ctx),
             sorted(linter.enabled),
             sorted(linter.selection.severity.items()),
             schema,
@@ -177,8 +184,10 @@ class LintCache:
 
     def put_result(self, text: str) -> None:
         if self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,))
+            write_transaction(
+                self.connection,
+                lambda c: c.execute("INSERT OR REPLACE INTO meta VALUES ('result', ?)", (text,)),
+            )
 
     def put(self, path: str, key: FileKey | None, entry: tuple[str, str]) -> None:
         if self.writable and key is not None:
@@ -187,10 +196,10 @@ class LintCache:
     def flush(self) -> None:
         pending, self._pending = self._pending, []
         if pending and self.writable and not self.broken:
-            with writing(self.connection) as c:
-                c.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending
-                )
+            insert_rows(
+                self.connection,
+                [("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending)],
+            )
 
     def prune(self, keep: Sequence[str]) -> None:
         """Drop the entries of files not in `keep` (the whole site's posts)."""

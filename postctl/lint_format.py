@@ -71,8 +71,12 @@ def write_github(findings: Sequence[Finding], stream: IO[str] | None = None) -> 
     annotations on the pull request's changed lines."""
     stream = stream or sys.stdout
     show = path_displayer()
+    file = shown = None
     for f in findings:
-        props = [f"file={_gh_property(show(f.file))}"]
+        if f.file is not file:  # (a file's findings come together: its path escaped once)
+            file = f.file
+            shown = _gh_property(safe_text(show(file)))
+        props = [f"file={shown}"]
         if f.line is not None:
             props.append(f"line={f.line}")
             if f.col is not None:

@@ -22,8 +22,13 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "csv")
 # Every C0/C1 control character but the tab: a newline is shown too, so a value cannot start a
-# forged line (a fake table row, a second error message).
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+# forged line (a fake table row, a second error message). And lone surrogates, which no output
+# can encode: Python holds each byte of a file name that is not UTF-8 as one (U+DC80-U+DCFF,
+# os.fsdecode's surrogateescape), and JSON front matter can spell one (`"\ud800"`).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 # Where str.splitlines, and so anything reading lines, ends a line: `\n` for xargs and shells.
@@ -38,25 +43,52 @@ def has_line_break(value: str) -> bool:
 def write_paths(paths: Sequence[str], null: bool = False) -> list[str]:
     """`-f paths`: one path a line (for `xargs`), escaped on a terminal, or each ended by a NUL
     byte with `null` (for `xargs -0`). Without `null`, a path holding a line break would reach
-    `xargs` as two paths, neither of them the post: those are left out, and given back."""
-    clean = safe_text if is_terminal() else str
-    if null:
-        sys.stdout.write("".join(clean(p) + "\0" for p in paths))
-        return []
-    left_out = [p for p in paths if has_line_break(p)]
-    sys.stdout.write("".join(clean(p) + "\n" for p in paths if not has_line_break(p)))
+    `xargs` as two paths, neither of them the post: those are left out, and given back.
+    Not on a terminal, the paths are written as the file system's bytes (os.fsencode), so that
+    a name that is not UTF-8 reaches `xargs` as the file's real name."""
+    end = "\0" if null else "\n"
+    left_out = [] if null else [p for p in paths if has_line_break(p)]
+    kept = paths if not left_out else [p for p in paths if not has_line_break(p)]
+    if is_terminal():
+        sys.stdout.write("".join(safe_text(p) + end for p in kept))
+    else:
+        _write_fs_bytes("".join(p + end for p in kept))
     return left_out
+
+
+def _write_fs_bytes(text: str) -> None:
+    """`text` (paths) to stdout as the bytes of the file names: encoded in one go as os.fsencode
+    encodes each name (the same bytes, a path at a time or all at once)."""
+    data = os.fsencode(text)
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (replaced by a caller): escaped, never a traceback
+        sys.stdout.write(escape_surrogates(text))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
+    buffer.flush()
 
 
 def safe_text(value: str) -> str:
     """`value` on one line, with control and bidirectional-override characters made visible
-    (`\\x1b`, `\\x0a`)."""
-    return _CONTROL.sub(
-        lambda m: (
-            f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xFF else f"\\x{ord(m.group()):02x}"
-        ),
-        value,
-    )
+    (`\\x1b`, `\\x0a`), and the bytes of a file name that is not UTF-8 too (`caf\\xe9.md`)."""
+    return _CONTROL.sub(_escape, value)
+
+
+def escape_surrogates(value: str) -> str:
+    """`value` with only what no output can encode escaped as `safe_text` escapes it: the bytes
+    of a file name that is not UTF-8 (`\\xe9`), and any other lone surrogate (`\\ud800`). For
+    output that keeps every other character as it is (CSV and JSON for programs)."""
+    if value.isascii():  # (O(1): CPython knows whether a string is ASCII)
+        return value
+    return _SURROGATE.sub(_escape, value)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that did not decode (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\u{code:04x}" if code > 0xFF else f"\\x{code:02x}"
 
 
 class _PipeWriter(io.RawIOBase):
@@ -215,9 +247,11 @@ def safe_cells(texts: tuple[str, ...]) -> tuple[str, ...]:
 
 def to_json(value: Any) -> Any:
     """Front-matter values as JSON-ready data: dates as ISO 8601, keys as strings."""
+    if type(value) is str:  # (escape_surrogates: a path that is not UTF-8 is no JSON text)
+        return value if value.isascii() else escape_surrogates(value)
     if isinstance(value, dict):
         return {
-            str(k) if not isinstance(k, (date, datetime)) else k.isoformat(): to_json(v)
+            to_json(str(k)) if not isinstance(k, (date, datetime)) else k.isoformat(): to_json(v)
             for k, v in value.items()
         }
     if isinstance(value, (list, tuple)):
@@ -226,7 +260,9 @@ def to_json(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, float) and not math.isfinite(value):  # NaN and ±inf are not JSON
         return None
-    if isinstance(value, (str, int, float, bool)) or value is None:
+    if isinstance(value, str):
+        return escape_surrogates(str(value))
+    if isinstance(value, (int, float, bool)) or value is None:
         return value
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
@@ -254,7 +290,7 @@ def write_csv(
     columns: Sequence[str], rows: Sequence[dict[str, Any]], stream: IO[str] | None = None
 ) -> None:
     stream = stream or sys.stdout
-    clean = safe_text if is_terminal(stream) else str
+    clean = safe_text if is_terminal(stream) else escape_surrogates
     _write_csv_rows(stream, columns, ([clean(cell(row.get(c))) for c in columns] for row in rows))
 
 
@@ -383,11 +419,23 @@ def _column_widths(columns: Sequence[str], texts: Sequence[Sequence[str]]) -> li
 def write_text_csv(
     columns: Sequence[str], texts: Sequence[Sequence[str]], stream: IO[str] | None = None
 ) -> None:
-    """CSV of rows already turned into text (`cell`), escaped only for a terminal."""
+    """CSV of rows already turned into text (`cell`), escaped for a terminal (`safe_text`), and
+    elsewhere only where no output could encode them (`escape_surrogates`)."""
     stream = stream or sys.stdout
     if is_terminal(stream):
         texts = [[safe_text(t) for t in row] for row in texts]
+    else:
+        texts = [_encodable(row) for row in texts]
     _write_csv_rows(stream, columns, texts)
+
+
+def _encodable(row: Sequence[str]) -> Sequence[str]:
+    """A row's texts with what no output can encode escaped (`escape_surrogates`): a file name
+    that is not UTF-8, looked for once per row."""
+    joined = "".join(row)
+    if joined.isascii() or not _SURROGATE.search(joined):
+        return row
+    return [escape_surrogates(t) for t in row]
 
 
 def write_records(

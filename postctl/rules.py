@@ -37,6 +37,19 @@ from postctl.model import (
     term_text,
     yaml_scalars,
 )
+from postctl.permalinks import (
+    JEKYLL_DEFAULT_TEMPLATE,
+    HugoPage,
+    UrlTemplate,
+    compile_jekyll,
+    expand_hugo,
+    expand_jekyll,
+    hugo_page_permalinks,
+    jekyll_categories,
+    jekyll_posts_template,
+    jekyll_title,
+    jekyll_written_url,
+)
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -260,6 +273,8 @@ class Context:
     zone: tzinfo | None = None
     # Whether the site's configuration publishes posts dated in the future (Site.builds_future)
     builds_future: bool = False
+    # Hugo's content folder, the default language's (Site.hugo_content_dirs[0]); None: `content`
+    hugo_content_dir: Path | None = None
     required: list[str] = field(default_factory=lambda: ["title"])
     taxonomies: list[str] = field(default_factory=lambda: ["tags", "categories"])
     allowed: dict[str, list[str]] = field(default_factory=dict)
@@ -272,6 +287,12 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     unrendered: set[str] = field(default_factory=set)  # Hugo headless / build.render = never
     site_rules: frozenset[str] = frozenset({"PC503", "PC506", "PC701", "PC702"})  # enabled ones
+    # PC701's URL templates, compiled once per run (`url_settings`): a Jekyll site's posts
+    # template when it is not the default `date` style (None: the default, which `_url` builds
+    # without a template), and the templates Hugo's `[permalinks]` gives regular pages, by
+    # section (`permalinks.hugo_page_permalinks`).
+    jekyll_permalink: UrlTemplate | None = None
+    hugo_permalinks: dict[str, UrlTemplate] = field(default_factory=dict)
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
     consulted: set[str] | None = None
@@ -333,9 +354,11 @@ class Context:
 
     @functools.cached_property
     def url_base(self) -> str:
-        """The folder a page's URL path is relative to (Hugo: `content/`)."""
+        """The folder a page's URL path is relative to (Hugo: its content folder)."""
         root = str(self.root)
-        return os.path.join(root, "content") if self.kind == "hugo" else root
+        if self.kind != "hugo":
+            return root
+        return str(self.hugo_content_dir or os.path.join(root, "content"))
 
     @functools.cached_property
     def file_bases(self) -> tuple[str, ...]:
@@ -349,6 +372,20 @@ class Context:
         """Whether `folder` holds `name`, by listing each folder once: thousands of posts name
         files in a few folders. Names compare exactly, as on the Linux servers that build
         sites."""
+        # (`_listing`'s lookup made here: PC901 asks for every post, and the call costs)
+        names = self._listings.get(folder)
+        if names is None or self.consulted is not None:
+            names = self._listing(folder)
+        return name in names or (name in ("", ".", "..") and bool(names))
+
+    def has_section_page(self, folder: str) -> bool:
+        """Whether `folder` holds an `_index.*` file: below the top of Hugo's content folder,
+        a folder is a section only with one (https://gohugo.io/content-management/sections/)."""
+        return any(name.startswith("_index.") for name in self._listing(folder))
+
+    def _listing(self, folder: str) -> frozenset[str]:
+        """The names in `folder` (none when it cannot be listed), listed once; recorded as
+        consulted when `consulted` is kept (the lint cache checks those folders for changes)."""
         if self.consulted is not None:
             self.consulted.add(folder)
         names = self._listings.get(folder)
@@ -360,7 +397,7 @@ class Context:
             except OSError:
                 names = frozenset()
             self._listings[folder] = names
-        return name in names or (name in ("", ".", "..") and bool(names))
+        return names
 
 
 class PostLookups:
@@ -1821,10 +1858,12 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     url = None
     if "PC701" in wanted and post.format is not None:  # (`has_front_matter`)
         key = written.get("permalink") or written.get("url") or written.get("slug")
-        url = (
-            _url(post, ctx, folder, name, stem, written),
-            *(at_front_matter if key is None else positions.get(key, at_front_matter)),  # `_at`
-        )
+        found = _url(post, ctx, folder, name, stem, written)
+        if found is not None:
+            url = (
+                found,
+                *(at_front_matter if key is None else positions.get(key, at_front_matter)),
+            )  # (`_at`)
     hidden = hides_below = False
     if post.kind != "jekyll":  # Hugo's options; a plain folder may be part of a Hugo site
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
@@ -1881,18 +1920,17 @@ def never_rendered(data: dict[str, Any]) -> bool:
     return False
 
 
-_HTML_PAGE = _lazy_pattern("_HTML_PAGE", r"(/index)?\.html?$")
-
-
-def post_url(post: Post, ctx: Context) -> str:
-    """The URL the generator gives a post, as far as front matter and path decide it."""
+def post_url(post: Post, ctx: Context) -> str | None:
+    """The URL the generator gives a post, as far as front matter, path and the site's
+    permalink settings decide it (None when they name a placeholder the generator would stop
+    at, or postctl does not read)."""
     folder, name = _split_path(str(post.path))
     return _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
 
 
 def _url(
     post: Post, ctx: Context, folder: str, name: str, stem: str, written: dict[str, str]
-) -> str:
+) -> str | None:
     """`post_url`, given the post's folder, file name and `_page_stem` (worked out once per
     post) and `PostLookups.written` (`post.get(name)` for these lower-case names)."""
     data = post.data
@@ -1906,16 +1944,48 @@ def _url(
     explicit = None if key is None else data[key]
     if isinstance(explicit, str) and explicit.strip() and "{" not in explicit:
         url = explicit.strip()
+        if post.kind == "jekyll":
+            # A post's own permalink may use the placeholders too (URL#generated_permalink,
+            # jekyll/lib/jekyll/url.rb).
+            if ":" in url:
+                own = compile_jekyll(url)
+                expanded = expand_jekyll(own, post, _jekyll_path(post, ctx, own))
+                if expanded is None:
+                    return None
+                url = expanded
+            return jekyll_written_url(url)
     elif post.kind == "jekyll":
-        # Jekyll's default permalink style `date`: /:categories/:year/:month/:day/:title.html
-        # (jekyll/lib/jekyll/utils.rb, Utils#permalink_style; categories downcased in the URL).
-        parsed = post.parsed_date
-        day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
-        cats = "/".join(c.lower() for c in post.categories)
-        url = f"/{cats}/{day}/{post.slug}.html"
+        template = ctx.jekyll_permalink
+        if template is None:
+            # The default style `date`, /:categories/:year/:month/:day/:title:output_ext
+            # (`JEKYLL_STYLES`), built at once: nearly every Jekyll site's.
+            parsed = post.parsed_date
+            day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
+            return jekyll_written_url(f"/{jekyll_categories(post)}/{day}/{jekyll_title(post)}.html")
+        expanded = expand_jekyll(template, post, _jekyll_path(post, ctx, template))
+        return None if expanded is None else jekyll_written_url(expanded)
     else:
         base = ctx.url_base
         parent = folder[len(base) :] if folder.startswith(base) else folder
+        if ctx.hugo_permalinks and post.kind == "hugo" and stem != "_index" and parent != folder:
+            # `[permalinks]`: the page's sections are its folders under `content` (a
+            # bundle's own folder not one of them).
+            folders = tuple(part for part in parent.split(os.sep) if part)
+            if stem == "index":
+                folders = folders[:-1]
+            template = _hugo_template(ctx.hugo_permalinks, folders)
+            if template is not None:
+                dot = name.rfind(".")  # (`PurePath.stem`, as `_slug`)
+                page = HugoPage(
+                    folders,
+                    name[:dot] if 0 < dot < len(name) - 1 else name,
+                    _split_path(folder)[1] if stem == "index" else "",
+                    _hugo_sections(ctx, folders) if "sections" in template.text else (),
+                )
+                expanded = expand_hugo(template, post, page)
+                if expanded is None:
+                    return None
+                return _squeezed("/" + expanded).lower()
         if stem and "slug" not in written:  # (`post.has("slug")`)
             url = f"/{parent}/"
         else:
@@ -1932,14 +2002,86 @@ def _url(
                 url = f"{parent}/{slug}"
                 return url.lower() if post.kind == "hugo" else url
             url = f"/{parent}/{slug}/"
-    url = "/" + url
-    while "//" in url:  # runs of slashes become one (no regular expression: every post)
-        url = url.replace("//", "/")
-    if post.kind == "jekyll":
-        url = _HTML_PAGE.sub("/", url)
-    url = url.rstrip("/") or "/"
+    url = _squeezed("/" + url)
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
+
+
+def _squeezed(url: str) -> str:
+    """`url` with each run of slashes made one, and no trailing slash ("/" stays)."""
+    while "//" in url:  # (no regular expression: every post)
+        url = url.replace("//", "/")
+    return url.rstrip("/") or "/"
+
+
+def _jekyll_path(post: Post, ctx: Context, template: UrlTemplate) -> str:
+    """The post's path under the site's collections folder, `/`-separated (Jekyll's
+    Document#relative_path, which `:path` and `:name` read); "" when `template` reads
+    neither."""
+    if not template.reads_path:
+        return ""
+    path = post.path.as_posix()
+    root = ctx.root.as_posix().rstrip("/") + "/"
+    if path.startswith(root):
+        path = path[len(root) :]
+    if ctx.collections_dir and path.startswith(ctx.collections_dir + "/"):
+        path = path[len(ctx.collections_dir) + 1 :]
+    return path
+
+
+def _hugo_template(
+    permalinks: dict[str, UrlTemplate], folders: tuple[str, ...]
+) -> UrlTemplate | None:
+    """The `[permalinks]` template of a regular page in `folders`: the one of the deepest
+    section key that holds it (sectionToPathGlob matches a section and everything below it,
+    gohugoio/hugo resources/page/permalinks.go; "" holds only the top-level pages)."""
+    path = "/".join(folders).lower()
+    found: UrlTemplate | None = None
+    found_length = -1
+    for section, template in permalinks.items():
+        if section == "":
+            if not folders and found_length < 0:
+                found, found_length = template, 0
+        elif (path == section or path.startswith(section + "/")) and len(section) > found_length:
+            found, found_length = template, len(section)
+    return found
+
+
+def _hugo_sections(ctx: Context, folders: tuple[str, ...]) -> tuple[str, ...]:
+    """The sections a page in `folders` is in, outermost first: a top-level folder is always
+    one, a folder below it only with its own `_index` page (and while its parents are)."""
+    if not folders:
+        return ()
+    sections = [folders[0]]
+    folder = os.path.join(ctx.url_base, folders[0])
+    for part in folders[1:]:
+        folder = os.path.join(folder, part)
+        if not ctx.has_section_page(folder):
+            break
+        sections.append(part)
+    return tuple(sections)
+
+
+def permalink_settings(ctx: Context) -> list[Any]:
+    """The permalink templates `ctx` holds, as plain data (what the lint cache keys on)."""
+    jekyll = ctx.jekyll_permalink
+    return [
+        None if jekyll is None else jekyll.text,
+        sorted((section, template.text) for section, template in ctx.hugo_permalinks.items()),
+    ]
+
+
+def url_settings(
+    kind: str, jekyll_config: dict[str, Any], hugo_config: dict[str, Any]
+) -> tuple[UrlTemplate | None, dict[str, UrlTemplate]]:
+    """(`Context.jekyll_permalink`, `Context.hugo_permalinks`) from the generator's
+    configuration."""
+    if kind == "jekyll":
+        text = jekyll_posts_template(jekyll_config)
+        return (None if text == JEKYLL_DEFAULT_TEMPLATE else compile_jekyll(text)), {}
+    if kind == "hugo":
+        return None, hugo_page_permalinks(hugo_config)
+    return None, {}
 
 
 def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
@@ -1960,9 +2102,24 @@ def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
 def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
-    """Two published posts would be written to the same URL (same explicit `permalink`/`url`,
-    or the same slug, date and categories), so one silently overwrites the other in the built
-    site. Give one of them another slug or permalink."""
+    """Two published posts would be written to the same URL, so one silently overwrites the
+    other in the built site. Give one of them another slug or permalink.
+
+    A post's URL is its front matter's (Jekyll `permalink`, Hugo `url`), else the one the
+    site's permalink settings give it. Jekyll: `collections.posts.permalink` in `_config.yml`,
+    else `permalink`, a style (`date`, the default: /:categories/:year/:month/:day/:title.html;
+    `pretty`, `ordinal`, `weekdate`, `none`) or a template of placeholders (`:title`, `:slug`,
+    `:year`, `:i_month`, `:y_day`, `:short_day`, `:categories`, `:output_ext`, ...); a post's
+    own `permalink` may use them too. URLs compare as the files Jekyll writes: `/a/` and
+    `/a/index.html` clash, `/a` and `/a.html` clash, `/a/` and `/a.html` do not. Hugo:
+    `[permalinks]` (or `[permalinks.page]`) in the site configuration, by section (`posts =
+    "/:year/:slug/"`: that section and the folders below it), with `:year`, `:month`,
+    `:monthname`, `:day`, `:weekday`, `:weekdayname`, `:yearday`, `:section`, `:sections`
+    (and slices like `:sections[1:]`), `:title`, `:slug`, `:slugorfilename`, `:filename`,
+    `:contentbasename`; elsewhere /section/folders/slug-or-file-name/, lower-cased. A
+    template the generator would stop at (an unknown placeholder) or that postctl does not
+    read (Hugo's `:sectionslug`, Go date layouts such as `:2006`) gives its posts no URL to
+    compare, rather than a guessed one."""
     # Only URLs that two posts have, published or not, can clash: counted in C first (on
     # most sites, none), and only the posts with one of those are grouped.
     shared = ctx.shared_texts(facts, "url")

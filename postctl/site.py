@@ -50,6 +50,8 @@ HUGO_CONFIG_DIR = Path("config", "_default")
 HUGO_CONFIG_EXTENSIONS = (".toml", ".yaml", ".yml", ".json")
 # File names (without extension) whose contents are the root table (config.DefaultConfigNames).
 HUGO_ROOT_CONFIG_NAMES = frozenset({"hugo", "config"})
+# Hugo's content folder when the configuration sets no `contentDir`.
+HUGO_CONTENT_DIR = "content"
 # Sites with more posts than this are loaded across processes.
 PARALLEL_THRESHOLD = 2000
 # Jekyll's folders of posts and of drafts.
@@ -74,12 +76,52 @@ class Site:
 
     @property
     def content_dirs(self) -> list[Path]:
+        """The folders posts are looked for in: postctl's `content_dirs` when configured, else
+        Hugo's content folders (`hugo_content_dirs`), else the root."""
         configured = self.config["content_dirs"] if self.config.values else []
         if configured:
             return [self.root / d for d in configured]
         if self.kind == "hugo":
-            return [self.root / "content"]
+            return self.hugo_content_dirs
         return [self.root]
+
+    @cached_property
+    def hugo_content_dirs(self) -> list[Path]:
+        """Hugo's content folders, the default language's first (where `hugo new content`
+        writes): every language's `contentDir` (`languages.LANG.contentDir`, else the root
+        table's), each once, when a language sets one; else the root `contentDir`; else
+        `content` (modules/config.go ApplyProjectConfigDefaults mounts one content folder per
+        language, `languagesSortedDefaultFirst`; https://gohugo.io/configuration/all/#contentdir,
+        https://gohugo.io/content-management/multilingual/#translation-by-content-directory).
+        Module mounts (`[module] [[module.mounts]]`) and `hugo --contentDir` are not read.
+        The configuration is parsed only when its text names `contentDir`: `list` must not pay
+        for a TOML import and parse on every run, nor fail on a broken file that does not."""
+        default = [self.root / HUGO_CONTENT_DIR]
+        if self.kind != "hugo" or not self._hugo_config_mentions(b"contentdir"):
+            return default
+        config = self.hugo_config
+        main = _text_setting(config.get("contentdir")) or HUGO_CONTENT_DIR
+        languages = config.get("languages")
+        tables = _languages_default_first(config) if isinstance(languages, dict) else []
+        if not any(_text_setting(table.get("contentdir")) for table in tables):
+            return [self.root / main]
+        folders = [_text_setting(table.get("contentdir")) or main for table in tables]
+        return [self.root / folder for folder in dict.fromkeys(folders)]
+
+    def _hugo_config_mentions(self, word: bytes) -> bool:
+        """Whether a file of the Hugo configuration holds `word` (lower-case ASCII) in any
+        case. A file that cannot be read is passed over: it is `hugo_config`'s to report, to
+        the commands that need a setting from it."""
+        files = [self.generator_config] if self.generator_config is not None else []
+        if self.hugo_config_dir is not None:
+            files += hugo_config_dir_files(self.hugo_config_dir)
+        for path in files:
+            try:
+                if word in path.read_bytes().lower():
+                    return True
+            except OSError:
+                continue
+        return False
 
     @property
     def extensions(self) -> tuple[str, ...]:
@@ -461,6 +503,31 @@ def _hugo_config_dir_table(folder: Path) -> dict[str, Any]:
                 data = {"languages": {lang.lower(): {inner: data} if inner else data}}
         _set_over(table, data)
     return table
+
+
+def _text_setting(value: Any) -> str:
+    """A text setting, stripped; "" when it is not text."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _languages_default_first(config: dict[str, Any]) -> list[dict[str, Any]]:
+    """The tables of Hugo's `languages` by weight, 0 (none) last, then key (langs.Languages
+    Less), the default language's first: `defaultContentLanguage`, else the first language,
+    else `en` (https://gohugo.io/quick-reference/glossary/#default-language)."""
+
+    def weight(item: tuple[str, dict[str, Any]]) -> tuple[bool, int, str]:
+        value = item[1].get("weight")
+        value = value if isinstance(value, int) and not isinstance(value, bool) else 0
+        return (value == 0, value, item[0])
+
+    languages = config["languages"]
+    items = sorted(
+        ((lang, table) for lang, table in languages.items() if isinstance(table, dict)), key=weight
+    )
+    default = _text_setting(config.get("defaultcontentlanguage")).lower()
+    if not default:
+        default = items[0][0] if items else "en"
+    return [table for _, table in sorted(items, key=lambda item: item[0] != default)]
 
 
 def _hugo_keys(data: dict[Any, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
 from datetime import date, datetime, timedelta, timezone
@@ -213,6 +214,37 @@ def test_symlinked_cache_folder_is_never_written_through(site_root, tmp_path):
     (site_root / CACHE_DIR).symlink_to(elsewhere)
     assert titles(load(site_root)) == ["Post 0", "Post 1", "Post 2"]
     assert list(elsewhere.iterdir()) == []
+
+
+def test_cache_folder_gets_its_gitignore_back_after_a_failed_first_write(site_root, run):
+    # A first run on a full disk left .gitignore empty and no CACHEDIR.TAG: later runs filled
+    # posts.sqlite beside them, and `git add -A` committed the cache.
+    load(site_root)
+    folder = site_root / CACHE_DIR
+    (folder / ".gitignore").write_bytes(b"")
+    (folder / "CACHEDIR.TAG").unlink()
+    assert run("list", site_root).exit_code == 0
+    assert (folder / ".gitignore").read_text() == cache_module.GITIGNORE
+    assert (folder / "CACHEDIR.TAG").read_text() == cache_module.CACHEDIR_TAG
+
+
+def test_no_cache_is_written_while_its_gitignore_cannot_be(site_root, run, monkeypatch):
+    real_replace = os.replace
+
+    def disk_full(source, target, *args, **kwargs):
+        if os.path.basename(target) == ".gitignore":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_replace(source, target, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "replace", disk_full)
+        assert run("list", site_root).exit_code == 0
+    folder = site_root / CACHE_DIR
+    assert not (folder / DATABASE).exists()
+    assert list(folder.iterdir()) == []  # no half-written .gitignore, no temporary file
+    assert run("list", site_root).exit_code == 0  # space again
+    assert (folder / DATABASE).is_file()
+    assert (folder / ".gitignore").read_text() == cache_module.GITIGNORE
 
 
 def test_parallel_load_matches_serial(tmp_path, monkeypatch):
@@ -630,3 +662,71 @@ def test_a_cache_held_by_another_run_is_used_later_not_deleted(run, tmp_path, co
         other_run.close()
     assert (held.exit_code, held.stdout) == (first.exit_code, first.stdout)
     assert os.stat(path).st_ino == inode
+
+
+def latin1_named_post(tmp_path: Path) -> Path:
+    """A plain site holding a post whose file name is not UTF-8 (`caf\\xe9.md`)."""
+    site = tmp_path / "notes"
+    write(site / "ok.md", "---\ntitle: OK\ntags: [a]\n---\n")
+    try:
+        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
+            f.write(b"---\ntitle: Latin\ntags: [a]\n---\n")
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    return site
+
+
+# A name from a Latin-1 archive: SQLite text cannot hold its surrogate escapes, and every cached
+# run ended in a traceback (UnicodeEncodeError, then "generator didn't yield").
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["tags"], ["list", "--count"], ["lint"]],
+    ids=["stats", "tags", "list", "lint"],
+)
+def test_cache_survives_a_file_name_that_is_not_utf8(run, tmp_path, command):
+    site = latin1_named_post(tmp_path)
+    uncached = run(*command, site, "--no-cache")
+    assert uncached.exit_code == 0, uncached.stderr
+    for _ in range(2):  # the run that fills the cache, then one that reads it
+        cached = run(*command, site)
+        assert (cached.exit_code, cached.stdout) == (0, uncached.stdout), cached.stderr
+    assert (site / CACHE_DIR).is_dir()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+def test_a_file_name_that_is_not_utf8_is_parsed_on_every_run(tmp_path, monkeypatch):
+    site_root = latin1_named_post(tmp_path)
+    write(site_root / "sub/more.md", "---\ntitle: More\n---\n")  # paths on both sides of it
+    first = load(site_root)
+    parsed = Counting(monkeypatch)
+    second = load(site_root)
+    assert parsed.take() == [os.fsdecode(b"caf\xe9.md")]  # the others come from the cache
+    assert [p.to_dict() for p in first] == [p.to_dict() for p in second]
+    site = find_site(site_root)
+    names = [str(p) for p in collect(site)]
+    for complete in (True, False):  # a range scan, and lookups by path
+        assert titles(iter_posts(site, names, complete=complete)) == titles(first)
+
+
+def test_a_failed_cache_write_is_rolled_back_and_other_errors_are_raised(tmp_path):
+    connection = sqlite3.connect(tmp_path / "c.sqlite", isolation_level=None)
+    connection.execute("CREATE TABLE t (v TEXT)")
+
+    def insert_then_fail(c):
+        c.execute("INSERT INTO t VALUES ('kept back')")
+        c.execute("INSERT INTO missing VALUES (1)")
+
+    assert not cache_module.write_transaction(connection, insert_then_fail)
+
+    def not_sqlite(c):
+        c.execute("INSERT INTO t VALUES ('kept back')")
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError, match="a bug"):
+        cache_module.write_transaction(connection, not_sqlite)
+    assert not connection.in_transaction  # else every later write fails on BEGIN
+    assert cache_module.write_transaction(
+        connection, lambda c: c.execute("INSERT INTO t VALUES ('x')")
+    )
+    assert connection.execute("SELECT v FROM t").fetchall() == [("x",)]

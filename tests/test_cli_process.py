@@ -163,3 +163,30 @@ def test_a_reader_that_leaves_midway_is_no_failure(site: Path) -> None:
     )
     assert (done.returncode, done.stderr) == (0, b"")
     assert done.stdout.decode().count("\n") == 1
+
+
+def test_the_app_of_one_command_answers_as_the_whole_app(tmp_path: Path) -> None:
+    # `postctl CMD ...` runs an app holding CMD alone (cli.app_for, for its start-up time): its
+    # help, its usage errors and its work must read exactly as the whole app's.
+    from typer.testing import CliRunner
+
+    from postctl.cli import app, app_for
+
+    write(tmp_path / "_config.yml", "title: t\n")
+    write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: A\ntags: [x]\n---\nA\n")
+    runner = CliRunner()
+    names = [info.name for info in app.registered_commands]
+    assert {"list", "lint", "retag", "new"} <= set(names)
+    calls = [[name, "--help"] for name in names] + [[name, "--no-such-option"] for name in names]
+    calls += [["list", str(tmp_path)], ["tags", "-f", "json", str(tmp_path)], ["retag"]]
+    for args in calls:
+        assert app_for(args) is not app
+        whole = runner.invoke(app, args)
+        alone = runner.invoke(app_for(args), args)
+        assert (alone.exit_code, alone.stdout, alone.stderr) == (
+            whole.exit_code,
+            whole.stdout,
+            whole.stderr,
+        ), args
+    for args in ([], ["--help"], ["--version"], ["lst"], ["-h", "list"]):
+        assert app_for(args) is app

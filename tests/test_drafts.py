@@ -160,6 +160,32 @@ def test_unpublish_never_replaces_an_existing_draft(run, tmp_path: Path) -> None
     assert (site / "_drafts/same.md").read_text() == "---\ntitle: Other draft\n---\n"
 
 
+def test_publish_dry_run_reports_an_existing_target(run, tmp_path: Path) -> None:
+    """The dry run refuses what the run refuses (the README promises the same exit code)."""
+    site = jekyll_site(tmp_path)
+    draft = write(site / "_drafts" / "idea.md", "---\ntitle: Idea\n---\nText.\n")
+    write(site / "_posts" / "2026-03-01-idea.md", "---\ntitle: Other\n---\n")
+    dry = run("publish", draft, "--date", "2026-03-01", "--dry-run", cwd=site)
+    real = run("publish", draft, "--date", "2026-03-01", cwd=site)
+    assert real.exit_code == 1
+    assert dry.exit_code == real.exit_code, dry.stdout
+    assert dry.stderr == real.stderr
+    assert "_posts/2026-03-01-idea.md: already exists; not replaced" in dry.stderr
+    assert dry.stdout == ""
+
+
+def test_unpublish_dry_run_reports_an_existing_target(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    post = write(site / "_posts" / "2024-01-02-hello.md", "---\ntitle: Hello\n---\nText.\n")
+    write(site / "_drafts" / "hello.md", "---\ntitle: Other\n---\n")
+    dry = run("unpublish", post, "--dry-run", cwd=site)
+    real = run("unpublish", post, cwd=site)
+    assert real.exit_code == 1
+    assert dry.exit_code == real.exit_code, dry.stdout
+    assert dry.stderr == real.stderr
+    assert "_drafts/hello.md: already exists; not replaced" in dry.stderr
+
+
 def test_already_published_and_already_a_draft(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path)
     post = write(site / "_posts/2026-01-01-p.md", "---\ntitle: P\n---\n")

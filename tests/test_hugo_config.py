@@ -157,7 +157,7 @@ def test_new_puts_the_post_in_the_content_folder(run, tmp_path):
     config_dir_site(tmp_path, {"hugo.toml": "title = 'x'\n"})
     preview = run("new", "Fresh Post", "--dry-run", cwd=tmp_path)
     assert preview.exit_code == 0, preview.stderr
-    assert "content/posts/fresh-post.md" in preview.stderr and "draft: false" in preview.stdout
+    assert "content/posts/fresh-post.md" in preview.stderr and "draft: true" in preview.stdout
     result = run("new", "Fresh Post", cwd=tmp_path / "content" / "posts")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "content" / "posts" / "fresh-post.md").is_file()

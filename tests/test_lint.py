@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import marshal
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -546,3 +547,23 @@ def test_a_chunk_that_travels_comes_back_as_linted_here(tmp_path):
     assert [list(c) for c in by_helper.tally.uses.values()] == [
         list(c) for c in by_here.tally.uses.values()
     ]  # (the terms in the order first used: PC503 lists equally used spellings so)
+
+
+# A finding in a file whose name is not UTF-8 (`caf\xe9.md`, from a Latin-1 archive) ended in a
+# traceback on a strict UTF-8 stdout in every format: the name is shown with its byte escaped.
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "table"])
+def test_lint_prints_a_file_name_that_is_not_utf8_escaped(run, tmp_path, fmt):
+    site = tmp_path / "notes"
+    write(site / "ok.md", "---\ntitle: OK\n---\n")
+    try:
+        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
+            f.write(b"---\ntitle: [unclosed\n---\n")
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    result = run("lint", site, "-f", fmt, cwd=tmp_path)
+    assert result.exit_code == 1, result.stderr
+    if fmt == "json":
+        assert [f["path"] for f in json.loads(result.stdout)] == ["notes/caf\\xe9.md"]
+    else:
+        assert "notes/caf\\xe9.md" in result.stdout

@@ -790,8 +790,9 @@ def url_long_way(post: Post, ctx: Context) -> str:
     elif post.kind == "jekyll":
         parsed = post.parsed_date
         day = parsed.value.strftime("%Y/%m/%d") if parsed else ""
-        cats = "/".join(c.lower() for c in post.categories)
-        url = f"/{cats}/{day}/{post.slug}.html"
+        cats = "/".join(dict.fromkeys(c.lower() for c in post.categories))
+        title = re.sub(r"[^\w.~!$&'()+,;=@]+", "-", post.slug).strip("-")
+        url = f"/{cats}/{day}/{title}.html"
     else:
         folder = str(post.path.parent)
         parent = folder[len(ctx.url_base) :] if folder.startswith(ctx.url_base) else folder
@@ -802,9 +803,13 @@ def url_long_way(post: Post, ctx: Context) -> str:
             if stem == "index":
                 parent = os.path.dirname(parent)
             url = f"/{parent}/{post.slug}/"
-    url = re.sub("/+", "/", "/" + url)
+    url = "/" + url
+    if post.kind == "jekyll":  # the file Jekyll writes (`jekyll_written_url`)
+        url = url.replace("..", "/").replace("./", "")
+    url = re.sub("/+", "/", url)
     if post.kind == "jekyll":
-        url = re.sub(r"(/index)?\.html?$", "/", url)
+        url = re.sub(r"(?<=[^/])$", ".html", url) if not url.endswith(".html") else url
+        url = re.sub(r"/index\.html$", "/", url)
     url = url.rstrip("/") or "/"
     return url.lower() if post.kind == "hugo" else url
 

@@ -74,14 +74,75 @@ def test_jekyll_post_path_bytes_and_read_back(run, tmp_path: Path) -> None:
 
 
 def test_hugo_post_is_toml_like_hugos_archetype(run, tmp_path: Path) -> None:
+    """A draft, as Hugo's default archetype makes one (`draft = true`)."""
     site = hugo_site(tmp_path)
     path = created(run("new", "My First Post", cwd=site), site)
     assert path == site / "content" / "posts" / "my-first-post.md"
     assert path.read_text() == (
-        "+++\ntitle = 'My First Post'\ndate = 2026-02-05T03:33:48+01:00\ndraft = false\n+++\n\n"
+        "+++\ntitle = 'My First Post'\ndate = 2026-02-05T03:33:48+01:00\ndraft = true\n+++\n\n"
     )
     post = load_post(path, "hugo")
-    assert (post.title, post.date, post.draft) == ("My First Post", NOW, False)
+    assert (post.title, post.date, post.draft) == ("My First Post", NOW, True)
+
+
+@pytest.mark.parametrize(
+    ("make", "kind", "draft", "published"),
+    [
+        (hugo_site, "hugo", True, False),  # Hugo's default: a draft; --no-draft: `draft = false`
+        (plain_site, "plain", None, False),  # published without a key; --no-draft says so
+    ],
+)
+def test_no_draft_creates_a_published_post(run, tmp_path: Path, make, kind, draft, published):
+    site = make(tmp_path / "site")
+    default = load_post(created(run("new", "Default", cwd=site), site), kind)
+    assert default.get("draft") is draft
+    post = load_post(created(run("new", "Out now", "--no-draft", cwd=site), site), kind)
+    assert (post.get("draft"), post.draft) == (published, False)
+
+
+def test_no_draft_on_jekyll_is_a_post(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    path = created(run("new", "Out now", "--no-draft", cwd=site), site)
+    assert path == site / "_posts" / "2026-02-05-out-now.md"
+    assert not load_post(path, "jekyll").has("draft")
+
+
+def test_no_draft_beats_a_configured_draft(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    write(site / "postctl.toml", "[new.front_matter]\ndraft = true\n")
+    path = created(run("new", "Out now", "--no-draft", cwd=site), site)
+    assert load_post(path, "hugo").draft is False
+
+
+def test_hugo_content_dir_from_the_config(run, tmp_path: Path) -> None:
+    """`contentDir = 'src'`: Hugo reads content from src/, never from content/."""
+    site = tmp_path / "hugo"
+    write(site / "hugo.toml", "title = 'Test'\ncontentDir = 'src'\n")
+    write(site / "src/posts/first.md", "---\ntitle: First\n---\n")
+    result = run("new", "Second", "--site", site)
+    assert result.exit_code == 0, result.stderr
+    assert (site / "src/posts/second.md").is_file(), result.stdout
+    assert not (site / "content").exists()
+
+
+def test_hugo_content_dir_of_the_default_language(run, tmp_path: Path) -> None:
+    site = tmp_path / "hugo"
+    write(
+        site / "hugo.yaml",
+        "defaultContentLanguage: de\nlanguages:\n  en:\n    contentDir: content/english\n"
+        "    weight: 1\n  de:\n    contentDir: content/deutsch\n    weight: 2\n",
+    )
+    path = created(run("new", "Hallo", cwd=site), site)
+    assert path == site / "content/deutsch/posts/hallo.md"
+
+
+def test_a_broken_hugo_config_naming_content_dir_exits_2(run, tmp_path: Path) -> None:
+    site = tmp_path / "hugo"
+    write(site / "hugo.toml", "contentDir = 'src\n")
+    result = run("new", "Second", "--site", site)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("postctl: error: ")
+    assert "hugo.toml: TOML: " in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_hugo_section_and_path_pattern_from_config(run, tmp_path: Path) -> None:
@@ -655,7 +716,7 @@ def test_placeholder_keeps_the_strings_own_style_when_it_can(run, tmp_path: Path
         "---\ntitle: 'Issue 42: it''s'\nplain: \"Notes on Issue 42: it's\"  # kept\n"
         "single: 'It''s Issue 42: it''s'\ndouble: \"On Issue 42: it's\"\n"
         "# about Issue 42: it's\nlink: see /p/ too\n"
-        "date: 2026-02-05T03:33:48+01:00\ndraft: false\n---\n"
+        "date: 2026-02-05T03:33:48+01:00\ndraft: true\n---\n"
     )
 
 
@@ -758,6 +819,53 @@ def test_existing_draft_exits_1(run, tmp_path: Path) -> None:
     result = run("new", "Idea", "--draft", cwd=site)
     assert result.exit_code == 1
     assert (site / "_drafts/idea.md").read_text() == "x"
+
+
+def test_hugo_page_bundle_of_the_same_name_exits_1(run, tmp_path: Path) -> None:
+    """`posts/photo-walk.md` beside the bundle `posts/photo-walk/index.md` is the same page
+    (`hugo new content` refuses it: "the target path conflicts with existing content")."""
+    site = hugo_site(tmp_path / "hugo")
+    write(site / "content/posts/photo-walk/index.md", "---\ntitle: Photo walk\n---\n")
+    result = run("new", "Photo walk", "--site", site)
+    assert result.exit_code == 1, result.stdout
+    assert "content/posts/photo-walk: already exists" in result.stderr
+    assert "--slug" in result.stderr
+    assert not (site / "content/posts/photo-walk.md").exists()
+
+
+def test_hugo_post_of_the_same_name_refuses_a_new_bundle(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path, "title = 'Test'\n")
+    write(site / "postctl.toml", '[new]\npath = "{slug}/index.md"\n')
+    write(site / "content/posts/Photo-Walk.markdown", "---\ntitle: Photo walk\n---\n")
+    write(site / "content/posts/branch/_index.md", "---\ntitle: Branch\n---\n")
+    write(site / "content/posts/images/a.png", b"png")  # a folder without a page: no bundle
+    assert run("new", "Photo walk", "--site", site).exit_code == 1
+    assert run("new", "Branch", "--site", site).exit_code == 1
+    created(run("new", "Images", "--site", site), site)
+
+
+def test_a_name_that_differs_only_in_case_exits_1(run, tmp_path: Path) -> None:
+    """Hugo lower-cases URLs, and a clone on macOS or Windows cannot hold both files."""
+    site = hugo_site(tmp_path / "hugo")
+    write(site / "content/posts/Tide-Tables.md", "---\ntitle: Tide tables\n---\n")
+    result = run("new", "Tide tables", "--site", site)
+    assert result.exit_code == 1, result.stdout
+    assert "Tide-Tables.md: already exists, the same post as tide-tables.md" in result.stderr
+    assert not (site / "content/posts/tide-tables.md").exists()
+
+
+def test_the_same_jekyll_post_with_another_extension_exits_1(run, tmp_path: Path) -> None:
+    """Both would be /2026/02/05/hello.html: Jekyll warns "Conflict: The following destination
+    is shared by multiple files"."""
+    site = jekyll_site(tmp_path / "blog")
+    write(site / "_posts" / "2026-02-05-hello.markdown", "---\ntitle: Hello\n---\n")
+    write(site / "_posts" / "2026-02-05-other.txt", "not a post")
+    result = run("new", "Hello", "--site", site)
+    assert result.exit_code == 1, result.stdout
+    assert "--slug" in result.stderr
+    assert not (site / "_posts" / "2026-02-05-hello.md").exists()
+    created(run("new", "Other", "--site", site), site)  # .txt is no post extension
+    assert run("new", "Hello", "--site", site, "--date", "2026-02-06").exit_code == 0
 
 
 def test_write_new_file_never_replaces(tmp_path: Path) -> None:
@@ -867,6 +975,33 @@ def test_template_keys_from_other_layers_and_flags_use_the_editor(run, tmp_path:
     )
     post = load_post(path, "jekyll")
     assert (post.title, post.tags, post.date, post.author) == ("Hello", ["a", "b"], NOW, "Maya")
+
+
+def test_set_on_hugo_replaces_a_key_spelled_in_another_case(run, tmp_path: Path) -> None:
+    """Hugo reads keys case-insensitively: `--set Draft=true` sets the default `draft` rather
+    than add a second key (lint's PC102), under the spelling already there."""
+    site = hugo_site(tmp_path / "hugo")
+    result = run("new", "Capital", "--set", "Draft=false", "--set", "TITLE=Other", "--site", site)
+    assert result.exit_code == 0, result.stderr
+    post = load_post(site / "content/posts/capital.md", "hugo")
+    assert list(post.data) == ["title", "date", "draft"]
+    assert (post.data["draft"], post.data["title"]) == (False, "Other")
+    lint = run("lint", site / "content/posts/capital.md")
+    assert "PC102" not in lint.stdout, lint.stdout
+
+
+def test_set_on_hugo_with_a_template_writes_a_key_once(run, tmp_path: Path) -> None:
+    site = hugo_site(tmp_path)
+    template = write(tmp_path / "t.md", "+++\ntitle = '{title}'\n+++\n")
+    path = created(run("new", "T", "--template", template, "--set", "Draft=false", cwd=site), site)
+    assert load_post(path, "hugo").data == {"title": "T", "date": NOW, "draft": False}
+
+
+def test_set_on_jekyll_keeps_keys_that_differ_in_case(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    path = created(run("new", "Cased", "--set", "Layout=wide", cwd=site), site)
+    data = load_post(path, "jekyll").data
+    assert (data["layout"], data["Layout"]) == ("post", "wide")
 
 
 def test_template_hugo_date_and_draft_added(run, tmp_path: Path) -> None:

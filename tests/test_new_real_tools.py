@@ -55,7 +55,7 @@ def test_hugo_reads_new_and_published_posts_as_intended(run, tmp_path: Path) -> 
         fmt = ("toml", "yaml", "json")[i % 3]
         draft = i % 2 == 1
         args = ["new", "--slug", f"p{i}", "--format", fmt, "--date", f"2026-01-0{i + 1}T10:00"]
-        result = run(*args, *(["--draft"] if draft else []), "--", title, cwd=tmp_path)
+        result = run(*args, "--draft" if draft else "--no-draft", "--", title, cwd=tmp_path)
         assert result.exit_code == 0, result.stderr
         local = datetime(2026, 1, i + 1, 10).astimezone()
         expected[f"p{i}.md"] = (title, local, draft)

@@ -330,3 +330,31 @@ def test_folder_categories_reported_by_worker_processes_too(tmp_path, monkeypatc
         ("2024-01-02-b.md", "changed"),
         ("2024-01-03-c.md", "changed"),
     ]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_retag_summary_and_diff_show_a_file_name_that_is_not_utf8_escaped(run, tmp_path, fmt):
+    # A post `caf\xe9.md` (not UTF-8) ended the summary and the diff in a traceback.
+    site = tmp_path / "notes"
+    site.mkdir()
+    try:
+        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
+            f.write(b"---\ntitle: Latin\ntags: [js]\n---\n")
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    result = run("retag", "js", "javascript", site, "--dry-run", "-f", fmt, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        (change,) = json.loads(result.stdout)
+        assert change["path"] == "notes/caf\\xe9.md"
+        assert change["diff"].startswith("--- a/notes/caf\\xe9.md\n")
+    else:
+        assert "notes/caf\\xe9.md" in result.stdout
+    if fmt == "table":
+        assert "--- a/notes/caf\\xe9.md\n" in result.stdout
+    result = run("retag", "js", "javascript", site, "-f", fmt, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "notes/caf\\xe9.md" in result.stdout.replace("\\\\", "\\")  # (JSON's escape)
+    with open(os.fsencode(site) + b"/caf\xe9.md", "rb") as f:
+        assert b"tags: [javascript]" in f.read()

@@ -571,6 +571,16 @@ def test_duplicate_urls(tmp_path):
     ]
 
 
+def test_duplicate_urls_hugo_relative_to_its_content_dir(tmp_path):
+    write(tmp_path / "hugo.toml", "contentDir = 'src'\n")
+    write(tmp_path / "src/posts/a.md", fm("title: A\nslug: same\n"))
+    write(tmp_path / "src/posts/same.md", fm("title: B\n"))
+    assert [(f.path.name, f.message) for f in lint(tmp_path, "PC701")] == [
+        ("a.md", "same URL /posts/same as src/posts/same.md"),
+        ("same.md", "same URL /posts/same as src/posts/a.md"),
+    ]
+
+
 def test_duplicate_urls_jekyll(tmp_path):
     root = jekyll(
         tmp_path,

@@ -61,6 +61,79 @@ def test_hugo_site(tmp_path, config):
     assert [p.name for p in collect(site)] == ["a.md", "index.md"]
 
 
+def test_hugo_content_dir_is_where_posts_are(run, tmp_path):
+    """`contentDir` in Hugo's configuration: Hugo reads content there, not in content/."""
+    write(tmp_path / "hugo.toml", "title = 'x'\nContentDir = 'src'\n")
+    write(tmp_path / "src" / "posts" / "a.md", "---\ntitle: A\n---\n")
+    write(tmp_path / "content" / "posts" / "old.md", "---\ntitle: Old\n---\n")
+    site = find_site(tmp_path)
+    assert site.content_dirs == [tmp_path / "src"]
+    assert [p.name for p in collect(site)] == ["a.md"]
+    result = run("list", "-f", "json", tmp_path)
+    assert [row["title"] for row in json.loads(result.stdout)] == ["A"], result.stderr
+    stats = run("stats", "-f", "json", tmp_path)
+    assert json.loads(stats.stdout)["posts"] == 1, stats.stderr
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        # Every language's folder, the default language's first; one without its own reads
+        # the root's contentDir.
+        (
+            {
+                "hugo.toml": "contentDir = 'main'\ndefaultContentLanguage = 'fr'\n"
+                "[languages.en]\nweight = 1\ncontentDir = 'content/en'\n"
+                "[languages.fr]\nweight = 2\ncontentDir = 'content/fr'\n[languages.de]\n"
+            },
+            ["content/fr", "content/en", "main"],
+        ),
+        # Without defaultContentLanguage, the first language by weight is the default.
+        (
+            {
+                "hugo.yaml": "languages:\n  en: {weight: 2, contentDir: en}\n"
+                "  sv: {weight: 1, contentDir: sv}\n"
+            },
+            ["sv", "en"],
+        ),
+        # From Hugo's configuration directory, languages.toml as the `languages` table.
+        (
+            {
+                "config/_default/hugo.toml": "title = 'x'\n",
+                "config/_default/languages.toml": "[en]\ncontentDir = 'content/en'\n",
+            },
+            ["content/en"],
+        ),
+        ({"hugo.toml": "title = 'contentDir is not set'\n"}, ["content"]),
+    ],
+)
+def test_hugo_content_dirs_of_a_multilingual_site(tmp_path, files, expected):
+    for name, text in files.items():
+        write(tmp_path / name, text)
+    assert find_site(tmp_path).content_dirs == [tmp_path / d for d in expected]
+
+
+def test_postctl_content_dirs_win_over_hugos(tmp_path):
+    write(tmp_path / "hugo.toml", "contentDir = 'src'\n")
+    write(tmp_path / "postctl.toml", "content_dirs = ['notes']\n")
+    assert find_site(tmp_path).content_dirs == [tmp_path / "notes"]
+
+
+def test_a_broken_hugo_config_is_read_only_when_it_names_a_content_dir(run, tmp_path):
+    """`list` does not need Hugo's configuration unless it may move the content folder: a
+    file that does not name contentDir is not parsed, one that does is a one-line error."""
+    write(tmp_path / "hugo.toml", "title = 'x\n")
+    write(tmp_path / "content" / "posts" / "a.md", "---\ntitle: A\n---\n")
+    result = run("list", "-f", "csv", tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert "a.md" in result.stdout
+    write(tmp_path / "hugo.toml", "title = 'x\ncontentDir = 'src'\n")
+    result = run("list", "-f", "csv", tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("postctl: error: ") and "hugo.toml" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_legacy_config_toml_needs_content_folder(tmp_path):
     write(tmp_path / "config.toml", "x = 1\n")
     write(tmp_path / "notes.md", "---\n---\n")

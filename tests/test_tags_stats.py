@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES, write
 
 from postctl.output import bar
@@ -261,3 +264,20 @@ def test_stats_chart_stays_a_picture_with_one_far_off_date(run, tmp_path):
     write(tmp_path / "content" / "c.md", "---\ntitle: c\ndate: 2024-06-01\n---\n")
     months = json.loads(run("stats", tmp_path, "-f", "json", "--by", "month").stdout)
     assert len(months["per_period"]) == 6
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a non-UTF-8 file name needs a POSIX file system")
+@pytest.mark.parametrize("fmt", ["table", "json"])
+def test_stats_shows_a_site_folder_that_is_not_utf8_escaped(run, tmp_path, fmt):
+    site = os.fsdecode(os.fsencode(tmp_path) + b"/caf\xe9")
+    try:
+        os.mkdir(site)
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    write(Path(site) / "a.md", "---\ntitle: A\ntags: [x]\n---\n")
+    result = run("stats", site, "-f", fmt, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    if fmt == "json":
+        assert json.loads(result.stdout)["site"].endswith("/caf\\xe9")
+    else:
+        assert result.stdout.startswith("caf\\xe9 (plain)")

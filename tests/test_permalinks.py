@@ -1,0 +1,504 @@
+"""PC701 (duplicate-url) follows the site's permalink settings: Jekyll's `permalink` (a style or
+a template) and `collections.posts.permalink`, a post's own `permalink` with placeholders, and
+Hugo's `[permalinks]`; URLs compare the way the files they are written to would clash."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from conftest import write
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from postctl.lint import lint_site, make_context
+from postctl.permalinks import (
+    _JEKYLL_PRETTY_SLUG,
+    JEKYLL_PLACEHOLDERS,
+    HugoPage,
+    compile_hugo,
+    compile_jekyll,
+    expand_hugo,
+    hugo_page_permalinks,
+    hugo_urlize,
+    jekyll_slugify,
+)
+from postctl.rules import post_url
+from postctl.site import find_site
+
+NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
+
+
+def jekyll_site(root: Path, config: str, posts: dict[str, str]) -> Path:
+    write(root / "_config.yml", config)
+    for name, front_matter in posts.items():
+        write(root / name, f"---\n{front_matter}---\nBody.\n")
+    return root
+
+
+def hugo_site(root: Path, config: str, pages: dict[str, str]) -> Path:
+    write(root / "hugo.toml", config)
+    for name, front_matter in pages.items():
+        write(root / "content" / name, f"---\n{front_matter}---\nBody.\n")
+    return root
+
+
+def clashes(root: Path) -> list[tuple[str, str]]:
+    """PC701's findings through the library: (file name, message), sorted."""
+    found = lint_site(find_site(root), select=["PC701"], now=NOW).findings
+    return sorted((Path(f.file).name, f.message) for f in found)
+
+
+def cli_clashes(run, root: Path, *args: str) -> list[tuple[str, str]]:
+    """PC701's findings through `postctl lint -f json`: (file name, message), sorted."""
+    result = run("lint", "--select", "PC701", "-f", "json", *args, root)
+    assert result.exit_code in (0, 1), result.stderr
+    return sorted((Path(f["path"]).name, f["message"]) for f in json.loads(result.stdout))
+
+
+# -- Jekyll --------------------------------------------------------------------------------------
+
+
+def test_jekyll_title_only_permalink_finds_the_same_slug_on_two_days(run, tmp_path):
+    root = jekyll_site(
+        tmp_path,
+        "permalink: /:title/\n",
+        {
+            "_posts/2023-05-01-hello.md": "title: One\n",
+            "_posts/2024-06-02-hello.md": "title: Two\n",
+            "_posts/2024-06-02-other.md": "title: Three\n",
+        },
+    )
+    expected = [
+        ("2023-05-01-hello.md", "same URL /hello as _posts/2024-06-02-hello.md"),
+        ("2024-06-02-hello.md", "same URL /hello as _posts/2023-05-01-hello.md"),
+    ]
+    assert cli_clashes(run, root, "--no-cache") == expected
+    assert clashes(root) == expected
+
+
+def test_jekyll_default_style_keeps_the_same_title_on_two_days_apart(run, tmp_path):
+    root = jekyll_site(
+        tmp_path,
+        "title: x\n",
+        {
+            "_posts/2023-05-01-hello.md": "title: Hello\n",
+            "_posts/2024-06-02-hello.md": "title: Hello\n",
+            # the same day and slug, another extension: one file
+            "_posts/2024-06-02-hello.markdown": "title: Hello again\n",
+        },
+    )
+    assert cli_clashes(run, root) == [
+        (
+            "2024-06-02-hello.markdown",
+            "same URL /2024/06/02/hello.html as _posts/2024-06-02-hello.md",
+        ),
+        (
+            "2024-06-02-hello.md",
+            "same URL /2024/06/02/hello.html as _posts/2024-06-02-hello.markdown",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("style", "posts", "clashing"),
+    [
+        # `none`: /:categories/:title:output_ext, the date left out
+        (
+            "none",
+            {"2023-05-01-x.md": "", "2024-06-02-x.md": "", "2024-06-02-y.md": ""},
+            {"2023-05-01-x.md", "2024-06-02-x.md"},
+        ),
+        # `pretty`: /:categories/:year/:month/:day/:title/, written as .../x/index.html
+        (
+            "pretty",
+            {
+                "2024-06-02-x.md": "",
+                "2024-06-03-x.md": "",
+                "2024-01-01-a.md": "permalink: /2024/06/02/x.html\n",
+                "2024-01-01-b.md": "permalink: /2024/06/02/x/index.html\n",
+            },
+            {"2024-06-02-x.md", "2024-01-01-b.md"},
+        ),
+        # `ordinal`: /:categories/:year/:y_day/:title:output_ext
+        (
+            "ordinal",
+            {
+                "2024-02-01-x.md": "",
+                "2023-02-01-x.md": "",
+                "2024-01-01-a.md": "permalink: /2024/032/x.html\n",
+            },
+            {"2024-02-01-x.md", "2024-01-01-a.md"},
+        ),
+        # `weekdate`: /:categories/:year/W:week/:short_day/:title:output_ext
+        (
+            "weekdate",
+            {
+                "2024-01-01-x.md": "",
+                "2024-01-08-x.md": "",
+                "2024-02-01-a.md": "permalink: /2024/W01/Mon/x\n",
+            },
+            {"2024-01-01-x.md", "2024-02-01-a.md"},
+        ),
+    ],
+)
+def test_jekyll_permalink_styles(tmp_path, style, posts, clashing):
+    root = jekyll_site(
+        tmp_path,
+        f"permalink: {style}\n",
+        {f"_posts/{name}": f"title: {name}\n{extra}" for name, extra in posts.items()},
+    )
+    assert {name for name, _ in clashes(root)} == clashing
+
+
+def test_jekyll_collections_posts_permalink_wins_over_the_style(run, tmp_path):
+    # Configuration#add_default_collections: collections.posts.permalink ||= the style
+    root = jekyll_site(
+        tmp_path,
+        "permalink: /:title/\ncollections:\n  posts:\n    permalink: /news/:year/:title/\n",
+        {
+            "_posts/2023-05-01-hello.md": "title: One\n",
+            "_posts/2024-06-02-hello.md": "title: Two\n",
+            "_posts/2024-07-03-hello.md": "title: Three\n",
+        },
+    )
+    assert cli_clashes(run, root) == [
+        ("2024-06-02-hello.md", "same URL /news/2024/hello as _posts/2024-07-03-hello.md"),
+        ("2024-07-03-hello.md", "same URL /news/2024/hello as _posts/2024-06-02-hello.md"),
+    ]
+
+
+def test_jekyll_custom_template_placeholders(tmp_path):
+    root = jekyll_site(
+        tmp_path,
+        "permalink: /:slugified_categories/:i_month-:i_day_:short_year/:slug:output_ext\n",
+        {
+            "_posts/2024-03-05-Hello-World.md": "categories: [Big News]\n",
+            "_posts/2024-03-05-hello-world.markdown": "categories: [big news]\n",
+            "_posts/2024-03-06-hello-world.md": "categories: [Big News]\n",
+        },
+    )
+    assert clashes(root) == [
+        (
+            "2024-03-05-Hello-World.md",
+            "same URL /big-news/3-5_24/hello-world.html as _posts/2024-03-05-hello-world.markdown",
+        ),
+        (
+            "2024-03-05-hello-world.markdown",
+            "same URL /big-news/3-5_24/hello-world.html as _posts/2024-03-05-Hello-World.md",
+        ),
+    ]
+
+
+def test_jekyll_post_permalink_with_placeholders_is_expanded(run, tmp_path):
+    root = jekyll_site(
+        tmp_path,
+        "title: x\n",
+        {
+            # different slugs: different URLs (not one literal "/blog/:title/")
+            "_posts/2024-01-01-a.md": "permalink: /blog/:title/\n",
+            "_posts/2024-01-02-b.md": "permalink: /blog/:title/\n",
+            # the same slug on another day: the same URL
+            "_posts/2024-01-03-a.md": "permalink: /blog/:title/\n",
+        },
+    )
+    assert cli_clashes(run, root) == [
+        ("2024-01-01-a.md", "same URL /blog/a as _posts/2024-01-03-a.md"),
+        ("2024-01-03-a.md", "same URL /blog/a as _posts/2024-01-01-a.md"),
+    ]
+
+
+def test_jekyll_urls_compare_as_the_files_they_write(tmp_path):
+    # /a/ writes a/index.html, /a.html writes a.html: no clash. /b/ and /b/index.html are one
+    # file, and so are /c and /c.html (Jekyll appends the output extension).
+    root = jekyll_site(
+        tmp_path,
+        "title: x\n",
+        {
+            "_posts/2024-01-01-p1.md": "permalink: /a/\n",
+            "_posts/2024-01-01-p2.md": "permalink: /a.html\n",
+            "_posts/2024-01-01-p3.md": "permalink: /b/\n",
+            "_posts/2024-01-01-p4.md": "permalink: /b/index.html\n",
+            "_posts/2024-01-01-p5.md": "permalink: /c\n",
+            "_posts/2024-01-01-p6.md": "permalink: /c.html\n",
+        },
+    )
+    assert clashes(root) == [
+        ("2024-01-01-p3.md", "same URL /b as _posts/2024-01-01-p4.md"),
+        ("2024-01-01-p4.md", "same URL /b as _posts/2024-01-01-p3.md"),
+        ("2024-01-01-p5.md", "same URL /c.html as _posts/2024-01-01-p6.md"),
+        ("2024-01-01-p6.md", "same URL /c.html as _posts/2024-01-01-p5.md"),
+    ]
+
+
+def test_jekyll_unknown_placeholder_gives_no_url(tmp_path):
+    # Jekyll stops the build on it ("The URL template doesn't have nope keys"): postctl does
+    # not guess a URL, so the literal template is no clash.
+    root = jekyll_site(
+        tmp_path,
+        "permalink: /:nope/\n",
+        {"_posts/2024-01-01-a.md": "title: A\n", "_posts/2024-01-01-a.markdown": "title: B\n"},
+    )
+    assert clashes(root) == []
+
+
+# -- Hugo ----------------------------------------------------------------------------------------
+
+
+def test_hugo_slug_permalink_finds_clashes_across_folders(run, tmp_path):
+    root = hugo_site(
+        tmp_path,
+        '[permalinks]\nposts = "/:slug/"\n',
+        {
+            "posts/2023/one.md": "title: One\nslug: hello\n",
+            "posts/2024/two.md": "title: Two\nslug: hello\n",
+            # a top-level page's own URL is /about/: so is the post's
+            "about.md": "title: About\n",
+            "posts/three.md": "title: Three\nslug: about\n",
+            # a section the setting does not cover keeps its URLs
+            "notes/hello.md": "title: Note\n",
+        },
+    )
+    expected = [
+        ("about.md", "same URL /about as content/posts/three.md"),
+        ("one.md", "same URL /hello as content/posts/2024/two.md"),
+        ("three.md", "same URL /about as content/about.md"),
+        ("two.md", "same URL /hello as content/posts/2023/one.md"),
+    ]
+    assert cli_clashes(run, root, "--no-cache") == expected
+    assert clashes(root) == expected
+
+
+def test_hugo_page_table_permalink(tmp_path):
+    # [permalinks.page] (Hugo >= 0.120), which also wins over the legacy form
+    root = hugo_site(
+        tmp_path,
+        '[permalinks]\nposts = "/:year/:slug/"\n[permalinks.page]\nposts = "/p/:title/"\n',
+        {
+            "posts/a.md": "title: Same Title\ndate: 2023-01-01\n",
+            "posts/b.md": "title: Same  title!\ndate: 2024-01-01\n",
+        },
+    )
+    assert clashes(root) == [
+        ("a.md", "same URL /p/same-title as content/posts/b.md"),
+        ("b.md", "same URL /p/same-title as content/posts/a.md"),
+    ]
+
+
+def test_hugo_dated_permalink_keeps_the_same_slug_in_two_years_apart(run, tmp_path):
+    root = hugo_site(
+        tmp_path,
+        '[permalinks]\nposts = "/:year/:month/:slug/"\n',
+        {
+            "posts/a.md": "title: A\nslug: same\ndate: 2023-01-05\n",
+            "posts/b.md": "title: B\nslug: same\ndate: 2024-01-05\n",
+        },
+    )
+    assert cli_clashes(run, root) == []
+    assert clashes(root) == []
+
+
+def test_hugo_front_matter_url_still_wins(tmp_path):
+    root = hugo_site(
+        tmp_path,
+        '[permalinks]\nposts = "/:year/:slug/"\n',
+        {
+            "posts/a.md": "title: A\nslug: same\ndate: 2023-01-05\n",
+            "posts/b.md": "title: B\nurl: /2023/same/\n",
+        },
+    )
+    assert [name for name, _ in clashes(root)] == ["a.md", "b.md"]
+
+
+def test_hugo_sections_attribute_reads_nested_sections(tmp_path):
+    # `:sections`: a folder below the top is a section only with its own _index page
+    root = hugo_site(
+        tmp_path,
+        '[permalinks]\ndocs = "/:sections[last]/:filename/"\n',
+        {
+            "docs/guide/_index.md": "title: Guide\n",
+            "docs/guide/intro.md": "title: A\n",
+            "docs/ref/intro.md": "title: B\n",  # ref has no _index: its section is docs
+            "docs/intro.md": "title: C\n",
+            "guide/intro.md": "title: D\n",
+        },
+    )
+    assert clashes(root) == [
+        ("intro.md", "same URL /docs/intro as content/docs/intro.md"),
+        ("intro.md", "same URL /docs/intro as content/docs/ref/intro.md"),
+        ("intro.md", "same URL /guide/intro as content/docs/guide/intro.md"),
+        ("intro.md", "same URL /guide/intro as content/guide/intro.md"),
+    ]
+
+
+# -- the lint cache ------------------------------------------------------------------------------
+
+
+def bump(path: Path, text: str) -> None:
+    """Rewrite a file so that its key changes even within one clock tick."""
+    write(path, text)
+    st = os.stat(path)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+
+
+def test_warm_lint_follows_a_changed_jekyll_permalink(run, tmp_path):
+    root = jekyll_site(
+        tmp_path,
+        "permalink: date\n",
+        {"_posts/2023-05-01-hello.md": "title: A\n", "_posts/2024-06-02-hello.md": "title: B\n"},
+    )
+    assert cli_clashes(run, root) == []
+    assert cli_clashes(run, root) == []  # warm
+    bump(root / "_config.yml", "permalink: /:title/\n")
+    assert [name for name, _ in cli_clashes(run, root)] == [
+        "2023-05-01-hello.md",
+        "2024-06-02-hello.md",
+    ]
+    bump(root / "_config.yml", "permalink: /:year/:title/\n")
+    assert cli_clashes(run, root) == []
+
+
+def test_warm_lint_follows_changed_hugo_permalinks(run, tmp_path):
+    root = hugo_site(
+        tmp_path,
+        'title = "x"\n',
+        {
+            "posts/a.md": "title: A\nslug: same\ndate: 2023-01-05\n",
+            "posts/b.md": "title: B\nslug: same\ndate: 2024-01-05\n",
+        },
+    )
+    assert [name for name, _ in cli_clashes(run, root)] == ["a.md", "b.md"]
+    assert [name for name, _ in cli_clashes(run, root)] == ["a.md", "b.md"]  # warm
+    bump(root / "hugo.toml", 'title = "x"\n[permalinks]\nposts = "/:year/:slug/"\n')
+    assert cli_clashes(run, root) == []
+    bump(root / "hugo.toml", 'title = "x"\n[permalinks]\nposts = "/:slug/"\n')
+    assert [name for name, _ in cli_clashes(run, root)] == ["a.md", "b.md"]
+
+
+# -- the pieces ----------------------------------------------------------------------------------
+
+
+def test_jekyll_slugify_as_its_documentation_says():
+    # the examples of Utils#slugify (jekyll/lib/jekyll/utils.rb)
+    assert jekyll_slugify("The _config.yml file") == "the-config-yml-file"
+    assert jekyll_slugify("The _config.yml file", pretty=True) == "the-_config.yml-file"
+    assert jekyll_slugify("The _config.yml file", pretty=True, cased=True) == "The-_config.yml-file"
+    assert jekyll_slugify("  --Hello,  World!--  ") == "hello-world"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZ09-_. !@é\u00a0/,:"), max_size=12))
+def test_a_slug_taken_as_it_is_is_what_pretty_slugify_gives(text):
+    if _JEKYLL_PRETTY_SLUG.fullmatch(text):
+        assert jekyll_slugify(text, pretty=True, cased=True) == text
+
+
+def test_every_jekyll_placeholder(tmp_path):
+    root = jekyll_site(
+        tmp_path,
+        "title: x\n",
+        {"news/_posts/2024-03-05-My-Post..md": "date: 2024-03-05T07:08:09\ncategories: [A B]\n"},
+    )
+    site = find_site(root)
+    post = site.load(root / "news/_posts/2024-03-05-My-Post..md")
+    ctx = make_context(site)
+    names = [name for name in JEKYLL_PLACEHOLDERS if name != "output_ext"]
+    template = "|".join(f"{name}=:{name}" for name in names) + ":output_ext"
+    ctx.jekyll_permalink = compile_jekyll(template)
+    expanded = post_url(post, ctx)
+    assert expanded is not None
+    assert dict(part.split("=", 1) for part in expanded.strip("/").split("|")) == {
+        "collection": "posts",
+        "path": "news/2024-03-05-My-Post",
+        "name": "2024-03-05-my-post",
+        "title": "My-Post",
+        "slug": "my-post",
+        "categories": "news/a b",
+        "slugified_categories": "news/a-b",
+        "year": "2024",
+        "month": "03",
+        "day": "05",
+        "hour": "07",
+        "minute": "08",
+        "second": "09",
+        "i_day": "5",
+        "i_month": "3",
+        "short_month": "Mar",
+        "long_month": "March",
+        "short_year": "24",
+        "w_year": "2024",
+        "week": "10",
+        "w_day": "2",
+        "short_day": "Tue",
+        "long_day": "Tuesday",
+        "y_day": "065.html",  # (the output extension follows the last one)
+    }
+
+
+def test_jekyll_placeholder_followed_by_an_underscore():
+    # URL#generate_url_from_drop: `:month_` is `:month` then "_"
+    assert compile_jekyll("/:month_:day/").pieces == ("/", "month", "_", "day", "/")
+    assert compile_jekyll("/:nope/").unknown == ("nope",)
+
+
+def test_hugo_urlize():
+    assert hugo_urlize("Vim (text editor)") == "vim-text-editor"
+    assert hugo_urlize("  Hello   World! ") == "hello-world"
+    assert hugo_urlize("a - b") == "a-b"
+    assert hugo_urlize("Café 100%25 #1") == "café-100%25-#1"
+
+
+@pytest.mark.parametrize(
+    ("attribute", "expected"),
+    [
+        ("sections", "/a/b/c/"),
+        ("sections[1:]", "/b/c/"),
+        ("sections[:2]", "/a/b/"),
+        ("sections[last]", "/c/"),
+        ("sections[0]", "/a/"),
+        ("sections[7]", "//"),  # (squeezed in the URL)
+        ("sections[1:last]", "/b/"),
+    ],
+)
+def test_hugo_sections_slices(attribute, expected):
+    template = compile_hugo(f"/:{attribute}/")
+    page = HugoPage(("a", "b", "c"), "x", "", ("a", "b", "c"))
+    assert expand_hugo(template, None, page) == expected  # type: ignore[arg-type]
+
+
+def test_hugo_page_permalinks_config_forms():
+    found = hugo_page_permalinks(
+        {"permalinks": {"Posts": "/:slug/", " / ": "/:title/", "page": {"posts": "/p/:slug/"}}}
+    )
+    assert {key: t.text for key, t in found.items()} == {"posts": "/p/:slug/", "": "/:title/"}
+    assert compile_hugo("/:2006/:slug/").unknown == ("2006",)
+    assert compile_hugo("/a\\:b/:slug/").pieces == ("/a:b/", "slug", "/")
+
+
+def test_hugo_undated_page_has_go_zero_time(tmp_path):
+    root = hugo_site(
+        tmp_path,
+        '[permalinks]\nposts = "/:year/:month/:day/:weekdayname/:filename/"\n',
+        {"posts/a.md": "title: A\n"},
+    )
+    site = find_site(root)
+    assert post_url(site.load(root / "content/posts/a.md"), make_context(site)) == (
+        "/1/01/01/monday/a"
+    )
+
+
+def test_hugo_permalinks_from_the_configuration_folder(tmp_path):
+    # config/_default/permalinks.toml is the `permalinks` table (Site.hugo_config merges it)
+    root = hugo_site(
+        tmp_path,
+        'title = "x"\n',
+        {"posts/a.md": "title: A\nslug: s\n", "posts/y/b.md": "title: B\nslug: s\n"},
+    )
+    write(root / "config" / "_default" / "permalinks.toml", 'posts = "/:slug/"\n')
+    assert clashes(root) == [
+        ("a.md", "same URL /s as content/posts/y/b.md"),
+        ("b.md", "same URL /s as content/posts/a.md"),
+    ]
