@@ -35,7 +35,7 @@ CACHE_DIR = ".postctl-cache"
 DATABASE = "posts.sqlite"
 # Bump when a parse of the same bytes may give a different Post (model changes): every entry
 # written under another value is dropped.
-FORMAT = "8"
+FORMAT = "9"
 TABLES = ("summaries", "records")
 # SQLite limits the number of parameters per statement (999 before 3.32).
 BLOCK = 900
@@ -109,10 +109,20 @@ class ParseCache:
         ensure_schema(
             self.connection,
             self.writable,
-            # Jekyll's collections_dir decides posts' folder categories (Site.post_context).
+            # Jekyll's collections_dir decides posts' folder categories (Site.post_context),
+            # and its timezone their dates (Post.parsed_date).
             (
                 "format",
-                json.dumps([FORMAT, __version__, site.kind, str(site.root), site.collections_dir]),
+                json.dumps(
+                    [
+                        FORMAT,
+                        __version__,
+                        site.kind,
+                        str(site.root),
+                        site.collections_dir,
+                        str(site.posts_time_zone),
+                    ]
+                ),
             ),
             ("posts", "summaries", "records"),
             (

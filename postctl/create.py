@@ -38,10 +38,12 @@ from postctl.model import (
     PostError,
     SiteKind,
     compose_yaml,
+    in_site_zone,
     load_yaml_value,
     locate_front_matter,
     parse_date,
     parse_post,
+    term_text,
     yaml_reads_as_string,
 )
 from postctl.site import SKIP_DIRS, Site, SiteError
@@ -102,27 +104,40 @@ def local_now() -> datetime:
 
 @dataclass(frozen=True)
 class PostDate:
-    """A post's date: `value` is aware (local zone unless given) when `has_time`."""
+    """A post's date: `value` is aware (local zone unless given) when `has_time`. `zone`: the
+    Jekyll site's `timezone` (site_zone), in which Jekyll dates the post."""
 
     value: datetime
     has_time: bool
+    zone: tzinfo | None = None
 
     @property
     def day(self) -> str:
-        """`YYYY-MM-DD`, the year in four digits (strftime's `%Y` gives year 1 as "1" here)."""
-        return self.value.date().isoformat()
+        """`YYYY-MM-DD` of the day the post is dated, the day a Jekyll post's file name must
+        carry: in the site's zone, as Jekyll converts the date to it (model.in_site_zone), so
+        2026-02-05T01:30+05:00 is 2026-02-04 on a `timezone: Europe/London` site."""
+        value = self.value
+        if self.zone is not None and self.has_time and value.tzinfo is not None:
+            value = in_site_zone(value, True, self.zone)
+        return _iso_day(value)
 
     def spelled(self, kind: SiteKind) -> DateText:
+        """The date as given, spelled as the site's generator writes it."""
         if not self.has_time:
-            return DateText(self.day)
+            return DateText(_iso_day(self.value))
         if kind == "jekyll":
             # What `jekyll new` writes in its first post (site_template/_posts/
             # 0000-00-00-welcome-to-jekyll.markdown.erb: Time.now.strftime('%Y-%m-%d %H:%M:%S
             # %z')); jekyll-compose's DEFAULT_TIMESTAMP_FORMAT is the same without seconds.
-            return DateText(f"{self.day} {self.value.strftime('%H:%M:%S %z')}")
+            return DateText(f"{_iso_day(self.value)} {self.value.strftime('%H:%M:%S %z')}")
         # Hugo's archetypes write {{ .Date }}: RFC 3339 with the local offset
         # (gohugoio/hugo docs, content-management/archetypes.md).
         return DateText(self.value.isoformat(timespec="seconds"))
+
+
+def _iso_day(value: datetime) -> str:
+    """`YYYY-MM-DD`, the year in four digits (strftime's `%Y` gives year 1 as "1" here)."""
+    return value.date().isoformat()
 
 
 def site_zone(site: Site) -> tzinfo | None:
@@ -134,17 +149,32 @@ def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> PostDate
     """`--date`: `2026-02-05`, `2026-02-05T03:33` (in `zone`, default local time), an ISO date
     with an offset, or `now`."""
     if text.strip().lower() == "now":
-        return PostDate(now, True)
+        return PostDate(now, True, zone)
     parsed = parse_date(text.strip())
     if parsed is None:
         raise CreateError(f"--date: expected YYYY-MM-DD, YYYY-MM-DDTHH:MM or now, got {text!r}")
     if not parsed.has_time:
-        return PostDate(parsed.value, False)
+        return PostDate(parsed.value, False, zone)
     value = parsed.value.replace(microsecond=0)
     if parsed.has_zone:
-        return PostDate(value, True)
+        return PostDate(value, True, zone)
     # A time without an offset is local time, with the offset its zone has on that day.
-    return PostDate(value.replace(tzinfo=zone) if zone else value.astimezone(), True)
+    return PostDate(value.replace(tzinfo=zone) if zone else value.astimezone(), True, zone)
+
+
+def assigned_date(value: Any, zone: tzinfo | None) -> PostDate:
+    """The date a `--set date=VALUE` gives the post (`value` as parse_assignment typed it), to
+    name its file by, as `--date` does; CreateError when it is not a date the generators
+    read (they stop the build on it). A time without an offset is the file's own: on a Jekyll
+    site with a `timezone`, a YAML timestamp (`2020-01-01 23:30:00`) is UTC and text is read
+    in the zone (model.in_site_zone); elsewhere it stays as written."""
+    parsed = parse_date(value)
+    if parsed is None:
+        raise CreateError(f"--set date: {term_text(value)!r} is not a date (use YYYY-MM-DD)")
+    when = parsed.value
+    if zone is not None and parsed.has_time and when.tzinfo is None:
+        when = in_site_zone(when, isinstance(value, datetime), zone)
+    return PostDate(when, parsed.has_time, zone)
 
 
 # -- slugs ----------------------------------------------------------------------------------------
@@ -243,7 +273,13 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
     now = now or local_now()
     if zone is not None:
         now = now.astimezone(zone)
-    when = parse_when(options.date, now, zone) if options.date is not None else PostDate(now, True)
+    set_date = _assigned_date_value(options.assignments, kind)
+    if set_date is not _UNSET:  # the front matter's date (--set wins), so the file's too
+        when = assigned_date(set_date, zone)
+    elif options.date is not None:
+        when = parse_when(options.date, now, zone)
+    else:
+        when = PostDate(now, True, zone)
 
     slug = options.slug if options.slug is not None else make_slug(options.title, _slug_limit(site))
     check_slug(slug)
@@ -275,6 +311,20 @@ def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = No
         content = render_post(front_matter, fmt, body)
     _check_reads_back(site, path, content, front_matter, fmt)
     return PlannedPost(path=path, content=content, front_matter=front_matter, folder=folder)
+
+
+_UNSET = object()
+
+
+def _assigned_date_value(assignments: Sequence[str], kind: SiteKind) -> Any:
+    """The value the last `--set date=...` gives (Hugo reads keys in any case), or _UNSET."""
+    value: Any = _UNSET
+    for assignment in assignments:
+        key, _, _ = assignment.partition("=")
+        key = key.strip()
+        if key == "date" or (kind == "hugo" and key.lower() == "date"):
+            value = parse_assignment(assignment, kind)[1]
+    return value
 
 
 def _slug_limit(site: Site) -> int:

@@ -109,22 +109,41 @@ def _jekyll_publish(
 ) -> Change:
     post = change.post
     if not post.drafts_folder:
-        if post.get("published") is False:
-            change.new = _set(post, change.old, "published", True)
-        else:
-            change.unchanged = "already published"
-        return change
+        return _jekyll_publish_in_place(change, when)
     if when is None:
         when = resolve_date(site, "now", now)
         assert when is not None
     drafts, rest = _split_at(change.source, "_drafts")
     slug, ext = _slug_and_ext(change.source.name, DATED_DRAFT)
-    name = f"{when.value.strftime('%Y-%m-%d')}-{slug}{ext}"
+    name = f"{when.day}-{slug}{ext}"  # (the day in the site's timezone, as Jekyll dates it)
     change.folder = drafts.parent / "_posts"
     change.target = change.folder.joinpath(*rest[:-1], name)
-    change.new = _set(post, change.old, "date", str(when.spelled("jekyll")))
+    change.new = _set(post, change.old, "date", _jekyll_date_value(when))
     if post.get("published") is False:  # else it would still be a draft in _posts
         change.new = _set(post, change.new, "published", True)
+    return change
+
+
+def _jekyll_publish_in_place(change: Change, when: PostDate | None) -> Change:
+    """A post already in `_posts`: `published: false` becomes true. `--date` sets its date,
+    and, since a Jekyll post's file name carries its date (Document::DATE_FILENAME_MATCHER),
+    the file is renamed to the new day, as a published draft is named; a post that already
+    has that date (however spelled) and is published is left alone."""
+    post = change.post
+    new = change.old
+    if post.get("published") is False:
+        new = _set(post, new, "published", True)
+    if when is not None and not (post.has("date") and _same_date(post.get("date"), when)):
+        new = _set(post, new, "date", _jekyll_date_value(when))
+        match = JEKYLL_FILENAME.match(change.source.name)
+        y, m, d = (int(n) for n in match.group(1, 2, 3)) if match else (0, 0, 0)
+        if match and (len(match.group(1)) != 4 or f"{y:04d}-{m:02d}-{d:02d}" != when.day):
+            change.folder = _split_at(change.source, "_posts")[0]
+            slug, ext = match.group(4), match.group(5) or ""
+            change.target = change.source.with_name(f"{when.day}-{slug}{ext}")
+    if new == change.old:
+        change.unchanged = "already published" + (", with that date" if when else "")
+    change.new = new
     return change
 
 
@@ -188,6 +207,12 @@ def _same_date(written: Any, when: PostDate) -> bool:
         and parsed.value == when.value
         and parsed.value.utcoffset() == when.value.utcoffset()
     )
+
+
+def _jekyll_date_value(when: PostDate) -> Any:
+    """A date for a Jekyll post as `postctl new` writes it: a date alone plain (`2026-03-01`,
+    a YAML date), a time as `jekyll new` spells it (`2026-03-01 10:00:00 +0100`)."""
+    return when.value.date() if not when.has_time else str(when.spelled("jekyll"))
 
 
 def _date_value(when: PostDate) -> Any:

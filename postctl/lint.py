@@ -562,7 +562,8 @@ class PostLinter:
         return error.line, error.col, rule.code, severity, error.message, None
 
 
-POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post))
+# (and Post.time_zone, set only on the posts of a Jekyll site with a `timezone`)
+POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post)) | {"time_zone"}
 # `Facts(path, *fields)` without the call of its Python `__new__` (named tuples are tuples).
 _new_tuple = tuple.__new__
 

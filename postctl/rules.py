@@ -30,6 +30,7 @@ from typing import Any, Literal, NamedTuple
 
 from postctl.model import (
     Post,
+    in_site_zone,
     iter_values,
     key_terms,
     parse_date,
@@ -852,7 +853,7 @@ def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
     written = parsed.value.date()
     zone = ctx.zone if parsed.has_time else None
     if zone is not None:
-        written = _day_in_zone(parsed.value, isinstance(value, datetime), zone)
+        written = in_site_zone(parsed.value, isinstance(value, datetime), zone).date()
     if named != written:
         key = actual_key(post, "date")
         where = "" if zone is None else f" in the site's timezone ({zone})"
@@ -862,24 +863,6 @@ def check_filename_date(post: Post, ctx: Context) -> Iterator[Issue]:
             f"date {written.isoformat()}{where} does not match the file name's "
             f"{named.isoformat()} (Jekyll uses the front-matter date)",
         )
-
-
-def _day_in_zone(when: datetime, timestamp: bool, zone: tzinfo) -> date:
-    """The day Jekyll dates a post written `when` on a site in `zone`: Document#merge_date!
-    reads the date through Utils.parse_date, `Time.parse(input).localtime`, in the zone that
-    Jekyll.set_timezone put in ENV["TZ"] (jekyll/lib/jekyll/document.rb, utils.rb, jekyll.rb).
-    A YAML `timestamp` without an offset (`2024-01-01 23:30:00`) is UTC by then: Jekyll reads
-    front matter with SafeYAML, whose Parse::Date.value is DateTime.parse(value).to_time
-    (safe_yaml/lib/safe_yaml/parse/date.rb), and DateTime.parse takes no offset as +00:00.
-    Text without an offset (a quoted date, or no seconds) is read in the site's zone."""
-    if when.tzinfo is None:
-        if not timestamp:
-            return when.date()
-        when = when.replace(tzinfo=timezone.utc)
-    try:
-        return when.astimezone(zone).date()
-    except (OverflowError, ValueError):  # at the ends of the calendar: as written
-        return when.date()
 
 
 # Jekyll's Document::DATE_FILENAME_MATCHER (jekyll/lib/jekyll/document.rb):

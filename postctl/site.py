@@ -265,10 +265,27 @@ class Site:
             return cache
         return self.config["cache"] if self.config.values else True
 
+    @cached_property
+    def posts_time_zone(self) -> tzinfo | None:
+        """The zone the site's posts are dated in (Post.time_zone): `time_zone` on a Jekyll
+        site; None on other sites, and when `_config.yml` cannot be read (commands that only
+        read posts go on with dates as written; lint reports the file)."""
+        if self.kind != "jekyll":
+            return None
+        try:
+            return self.time_zone
+        except SiteError:
+            return None
+
     def load(self, path: Path, *, keep_body: bool = False) -> Post:
         drafts, cats = self.post_context(path)
         return load_post(
-            path, self.kind, drafts_folder=drafts, categories_from_path=cats, keep_body=keep_body
+            path,
+            self.kind,
+            drafts_folder=drafts,
+            categories_from_path=cats,
+            time_zone=self.posts_time_zone,
+            keep_body=keep_body,
         )
 
 

@@ -336,6 +336,32 @@ def test_round_trip_of_real_posts(tmp_path):
     assert (again.title, again.date, again.draft) == (post.title, post.date, post.draft)
 
 
+def test_jekyll_sites_timezone_dates_posts_alike_cached_or_not(tmp_path, monkeypatch):
+    """Post.parsed_date is in a Jekyll site's `timezone`: whole posts (records, also sent back
+    by worker processes) carry the zone, and the cache is dropped when `timezone` changes."""
+    root = tmp_path / "blog"
+    write(root / "_config.yml", "timezone: Asia/Tokyo\n")
+    for i in range(4):
+        write(root / f"_posts/2024-07-0{i + 1}-p{i}.md", f"---\ndate: 2024-06-30 2{i}:30:00\n---\n")
+
+    def dates(**options):
+        site = find_site(root)
+        files = collect(site)
+        posts = [p.date_text for p in load_posts(site, files, **options)]
+        summaries = [s.date_text for s in iter_posts(site, files, summaries=True, **options)]
+        assert posts == summaries
+        return posts
+
+    tokyo = [f"2024-07-01T0{5 + i}:30:00+09:00" for i in range(4)]
+    assert dates(cache=False) == dates() == dates() == tokyo
+    monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 2)
+    assert dates(jobs=2, cache=False) == tokyo
+    write(root / "_config.yml", "timezone: UTC\n")
+    assert (
+        dates() == dates(jobs=2, cache=False) == [f"2024-06-30T2{i}:30:00+00:00" for i in range(4)]
+    )
+
+
 def test_unencodable_values_are_refused():
     post = Post(path=Path("p.md"), data={"x": object()})
     with pytest.raises(TypeError):

@@ -208,6 +208,58 @@ def test_jekyll_published_false_is_published_in_place(run, tmp_path: Path) -> No
     assert post.read_text() == "---\ntitle: P\npublished: true # wip\n---\n"
 
 
+def test_jekyll_publish_date_with_an_offset_names_the_file_by_the_sites_day(
+    run, tmp_path: Path
+) -> None:
+    """Jekyll dates the post in the site's `timezone`: 01:30+05:00 on the 5th is the 4th in
+    London, the day of the post's file name and URL."""
+    site = jekyll_site(tmp_path)
+    write(site / "_config.yml", "title: T\ntimezone: Europe/London\n")
+    draft = write(site / "_drafts" / "idea.md", "---\ntitle: Idea\n---\nText.\n")
+    result = run("publish", draft, "--date", "2026-02-05T01:30+05:00", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    post = site / "_posts" / "2026-02-04-idea.md"
+    assert post.read_text() == "---\ntitle: Idea\ndate: 2026-02-05 01:30:00 +0500\n---\nText.\n"
+
+
+def test_jekyll_publish_in_place_with_a_date_sets_it_and_renames_the_post(
+    run, tmp_path: Path
+) -> None:
+    """A post in _posts with `published: false` is published in place; `--date` sets its date
+    and, as a Jekyll post's file name carries its date, renames it, as publishing a draft does."""
+    site = jekyll_site(tmp_path)
+    text = "---\ntitle: Hidden\ndate: 2025-01-01 10:00:00 +0000\npublished: false\n---\nText.\n"
+    post = write(site / "_posts" / "2025-01-01-hidden.md", text)
+    result = run("publish", post, "--date", "2026-03-01", cwd=site)
+    assert result.exit_code == 0, result.stderr
+    assert "_posts/2026-03-01-hidden.md" in result.stdout
+    assert not post.exists()
+    moved = site / "_posts" / "2026-03-01-hidden.md"
+    assert moved.read_text() == text.replace("2025-01-01 10:00:00 +0000", "2026-03-01").replace(
+        "false", "true"
+    )
+    # The same date again: nothing to do. Another day of an already published post: re-dated.
+    again = run("publish", moved, "--date", "2026-03-01", cwd=site)
+    assert again.exit_code == 0 and "already published, with that date" in again.stderr
+    assert run("publish", moved, "--date", "2026-03-02T09:00+00:00", cwd=site).exit_code == 0
+    assert (
+        "date: 2026-03-02 09:00:00 +0000\n"
+        in (site / "_posts" / "2026-03-02-hidden.md").read_text()
+    )
+
+
+def test_jekyll_publish_in_place_with_a_date_never_replaces_a_post(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path)
+    text = "---\ntitle: Hidden\npublished: false\n---\n"
+    post = write(site / "_posts" / "2025-01-01-hidden.md", text)
+    other = write(site / "_posts" / "2026-03-01-hidden.md", "---\ntitle: Other\n---\n")
+    result = run("publish", post, "--date", "2026-03-01", cwd=site)
+    assert result.exit_code == 1
+    assert "already exists" in result.stderr
+    assert post.read_text() == text
+    assert other.read_text() == "---\ntitle: Other\n---\n"
+
+
 def test_dry_run_shows_the_move_and_diff(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path)
     draft = write(site / "_drafts/dry.md", "---\ntitle: Dry\n---\nBody\n")

@@ -383,6 +383,23 @@ def test_parallel_lint_matches_serial(tmp_path, monkeypatch):
     assert [f.as_dict() for f in parallel] == [f.as_dict() for f in serial]
 
 
+def test_posts_kept_from_workers_keep_the_sites_timezone(tmp_path, monkeypatch):
+    """The posts `lint --fix` keeps come back from worker processes with their cached views
+    dropped, but with the Jekyll site's `timezone` they are dated in (Post.time_zone)."""
+    import postctl.site
+
+    write(tmp_path / "_config.yml", "timezone: Asia/Tokyo\n")
+    for i in range(3):
+        write(
+            tmp_path / f"_posts/2024-07-0{i + 1}-p{i}.md", "---\ndate: 2024-06-30 23:30:00\n---\n"
+        )
+    site = find_site(tmp_path)
+    monkeypatch.setattr(postctl.site, "PARALLEL_THRESHOLD", 2)
+    site.config.values["jobs"] = 2
+    posts = lint_site(site).posts
+    assert [p.date_text for p in posts] == ["2024-07-01T08:30:00+09:00"] * 3
+
+
 def test_parallel_lint_without_posts_matches_serial(tmp_path, monkeypatch):
     """Without posts kept, workers send their results back by marshal (fixes as their fields,
     no PostErrors): the findings, fixes included, are the same as linting in this process."""

@@ -358,6 +358,35 @@ def test_date_from_jekyll_file_name_and_front_matter_wins():
     assert post.date == datetime(2014, 1, 1) and post.date_source == "front matter"
 
 
+@pytest.mark.parametrize(
+    ("written", "dated", "as_written"),
+    [
+        # A YAML timestamp without an offset is UTC to Jekyll (SafeYAML), then in the zone.
+        ("2024-06-30 23:30:00", "2024-07-01T08:30:00+09:00", "2024-06-30T23:30:00"),
+        # Text without an offset (quoted, or without seconds) is read in the site's zone.
+        ("'2024-06-30 23:30:00'", "2024-06-30T23:30:00+09:00", "2024-06-30T23:30:00"),
+        ("2024-06-30 23:30", "2024-06-30T23:30:00+09:00", "2024-06-30T23:30:00"),
+        # An offset is converted to the zone.
+        ("2024-06-30 20:00:00 -0500", "2024-07-01T10:00:00+09:00", "2024-06-30T20:00:00-05:00"),
+        # A date alone keeps its day.
+        ("2024-06-30", "2024-06-30T00:00:00", "2024-06-30T00:00:00"),
+    ],
+)
+def test_jekyll_date_in_the_sites_timezone(written, dated, as_written):
+    from zoneinfo import ZoneInfo
+
+    text = f"---\ndate: {written}\n---\n"
+    post = parse_post(
+        Path("2024-06-30-x.md"), text.encode(), "jekyll", time_zone=ZoneInfo("Asia/Tokyo")
+    )
+    assert post.parsed_date.value.isoformat() == post.date_text == dated
+    assert post.written_date.value.isoformat() == as_written
+    assert post.parsed_date.has_zone is post.written_date.has_zone  # as the writer spelled it
+    without = parse_post(Path("2024-06-30-x.md"), text.encode(), "jekyll")
+    assert without.parsed_date is without.written_date
+    assert without.date_text == as_written
+
+
 def test_jekyll_title_from_file_name():
     assert parse("---\nx: 1\n---\n", "jekyll", "2013-09-14-hello-big-world.md").title == (
         "Hello Big World"

@@ -214,6 +214,45 @@ def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
     assert "date: 2026-02-04 21:33:48 -0500\n" in path.read_text()
 
 
+def test_jekyll_date_with_an_offset_names_the_file_by_the_sites_day(run, tmp_path: Path) -> None:
+    """Jekyll converts a post's date to the site's `timezone` (Utils.parse_date's `.localtime`)
+    and names the post's URL by that day: 2026-02-05T01:30+05:00 is the 4th in London, so the
+    file is named the 4th (lint's PC302 agrees), while the date stays as it was given."""
+    site = jekyll_site(tmp_path / "blog", "title: T\ntimezone: Europe/London\n")
+    result = run("new", "Offset", "--date", "2026-02-05T01:30+05:00", "--site", site)
+    assert result.exit_code == 0, result.stderr
+    path = site / "_posts" / "2026-02-04-offset.md"
+    assert "date: 2026-02-05 01:30:00 +0500\n" in path.read_text()
+    lint = run("lint", site / "_posts")
+    assert "PC302" not in lint.stdout, lint.stdout
+
+
+@pytest.mark.parametrize(
+    ("assignment", "name"),
+    [
+        ("date=2020-01-01", "2020-01-01-old.md"),
+        # A YAML timestamp without an offset is UTC to Jekyll: the 2nd in Tokyo.
+        ("date=2020-01-01 23:30:00", "2020-01-02-old.md"),
+    ],
+)
+def test_jekyll_set_date_names_the_file_as_date_does(
+    run, tmp_path: Path, assignment: str, name: str
+) -> None:
+    site = jekyll_site(tmp_path / "blog", "title: T\ntimezone: Asia/Tokyo\n")
+    path = created(run("new", "Old", "--set", assignment, "--site", site, cwd=site), site)
+    assert path == site / "_posts" / name
+    assert f"{assignment.replace('=', ': ')}\n" in path.read_text()
+    assert "PC302" not in run("lint", path).stdout
+
+
+def test_jekyll_set_date_that_is_no_date_is_refused(run, tmp_path: Path) -> None:
+    site = jekyll_site(tmp_path / "blog")
+    result = run("new", "Soon", "--set", "date=tomorrow", "--site", site)
+    assert result.exit_code == 2
+    assert "--set date" in result.stderr
+    assert not list((site / "_posts").iterdir())
+
+
 def test_site_option_from_elsewhere(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path / "blog")
     result = run("new", "Remote", "--site", site, cwd=tmp_path)

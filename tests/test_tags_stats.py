@@ -216,6 +216,23 @@ def test_stats_months_json_and_filters(run, tmp_path):
     }
 
 
+def test_stats_and_list_date_a_jekyll_post_in_the_sites_timezone(run, tmp_path):
+    """On a `timezone: Asia/Tokyo` site, `date: 2024-06-30 23:30:00` (a YAML timestamp, UTC to
+    Jekyll: SafeYAML, then Utils.parse_date's `.localtime`) is 2024-07-01 08:30: the month
+    `stats` counts it in and the date `list` shows, as in its URL and Jekyll's archives."""
+    write(tmp_path / "_config.yml", "title: T\ntimezone: Asia/Tokyo\n")
+    write(
+        tmp_path / "_posts/2024-07-01-late.md", "---\ntitle: Late\ndate: 2024-06-30 23:30:00\n---\n"
+    )
+    write(tmp_path / "_posts/2024-05-30-early.md", "---\ntitle: Early\n---\n")
+    for cache in (["--no-cache"], [], []):  # parsed, then parsed and stored, then from the cache
+        result = run("stats", tmp_path, "-f", "json", "--by", "month", *cache)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["per_period"] == {"2024-05": 1, "2024-06": 0, "2024-07": 1}
+        listed = run("list", tmp_path, "-f", "csv", "--columns", "date,title", *cache)
+        assert listed.stdout.splitlines()[1:] == ["2024-07-01 08:30,Late", "2024-05-30,Early"]
+
+
 def test_stats_empty_site(run, tmp_path):
     write(tmp_path / "_config.yml", "title: t\n")
     result = run("stats", tmp_path)
