@@ -43,6 +43,27 @@ def write(path: Path, text: str | bytes) -> Path:
     return path
 
 
+def write_latin1_named(folder: Path, content: bytes) -> Path:
+    """`folder/caf\\xe9.md`, a file name that is not UTF-8 (as from a Latin-1 archive), holding
+    `content`; the test is skipped where the file system refuses such names."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = os.fsencode(folder) + b"/caf\xe9.md"
+    try:
+        with open(name, "wb") as f:
+            f.write(content)
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    return Path(os.fsdecode(name))
+
+
+def latin1_named_post(tmp_path: Path) -> Path:
+    """A plain site holding `ok.md` and a post whose file name is not UTF-8 (`caf\\xe9.md`)."""
+    site = tmp_path / "notes"
+    write(site / "ok.md", "---\ntitle: OK\ntags: [a]\n---\n")
+    write_latin1_named(site, b"---\ntitle: Latin\ntags: [a]\n---\n")
+    return site
+
+
 class BothTakeAShare:
     """For a function that map_posts or parse_posts runs in this process and in forked
     helpers: call it first thing in that function. The first post each process takes waits

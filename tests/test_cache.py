@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import BothTakeAShare, write
+from conftest import BothTakeAShare, latin1_named_post, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -662,18 +662,6 @@ def test_a_cache_held_by_another_run_is_used_later_not_deleted(run, tmp_path, co
         other_run.close()
     assert (held.exit_code, held.stdout) == (first.exit_code, first.stdout)
     assert os.stat(path).st_ino == inode
-
-
-def latin1_named_post(tmp_path: Path) -> Path:
-    """A plain site holding a post whose file name is not UTF-8 (`caf\\xe9.md`)."""
-    site = tmp_path / "notes"
-    write(site / "ok.md", "---\ntitle: OK\ntags: [a]\n---\n")
-    try:
-        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
-            f.write(b"---\ntitle: Latin\ntags: [a]\n---\n")
-    except OSError:
-        pytest.skip("the file system refuses names that are not UTF-8")
-    return site
 
 
 # A name from a Latin-1 archive: SQLite text cannot hold its surrogate escapes, and every cached

@@ -8,7 +8,7 @@ import json
 import os
 
 import pytest
-from conftest import EXAMPLES, write
+from conftest import EXAMPLES, latin1_named_post, write
 
 from postctl.model import PostError
 from postctl.site import collect, find_site, load_posts
@@ -127,18 +127,6 @@ def test_json_on_a_terminal_escapes_bidi_and_c1_controls(run, tmp_path, monkeypa
     assert json.loads(result.stdout)[0]["title"] == "safe \u202egnp.exe \x9b31m \x7f"
     assert not any(c in result.stdout for c in "\u202e\x9b\x7f")
     assert "\\u202e" in result.stdout
-
-
-def latin1_named_post(tmp_path):
-    """A plain site holding a post whose file name is not UTF-8 (`caf\\xe9.md`)."""
-    site = tmp_path / "notes"
-    write(site / "ok.md", "---\ntitle: OK\ntags: [a]\n---\n")
-    try:
-        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
-            f.write(b"---\ntitle: Latin\ntags: [a]\n---\n")
-    except OSError:
-        pytest.skip("the file system refuses names that are not UTF-8")
-    return site
 
 
 # Printing such a name ended in a traceback (UnicodeEncodeError: surrogates not allowed) on a

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import write, write_latin1_named
 
 from postctl.model import PostError
 from postctl.site import collect, find_site, load_posts
@@ -337,12 +337,7 @@ def test_folder_categories_reported_by_worker_processes_too(tmp_path, monkeypatc
 def test_retag_summary_and_diff_show_a_file_name_that_is_not_utf8_escaped(run, tmp_path, fmt):
     # A post `caf\xe9.md` (not UTF-8) ended the summary and the diff in a traceback.
     site = tmp_path / "notes"
-    site.mkdir()
-    try:
-        with open(os.fsencode(site) + b"/caf\xe9.md", "wb") as f:
-            f.write(b"---\ntitle: Latin\ntags: [js]\n---\n")
-    except OSError:
-        pytest.skip("the file system refuses names that are not UTF-8")
+    write_latin1_named(site, b"---\ntitle: Latin\ntags: [js]\n---\n")
     result = run("retag", "js", "javascript", site, "--dry-run", "-f", fmt, cwd=tmp_path)
     assert result.exit_code == 0, result.stderr
     if fmt == "json":
