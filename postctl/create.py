@@ -223,6 +223,39 @@ def check_name(name: str, what: str) -> None:
         raise CreateError(f"{what} {name[:40]!r}... is too long for a file name")
 
 
+def check_text(value: str, what: str) -> None:
+    """Refuse an argument that is not text: a byte that is not UTF-8 on the command line (a
+    Latin-1 terminal's `é`) reaches Python as a lone surrogate (os.fsdecode's
+    surrogateescape), which no file name, YAML, TOML or JSON can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # (repr spells a lone surrogate as `\\udce9`: the message itself stays printable)
+        raise CreateError(
+            f"{what} {value!r} is not UTF-8 text; check the terminal's encoding"
+        ) from None
+
+
+def check_text_options(options: NewPostOptions) -> None:
+    """check_text of every text argument of `postctl new`, each named as the user gave it."""
+    named: list[tuple[str, str | None]] = [
+        ("title", options.title),
+        ("--author", options.author),
+        ("--date", options.date),
+        ("--layout", options.layout),
+        ("--excerpt", options.excerpt),
+        ("--image", options.image),
+        ("--slug", options.slug),
+    ]
+    named += [("--tag", tag) for tag in options.tags]
+    named += [("--category", category) for category in options.categories]
+    for assignment in options.assignments:
+        named.append(("--set", assignment))
+    for what, value in named:
+        if value is not None:
+            check_text(value, what)
+
+
 def check_slug(slug: str) -> None:
     if not slug:
         raise CreateError("the title gives an empty slug; choose one with --slug")
@@ -267,6 +300,7 @@ class PlannedPost:
 def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = None) -> PlannedPost:
     """Work out the new post's path and bytes. Raises CreateError; writes nothing."""
     kind = site.kind
+    check_text_options(options)
     if not options.title.strip():
         raise CreateError("the title is empty")
     zone = site_zone(site)

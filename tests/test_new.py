@@ -1029,3 +1029,43 @@ def test_new_posts_pass_lint(run, tmp_path: Path) -> None:
             created(run("new", *args, cwd=site), site)
         result = run("lint", cwd=site)
         assert result.exit_code == 0, result.stdout + result.stderr
+
+
+# -- arguments that are not UTF-8 -------------------------------------------------------------------
+# A byte that is not UTF-8 on the command line (a Latin-1 terminal's `é`) reaches Python as a lone
+# surrogate (os.fsdecode's surrogateescape): "caf\udce9". Each is a one-line usage error naming
+# the argument, never a traceback (`run` lets one through) nor an "internal error".
+NOT_UTF8 = "caf\udce9"
+
+
+def test_slug_not_utf8_is_a_usage_error_naming_the_option(run, tmp_path: Path) -> None:
+    result = run("new", "X", "--slug", NOT_UTF8, "--dry-run", cwd=jekyll_site(tmp_path))
+    assert result.exit_code == 2
+    assert "--slug" in result.stderr and "UTF-8" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_set_value_not_utf8_is_a_usage_error_naming_the_option(run, tmp_path: Path) -> None:
+    result = run("new", "X", "--set", f"key={NOT_UTF8}", "--dry-run", cwd=jekyll_site(tmp_path))
+    assert result.exit_code == 2
+    assert "--set" in result.stderr and "key=" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        ((NOT_UTF8,), "title"),
+        (("X", "-t", NOT_UTF8), "--tag"),
+        (("X", "-c", NOT_UTF8), "--category"),
+        (("X", "--author", NOT_UTF8), "--author"),
+        (("X", "--excerpt", NOT_UTF8), "--excerpt"),
+    ],
+)
+def test_text_not_utf8_is_a_usage_error_not_an_internal_error(
+    run, tmp_path: Path, args: tuple[str, ...], named: str
+) -> None:
+    result = run("new", *args, "--dry-run", cwd=jekyll_site(tmp_path))
+    assert result.exit_code == 2
+    assert "internal error" not in result.stderr
+    assert f"error: {named} " in result.stderr, result.stderr
