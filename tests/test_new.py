@@ -1031,7 +1031,7 @@ def test_new_posts_pass_lint(run, tmp_path: Path) -> None:
         assert result.exit_code == 0, result.stdout + result.stderr
 
 
-# -- arguments that are not UTF-8 -------------------------------------------------------------------
+# -- arguments that are not UTF-8 --------------------------------------------------------------
 # A byte that is not UTF-8 on the command line (a Latin-1 terminal's `é`) reaches Python as a lone
 # surrogate (os.fsdecode's surrogateescape): "caf\udce9". Each is a one-line usage error naming
 # the argument, never a traceback (`run` lets one through) nor an "internal error".
