@@ -206,6 +206,18 @@ def test_jekyll_collections_dir_never_leads_out_of_the_site(run, tmp_path: Path)
     assert run("list", "--count", site).stdout == "1\n"
 
 
+def test_jekyll_unknown_timezone_dates_in_utc_as_jekyll_does(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`timezone: America/NewYork` (a typo) goes into Jekyll's ENV["TZ"], which the C library
+    reads as UTC: 00:30 +01:00 is the 4th in UTC, not the machine's 5th."""
+    monkeypatch.setattr(create, "local_now", lambda: datetime(2026, 2, 5, 0, 30, tzinfo=PLUS_ONE))
+    site = jekyll_site(tmp_path, "title: T\ntimezone: America/NewYork\n")
+    path = created(run("new", "Hello", cwd=site), site)
+    assert path.name == "2026-02-04-hello.md"
+    assert "date: 2026-02-04 23:30:00 +0000\n" in path.read_text()
+
+
 def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path, "timezone: America/New_York\n")
     path = created(run("new", "Zoned", cwd=site), site)
