@@ -107,21 +107,44 @@ def expand_jekyll(template: UrlTemplate, post: Post, relative_path: str) -> str 
 
 # Utils#slugify (jekyll/lib/jekyll/utils.rb): every run of characters outside the mode's set
 # becomes one "-", then a leading and a trailing "-" go. `default` keeps letters and digits
-# ([[:alnum:]]), `pretty` also `._~!$&'()+,;=@`.
-_JEKYLL_DEFAULT_RUN = re.compile(r"[\W_]+")
-_JEKYLL_PRETTY_RUN = re.compile(r"[^\w.~!$&'()+,;=@]+")
+# (SLUGIFY_DEFAULT_REGEXP `[^[:alnum:]]+`), `pretty` also `._~!$&'()+,;=@`
+# (SLUGIFY_PRETTY_REGEXP). Onigmo's Unicode [:alnum:] is Letter | Mark | Decimal_Number,
+# which Python's \w is not (it has no marks, and has other numbers such as "²"): the regular
+# expressions below are ASCII-only, for the usual ASCII text, and other text is read
+# character by character (`_jekyll_slugify_unicode`).
+_JEKYLL_DEFAULT_RUN = re.compile(r"[\W_]+", re.ASCII)
+_JEKYLL_PRETTY_RUN = re.compile(r"[^\w.~!$&'()+,;=@]+", re.ASCII)
+_JEKYLL_PRETTY_EXTRA = frozenset("._~!$&'()+,;=@")
 # A slug `pretty` mode leaves as it is (nearly every post's): checked before replacing.
-_JEKYLL_PRETTY_SLUG = re.compile(r"[\w.~!$&'()+,;=@]+(?:-[\w.~!$&'()+,;=@]+)*")
+_JEKYLL_PRETTY_SLUG = re.compile(r"[\w.~!$&'()+,;=@]+(?:-[\w.~!$&'()+,;=@]+)*", re.ASCII)
 
 
 def jekyll_slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
     """Jekyll's `Utils.slugify(text, mode: "pretty" or "default", cased:)`."""
-    slug = (_JEKYLL_PRETTY_RUN if pretty else _JEKYLL_DEFAULT_RUN).sub("-", text)
+    if text.isascii():
+        slug = (_JEKYLL_PRETTY_RUN if pretty else _JEKYLL_DEFAULT_RUN).sub("-", text)
+    else:
+        slug = _jekyll_slugify_unicode(text, pretty)
     if slug[:1] == "-":
         slug = slug[1:]
     if slug[-1:] == "-":
         slug = slug[:-1]
     return slug if cased else slug.lower()
+
+
+def _jekyll_slugify_unicode(text: str, pretty: bool) -> str:
+    """Each run of characters outside [:alnum:] (and `pretty`'s extra set) as one "-"."""
+    out: list[str] = []
+    in_run = False
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] in "LM" or category == "Nd" or (pretty and ch in _JEKYLL_PRETTY_EXTRA):
+            out.append(ch)
+            in_run = False
+        elif not in_run:
+            out.append("-")
+            in_run = True
+    return "".join(out)
 
 
 def jekyll_title(post: Post) -> str:

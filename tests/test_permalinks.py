@@ -556,6 +556,8 @@ def test_jekyll_title_keeps_combining_marks(tmp_path: Path) -> None:
     write(tmp_path / "_posts/2024-01-01-cafe\u0301.md", page("title: A\n"))
     write(tmp_path / "_posts/2024-01-01-cafe.md", page("title: B\n"))
     assert clashing_files(tmp_path) == []
+    # and no other numbers than decimal digits: "²" is not [[:alnum:]] (No, not Nd)
+    assert jekyll_slugify("Cafe\u0301 x\u00b2", pretty=True) == "cafe\u0301-x"
 
 
 # A hugo.yaml with a date (or mixed-type) key in a list of tables must not break the lint
