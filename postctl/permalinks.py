@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from postctl.model import Post
@@ -339,6 +340,8 @@ def expand_hugo(template: UrlTemplate, post: Post, page: HugoPage) -> str | None
             value = "/".join(_hugo_slice(page.sections, attribute[len("sections") :]))
         else:
             value = HUGO_ATTRIBUTES[attribute](post, page)
+            if value is None:
+                return None
         out += [value, pieces[i + 1]]
     return "".join(out)
 
@@ -417,9 +420,29 @@ def _hugo_title(post: Post, _: HugoPage) -> str:
     return hugo_urlize(post.title or "")
 
 
-def _hugo_slug(post: Post) -> str:
-    value = post.get("slug")
-    return value.strip() if isinstance(value, str) else ""
+def hugo_slug_text(value: Any) -> str | None:
+    """A Hugo page's `slug` as text: page metadata reads it with cast.ToString
+    (gohugoio/hugo hugolib/page__meta.go, `case "slug"`), so `slug: 2023` is "2023"
+    and `true` is "true"; a list or table is "" (no slug). None for a date, which cast
+    prints in Go's time format: no URL rather than a guessed one."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        # strconv.FormatFloat(f, 'f', -1, 64): the shortest digits, never an exponent
+        return f"{Decimal(repr(value)).normalize():f}"
+    if isinstance(value, (date, datetime)):
+        return None
+    return ""
+
+
+def _hugo_slug(post: Post) -> str | None:
+    return hugo_slug_text(post.get("slug"))
 
 
 def _hugo_filename(post: Post, page: HugoPage) -> str:
@@ -438,9 +461,13 @@ def _hugo_content_base_name(post: Post, page: HugoPage) -> str:
     return hugo_urlize(page.bundle or page.stem)
 
 
-def _slug_else(other: Callable[[Post, HugoPage], str]) -> Callable[[Post, HugoPage], str]:
-    def value(post: Post, page: HugoPage) -> str:
+def _slug_else(
+    other: Callable[[Post, HugoPage], str],
+) -> Callable[[Post, HugoPage], str | None]:
+    def value(post: Post, page: HugoPage) -> str | None:
         slug = _hugo_slug(post)
+        if slug is None:
+            return None
         return hugo_urlize(slug) if slug else other(post, page)
 
     return value
@@ -449,7 +476,7 @@ def _slug_else(other: Callable[[Post, HugoPage], str]) -> Callable[[Post, HugoPa
 # PermalinkExpander's knownPermalinkAttributes (gohugoio/hugo resources/page/permalinks.go),
 # each `(post, page) -> text`; `sectionslug`/`sectionslugs` (which read the sections' own
 # front matter) and Go time layouts are not read, and leave the URL unknown.
-HUGO_ATTRIBUTES: dict[str, Callable[[Post, HugoPage], str]] = {
+HUGO_ATTRIBUTES: dict[str, Callable[[Post, HugoPage], str | None]] = {
     "year": _hugo_date(lambda d: str(d.year)),
     "month": _hugo_date(lambda d: f"{d.month:02d}"),
     "monthname": _hugo_date(lambda d: _MONTHS[d.month - 1]),

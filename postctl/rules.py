@@ -45,6 +45,7 @@ from postctl.permalinks import (
     expand_hugo,
     expand_jekyll,
     hugo_page_permalinks,
+    hugo_slug_text,
     jekyll_categories,
     jekyll_posts_template,
     jekyll_title,
@@ -1992,6 +1993,8 @@ def _url(
             if stem == "index":
                 parent = os.path.dirname(parent)
             slug = _slug(post, written, folder, name)
+            if slug is None:
+                return None
             if (
                 parent[:1] == "/"
                 and parent[-1:] != "/"
@@ -2084,15 +2087,21 @@ def url_settings(
     return None, {}
 
 
-def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
-    """`post.slug` outside Jekyll, from the post's folder and file name as `_split_path` gives
-    them (`written`: `PostLookups.written`): pathlib's `stem` and `parent` cost more than
-    the rest of a post's URL."""
+def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | None:
+    """`post.slug` outside Jekyll (a Hugo slug that is not a string read as Hugo reads it,
+    `hugo_slug_text`; None when no URL can be told), from the post's folder and file name as
+    `_split_path` gives them (`written`: `PostLookups.written`): pathlib's `stem` and
+    `parent` cost more than the rest of a post's URL."""
     key = written.get("slug")
     if key is not None:
         value = post.data[key]
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str):
+            if value.strip():
+                return value.strip()
+        elif post.kind == "hugo":
+            text = hugo_slug_text(value)
+            if text != "":
+                return text
     dot = name.rfind(".")  # (`PurePath.stem`)
     stem = name[:dot] if 0 < dot < len(name) - 1 else name
     if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
