@@ -295,6 +295,7 @@ class Context:
     jekyll_permalink: UrlTemplate | None = None
     hugo_permalinks: dict[str, UrlTemplate] = field(default_factory=dict)
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
+    _section_pages: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
     consulted: set[str] | None = None
     folder_stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict)
@@ -381,8 +382,15 @@ class Context:
 
     def has_section_page(self, folder: str) -> bool:
         """Whether `folder` holds an `_index.*` file: below the top of Hugo's content folder,
-        a folder is a section only with one (https://gohugo.io/content-management/sections/)."""
-        return any(name.startswith("_index.") for name in self._listing(folder))
+        a folder is a section only with one (https://gohugo.io/content-management/sections/).
+        Worked out once per folder (every page in it asks); recorded as consulted each time."""
+        found = self._section_pages.get(folder)
+        if found is None:
+            found = any(name.startswith("_index.") for name in self._listing(folder))
+            self._section_pages[folder] = found
+        elif self.consulted is not None:
+            self.consulted.add(folder)  # (stamped when it was listed)
+        return found
 
     def _listing(self, folder: str) -> frozenset[str]:
         """The names in `folder` (none when it cannot be listed), listed once; recorded as
