@@ -2059,18 +2059,15 @@ def _hugo_template(
 
 
 def _hugo_sections(ctx: Context, folders: tuple[str, ...]) -> tuple[str, ...]:
-    """The sections a page in `folders` is in, outermost first: a top-level folder is always
-    one, a folder below it only with its own `_index` page (and while its parents are)."""
-    if not folders:
-        return ()
-    sections = [folders[0]]
-    folder = os.path.join(ctx.url_base, folders[0])
-    for part in folders[1:]:
-        folder = os.path.join(folder, part)
-        if not ctx.has_section_page(folder):
-            break
-        sections.append(part)
-    return tuple(sections)
+    """The sections path of a page in `folders` (Hugo's `:sections`, its
+    CurrentSection().Path()): down to the deepest of its folders that is a section. A
+    top-level folder always is one; a folder below it only with its own `_index` page, even
+    below a plain folder (https://gohugo.io/content-management/sections/). Looked for from
+    the deepest folder up: the folders looked in are those the answer depends on."""
+    for depth in range(len(folders), 1, -1):
+        if ctx.has_section_page(os.path.join(ctx.url_base, *folders[:depth])):
+            return folders[:depth]
+    return folders[:1]
 
 
 def permalink_settings(ctx: Context) -> list[Any]:
