@@ -316,6 +316,60 @@ def compile_hugo(text: str) -> UrlTemplate:
     return UrlTemplate(text, tuple(pieces), tuple(unknown))
 
 
+def hugo_language_prefixes(config: dict[str, Any]) -> dict[str, str | None]:
+    """The language codes a Hugo site knows (the keys of `[languages]`, and
+    `defaultContentLanguage`, "en" when not set), lower-cased, each with the prefix its pages'
+    URLs get: "" for the default language, "/CODE" for another one (hugolib/site.go: the
+    prefix is "/" + lang when the site is multilingual and the language is not the default
+    or `defaultContentLanguageInSubdir` is set, which moves every default page alike and so
+    changes no clash; a page's own `url` gets it too, gohugoio/hugo#6448), None where
+    postctl cannot tell the URL: a language in `disableLanguages` (not built), or a
+    non-default language of a multihost site (a `baseURL` per language: another host)."""
+    default = config.get("defaultcontentlanguage")
+    default = default.strip().lower() if isinstance(default, str) and default.strip() else "en"
+    languages = config.get("languages")
+    tables = languages if isinstance(languages, dict) else {}
+    codes = [code.lower() for code in tables if isinstance(code, str)]
+    disabled = config.get("disablelanguages")
+    off = {str(code).lower() for code in disabled} if isinstance(disabled, list) else set()
+    multihost = any(isinstance(t, dict) and t.get("baseurl") for t in tables.values())
+    prefixes: dict[str, str | None] = {}
+    for code in dict.fromkeys([default, *codes]):
+        if code in off:
+            prefixes[code] = None
+        elif code == default:
+            prefixes[code] = ""
+        else:
+            prefixes[code] = None if multihost else "/" + code
+    return prefixes
+
+
+def hugo_split_language(name: str, languages: dict[str, Any]) -> tuple[str, str]:
+    """(`name` without its language code, the code) for a Hugo content file named
+    `NAME.CODE.EXT` with one of the site's `languages` (`hello.fr.md` is "hello.md" in
+    French, `index.en.md` a bundle's index); (`name`, "") for any other name, whose
+    dots are part of it (https://gohugo.io/content-management/multilingual/#translation-by-file-name)."""
+    last = name.rfind(".")
+    before = name.rfind(".", 0, last)
+    if before < 0:
+        return name, ""
+    code = name[before + 1 : last].lower()
+    if code not in languages:
+        return name, ""
+    return name[:before] + name[last:], code
+
+
+def in_language(url: str | None, language: str, prefixes: dict[str, str | None]) -> str | None:
+    """`url` (of a page in `language`) with the language's prefix (`hugo_language_prefixes`);
+    None when it has none that postctl can tell."""
+    prefix = prefixes.get(language, "")
+    if url is None or prefix is None:
+        return None
+    if not prefix:
+        return url
+    return (prefix + url).rstrip("/")  # (the home page "/" is "/fr")
+
+
 class HugoPage(NamedTuple):
     """What Hugo's attributes read of a page besides its front matter: its folders under the
     content folder (the sections first; a bundle's own folder not included), its file's

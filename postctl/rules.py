@@ -44,8 +44,11 @@ from postctl.permalinks import (
     compile_jekyll,
     expand_hugo,
     expand_jekyll,
+    hugo_language_prefixes,
     hugo_page_permalinks,
     hugo_slug_text,
+    hugo_split_language,
+    in_language,
     jekyll_categories,
     jekyll_posts_template,
     jekyll_title,
@@ -294,6 +297,9 @@ class Context:
     # section (`permalinks.hugo_page_permalinks`).
     jekyll_permalink: UrlTemplate | None = None
     hugo_permalinks: dict[str, UrlTemplate] = field(default_factory=dict)
+    # A Hugo site's language codes, each with its URL prefix (`hugo_language_prefixes`); {}
+    # on other sites.
+    hugo_languages: dict[str, str | None] = field(default_factory=dict)
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     _section_pages: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
@@ -1828,6 +1834,9 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     a worker process sends back."""
     wanted = ctx.site_rules
     folder, name = _split_path(str(post.path))
+    language = ""
+    if ctx.hugo_languages and name.count(".") > 1:  # `hello.fr.md`: French `hello.md`
+        name, language = hugo_split_language(name, ctx.hugo_languages)
     stem = _page_stem(name) if name.startswith(_PAGE_STEMS) else ""
     positions = post.key_positions
     at_front_matter = (post.fm_line, 1)  # (`Post.key_position` of a key not found)
@@ -1868,6 +1877,8 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     if "PC701" in wanted and post.format is not None:  # (`has_front_matter`)
         key = written.get("permalink") or written.get("url") or written.get("slug")
         found = _url(post, ctx, folder, name, stem, written)
+        if language:
+            found = in_language(found, language, ctx.hugo_languages)
         if found is not None:
             url = (
                 found,
@@ -1878,7 +1889,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
         if not post.hugo_keys.keys().isdisjoint(_RENDER_KEYS):
             hidden = never_rendered(post.data)
-        if name.startswith("_index") and post.path.stem == "_index":
+        if stem == "_index":
             cascade = post.get("cascade")
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
@@ -1934,7 +1945,9 @@ def post_url(post: Post, ctx: Context) -> str | None:
     permalink settings decide it (None when they name a placeholder the generator would stop
     at, or postctl does not read)."""
     folder, name = _split_path(str(post.path))
-    return _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
+    name, language = hugo_split_language(name, ctx.hugo_languages)
+    url = _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
+    return in_language(url, language, ctx.hugo_languages) if language else url
 
 
 def _url(
@@ -2076,6 +2089,7 @@ def permalink_settings(ctx: Context) -> list[Any]:
     return [
         None if jekyll is None else jekyll.text,
         sorted((section, template.text) for section, template in ctx.hugo_permalinks.items()),
+        sorted(ctx.hugo_languages.items(), key=lambda item: item[0]),
     ]
 
 
@@ -2090,6 +2104,11 @@ def url_settings(
     if kind == "hugo":
         return None, hugo_page_permalinks(hugo_config)
     return None, {}
+
+
+def language_settings(kind: str, hugo_config: dict[str, Any]) -> dict[str, str | None]:
+    """`Context.hugo_languages` from the generator's configuration."""
+    return hugo_language_prefixes(hugo_config) if kind == "hugo" else {}
 
 
 def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | None:

@@ -624,3 +624,30 @@ def test_hugo_section_lookup_is_per_folder_not_per_post(tmp_path: Path, monkeypa
     monkeypatch.setattr(Context, "_listing", counting_listing)
     lint_site(find_site(tmp_path), select=["PC701"], now=NOW)
     assert scanned[0] <= 5 * posts
+
+
+def test_hugo_language_codes_in_file_names_give_each_language_its_urls(tmp_path: Path) -> None:
+    write(
+        tmp_path / "hugo.toml",
+        'defaultContentLanguage = "en"\ndisableLanguages = ["de"]\n'
+        "[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n[languages.de]\nweight = 3\n",
+    )
+    for name in ("hello.en.md", "hello.fr.md", "hello.de.md", "hello.es.md", "b/index.fr.md"):
+        write(tmp_path / "content/posts" / name, page("title: Hello\n"))
+    write(tmp_path / "content/fr/posts/hello.md", page("title: Hello\n"))
+    site = find_site(tmp_path)
+    ctx = make_context(site, now=NOW)
+    urls = {
+        path.relative_to(tmp_path / "content").as_posix(): post_url(site.load(path), ctx)
+        for path in sorted((tmp_path / "content").rglob("*.md"))
+    }
+    assert urls == {
+        "posts/hello.en.md": "/posts/hello",
+        "posts/hello.fr.md": "/fr/posts/hello",
+        "posts/hello.de.md": None,  # a disabled language is not built
+        "posts/hello.es.md": "/posts/hello.es",  # not a language of the site: part of the name
+        "posts/b/index.fr.md": "/fr/posts/b",
+        "fr/posts/hello.md": "/fr/posts/hello",
+    }
+    # the English page in a folder named "fr" is at Hugo's /fr/posts/hello/, as the French one
+    assert clashing_files(tmp_path) == ["content/fr/posts/hello.md", "content/posts/hello.fr.md"]
