@@ -370,16 +370,69 @@ def in_language(url: str | None, language: str, prefixes: dict[str, str | None])
     return (prefix + url).rstrip("/")  # (the home page "/" is "/fr")
 
 
+# How a Hugo site's `[frontmatter]` settings date pages and name them
+# (https://gohugo.io/configuration/front-matter/): not set, or `date` its default (the front
+# matter's date, as `Post.parsed_date` reads it); `date = [":filename", ":default"]` (the date
+# at the start of the file name first, then the front matter's); any other setting, which
+# postctl does not follow (dates unknown; file-name slugs too when `:filename` is named).
+HUGO_DATES_DEFAULT = ""
+HUGO_DATES_FILENAME = "filename"
+HUGO_DATES_UNKNOWN = "dates unknown"
+HUGO_DATES_AND_SLUGS_UNKNOWN = "dates and slugs unknown"
+_HUGO_DATE_FIELDS = (
+    "date publishdate pubdate published lastmod modified expirydate unpublishdate"
+).split()
+
+
+def hugo_dates_setting(config: dict[str, Any]) -> str:
+    """Which of the `HUGO_DATES_*` ways a Hugo site's `[frontmatter]` table dates its pages."""
+    table = config.get("frontmatter")
+    if not isinstance(table, dict) or not table:
+        return HUGO_DATES_DEFAULT
+    lists = {
+        key: [str(v).strip().lower() for v in (value if isinstance(value, list) else [value])]
+        for key, value in table.items()
+        if key in _HUGO_DATE_FIELDS
+    }
+    others_name_file = any(":filename" in v for k, v in lists.items() if k != "date")
+    date = lists.get("date")
+    if not others_name_file and date in (None, [":default"]) and set(lists) <= {"date"}:
+        return HUGO_DATES_DEFAULT
+    if not others_name_file and date == [":filename", ":default"] and set(lists) == {"date"}:
+        return HUGO_DATES_FILENAME
+    if any(":filename" in v for v in lists.values()):
+        return HUGO_DATES_AND_SLUGS_UNKNOWN
+    return HUGO_DATES_UNKNOWN
+
+
+def hugo_date_and_slug_from_name(base_name: str) -> tuple[datetime, str] | None:
+    """dateAndSlugFromBaseFilename (gohugoio/hugo resources/page/pagemeta/
+    page_frontmatter.go): a date from the first 10 characters of the file's base name (a
+    bundle's folder name) without its extension, and the rest, trimmed of " -_", as the
+    slug; None when the name does not start with a date."""
+    dot = base_name.rfind(".")
+    stem = base_name[:dot] if dot > 0 else base_name
+    if len(stem) < 10:
+        return None
+    try:
+        day = datetime.strptime(stem[:10], "%Y-%m-%d")
+    except ValueError:
+        return None
+    return day, stem[10:].strip(" -_")
+
+
 class HugoPage(NamedTuple):
     """What Hugo's attributes read of a page besides its front matter: its folders under the
     content folder (the sections first; a bundle's own folder not included), its file's
     stem, whether it is a page bundle's `index`, and the site's sections among its folders
-    (`sections`)."""
+    (`sections`); with `[frontmatter] date = [":filename", ...]`, the date and slug its
+    file name gives (`hugo_date_and_slug_from_name`)."""
 
     folders: tuple[str, ...]
     stem: str
     bundle: str  # the bundle's folder name for `index.*`, else ""
     sections: tuple[str, ...]
+    named: tuple[datetime, str] | None = None
 
 
 def expand_hugo(template: UrlTemplate, post: Post, page: HugoPage) -> str | None:
@@ -463,7 +516,9 @@ _GO_ZERO_TIME = datetime(1, 1, 1)  # a page without a date has Go's zero time
 
 
 def _hugo_date(text: Callable[[datetime], str]) -> Callable[[Post, HugoPage], str]:
-    def value(post: Post, _: HugoPage) -> str:
+    def value(post: Post, page: HugoPage) -> str:
+        if page.named is not None:
+            return text(page.named[0])
         parsed = post.parsed_date
         return text(parsed.value if parsed else _GO_ZERO_TIME)
 
@@ -522,6 +577,8 @@ def _slug_else(
         slug = _hugo_slug(post)
         if slug is None:
             return None
+        if page.named is not None and post.get("slug") is None:
+            slug = page.named[1]  # (the file name's, when the front matter has none)
         return hugo_urlize(slug) if slug else other(post, page)
 
     return value

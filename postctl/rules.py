@@ -38,12 +38,17 @@ from postctl.model import (
     yaml_scalars,
 )
 from postctl.permalinks import (
+    HUGO_DATES_AND_SLUGS_UNKNOWN,
+    HUGO_DATES_DEFAULT,
+    HUGO_DATES_FILENAME,
     JEKYLL_DEFAULT_TEMPLATE,
     HugoPage,
     UrlTemplate,
     compile_jekyll,
     expand_hugo,
     expand_jekyll,
+    hugo_date_and_slug_from_name,
+    hugo_dates_setting,
     hugo_language_prefixes,
     hugo_page_permalinks,
     hugo_slug_text,
@@ -300,6 +305,8 @@ class Context:
     # A Hugo site's language codes, each with its URL prefix (`hugo_language_prefixes`); {}
     # on other sites.
     hugo_languages: dict[str, str | None] = field(default_factory=dict)
+    # How Hugo's `[frontmatter]` dates and names pages (`permalinks.hugo_dates_setting`).
+    hugo_dates: str = HUGO_DATES_DEFAULT
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
     _section_pages: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
@@ -1997,18 +2004,46 @@ def _url(
                 folders = folders[:-1]
             template = _hugo_template(ctx.hugo_permalinks, folders)
             if template is not None:
+                named = None
+                if ctx.hugo_dates:  # `[frontmatter]`
+                    attributes = template.pieces[1::2]
+                    if ctx.hugo_dates == HUGO_DATES_FILENAME:
+                        named = hugo_date_and_slug_from_name(
+                            _split_path(folder)[1] if stem == "index" else name
+                        )
+                    elif not _HUGO_DATE_ATTRIBUTES.isdisjoint(attributes) or (
+                        ctx.hugo_dates == HUGO_DATES_AND_SLUGS_UNKNOWN
+                        and "slug" not in written
+                        and not _HUGO_SLUG_ATTRIBUTES.isdisjoint(attributes)
+                    ):
+                        return None  # dated or named as postctl does not follow
                 dot = name.rfind(".")  # (`PurePath.stem`, as `_slug`)
                 page = HugoPage(
                     folders,
                     name[:dot] if 0 < dot < len(name) - 1 else name,
                     _split_path(folder)[1] if stem == "index" else "",
                     _hugo_sections(ctx, folders) if "sections" in template.text else (),
+                    named,
                 )
                 expanded = expand_hugo(template, post, page)
                 if expanded is None:
                     return None
                 return _squeezed("/" + expanded).lower()
-        if stem and "slug" not in written:  # (`post.has("slug")`)
+        named_slug = ""
+        if ctx.hugo_dates and post.kind == "hugo" and stem != "_index" and "slug" not in written:
+            # `[frontmatter]` with `:filename`: the file name's slug, when it starts with a date
+            if ctx.hugo_dates == HUGO_DATES_AND_SLUGS_UNKNOWN:
+                return None
+            if ctx.hugo_dates == HUGO_DATES_FILENAME:
+                named = hugo_date_and_slug_from_name(
+                    _split_path(folder)[1] if stem == "index" else name
+                )
+                named_slug = named[1] if named is not None else ""
+        if named_slug:
+            if stem == "index":
+                parent = os.path.dirname(parent)
+            url = f"/{parent}/{named_slug}/"
+        elif stem and "slug" not in written:  # (`post.has("slug")`)
             url = f"/{parent}/"
         else:
             if stem == "index":
@@ -2029,6 +2064,11 @@ def _url(
     url = _squeezed("/" + url)
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
+
+
+# The `[permalinks]` attributes that read a page's date, and those that read its slug.
+_HUGO_DATE_ATTRIBUTES = frozenset("year month monthname day weekday weekdayname yearday".split())
+_HUGO_SLUG_ATTRIBUTES = frozenset("slug slugorfilename slugorcontentbasename".split())
 
 
 def _squeezed(url: str) -> str:
@@ -2090,6 +2130,7 @@ def permalink_settings(ctx: Context) -> list[Any]:
         None if jekyll is None else jekyll.text,
         sorted((section, template.text) for section, template in ctx.hugo_permalinks.items()),
         sorted(ctx.hugo_languages.items(), key=lambda item: item[0]),
+        ctx.hugo_dates,
     ]
 
 
@@ -2106,9 +2147,11 @@ def url_settings(
     return None, {}
 
 
-def language_settings(kind: str, hugo_config: dict[str, Any]) -> dict[str, str | None]:
-    """`Context.hugo_languages` from the generator's configuration."""
-    return hugo_language_prefixes(hugo_config) if kind == "hugo" else {}
+def language_settings(kind: str, hugo_config: dict[str, Any]) -> tuple[dict[str, str | None], str]:
+    """(`Context.hugo_languages`, `Context.hugo_dates`) from the generator's configuration."""
+    if kind != "hugo":
+        return {}, HUGO_DATES_DEFAULT
+    return hugo_language_prefixes(hugo_config), hugo_dates_setting(hugo_config)
 
 
 def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | None:

@@ -651,3 +651,39 @@ def test_hugo_language_codes_in_file_names_give_each_language_its_urls(tmp_path:
     }
     # the English page in a folder named "fr" is at Hugo's /fr/posts/hello/, as the French one
     assert clashing_files(tmp_path) == ["content/fr/posts/hello.md", "content/posts/hello.fr.md"]
+
+
+@pytest.mark.parametrize(
+    ("front_matter_setting", "expected"),
+    [
+        # the file name's date and slug (`:filename`), the front matter's date after it
+        ('date = [":filename", ":default"]', ["/2023/hello", "/2024/hello", "/2022/other"]),
+        # not followed: no URL for a dated template rather than a guessed one
+        ('date = ["lastmod", ":default"]', [None, None, None]),
+        ('lastmod = [":filename"]', [None, None, None]),
+        ('date = [":default"]', ["/1/hello", "/1/hello", "/2022/other"]),  # (:slug: title)
+    ],
+)
+def test_hugo_frontmatter_settings_for_dated_urls(tmp_path, front_matter_setting, expected):
+    write(
+        tmp_path / "hugo.toml",
+        f'[frontmatter]\n{front_matter_setting}\n[permalinks]\nposts = "/:year/:slug/"\n',
+    )
+    names = ["2023-05-01-hello.md", "2024-05-01-hello.md", "other.md"]
+    write(tmp_path / "content/posts" / names[0], page("title: Hello\n"))
+    write(tmp_path / "content/posts" / names[1], page("title: Hello\n"))
+    write(tmp_path / "content/posts" / names[2], page("title: Other\ndate: 2022-01-01\n"))
+    site = find_site(tmp_path)
+    ctx = make_context(site, now=NOW)
+    assert [post_url(site.load(tmp_path / "content/posts" / n), ctx) for n in names] == expected
+
+
+def test_hugo_frontmatter_filename_slug_without_permalinks_is_a_real_clash(tmp_path):
+    # Hugo slugs both pages "hello" from their file names: both are /posts/hello/
+    write(tmp_path / "hugo.toml", '[frontmatter]\ndate = [":filename", ":default"]\n')
+    write(tmp_path / "content/posts/2023-05-01-hello.md", page("title: A\n"))
+    write(tmp_path / "content/posts/2024-05-01-hello.md", page("title: B\n"))
+    assert clashing_files(tmp_path) == [
+        "content/posts/2023-05-01-hello.md",
+        "content/posts/2024-05-01-hello.md",
+    ]
