@@ -2192,7 +2192,11 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str
     "/:year/:slug/"`: that section and the folders below it), with `:year`, `:month`,
     `:monthname`, `:day`, `:weekday`, `:weekdayname`, `:yearday`, `:section`, `:sections`
     (and slices like `:sections[1:]`), `:title`, `:slug`, `:slugorfilename`, `:filename`,
-    `:contentbasename`; elsewhere /section/folders/slug-or-file-name/, lower-cased. A
+    `:contentbasename`; elsewhere /section/folders/slug-or-file-name/, lower-cased. A Hugo
+    page named with one of the site's languages (`hello.fr.md`, `index.fr.md`) is that
+    language's `hello.md`, under /fr/ unless it is the default language; `[frontmatter] date =
+    [":filename", ":default"]` dates and slugs pages from file names (2024-05-01-hello.md),
+    and other `[frontmatter]` date settings give dated URLs none to compare. A
     template the generator would stop at (an unknown placeholder) or that postctl does not
     read (Hugo's `:sectionslug`, Go date layouts such as `:2006`) gives its posts no URL to
     compare, rather than a guessed one."""
