@@ -40,6 +40,7 @@ from postctl.rules import (
     Tally,
     add_tally,
     facts_fields,
+    language_settings,
     plain_tally,
     post_facts,
     post_traits,
@@ -233,6 +234,7 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
     ctx.jekyll_permalink, ctx.hugo_permalinks = url_settings(
         site.kind, site.jekyll_config, site.hugo_config
     )
+    ctx.hugo_languages, ctx.hugo_dates = language_settings(site.kind, site.hugo_config)
     if settings:
         ctx.required = list(settings["required"])
         ctx.taxonomies = list(settings["taxonomies"])

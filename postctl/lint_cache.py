@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
@@ -62,7 +63,7 @@ from postctl.rules import (
     permalink_settings,
     publishes_after,
 )
-from postctl.site import Site, map_posts
+from postctl.site import Site, hugo_config_dir_files, map_posts
 
 DATABASE = "lint.sqlite"
 # Bump when the entry layout or what the rules find changes; every entry written under another
@@ -97,10 +98,11 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
             site.collections_dir,
             str(site.time_zone),
             site.builds_future,  # (whether PC304 runs)
-            # The whole Hugo configuration, merged from `hugo.toml` and every file of
-            # `config/_default/` (Site.hugo_config): an edit to any of them that changes a
-            # value starts the cache over, whichever setting a rule comes to read.
-            site.hugo_config,
+            # The whole Hugo configuration, `hugo.toml` and every file of `config/_default/`
+            # (Site.hugo_config), as a digest of their bytes: an edit to any of them starts the
+            # cache over, whichever setting a rule comes to read. (Bytes, not the parsed
+            # table: YAML allows keys JSON cannot write, dates or numbers beside text.)
+            hugo_config_digest(site),
             # The permalink templates PC701's URLs follow (`_config.yml`'s `permalink` or
             # `collections.posts.permalink`; Hugo's `[permalinks]`, also in the above): the
             # facts hold the URLs.
@@ -112,6 +114,25 @@ def fingerprint(site: Site, linter: PostLinter) -> str:
         sort_keys=True,
         default=str,
     )
+
+
+def hugo_config_digest(site: Site) -> str:
+    """A digest of the names and bytes of a Hugo site's configuration files ("" on other
+    sites); an unreadable file counts as such (reading the configuration reports it)."""
+    if site.kind != "hugo":
+        return ""
+    files = [site.generator_config] if site.generator_config is not None else []
+    if site.hugo_config_dir is not None:
+        files += hugo_config_dir_files(site.hugo_config_dir)
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(os.fsencode(path) + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"unreadable")
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 class LintCache:

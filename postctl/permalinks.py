@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from postctl.model import Post
@@ -107,21 +108,44 @@ def expand_jekyll(template: UrlTemplate, post: Post, relative_path: str) -> str 
 
 # Utils#slugify (jekyll/lib/jekyll/utils.rb): every run of characters outside the mode's set
 # becomes one "-", then a leading and a trailing "-" go. `default` keeps letters and digits
-# ([[:alnum:]]), `pretty` also `._~!$&'()+,;=@`.
-_JEKYLL_DEFAULT_RUN = re.compile(r"[\W_]+")
-_JEKYLL_PRETTY_RUN = re.compile(r"[^\w.~!$&'()+,;=@]+")
+# (SLUGIFY_DEFAULT_REGEXP `[^[:alnum:]]+`), `pretty` also `._~!$&'()+,;=@`
+# (SLUGIFY_PRETTY_REGEXP). Onigmo's Unicode [:alnum:] is Letter | Mark | Decimal_Number,
+# which Python's \w is not (it has no marks, and has other numbers such as "²"): the regular
+# expressions below are ASCII-only, for the usual ASCII text, and other text is read
+# character by character (`_jekyll_slugify_unicode`).
+_JEKYLL_DEFAULT_RUN = re.compile(r"[\W_]+", re.ASCII)
+_JEKYLL_PRETTY_RUN = re.compile(r"[^\w.~!$&'()+,;=@]+", re.ASCII)
+_JEKYLL_PRETTY_EXTRA = frozenset("._~!$&'()+,;=@")
 # A slug `pretty` mode leaves as it is (nearly every post's): checked before replacing.
-_JEKYLL_PRETTY_SLUG = re.compile(r"[\w.~!$&'()+,;=@]+(?:-[\w.~!$&'()+,;=@]+)*")
+_JEKYLL_PRETTY_SLUG = re.compile(r"[\w.~!$&'()+,;=@]+(?:-[\w.~!$&'()+,;=@]+)*", re.ASCII)
 
 
 def jekyll_slugify(text: str, pretty: bool = False, cased: bool = False) -> str:
     """Jekyll's `Utils.slugify(text, mode: "pretty" or "default", cased:)`."""
-    slug = (_JEKYLL_PRETTY_RUN if pretty else _JEKYLL_DEFAULT_RUN).sub("-", text)
+    if text.isascii():
+        slug = (_JEKYLL_PRETTY_RUN if pretty else _JEKYLL_DEFAULT_RUN).sub("-", text)
+    else:
+        slug = _jekyll_slugify_unicode(text, pretty)
     if slug[:1] == "-":
         slug = slug[1:]
     if slug[-1:] == "-":
         slug = slug[:-1]
     return slug if cased else slug.lower()
+
+
+def _jekyll_slugify_unicode(text: str, pretty: bool) -> str:
+    """Each run of characters outside [:alnum:] (and `pretty`'s extra set) as one "-"."""
+    out: list[str] = []
+    in_run = False
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category[0] in "LM" or category == "Nd" or (pretty and ch in _JEKYLL_PRETTY_EXTRA):
+            out.append(ch)
+            in_run = False
+        elif not in_run:
+            out.append("-")
+            in_run = True
+    return "".join(out)
 
 
 def jekyll_title(post: Post) -> str:
@@ -292,16 +316,123 @@ def compile_hugo(text: str) -> UrlTemplate:
     return UrlTemplate(text, tuple(pieces), tuple(unknown))
 
 
+def hugo_language_prefixes(config: dict[str, Any]) -> dict[str, str | None]:
+    """The language codes a Hugo site knows (the keys of `[languages]`, and
+    `defaultContentLanguage`, "en" when not set), lower-cased, each with the prefix its pages'
+    URLs get: "" for the default language, "/CODE" for another one (hugolib/site.go: the
+    prefix is "/" + lang when the site is multilingual and the language is not the default
+    or `defaultContentLanguageInSubdir` is set, which moves every default page alike and so
+    changes no clash; a page's own `url` gets it too, gohugoio/hugo#6448), None where
+    postctl cannot tell the URL: a language in `disableLanguages` (not built), or a
+    non-default language of a multihost site (a `baseURL` per language: another host)."""
+    default = config.get("defaultcontentlanguage")
+    default = default.strip().lower() if isinstance(default, str) and default.strip() else "en"
+    languages = config.get("languages")
+    tables = languages if isinstance(languages, dict) else {}
+    codes = [code.lower() for code in tables if isinstance(code, str)]
+    disabled = config.get("disablelanguages")
+    off = {str(code).lower() for code in disabled} if isinstance(disabled, list) else set()
+    multihost = any(isinstance(t, dict) and t.get("baseurl") for t in tables.values())
+    prefixes: dict[str, str | None] = {}
+    for code in dict.fromkeys([default, *codes]):
+        if code in off:
+            prefixes[code] = None
+        elif code == default:
+            prefixes[code] = ""
+        else:
+            prefixes[code] = None if multihost else "/" + code
+    return prefixes
+
+
+def hugo_split_language(name: str, languages: dict[str, Any]) -> tuple[str, str]:
+    """(`name` without its language code, the code) for a Hugo content file named
+    `NAME.CODE.EXT` with one of the site's `languages` (`hello.fr.md` is "hello.md" in
+    French, `index.en.md` a bundle's index); (`name`, "") for any other name, whose
+    dots are part of it (https://gohugo.io/content-management/multilingual/#translation-by-file-name)."""
+    last = name.rfind(".")
+    before = name.rfind(".", 0, last)
+    if before < 0:
+        return name, ""
+    code = name[before + 1 : last].lower()
+    if code not in languages:
+        return name, ""
+    return name[:before] + name[last:], code
+
+
+def in_language(url: str | None, language: str, prefixes: dict[str, str | None]) -> str | None:
+    """`url` (of a page in `language`) with the language's prefix (`hugo_language_prefixes`);
+    None when it has none that postctl can tell."""
+    prefix = prefixes.get(language, "")
+    if url is None or prefix is None:
+        return None
+    if not prefix:
+        return url
+    return (prefix + url).rstrip("/")  # (the home page "/" is "/fr")
+
+
+# How a Hugo site's `[frontmatter]` settings date pages and name them
+# (https://gohugo.io/configuration/front-matter/): not set, or `date` its default (the front
+# matter's date, as `Post.parsed_date` reads it); `date = [":filename", ":default"]` (the date
+# at the start of the file name first, then the front matter's); any other setting, which
+# postctl does not follow (dates unknown; file-name slugs too when `:filename` is named).
+HUGO_DATES_DEFAULT = ""
+HUGO_DATES_FILENAME = "filename"
+HUGO_DATES_UNKNOWN = "dates unknown"
+HUGO_DATES_AND_SLUGS_UNKNOWN = "dates and slugs unknown"
+_HUGO_DATE_FIELDS = (
+    "date publishdate pubdate published lastmod modified expirydate unpublishdate"
+).split()
+
+
+def hugo_dates_setting(config: dict[str, Any]) -> str:
+    """Which of the `HUGO_DATES_*` ways a Hugo site's `[frontmatter]` table dates its pages."""
+    table = config.get("frontmatter")
+    if not isinstance(table, dict) or not table:
+        return HUGO_DATES_DEFAULT
+    lists = {
+        key: [str(v).strip().lower() for v in (value if isinstance(value, list) else [value])]
+        for key, value in table.items()
+        if key in _HUGO_DATE_FIELDS
+    }
+    others_name_file = any(":filename" in v for k, v in lists.items() if k != "date")
+    date = lists.get("date")
+    if not others_name_file and date in (None, [":default"]) and set(lists) <= {"date"}:
+        return HUGO_DATES_DEFAULT
+    if not others_name_file and date == [":filename", ":default"] and set(lists) == {"date"}:
+        return HUGO_DATES_FILENAME
+    if any(":filename" in v for v in lists.values()):
+        return HUGO_DATES_AND_SLUGS_UNKNOWN
+    return HUGO_DATES_UNKNOWN
+
+
+def hugo_date_and_slug_from_name(base_name: str) -> tuple[datetime, str] | None:
+    """dateAndSlugFromBaseFilename (gohugoio/hugo resources/page/pagemeta/
+    page_frontmatter.go): a date from the first 10 characters of the file's base name (a
+    bundle's folder name) without its extension, and the rest, trimmed of " -_", as the
+    slug; None when the name does not start with a date."""
+    dot = base_name.rfind(".")
+    stem = base_name[:dot] if dot > 0 else base_name
+    if len(stem) < 10:
+        return None
+    try:
+        day = datetime.strptime(stem[:10], "%Y-%m-%d")
+    except ValueError:
+        return None
+    return day, stem[10:].strip(" -_")
+
+
 class HugoPage(NamedTuple):
     """What Hugo's attributes read of a page besides its front matter: its folders under the
     content folder (the sections first; a bundle's own folder not included), its file's
     stem, whether it is a page bundle's `index`, and the site's sections among its folders
-    (`sections`)."""
+    (`sections`); with `[frontmatter] date = [":filename", ...]`, the date and slug its
+    file name gives (`hugo_date_and_slug_from_name`)."""
 
     folders: tuple[str, ...]
     stem: str
     bundle: str  # the bundle's folder name for `index.*`, else ""
     sections: tuple[str, ...]
+    named: tuple[datetime, str] | None = None
 
 
 def expand_hugo(template: UrlTemplate, post: Post, page: HugoPage) -> str | None:
@@ -316,6 +447,8 @@ def expand_hugo(template: UrlTemplate, post: Post, page: HugoPage) -> str | None
             value = "/".join(_hugo_slice(page.sections, attribute[len("sections") :]))
         else:
             value = HUGO_ATTRIBUTES[attribute](post, page)
+            if value is None:
+                return None
         out += [value, pieces[i + 1]]
     return "".join(out)
 
@@ -383,7 +516,9 @@ _GO_ZERO_TIME = datetime(1, 1, 1)  # a page without a date has Go's zero time
 
 
 def _hugo_date(text: Callable[[datetime], str]) -> Callable[[Post, HugoPage], str]:
-    def value(post: Post, _: HugoPage) -> str:
+    def value(post: Post, page: HugoPage) -> str:
+        if page.named is not None:
+            return text(page.named[0])
         parsed = post.parsed_date
         return text(parsed.value if parsed else _GO_ZERO_TIME)
 
@@ -394,9 +529,29 @@ def _hugo_title(post: Post, _: HugoPage) -> str:
     return hugo_urlize(post.title or "")
 
 
-def _hugo_slug(post: Post) -> str:
-    value = post.get("slug")
-    return value.strip() if isinstance(value, str) else ""
+def hugo_slug_text(value: Any) -> str | None:
+    """A Hugo page's `slug` as text: page metadata reads it with cast.ToString
+    (gohugoio/hugo hugolib/page__meta.go, `case "slug"`), so `slug: 2023` is "2023"
+    and `true` is "true"; a list or table is "" (no slug). None for a date, which cast
+    prints in Go's time format: no URL rather than a guessed one."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        # strconv.FormatFloat(f, 'f', -1, 64): the shortest digits, never an exponent
+        return f"{Decimal(repr(value)).normalize():f}"
+    if isinstance(value, (date, datetime)):
+        return None
+    return ""
+
+
+def _hugo_slug(post: Post) -> str | None:
+    return hugo_slug_text(post.get("slug"))
 
 
 def _hugo_filename(post: Post, page: HugoPage) -> str:
@@ -415,9 +570,15 @@ def _hugo_content_base_name(post: Post, page: HugoPage) -> str:
     return hugo_urlize(page.bundle or page.stem)
 
 
-def _slug_else(other: Callable[[Post, HugoPage], str]) -> Callable[[Post, HugoPage], str]:
-    def value(post: Post, page: HugoPage) -> str:
+def _slug_else(
+    other: Callable[[Post, HugoPage], str],
+) -> Callable[[Post, HugoPage], str | None]:
+    def value(post: Post, page: HugoPage) -> str | None:
         slug = _hugo_slug(post)
+        if slug is None:
+            return None
+        if page.named is not None and post.get("slug") is None:
+            slug = page.named[1]  # (the file name's, when the front matter has none)
         return hugo_urlize(slug) if slug else other(post, page)
 
     return value
@@ -426,7 +587,7 @@ def _slug_else(other: Callable[[Post, HugoPage], str]) -> Callable[[Post, HugoPa
 # PermalinkExpander's knownPermalinkAttributes (gohugoio/hugo resources/page/permalinks.go),
 # each `(post, page) -> text`; `sectionslug`/`sectionslugs` (which read the sections' own
 # front matter) and Go time layouts are not read, and leave the URL unknown.
-HUGO_ATTRIBUTES: dict[str, Callable[[Post, HugoPage], str]] = {
+HUGO_ATTRIBUTES: dict[str, Callable[[Post, HugoPage], str | None]] = {
     "year": _hugo_date(lambda d: str(d.year)),
     "month": _hugo_date(lambda d: f"{d.month:02d}"),
     "monthname": _hugo_date(lambda d: _MONTHS[d.month - 1]),

@@ -38,13 +38,22 @@ from postctl.model import (
     yaml_scalars,
 )
 from postctl.permalinks import (
+    HUGO_DATES_AND_SLUGS_UNKNOWN,
+    HUGO_DATES_DEFAULT,
+    HUGO_DATES_FILENAME,
     JEKYLL_DEFAULT_TEMPLATE,
     HugoPage,
     UrlTemplate,
     compile_jekyll,
     expand_hugo,
     expand_jekyll,
+    hugo_date_and_slug_from_name,
+    hugo_dates_setting,
+    hugo_language_prefixes,
     hugo_page_permalinks,
+    hugo_slug_text,
+    hugo_split_language,
+    in_language,
     jekyll_categories,
     jekyll_posts_template,
     jekyll_title,
@@ -293,7 +302,13 @@ class Context:
     # section (`permalinks.hugo_page_permalinks`).
     jekyll_permalink: UrlTemplate | None = None
     hugo_permalinks: dict[str, UrlTemplate] = field(default_factory=dict)
+    # A Hugo site's language codes, each with its URL prefix (`hugo_language_prefixes`); {}
+    # on other sites.
+    hugo_languages: dict[str, str | None] = field(default_factory=dict)
+    # How Hugo's `[frontmatter]` dates and names pages (`permalinks.hugo_dates_setting`).
+    hugo_dates: str = HUGO_DATES_DEFAULT
     _listings: dict[str, frozenset[str]] = field(default_factory=dict)
+    _section_pages: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
     # Folders `exists` looked in, when recorded (the lint cache checks them for changes).
     consulted: set[str] | None = None
     folder_stamps: dict[str, tuple[int, int] | None] = field(default_factory=dict)
@@ -380,8 +395,15 @@ class Context:
 
     def has_section_page(self, folder: str) -> bool:
         """Whether `folder` holds an `_index.*` file: below the top of Hugo's content folder,
-        a folder is a section only with one (https://gohugo.io/content-management/sections/)."""
-        return any(name.startswith("_index.") for name in self._listing(folder))
+        a folder is a section only with one (https://gohugo.io/content-management/sections/).
+        Worked out once per folder (every page in it asks); recorded as consulted each time."""
+        found = self._section_pages.get(folder)
+        if found is None:
+            found = any(name.startswith("_index.") for name in self._listing(folder))
+            self._section_pages[folder] = found
+        elif self.consulted is not None:
+            self.consulted.add(folder)  # (stamped when it was listed)
+        return found
 
     def _listing(self, folder: str) -> frozenset[str]:
         """The names in `folder` (none when it cannot be listed), listed once; recorded as
@@ -1833,6 +1855,9 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     a worker process sends back."""
     wanted = ctx.site_rules
     folder, name = _split_path(str(post.path))
+    language = ""
+    if ctx.hugo_languages and name.count(".") > 1:  # `hello.fr.md`: French `hello.md`
+        name, language = hugo_split_language(name, ctx.hugo_languages)
     stem = _page_stem(name) if name.startswith(_PAGE_STEMS) else ""
     positions = post.key_positions
     at_front_matter = (post.fm_line, 1)  # (`Post.key_position` of a key not found)
@@ -1873,6 +1898,8 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     if "PC701" in wanted and post.format is not None:  # (`has_front_matter`)
         key = written.get("permalink") or written.get("url") or written.get("slug")
         found = _url(post, ctx, folder, name, stem, written)
+        if language:
+            found = in_language(found, language, ctx.hugo_languages)
         if found is not None:
             url = (
                 found,
@@ -1883,7 +1910,7 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
         # (most pages have none of the keys never_rendered looks at: a set test rules it out)
         if not post.hugo_keys.keys().isdisjoint(_RENDER_KEYS):
             hidden = never_rendered(post.data)
-        if name.startswith("_index") and post.path.stem == "_index":
+        if stem == "_index":
             cascade = post.get("cascade")
             for entry in cascade if isinstance(cascade, list) else [cascade]:
                 if isinstance(entry, dict) and not ({"_target", "target"} & set(entry)):
@@ -1939,7 +1966,9 @@ def post_url(post: Post, ctx: Context) -> str | None:
     permalink settings decide it (None when they name a placeholder the generator would stop
     at, or postctl does not read)."""
     folder, name = _split_path(str(post.path))
-    return _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
+    name, language = hugo_split_language(name, ctx.hugo_languages)
+    url = _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
+    return in_language(url, language, ctx.hugo_languages) if language else url
 
 
 def _url(
@@ -1989,23 +2018,53 @@ def _url(
                 folders = folders[:-1]
             template = _hugo_template(ctx.hugo_permalinks, folders)
             if template is not None:
+                named = None
+                if ctx.hugo_dates:  # `[frontmatter]`
+                    attributes = template.pieces[1::2]
+                    if ctx.hugo_dates == HUGO_DATES_FILENAME:
+                        named = hugo_date_and_slug_from_name(
+                            _split_path(folder)[1] if stem == "index" else name
+                        )
+                    elif not _HUGO_DATE_ATTRIBUTES.isdisjoint(attributes) or (
+                        ctx.hugo_dates == HUGO_DATES_AND_SLUGS_UNKNOWN
+                        and "slug" not in written
+                        and not _HUGO_SLUG_ATTRIBUTES.isdisjoint(attributes)
+                    ):
+                        return None  # dated or named as postctl does not follow
                 dot = name.rfind(".")  # (`PurePath.stem`, as `_slug`)
                 page = HugoPage(
                     folders,
                     name[:dot] if 0 < dot < len(name) - 1 else name,
                     _split_path(folder)[1] if stem == "index" else "",
                     _hugo_sections(ctx, folders) if "sections" in template.text else (),
+                    named,
                 )
                 expanded = expand_hugo(template, post, page)
                 if expanded is None:
                     return None
                 return _squeezed("/" + expanded).lower()
-        if stem and "slug" not in written:  # (`post.has("slug")`)
+        named_slug = ""
+        if ctx.hugo_dates and post.kind == "hugo" and stem != "_index" and "slug" not in written:
+            # `[frontmatter]` with `:filename`: the file name's slug, when it starts with a date
+            if ctx.hugo_dates == HUGO_DATES_AND_SLUGS_UNKNOWN:
+                return None
+            if ctx.hugo_dates == HUGO_DATES_FILENAME:
+                named = hugo_date_and_slug_from_name(
+                    _split_path(folder)[1] if stem == "index" else name
+                )
+                named_slug = named[1] if named is not None else ""
+        if named_slug:
+            if stem == "index":
+                parent = os.path.dirname(parent)
+            url = f"/{parent}/{named_slug}/"
+        elif stem and "slug" not in written:  # (`post.has("slug")`)
             url = f"/{parent}/"
         else:
             if stem == "index":
                 parent = os.path.dirname(parent)
             slug = _slug(post, written, folder, name)
+            if slug is None:
+                return None
             if (
                 parent[:1] == "/"
                 and parent[-1:] != "/"
@@ -2019,6 +2078,11 @@ def _url(
     url = _squeezed("/" + url)
     # Hugo lowercases URLs unless disablePathToLower is set.
     return url.lower() if post.kind == "hugo" else url
+
+
+# The `[permalinks]` attributes that read a page's date, and those that read its slug.
+_HUGO_DATE_ATTRIBUTES = frozenset("year month monthname day weekday weekdayname yearday".split())
+_HUGO_SLUG_ATTRIBUTES = frozenset("slug slugorfilename slugorcontentbasename".split())
 
 
 def _squeezed(url: str) -> str:
@@ -2062,18 +2126,15 @@ def _hugo_template(
 
 
 def _hugo_sections(ctx: Context, folders: tuple[str, ...]) -> tuple[str, ...]:
-    """The sections a page in `folders` is in, outermost first: a top-level folder is always
-    one, a folder below it only with its own `_index` page (and while its parents are)."""
-    if not folders:
-        return ()
-    sections = [folders[0]]
-    folder = os.path.join(ctx.url_base, folders[0])
-    for part in folders[1:]:
-        folder = os.path.join(folder, part)
-        if not ctx.has_section_page(folder):
-            break
-        sections.append(part)
-    return tuple(sections)
+    """The sections path of a page in `folders` (Hugo's `:sections`, its
+    CurrentSection().Path()): down to the deepest of its folders that is a section. A
+    top-level folder always is one; a folder below it only with its own `_index` page, even
+    below a plain folder (https://gohugo.io/content-management/sections/). Looked for from
+    the deepest folder up: the folders looked in are those the answer depends on."""
+    for depth in range(len(folders), 1, -1):
+        if ctx.has_section_page(os.path.join(ctx.url_base, *folders[:depth])):
+            return folders[:depth]
+    return folders[:1]
 
 
 def permalink_settings(ctx: Context) -> list[Any]:
@@ -2082,6 +2143,8 @@ def permalink_settings(ctx: Context) -> list[Any]:
     return [
         None if jekyll is None else jekyll.text,
         sorted((section, template.text) for section, template in ctx.hugo_permalinks.items()),
+        sorted(ctx.hugo_languages.items(), key=lambda item: item[0]),
+        ctx.hugo_dates,
     ]
 
 
@@ -2098,15 +2161,28 @@ def url_settings(
     return None, {}
 
 
-def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str:
-    """`post.slug` outside Jekyll, from the post's folder and file name as `_split_path` gives
-    them (`written`: `PostLookups.written`): pathlib's `stem` and `parent` cost more than
-    the rest of a post's URL."""
+def language_settings(kind: str, hugo_config: dict[str, Any]) -> tuple[dict[str, str | None], str]:
+    """(`Context.hugo_languages`, `Context.hugo_dates`) from the generator's configuration."""
+    if kind != "hugo":
+        return {}, HUGO_DATES_DEFAULT
+    return hugo_language_prefixes(hugo_config), hugo_dates_setting(hugo_config)
+
+
+def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | None:
+    """`post.slug` outside Jekyll (a Hugo slug that is not a string read as Hugo reads it,
+    `hugo_slug_text`; None when no URL can be told), from the post's folder and file name as
+    `_split_path` gives them (`written`: `PostLookups.written`): pathlib's `stem` and
+    `parent` cost more than the rest of a post's URL."""
     key = written.get("slug")
     if key is not None:
         value = post.data[key]
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str):
+            if value.strip():
+                return value.strip()
+        elif post.kind == "hugo":
+            text = hugo_slug_text(value)
+            if text != "":
+                return text
     dot = name.rfind(".")  # (`PurePath.stem`)
     stem = name[:dot] if 0 < dot < len(name) - 1 else name
     if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
@@ -2130,7 +2206,11 @@ def check_duplicate_urls(facts: list[Facts], ctx: Context) -> Iterator[tuple[str
     "/:year/:slug/"`: that section and the folders below it), with `:year`, `:month`,
     `:monthname`, `:day`, `:weekday`, `:weekdayname`, `:yearday`, `:section`, `:sections`
     (and slices like `:sections[1:]`), `:title`, `:slug`, `:slugorfilename`, `:filename`,
-    `:contentbasename`; elsewhere /section/folders/slug-or-file-name/, lower-cased. A
+    `:contentbasename`; elsewhere /section/folders/slug-or-file-name/, lower-cased. A Hugo
+    page named with one of the site's languages (`hello.fr.md`, `index.fr.md`) is that
+    language's `hello.md`, under /fr/ unless it is the default language; `[frontmatter] date =
+    [":filename", ":default"]` dates and slugs pages from file names (2024-05-01-hello.md),
+    and other `[frontmatter]` date settings give dated URLs none to compare. A
     template the generator would stop at (an unknown placeholder) or that postctl does not
     read (Hugo's `:sectionslug`, Go date layouts such as `:2006`) gives its posts no URL to
     compare, rather than a guessed one."""

@@ -502,3 +502,188 @@ def test_hugo_permalinks_from_the_configuration_folder(tmp_path):
         ("a.md", "same URL /s as content/posts/y/b.md"),
         ("b.md", "same URL /s as content/posts/a.md"),
     ]
+
+
+# -- From the review of PC701's URLs (false clashes, a cache key crash, a quadratic lookup) --
+
+
+def page(front_matter: str) -> str:
+    return f"---\n{front_matter}---\nBody.\n"
+
+
+def clashing_files(root: Path) -> list[str]:
+    """The files PC701 reports, relative to `root`, sorted."""
+    found = lint_site(find_site(root), select=["PC701"], now=NOW).findings
+    return sorted(Path(f.file).resolve().relative_to(root.resolve()).as_posix() for f in found)
+
+
+# Hugo translations (hello.en.md / hello.fr.md) sharing a slug: Hugo writes /hello/ and
+# /fr/hello/ (each language its own tree).
+def test_hugo_translations_sharing_a_slug_do_not_clash(tmp_path: Path) -> None:
+    write(
+        tmp_path / "hugo.toml",
+        'defaultContentLanguage = "en"\n[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n'
+        '[permalinks]\nposts = "/:slug/"\n',
+    )
+    write(tmp_path / "content/posts/hello.en.md", page("title: Hello\nslug: hello\n"))
+    write(tmp_path / "content/posts/hello.fr.md", page("title: Bonjour\nslug: hello\n"))
+    assert clashing_files(tmp_path) == []
+
+
+# `slug: 2023` (a YAML number): Hugo reads the slug with cast.ToString and writes /2023/.
+def test_hugo_numeric_slug_is_the_slug(tmp_path: Path) -> None:
+    write(tmp_path / "hugo.toml", '[permalinks]\nposts = "/:slug/"\n')
+    write(tmp_path / "content/posts/a.md", page("title: Same\nslug: 2023\n"))
+    write(tmp_path / "content/posts/b.md", page("title: Same\nslug: 2024\n"))
+    assert clashing_files(tmp_path) == []
+
+
+# Folders with an `_index.md` below one without are sections too: Hugo's :sections is
+# CurrentSection().Path(), /posts/b/c/x/ and /posts/b/d/x/.
+def test_hugo_sections_below_a_plain_folder(tmp_path: Path) -> None:
+    write(tmp_path / "hugo.toml", '[permalinks]\nposts = "/:sections/:slug/"\n')
+    write(tmp_path / "content/posts/b/c/_index.md", page("title: C\n"))
+    write(tmp_path / "content/posts/b/d/_index.md", page("title: D\n"))
+    write(tmp_path / "content/posts/b/c/x.md", page("title: X\n"))
+    write(tmp_path / "content/posts/b/d/x.md", page("title: X\n"))
+    assert clashing_files(tmp_path) == []
+
+
+# A Jekyll post named with a combining accent (café, decomposed, as macOS writes it) and one
+# named "cafe": Jekyll's slugify keeps marks ([[:alnum:]] is Letter|Mark|Decimal_Number).
+def test_jekyll_title_keeps_combining_marks(tmp_path: Path) -> None:
+    write(tmp_path / "_config.yml", "title: Blog\n")
+    write(tmp_path / "_posts/2024-01-01-cafe\u0301.md", page("title: A\n"))
+    write(tmp_path / "_posts/2024-01-01-cafe.md", page("title: B\n"))
+    assert clashing_files(tmp_path) == []
+    # and no other numbers than decimal digits: "²" is not [[:alnum:]] (No, not Nd)
+    assert jekyll_slugify("Cafe\u0301 x\u00b2", pretty=True) == "cafe\u0301-x"
+
+
+# A hugo.yaml with a date (or mixed-type) key in a list of tables must not break the lint
+# cache's key.
+def test_lint_cache_key_survives_any_hugo_config(run, tmp_path: Path) -> None:
+    write(tmp_path / "hugo.yaml", "title: x\nparams:\n  events:\n    - 2024-01-01: launch\n")
+    write(tmp_path / "content/posts/a.md", page("title: A\n"))
+    result = run("lint", "--select", "PC701", "-f", "json", str(tmp_path))
+    assert result.exit_code == 0, result.exception
+    assert json.loads(result.stdout) == []
+
+
+# `[frontmatter] date = [":filename", ":default"]`: Hugo dates (and slugs) the pages from
+# their file names, /2023/hello/ and /2024/hello/.
+def test_hugo_frontmatter_dates_from_the_file_name(tmp_path: Path) -> None:
+    write(
+        tmp_path / "hugo.toml",
+        '[frontmatter]\ndate = [":filename", ":default"]\n[permalinks]\nposts = "/:year/:slug/"\n',
+    )
+    write(tmp_path / "content/posts/2023-05-01-hello.md", page("title: Hello\n"))
+    write(tmp_path / "content/posts/2024-05-01-hello.md", page("title: Hello\n"))
+    assert clashing_files(tmp_path) == []
+
+
+# `index.en.md` is a bundle's index (the default language's): Hugo writes /hello/ and /world/.
+def test_hugo_bundle_index_with_a_language_code(tmp_path: Path) -> None:
+    write(tmp_path / "hugo.toml", '[permalinks]\nposts = "/:filename/"\n')
+    write(tmp_path / "content/posts/hello/index.en.md", page("title: Hello\n"))
+    write(tmp_path / "content/posts/world/index.en.md", page("title: World\n"))
+    assert clashing_files(tmp_path) == []
+
+
+# `_index.en.md` is a section's page, which `posts = ...` does not apply to: /posts/a/, /posts/b/.
+def test_hugo_section_page_with_a_language_code(tmp_path: Path) -> None:
+    write(tmp_path / "hugo.toml", '[permalinks]\nposts = "/:filename/"\n')
+    write(tmp_path / "content/posts/a/_index.en.md", page("title: A\n"))
+    write(tmp_path / "content/posts/b/_index.en.md", page("title: B\n"))
+    assert clashing_files(tmp_path) == []
+
+
+# With `:sections`, whether a folder is a section is worked out once per folder, not by
+# scanning its listing once per page in it (quadratic: 8,000 posts took 3.5 s of CPU).
+def test_hugo_section_lookup_is_per_folder_not_per_post(tmp_path: Path, monkeypatch) -> None:
+    from postctl.rules import Context
+
+    posts = 300
+    write(tmp_path / "hugo.toml", '[permalinks]\nposts = "/:sections/:slug/"\n')
+    for i in range(posts):
+        write(tmp_path / f"content/posts/2024/p{i}.md", page(f"title: P{i}\n"))
+
+    scanned = [0]
+
+    class CountingNames(frozenset):
+        def __iter__(self):
+            for name in frozenset.__iter__(self):
+                scanned[0] += 1
+                yield name
+
+    listing = Context._listing
+
+    def counting_listing(self, folder):
+        return CountingNames(listing(self, folder))
+
+    monkeypatch.setattr(Context, "_listing", counting_listing)
+    lint_site(find_site(tmp_path), select=["PC701"], now=NOW)
+    assert scanned[0] <= 5 * posts
+
+
+def test_hugo_language_codes_in_file_names_give_each_language_its_urls(tmp_path: Path) -> None:
+    write(
+        tmp_path / "hugo.toml",
+        'defaultContentLanguage = "en"\ndisableLanguages = ["de"]\n'
+        "[languages.en]\nweight = 1\n[languages.fr]\nweight = 2\n[languages.de]\nweight = 3\n",
+    )
+    for name in ("hello.en.md", "hello.fr.md", "hello.de.md", "hello.es.md", "b/index.fr.md"):
+        write(tmp_path / "content/posts" / name, page("title: Hello\n"))
+    write(tmp_path / "content/fr/posts/hello.md", page("title: Hello\n"))
+    site = find_site(tmp_path)
+    ctx = make_context(site, now=NOW)
+    urls = {
+        path.relative_to(tmp_path / "content").as_posix(): post_url(site.load(path), ctx)
+        for path in sorted((tmp_path / "content").rglob("*.md"))
+    }
+    assert urls == {
+        "posts/hello.en.md": "/posts/hello",
+        "posts/hello.fr.md": "/fr/posts/hello",
+        "posts/hello.de.md": None,  # a disabled language is not built
+        "posts/hello.es.md": "/posts/hello.es",  # not a language of the site: part of the name
+        "posts/b/index.fr.md": "/fr/posts/b",
+        "fr/posts/hello.md": "/fr/posts/hello",
+    }
+    # the English page in a folder named "fr" is at Hugo's /fr/posts/hello/, as the French one
+    assert clashing_files(tmp_path) == ["content/fr/posts/hello.md", "content/posts/hello.fr.md"]
+
+
+@pytest.mark.parametrize(
+    ("front_matter_setting", "expected"),
+    [
+        # the file name's date and slug (`:filename`), the front matter's date after it
+        ('date = [":filename", ":default"]', ["/2023/hello", "/2024/hello", "/2022/other"]),
+        # not followed: no URL for a dated template rather than a guessed one
+        ('date = ["lastmod", ":default"]', [None, None, None]),
+        ('lastmod = [":filename"]', [None, None, None]),
+        ('date = [":default"]', ["/1/hello", "/1/hello", "/2022/other"]),  # (:slug: title)
+    ],
+)
+def test_hugo_frontmatter_settings_for_dated_urls(tmp_path, front_matter_setting, expected):
+    write(
+        tmp_path / "hugo.toml",
+        f'[frontmatter]\n{front_matter_setting}\n[permalinks]\nposts = "/:year/:slug/"\n',
+    )
+    names = ["2023-05-01-hello.md", "2024-05-01-hello.md", "other.md"]
+    write(tmp_path / "content/posts" / names[0], page("title: Hello\n"))
+    write(tmp_path / "content/posts" / names[1], page("title: Hello\n"))
+    write(tmp_path / "content/posts" / names[2], page("title: Other\ndate: 2022-01-01\n"))
+    site = find_site(tmp_path)
+    ctx = make_context(site, now=NOW)
+    assert [post_url(site.load(tmp_path / "content/posts" / n), ctx) for n in names] == expected
+
+
+def test_hugo_frontmatter_filename_slug_without_permalinks_is_a_real_clash(tmp_path):
+    # Hugo slugs both pages "hello" from their file names: both are /posts/hello/
+    write(tmp_path / "hugo.toml", '[frontmatter]\ndate = [":filename", ":default"]\n')
+    write(tmp_path / "content/posts/2023-05-01-hello.md", page("title: A\n"))
+    write(tmp_path / "content/posts/2024-05-01-hello.md", page("title: B\n"))
+    assert clashing_files(tmp_path) == [
+        "content/posts/2023-05-01-hello.md",
+        "content/posts/2024-05-01-hello.md",
+    ]
