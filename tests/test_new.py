@@ -856,6 +856,35 @@ def test_hugo_post_of_the_same_name_refuses_a_new_bundle(run, tmp_path: Path) ->
     created(run("new", "Images", "--site", site), site)
 
 
+@pytest.mark.parametrize("existing", ["hello.en.md", "Hello.EN.markdown", "hello/index.en.md"])
+def test_hugo_default_language_file_of_the_same_page_exits_1(
+    run, tmp_path: Path, existing: str
+) -> None:
+    """Hugo gives a file without a language code the default language (`en` unless
+    `defaultContentLanguage` says otherwise), so `hello.md` beside `hello.en.md` (or the
+    bundle `hello/index.en.md`) is the same page /posts/hello/
+    (https://gohugo.io/content-management/multilingual/#translation-by-file-name)."""
+    site = hugo_site(tmp_path)
+    write(site / "content" / "posts" / existing, "+++\ntitle = 'Hello'\n+++\n")
+    result = run("new", "Hello", "--site", site)
+    assert result.exit_code == 1, result.stdout
+    assert "already exists" in result.stderr
+    assert not (site / "content/posts/hello.md").exists()
+
+
+def test_hugo_other_language_file_is_a_translation_not_the_same_page(run, tmp_path: Path) -> None:
+    """Only the default language's code is left out: `hello.fr.md` is the French page, and
+    with `defaultContentLanguage = "fr"` it is `hello.en.md` that is another page."""
+    site = hugo_site(tmp_path / "en")
+    write(site / "content/posts/hello.fr.md", "+++\ntitle = 'Bonjour'\n+++\n")
+    created(run("new", "Hello", "--site", site), site)
+    site = hugo_site(tmp_path / "fr", "defaultContentLanguage = 'fr'\n")
+    write(site / "content/posts/hello.en.md", "+++\ntitle = 'Hello'\n+++\n")
+    created(run("new", "Hello", "--site", site), site)
+    write(site / "content/posts/other.fr.md", "+++\ntitle = 'Autre'\n+++\n")
+    assert run("new", "Other", "--site", site).exit_code == 1
+
+
 def test_a_name_that_differs_only_in_case_exits_1(run, tmp_path: Path) -> None:
     """Hugo lower-cases URLs, and a clone on macOS or Windows cannot hold both files."""
     site = hugo_site(tmp_path / "hugo")
