@@ -35,7 +35,7 @@ CACHE_DIR = ".postctl-cache"
 DATABASE = "posts.sqlite"
 # Bump when a parse of the same bytes may give a different Post (model changes): every entry
 # written under another value is dropped.
-FORMAT = "9"
+FORMAT = "10"
 TABLES = ("summaries", "records")
 # SQLite limits the number of parameters per statement (999 before 3.32).
 BLOCK = 900

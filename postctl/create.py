@@ -223,6 +223,39 @@ def check_name(name: str, what: str) -> None:
         raise CreateError(f"{what} {name[:40]!r}... is too long for a file name")
 
 
+def check_text(value: str, what: str) -> None:
+    """Refuse an argument that is not text: a byte that is not UTF-8 on the command line (a
+    Latin-1 terminal's `é`) reaches Python as a lone surrogate (os.fsdecode's
+    surrogateescape), which no file name, YAML, TOML or JSON can hold."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        # (repr spells a lone surrogate as `\\udce9`: the message itself stays printable)
+        raise CreateError(
+            f"{what} {value!r} is not UTF-8 text; check the terminal's encoding"
+        ) from None
+
+
+def check_text_options(options: NewPostOptions) -> None:
+    """check_text of every text argument of `postctl new`, each named as the user gave it."""
+    named: list[tuple[str, str | None]] = [
+        ("title", options.title),
+        ("--author", options.author),
+        ("--date", options.date),
+        ("--layout", options.layout),
+        ("--excerpt", options.excerpt),
+        ("--image", options.image),
+        ("--slug", options.slug),
+    ]
+    named += [("--tag", tag) for tag in options.tags]
+    named += [("--category", category) for category in options.categories]
+    for assignment in options.assignments:
+        named.append(("--set", assignment))
+    for what, value in named:
+        if value is not None:
+            check_text(value, what)
+
+
 def check_slug(slug: str) -> None:
     if not slug:
         raise CreateError("the title gives an empty slug; choose one with --slug")
@@ -267,6 +300,7 @@ class PlannedPost:
 def plan_new_post(site: Site, options: NewPostOptions, now: datetime | None = None) -> PlannedPost:
     """Work out the new post's path and bytes. Raises CreateError; writes nothing."""
     kind = site.kind
+    check_text_options(options)
     if not options.title.strip():
         raise CreateError("the title is empty")
     zone = site_zone(site)
@@ -494,12 +528,16 @@ def same_post(site: Site, path: Path) -> Path | None:
       "Conflict: The following destination is shared by multiple files".
     - On any site a clone on a case-insensitive file system (macOS, Windows) cannot hold two
       names that differ only in case.
-    Language codes (`hello.fr.md`) are not compared: on a multilingual site they are
-    translations."""
+    - Hugo gives a file without a language code the default language
+      (https://gohugo.io/content-management/multilingual/#translation-by-file-name), so
+      `hello.md`, `hello.en.md` and `hello/index.en.md` are one page when `en` is the default
+      (`defaultContentLanguage`, "en" when not set): its code is not compared. Another
+      language's code is (`hello.fr.md` is a translation, another page)."""
     if path.exists() or path.is_symlink():
         return path
     extensions = frozenset(site.extensions)
-    folder, key = path.parent, _post_key(path.name, extensions)
+    language = _default_language(site)
+    folder, key = path.parent, _post_key(path.name, extensions, language)
     if site.kind == "hugo" and key == "index":  # a leaf bundle: its folder names the page
         folder, key = folder.parent, _post_key(folder.name, frozenset())
     try:
@@ -512,30 +550,48 @@ def same_post(site: Site, path: Path) -> Path | None:
             is_folder = entry.is_dir()
         except OSError:
             continue
-        if _post_key(entry.name, frozenset() if is_folder else extensions) != key:
-            continue
-        if not is_folder:
-            return Path(entry.path)
-        if site.kind == "hugo" and _holds_bundle_index(entry.path, extensions):
+        if is_folder:
+            if _post_key(entry.name, frozenset()) != key:
+                continue
+            if site.kind == "hugo" and _holds_bundle_index(entry.path, extensions, language):
+                return Path(entry.path)
+        elif _post_key(entry.name, extensions, language) == key:
             return Path(entry.path)
     return None
 
 
-def _post_key(name: str, extensions: frozenset[str]) -> str:
-    """A name compared as the same post: without a post extension, in NFC, lower-cased."""
+def _default_language(site: Site) -> str | None:
+    """The code of a Hugo site's default language (permalinks.hugo_default_language), which a
+    content file's name may carry or not; None on other sites."""
+    if site.kind != "hugo":
+        return None
+    from postctl.permalinks import hugo_default_language
+
+    return hugo_default_language(_config_setting(site, lambda: site.hugo_config))
+
+
+def _post_key(name: str, extensions: frozenset[str], language: str | None = None) -> str:
+    """A name compared as the same post: without a post extension and then without the
+    `language` code a Hugo content file may carry (`hello.en.md`), in NFC, lower-cased."""
     stem, dot, ext = name.rpartition(".")
     if stem and f"{dot}{ext}".lower() in extensions:
         name = stem
+        if language is not None:
+            from postctl.permalinks import hugo_split_language
+
+            without_code = hugo_split_language(name + dot + ext, {language: None})[0]
+            name = without_code[: len(without_code) - len(dot + ext)]
     return unicodedata.normalize("NFC", name).lower()
 
 
-def _holds_bundle_index(folder: str, extensions: frozenset[str]) -> bool:
-    """Whether a folder is a Hugo page bundle: it holds `index.*` or `_index.*` content."""
+def _holds_bundle_index(folder: str, extensions: frozenset[str], language: str | None) -> bool:
+    """Whether a folder is a Hugo page bundle: it holds `index.*` or `_index.*` content (in
+    the default `language` too: `index.en.md`)."""
     try:
         names = os.listdir(folder)
     except OSError:
         return False
-    return any(_post_key(name, extensions) in ("index", "_index") for name in names)
+    return any(_post_key(n, extensions, language) in ("index", "_index") for n in names)
 
 
 def expand_path_pattern(pattern: str, slug: str, when: datetime) -> str:

@@ -28,6 +28,7 @@ from postctl.create import (
     PostDate,
     local_now,
     parse_when,
+    same_post,
     site_zone,
     write_new_file,
 )
@@ -66,6 +67,7 @@ class Change:
     new: bytes
     folder: Path | None = None  # the folder a moved file must stay inside
     unchanged: str | None = None  # why nothing needs doing ("already published")
+    site: Site | None = None  # (for a move: another file of the same post, `same_post`)
 
     @property
     def moves(self) -> bool:
@@ -94,7 +96,7 @@ def plan(
         raise DraftError(path, f"cannot read: {e.strerror or e}") from None
     if len(content) != post.size:
         raise DraftError(path, "changed on disk since it was read; run again")
-    change = Change(action, post, path, path, content, content)
+    change = Change(action, post, path, path, content, content, site=site)
     if site.kind == "jekyll" and not site.is_post(path):
         raise DraftError(path, "is not a post or a draft (not in a _posts or _drafts folder)")
     if site.kind == "jekyll":
@@ -268,8 +270,8 @@ def check(change: Change) -> os.stat_result | None:
         raise DraftError(
             source, "is a symlink; not moved (the file it points to would stay behind as a copy)"
         )
-    if change.moves and os.path.lexists(change.target):  # (a dangling symlink too)
-        raise _target_exists(change)
+    if change.moves:
+        _check_target_free(change)
     try:
         _, st = check_writable(source)
     except EditError as e:
@@ -337,6 +339,25 @@ def _move(change: Change) -> None:
             f"({e.strerror or e}); remove it by hand",
         ) from None
     fsync_folder(source.parent)
+
+
+def _check_target_free(change: Change) -> None:
+    """Refuse a move to a name that exists (a dangling symlink too) or that another file of the
+    same post has: `_posts/2024-07-01-hello.markdown` for `2024-07-01-hello.md`, which Jekyll
+    publishes at the same URL ("Conflict: The following destination is shared by multiple
+    files"). The same check as `postctl new` (create.same_post)."""
+    target = change.target
+    if change.site is None:
+        taken = target if os.path.lexists(target) else None
+    else:
+        taken = same_post(change.site, target)
+    if taken is None or taken == change.source:  # (itself: a rename in case only)
+        return
+    if taken == target:
+        raise _target_exists(change)
+    raise DraftError(
+        taken, f"already exists, the same post as {target.name} would be; not moved there"
+    )
 
 
 def _target_exists(change: Change) -> DraftError:

@@ -55,13 +55,20 @@ from postctl.lint import (
     sort_findings,
 )
 from postctl.model import Post, PostError
-from postctl.rules import RULES, Facts, folder_stamp, is_future, permalink_settings
+from postctl.rules import (
+    RULES,
+    Facts,
+    folder_stamp,
+    is_future,
+    permalink_settings,
+    publishes_after,
+)
 from postctl.site import Site, hugo_config_dir_files, map_posts
 
 DATABASE = "lint.sqlite"
 # Bump when the entry layout or what the rules find changes; every entry written under another
 # value is dropped.
-FORMAT = "5"
+FORMAT = "6"
 
 
 def fingerprint(site: Site, linter: PostLinter) -> str:
@@ -256,7 +263,7 @@ def entry_text(
         else None
     )
     if published is not None:  # PC304's finding holds only until the date comes
-        value = published[1]
+        value = publishes_after(result, *published)
         dated = [value.isoformat(), is_future(value, ctx.now)]
     entry = json.dumps(
         {

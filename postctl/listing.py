@@ -158,7 +158,15 @@ class PostFilter:
         if self.title is not None and self.title.casefold() not in (post.title or "").casefold():
             return False
         for (key, value), wanted_date in zip(self.where, self._where_dates):
-            if not _has_value(lookup(post, key), value, self.ignore_case, wanted_date):
+            if wanted_date is not None and _is_zoned_date_key(post, key):
+                # The post's date on a Jekyll site with a `timezone` compares as Jekyll dates it
+                # and as --since compares it (Post.parsed_date, in the zone), or as written.
+                parsed = post.parsed_date
+                if parsed is not None and _compare(parsed, wanted_date) == 0:
+                    continue
+                if not _has_value(lookup(post, key), value, self.ignore_case, None):
+                    return False
+            elif not _has_value(lookup(post, key), value, self.ignore_case, wanted_date):
                 return False
         return all(_is_missing(lookup(post, key)) for key in self.missing)
 
@@ -192,6 +200,12 @@ class PostFilter:
         if self.since and _compare(parsed, self.since) < 0:
             return False
         return not (self.until and _compare(parsed, self.until) > 0)
+
+
+def _is_zoned_date_key(post: Post, key: str) -> bool:
+    """Whether `key` is the key a post's date is read from, on a site that dates its posts in
+    a zone (a Jekyll `timezone`: Post.time_zone, set only there)."""
+    return getattr(post, "time_zone", None) is not None and key == post.date_key
 
 
 def _compare(post: ParsedDate, bound: ParsedDate) -> int:

@@ -143,6 +143,19 @@ def in_site_zone(when: datetime, timestamp: bool, zone: tzinfo) -> datetime:
         return when
 
 
+def _dated_in_zone(parsed: ParsedDate, timestamp: bool, zone: tzinfo) -> ParsedDate:
+    """A post's date on a Jekyll site whose `timezone` is `zone` (`in_site_zone`). A day alone
+    is its midnight in the zone: Jekyll reads it too through Utils.parse_date (`Time.parse(
+    "2024-07-01").localtime`; a YAML date's to_s, a file name's date), so on a `timezone:
+    Asia/Tokyo` site `date: 2024-07-01` is 00:00 +09:00 and sorts before `"2024-07-01 05:00"`.
+    `has_time` stays False: it is shown as the day."""
+    return ParsedDate(
+        in_site_zone(parsed.value, timestamp and parsed.has_time, zone),
+        parsed.has_time,
+        parsed.has_zone,
+    )
+
+
 # ISO 8601 and Ruby's Time#to_s ("2013-09-14 20:46:50 -0400", which PyYAML leaves as a string),
 # both of which Jekyll (Ruby's Time.parse) and Hugo (htime.ToTimeInDefaultLocationE) accept.
 _DATE_TEXT = re.compile(
@@ -388,20 +401,23 @@ class Post:
             value = self.data[key]
             parsed = parse_date(value, rollover=jekyll)
             zone = self.time_zone
-            if zone is None or parsed is None or not parsed.has_time:
+            if zone is None or parsed is None:
                 return parsed
-            when = in_site_zone(parsed.value, isinstance(value, datetime), zone)
-            return ParsedDate(when, parsed.has_time, parsed.has_zone)
+            return _dated_in_zone(parsed, isinstance(value, datetime), zone)
         if self.kind == "hugo":
             return None
-        if self.filename_match:  # (a day: Jekyll keeps it in any zone)
+        if self.filename_match:
             y, m, d = self.filename_match.group(1, 2, 3)
             year = int(y)
             if len(y) == 2:
                 # Ruby's Time.parse completes a two-digit year as 1969-2068: Jekyll 4.3 dates
                 # `20-03-13-x.md` 2020-03-13.
                 year += 1900 if year >= 69 else 2000
-            return parse_date(f"{year:04d}-{int(m):02d}-{int(d):02d}", rollover=jekyll)
+            parsed = parse_date(f"{year:04d}-{int(m):02d}-{int(d):02d}", rollover=jekyll)
+            zone = self.time_zone
+            if zone is None or parsed is None:
+                return parsed
+            return _dated_in_zone(parsed, False, zone)
         return None
 
     @property

@@ -316,6 +316,13 @@ def compile_hugo(text: str) -> UrlTemplate:
     return UrlTemplate(text, tuple(pieces), tuple(unknown))
 
 
+def hugo_default_language(config: dict[str, Any]) -> str:
+    """A Hugo site's default content language code, lower-cased: `defaultContentLanguage`
+    (`config`: Site.hugo_config, keys lower-cased), "en" when not set (Hugo's default)."""
+    default = config.get("defaultcontentlanguage")
+    return default.strip().lower() if isinstance(default, str) and default.strip() else "en"
+
+
 def hugo_language_prefixes(config: dict[str, Any]) -> dict[str, str | None]:
     """The language codes a Hugo site knows (the keys of `[languages]`, and
     `defaultContentLanguage`, "en" when not set), lower-cased, each with the prefix its pages'
@@ -325,8 +332,7 @@ def hugo_language_prefixes(config: dict[str, Any]) -> dict[str, str | None]:
     changes no clash; a page's own `url` gets it too, gohugoio/hugo#6448), None where
     postctl cannot tell the URL: a language in `disableLanguages` (not built), or a
     non-default language of a multihost site (a `baseURL` per language: another host)."""
-    default = config.get("defaultcontentlanguage")
-    default = default.strip().lower() if isinstance(default, str) and default.strip() else "en"
+    default = hugo_default_language(config)
     languages = config.get("languages")
     tables = languages if isinstance(languages, dict) else {}
     codes = [code.lower() for code in tables if isinstance(code, str)]

@@ -222,17 +222,23 @@ class Site:
         """The zone a Jekyll site's times are in: `timezone` in `_config.yml`, which Jekyll puts
         in ENV["TZ"] as it loads its configuration (Jekyll.configuration -> set_timezone,
         jekyll/lib/jekyll.rb), so its Time.now and Utils.parse_date's `.localtime` are in it.
-        None: not set (Jekyll then uses the build machine's zone), or a zone this system does
-        not know."""
+        None: not set (Jekyll then uses the build machine's zone).
+        A name the zone database does not know (a typo, `America/NewYork`) is UTC: Jekyll
+        still puts it in ENV["TZ"], and the C library (glibc, macOS) reads a TZ it cannot find
+        as UTC (`TZ=America/NewYork date` prints UTC), so Jekyll dates the posts in UTC. (A
+        POSIX rule such as `JST-9`, which the C library reads and zoneinfo does not, is taken
+        as UTC too.) None only when this system has no zone data at all."""
         name = self.jekyll_config.get("timezone")
         if not isinstance(name, str) or not name.strip():
             return None
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-        try:
-            return ZoneInfo(name.strip())
-        except (ZoneInfoNotFoundError, ValueError):
-            return None
+        for candidate in (name.strip(), "UTC"):
+            try:
+                return ZoneInfo(candidate)
+            except (ZoneInfoNotFoundError, ValueError):
+                continue
+        return None
 
     def outside_collections_dir(self, path: Path | str) -> bool:
         """Whether a Jekyll site sets `collections_dir` and `path` (under the root) is not in

@@ -186,6 +186,35 @@ def test_unpublish_dry_run_reports_an_existing_target(run, tmp_path: Path) -> No
     assert "_drafts/hello.md: already exists; not replaced" in dry.stderr
 
 
+def test_publish_refuses_another_file_of_the_same_post(run, tmp_path: Path) -> None:
+    """`_posts/2024-07-01-hello.markdown` and `2024-07-01-hello.md` are one URL to Jekyll
+    ("Conflict: The following destination is shared by multiple files"): publish refuses the
+    move as `new` refuses the name (create.same_post), dry run and run alike; nothing moves."""
+    site = jekyll_site(tmp_path)
+    write(site / "_posts" / "2024-07-01-hello.markdown", "---\ntitle: Old\n---\n")
+    draft = write(site / "_drafts" / "hello.md", "---\ntitle: Hello\n---\n")
+    assert run("new", "Hello", "--date", "2024-07-01", "--dry-run", cwd=site).exit_code == 1
+    dry = run("publish", draft, "--date", "2024-07-01", "--dry-run", cwd=site)
+    real = run("publish", draft, "--date", "2024-07-01", cwd=site)
+    assert real.exit_code == dry.exit_code == 1, real.stderr
+    assert dry.stderr == real.stderr
+    assert "2024-07-01-hello.markdown: already exists, the same post as" in real.stderr
+    assert draft.exists()
+    assert not (site / "_posts" / "2024-07-01-hello.md").exists()
+
+
+def test_publish_in_place_refuses_a_rename_onto_the_same_post(run, tmp_path: Path) -> None:
+    """`--date` renames a post in `_posts` to its new day: not beside another file of it."""
+    site = jekyll_site(tmp_path)
+    write(site / "_posts" / "2024-07-01-Hello.markdown", "---\ntitle: Old\n---\n")
+    post = write(site / "_posts" / "2024-01-01-hello.md", "---\ntitle: Hello\n---\n")
+    result = run("publish", post, "--date", "2024-07-01", cwd=site)
+    assert result.exit_code == 1, result.stderr
+    assert "2024-07-01-Hello.markdown: already exists, the same post as" in result.stderr
+    assert post.read_text() == "---\ntitle: Hello\n---\n"
+    assert not (site / "_posts" / "2024-07-01-hello.md").exists()
+
+
 def test_already_published_and_already_a_draft(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path)
     post = write(site / "_posts/2026-01-01-p.md", "---\ntitle: P\n---\n")

@@ -7,8 +7,10 @@ import dataclasses
 import functools
 import re
 from collections import Counter
+from datetime import datetime, timezone, tzinfo
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -604,6 +606,10 @@ trait_lines = st.sampled_from(
         "date: 2020-01-01T10:00:00",
         "date: 2020-01-01T10:00:00+02:00",
         "date: 2999-01-01T10:00:00Z",
+        # (near ZONE_NOW: future or not depending on the site's timezone)
+        "date: 2999-01-01",
+        "date: 2999-01-01 05:00:00",
+        "date: '2999-01-01 05:00:00'",
         "date: 2020-02-30",
         "date: soon",
         "date: ''",
@@ -645,6 +651,7 @@ def post_with_body(
     body: bytes,
     name: str = "2024-01-01-x.md",
     drafts_folder: bool = False,
+    time_zone: tzinfo | None = None,
 ) -> Post | None:
     head = b"" if front_matter is None else f"---\n{front_matter}---\n".encode()
     folder = "_drafts" if drafts_folder else "_posts"
@@ -654,6 +661,7 @@ def post_with_body(
             head + body,
             kind,  # type: ignore[arg-type]
             drafts_folder=drafts_folder,
+            time_zone=time_zone,
         )
     except PostError:
         return None
@@ -665,6 +673,9 @@ def post_with_body(
 
 
 EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()))
+# A time on the eve of 2999-01-01: whether a post dated that day is in the future depends on
+# a Jekyll site's `timezone` (PC304 and its NOT_FUTURE trait must agree in every zone).
+ZONE_NOW = datetime(2998, 12, 31, 20, 0, tzinfo=timezone.utc)
 
 
 @settings(max_examples=400, deadline=None)
@@ -679,6 +690,8 @@ EVERY_TRAIT = functools.reduce(int.__or__, (r.quiet_when for r in RULES.values()
     # (Jekyll dates a post by its file name; a post in `_drafts` is a draft)
     name=st.sampled_from(["2024-01-01-x.md", "2999-01-01-x.md", "x.md"]),
     drafts_folder=st.booleans(),
+    zone=st.sampled_from([None, "Asia/Tokyo", "Pacific/Pago_Pago", "Pacific/Kiritimati"]),
+    near=st.booleans(),
 )
 def test_rules_left_out_for_a_trait_find_nothing(
     kind: str,
@@ -686,6 +699,8 @@ def test_rules_left_out_for_a_trait_find_nothing(
     body: bytes,
     name: str,
     drafts_folder: bool,
+    zone: str | None,
+    near: bool,
     required: list[str],
     lengths: tuple[tuple[int, int], tuple[int, int]],
     taxonomies: list[str],
@@ -696,7 +711,9 @@ def test_rules_left_out_for_a_trait_find_nothing(
     traits gives those of them the post has."""
     front_matter = None if lines is None else "".join(f"{x}\n" for x in lines)
     drafts_folder = drafts_folder and kind == "jekyll"
-    post = post_with_body(kind, front_matter, body, name, drafts_folder)
+    # (a Jekyll site's `timezone`: only there do posts have one, Site.posts_time_zone)
+    time_zone = ZoneInfo(zone) if zone is not None and kind == "jekyll" else None
+    post = post_with_body(kind, front_matter, body, name, drafts_folder, time_zone)
     if post is None:
         return
     ctx = Context(
@@ -706,13 +723,43 @@ def test_rules_left_out_for_a_trait_find_nothing(
         title_length=lengths[0],
         description_length=lengths[1],
         taxonomies=taxonomies,
+        zone=time_zone,
+        **({"now": ZONE_NOW} if near else {}),
     )
     traits = rules.post_traits(post, ctx, EVERY_TRAIT)
     for rule in RULES.values():
         if traits & rule.quiet_when:
             assert list(rule.check(post, ctx)) == [], rule.code  # type: ignore[misc]
-    fresh = post_with_body(kind, front_matter, body, name, drafts_folder)
+    fresh = post_with_body(kind, front_matter, body, name, drafts_folder, time_zone)
     assert rules.post_traits(fresh, ctx, wanted) == traits & wanted  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("written", "zone", "future"),
+    [
+        # A YAML timestamp without an offset is UTC to Jekyll: 05:00 UTC is still to come.
+        ("date: 2999-01-01 05:00:00", "Asia/Tokyo", True),
+        # Text and a day alone are in the zone: 2998-12-31 20:00 / 15:00 UTC, passed.
+        ("date: '2999-01-01 05:00:00'", "Asia/Tokyo", False),
+        ("date: 2999-01-01", "Asia/Tokyo", False),
+        ("date: 2999-01-01", "Pacific/Pago_Pago", True),  # (11:00 UTC)
+        (None, "Asia/Tokyo", False),  # (the file name's day)
+        (None, "Pacific/Pago_Pago", True),
+        # No timezone: future only when it is in every zone (UTC+14 is 10:00 the day before).
+        ("date: 2999-01-01", None, False),
+        ("date: 2999-01-01 05:00:00", None, False),
+    ],
+)
+def test_pc304_and_its_trait_read_a_date_in_the_jekyll_sites_timezone(
+    written: str | None, zone: str | None, future: bool
+) -> None:
+    time_zone = ZoneInfo(zone) if zone else None
+    front_matter = f"title: A\n{written}\n" if written else "title: A\n"
+    post = post_with_body("jekyll", front_matter, b"", "2999-01-01-x.md", time_zone=time_zone)
+    ctx = Context(kind="jekyll", root=Path("/site"), zone=time_zone, now=ZONE_NOW)
+    assert bool(list(RULES["PC304"].check(post, ctx))) is future  # type: ignore[misc]
+    quiet = rules.post_traits(post, ctx, rules.NOT_FUTURE) == rules.NOT_FUTURE
+    assert quiet is not future
 
 
 def test_post_traits_tell_plain_posts_from_others() -> None:

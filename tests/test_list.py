@@ -181,3 +181,18 @@ def test_list_shows_a_lone_surrogate_of_json_front_matter_escaped(run, tmp_path,
         result = run("list", tmp_path, "-f", fmt, "--columns", "title,tags")
         assert result.exit_code == 0, result.stderr
         assert "a\\ud800b" in result.stdout.replace("\\\\", "\\")  # (JSON's escape)
+
+
+def test_where_date_compares_in_the_jekyll_sites_timezone(run, tmp_path):
+    """On a `timezone: Asia/Tokyo` site `date: 2024-06-30 23:30:00` (UTC to Jekyll) is
+    2024-07-01 08:30: `--where date=` compares it there, as `--since` does (README)."""
+    write(tmp_path / "_config.yml", "title: T\ntimezone: Asia/Tokyo\n")
+    write(tmp_path / "_posts/2024-07-01-a.md", "---\ntitle: A\ndate: 2024-06-30 23:30:00\n---\n")
+    since = run("list", tmp_path, "-f", "json", "--since", "2024-07-01", "--until", "2024-07-01")
+    assert [row["title"] for row in json.loads(since.stdout)] == ["A"]
+    where = run("list", tmp_path, "-f", "json", "--where", "date=2024-07-01")
+    assert where.exit_code == 0, where.stderr
+    assert [row["title"] for row in json.loads(where.stdout)] == ["A"]
+    assert run("list", tmp_path, "--where", "date=2024-06-30").exit_code == 1
+    instant = run("list", tmp_path, "-f", "json", "--where", "date=2024-07-01T08:30+09:00")
+    assert [row["title"] for row in json.loads(instant.stdout)] == ["A"]

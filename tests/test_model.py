@@ -368,8 +368,8 @@ def test_date_from_jekyll_file_name_and_front_matter_wins():
         ("2024-06-30 23:30", "2024-06-30T23:30:00+09:00", "2024-06-30T23:30:00"),
         # An offset is converted to the zone.
         ("2024-06-30 20:00:00 -0500", "2024-07-01T10:00:00+09:00", "2024-06-30T20:00:00-05:00"),
-        # A date alone keeps its day.
-        ("2024-06-30", "2024-06-30T00:00:00", "2024-06-30T00:00:00"),
+        # A date alone is its midnight in the zone (Time.parse("2024-06-30").localtime).
+        ("2024-06-30", "2024-06-30T00:00:00+09:00", "2024-06-30T00:00:00"),
     ],
 )
 def test_jekyll_date_in_the_sites_timezone(written, dated, as_written):
@@ -385,6 +385,16 @@ def test_jekyll_date_in_the_sites_timezone(written, dated, as_written):
     without = parse_post(Path("2024-06-30-x.md"), text.encode(), "jekyll")
     assert without.parsed_date is without.written_date
     assert without.date_text == as_written
+
+
+def test_jekyll_file_name_date_is_midnight_in_the_sites_timezone():
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo("Asia/Tokyo")
+    post = parse_post(Path("2024-06-30-x.md"), b"---\ntitle: x\n---\n", "jekyll", time_zone=zone)
+    assert post.date_text == "2024-06-30T00:00:00+09:00"
+    assert post.parsed_date.has_time is False
+    assert post.date_order == "2024-06-29T15:00:00"
 
 
 def test_jekyll_title_from_file_name():

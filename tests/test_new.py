@@ -206,6 +206,18 @@ def test_jekyll_collections_dir_never_leads_out_of_the_site(run, tmp_path: Path)
     assert run("list", "--count", site).stdout == "1\n"
 
 
+def test_jekyll_unknown_timezone_dates_in_utc_as_jekyll_does(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`timezone: America/NewYork` (a typo) goes into Jekyll's ENV["TZ"], which the C library
+    reads as UTC: 00:30 +01:00 is the 4th in UTC, not the machine's 5th."""
+    monkeypatch.setattr(create, "local_now", lambda: datetime(2026, 2, 5, 0, 30, tzinfo=PLUS_ONE))
+    site = jekyll_site(tmp_path, "title: T\ntimezone: America/NewYork\n")
+    path = created(run("new", "Hello", cwd=site), site)
+    assert path.name == "2026-02-04-hello.md"
+    assert "date: 2026-02-04 23:30:00 +0000\n" in path.read_text()
+
+
 def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path, "timezone: America/New_York\n")
     path = created(run("new", "Zoned", cwd=site), site)
@@ -844,6 +856,35 @@ def test_hugo_post_of_the_same_name_refuses_a_new_bundle(run, tmp_path: Path) ->
     created(run("new", "Images", "--site", site), site)
 
 
+@pytest.mark.parametrize("existing", ["hello.en.md", "Hello.EN.markdown", "hello/index.en.md"])
+def test_hugo_default_language_file_of_the_same_page_exits_1(
+    run, tmp_path: Path, existing: str
+) -> None:
+    """Hugo gives a file without a language code the default language (`en` unless
+    `defaultContentLanguage` says otherwise), so `hello.md` beside `hello.en.md` (or the
+    bundle `hello/index.en.md`) is the same page /posts/hello/
+    (https://gohugo.io/content-management/multilingual/#translation-by-file-name)."""
+    site = hugo_site(tmp_path)
+    write(site / "content" / "posts" / existing, "+++\ntitle = 'Hello'\n+++\n")
+    result = run("new", "Hello", "--site", site)
+    assert result.exit_code == 1, result.stdout
+    assert "already exists" in result.stderr
+    assert not (site / "content/posts/hello.md").exists()
+
+
+def test_hugo_other_language_file_is_a_translation_not_the_same_page(run, tmp_path: Path) -> None:
+    """Only the default language's code is left out: `hello.fr.md` is the French page, and
+    with `defaultContentLanguage = "fr"` it is `hello.en.md` that is another page."""
+    site = hugo_site(tmp_path / "en")
+    write(site / "content/posts/hello.fr.md", "+++\ntitle = 'Bonjour'\n+++\n")
+    created(run("new", "Hello", "--site", site), site)
+    site = hugo_site(tmp_path / "fr", "defaultContentLanguage = 'fr'\n")
+    write(site / "content/posts/hello.en.md", "+++\ntitle = 'Hello'\n+++\n")
+    created(run("new", "Hello", "--site", site), site)
+    write(site / "content/posts/other.fr.md", "+++\ntitle = 'Autre'\n+++\n")
+    assert run("new", "Other", "--site", site).exit_code == 1
+
+
 def test_a_name_that_differs_only_in_case_exits_1(run, tmp_path: Path) -> None:
     """Hugo lower-cases URLs, and a clone on macOS or Windows cannot hold both files."""
     site = hugo_site(tmp_path / "hugo")
@@ -1029,3 +1070,43 @@ def test_new_posts_pass_lint(run, tmp_path: Path) -> None:
             created(run("new", *args, cwd=site), site)
         result = run("lint", cwd=site)
         assert result.exit_code == 0, result.stdout + result.stderr
+
+
+# -- arguments that are not UTF-8 --------------------------------------------------------------
+# A byte that is not UTF-8 on the command line (a Latin-1 terminal's `é`) reaches Python as a lone
+# surrogate (os.fsdecode's surrogateescape): "caf\udce9". Each is a one-line usage error naming
+# the argument, never a traceback (`run` lets one through) nor an "internal error".
+NOT_UTF8 = "caf\udce9"
+
+
+def test_slug_not_utf8_is_a_usage_error_naming_the_option(run, tmp_path: Path) -> None:
+    result = run("new", "X", "--slug", NOT_UTF8, "--dry-run", cwd=jekyll_site(tmp_path))
+    assert result.exit_code == 2
+    assert "--slug" in result.stderr and "UTF-8" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_set_value_not_utf8_is_a_usage_error_naming_the_option(run, tmp_path: Path) -> None:
+    result = run("new", "X", "--set", f"key={NOT_UTF8}", "--dry-run", cwd=jekyll_site(tmp_path))
+    assert result.exit_code == 2
+    assert "--set" in result.stderr and "key=" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        ((NOT_UTF8,), "title"),
+        (("X", "-t", NOT_UTF8), "--tag"),
+        (("X", "-c", NOT_UTF8), "--category"),
+        (("X", "--author", NOT_UTF8), "--author"),
+        (("X", "--excerpt", NOT_UTF8), "--excerpt"),
+    ],
+)
+def test_text_not_utf8_is_a_usage_error_not_an_internal_error(
+    run, tmp_path: Path, args: tuple[str, ...], named: str
+) -> None:
+    result = run("new", *args, "--dry-run", cwd=jekyll_site(tmp_path))
+    assert result.exit_code == 2
+    assert "internal error" not in result.stderr
+    assert f"error: {named} " in result.stderr, result.stderr

@@ -258,8 +258,9 @@ def test_file_name_date_is_checked_against_the_day_in_the_site_timezone(tmp_path
         # No timezone (Jekyll: the build machine's zone): compared as written.
         ("2024-01-01 23:30:00 -0800", "", "2024-01-01"),
         ("2024-01-02 03:00:00", "", "2024-01-02"),
-        # A zone this system does not know: as written too.
-        ("2024-01-01 23:30:00 -0800", "Nowhere/Atlantis", "2024-01-01"),
+        # A zone name that does not exist is UTC to Jekyll (the C library reads an unknown TZ
+        # as UTC): 07:30 on the 2nd.
+        ("2024-01-01 23:30:00 -0800", "Nowhere/Atlantis", "2024-01-02"),
     ],
 )
 def test_the_day_pc302_takes_from_a_date_in_a_site_timezone(tmp_path, written, zone, day):
@@ -717,6 +718,27 @@ def test_pc102_reports_a_duplicate_key_inside_a_nested_mapping(run, tmp_path):
     _result, found = lint_json(run, tmp_path)
     dup = [f for f in found if f["code"] == "PC102"]
     assert dup and dup[0]["line"] == 6, found
+
+
+def test_pc304_reads_a_date_without_offset_in_the_jekyll_sites_timezone(tmp_path):
+    """On a `timezone: Asia/Tokyo` site `date: 2026-11-30` (or the file name's day) is
+    2026-11-30 00:00 +09:00 to Jekyll (Utils.parse_date's `.localtime`), 2026-11-29 15:00 UTC:
+    at 11:35 UTC Jekyll leaves the post out (Publisher#hidden_in_the_future?), so PC304 says
+    so, without the "future in every zone" allowance of a site without a timezone."""
+    posts = {
+        "_posts/2026-11-30-a.md": "---\ntitle: A\ndate: 2026-11-30\n---\nBody.\n",
+        "_posts/2026-11-30-b.md": "---\ntitle: B\n---\nBody.\n",
+    }
+    now = datetime(2026, 11, 29, 11, 35, tzinfo=timezone.utc)
+    for config, flagged in (
+        ("title: T\ntimezone: Asia/Tokyo\n", ["2026-11-30-a.md", "2026-11-30-b.md"]),
+        ("title: T\n", []),  # (no zone: still the past in UTC-12)
+    ):
+        root = jekyll(tmp_path / str(len(flagged)), posts)
+        write(root / "_config.yml", config)
+        for cache in (False, True, True):  # linted, then linted and stored, then from the cache
+            report = lint_site(find_site(root), select=["PC304"], now=now, cache=cache)
+            assert sorted(f.path.name for f in report.findings) == flagged
 
 
 def test_pc304_reports_a_future_date_taken_from_a_jekyll_file_name(run, tmp_path):

@@ -233,6 +233,25 @@ def test_stats_and_list_date_a_jekyll_post_in_the_sites_timezone(run, tmp_path):
         assert listed.stdout.splitlines()[1:] == ["2024-07-01 08:30,Late", "2024-05-30,Early"]
 
 
+def test_a_day_alone_sorts_and_compares_as_midnight_in_the_sites_timezone(run, tmp_path):
+    """On a `timezone: Asia/Tokyo` site Jekyll dates `date: 2024-07-01` 00:00 +09:00
+    (Utils.parse_date: Time.parse(...).localtime), before `"2024-07-01 05:00"` (05:00 +09:00):
+    `list` order, `--until` and `stats` first/last agree, parsed and from the cache."""
+    write(tmp_path / "_config.yml", "title: T\ntimezone: Asia/Tokyo\n")
+    write(tmp_path / "_posts/2024-07-01-a.md", "---\ntitle: Midnight\ndate: 2024-07-01\n---\n")
+    write(tmp_path / "_posts/2024-07-01-b.md", '---\ntitle: Five\ndate: "2024-07-01 05:00"\n---\n')
+    for cache in (["--no-cache"], [], []):  # parsed, then parsed and stored, then from the cache
+        listed = json.loads(run("list", tmp_path, "-f", "json", *cache).stdout)
+        assert [row["title"] for row in listed] == ["Five", "Midnight"]
+        until = run("list", tmp_path, "-f", "json", "--until", "2024-07-01T02:00+09:00", *cache)
+        assert [row["title"] for row in json.loads(until.stdout)] == ["Midnight"]
+        stats = json.loads(run("stats", tmp_path, "-f", "json", *cache).stdout)
+        assert stats["first"].startswith("2024-07-01T00:00"), stats["first"]
+        assert stats["last"].startswith("2024-07-01T05:00"), stats["last"]
+        table = run("list", tmp_path, "-f", "csv", "--columns", "date,title", *cache)
+        assert table.stdout.splitlines()[1:] == ["2024-07-01 05:00,Five", "2024-07-01,Midnight"]
+
+
 def test_stats_empty_site(run, tmp_path):
     write(tmp_path / "_config.yml", "title: t\n")
     result = run("stats", tmp_path)
