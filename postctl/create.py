@@ -46,7 +46,7 @@ from postctl.model import (
     term_text,
     yaml_reads_as_string,
 )
-from postctl.site import SKIP_DIRS, Site, SiteError
+from postctl.site import SKIP_DIRS, Site, SiteError, hugo_default_language, hugo_split_language
 
 if TYPE_CHECKING:
     from postctl.edit import Edit
@@ -561,12 +561,10 @@ def same_post(site: Site, path: Path) -> Path | None:
 
 
 def _default_language(site: Site) -> str | None:
-    """The code of a Hugo site's default language (permalinks.hugo_default_language), which a
+    """The code of a Hugo site's default language (site.hugo_default_language), which a
     content file's name may carry or not; None on other sites."""
     if site.kind != "hugo":
         return None
-    from postctl.permalinks import hugo_default_language
-
     return hugo_default_language(_config_setting(site, lambda: site.hugo_config))
 
 
@@ -577,8 +575,6 @@ def _post_key(name: str, extensions: frozenset[str], language: str | None = None
     if stem and f"{dot}{ext}".lower() in extensions:
         name = stem
         if language is not None:
-            from postctl.permalinks import hugo_split_language
-
             without_code = hugo_split_language(name + dot + ext, {language: None})[0]
             name = without_code[: len(without_code) - len(dot + ext)]
     return unicodedata.normalize("NFC", name).lower()

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from postctl.model import Post
+from postctl.site import hugo_default_language
 
 
 class UrlTemplate(NamedTuple):
@@ -316,13 +317,6 @@ def compile_hugo(text: str) -> UrlTemplate:
     return UrlTemplate(text, tuple(pieces), tuple(unknown))
 
 
-def hugo_default_language(config: dict[str, Any]) -> str:
-    """A Hugo site's default content language code, lower-cased: `defaultContentLanguage`
-    (`config`: Site.hugo_config, keys lower-cased), "en" when not set (Hugo's default)."""
-    default = config.get("defaultcontentlanguage")
-    return default.strip().lower() if isinstance(default, str) and default.strip() else "en"
-
-
 def hugo_language_prefixes(config: dict[str, Any]) -> dict[str, str | None]:
     """The language codes a Hugo site knows (the keys of `[languages]`, and
     `defaultContentLanguage`, "en" when not set), lower-cased, each with the prefix its pages'
@@ -348,21 +342,6 @@ def hugo_language_prefixes(config: dict[str, Any]) -> dict[str, str | None]:
         else:
             prefixes[code] = None if multihost else "/" + code
     return prefixes
-
-
-def hugo_split_language(name: str, languages: dict[str, Any]) -> tuple[str, str]:
-    """(`name` without its language code, the code) for a Hugo content file named
-    `NAME.CODE.EXT` with one of the site's `languages` (`hello.fr.md` is "hello.md" in
-    French, `index.en.md` a bundle's index); (`name`, "") for any other name, whose
-    dots are part of it (https://gohugo.io/content-management/multilingual/#translation-by-file-name)."""
-    last = name.rfind(".")
-    before = name.rfind(".", 0, last)
-    if before < 0:
-        return name, ""
-    code = name[before + 1 : last].lower()
-    if code not in languages:
-        return name, ""
-    return name[:before] + name[last:], code
 
 
 def in_language(url: str | None, language: str, prefixes: dict[str, str | None]) -> str | None:

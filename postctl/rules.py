@@ -52,13 +52,13 @@ from postctl.permalinks import (
     hugo_language_prefixes,
     hugo_page_permalinks,
     hugo_slug_text,
-    hugo_split_language,
     in_language,
     jekyll_categories,
     jekyll_posts_template,
     jekyll_title,
     jekyll_written_url,
 )
+from postctl.site import hugo_split_language
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")

@@ -516,6 +516,28 @@ def _text_setting(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def hugo_default_language(config: dict[str, Any]) -> str:
+    """A Hugo site's default content language code, lower-cased: `defaultContentLanguage`
+    (`config`: Site.hugo_config, keys lower-cased), "en" when not set (Hugo's default)."""
+    default = config.get("defaultcontentlanguage")
+    return default.strip().lower() if isinstance(default, str) and default.strip() else "en"
+
+
+def hugo_split_language(name: str, languages: dict[str, Any]) -> tuple[str, str]:
+    """(`name` without its language code, the code) for a Hugo content file named
+    `NAME.CODE.EXT` with one of the site's `languages` (`hello.fr.md` is "hello.md" in
+    French, `index.en.md` a bundle's index); (`name`, "") for any other name, whose
+    dots are part of it (https://gohugo.io/content-management/multilingual/#translation-by-file-name)."""
+    last = name.rfind(".")
+    before = name.rfind(".", 0, last)
+    if before < 0:
+        return name, ""
+    code = name[before + 1 : last].lower()
+    if code not in languages:
+        return name, ""
+    return name[:before] + name[last:], code
+
+
 def _languages_default_first(config: dict[str, Any]) -> list[dict[str, Any]]:
     """The tables of Hugo's `languages` by weight, 0 (none) last, then key (langs.Languages
     Less), the default language's first: `defaultContentLanguage`, else the first language,
