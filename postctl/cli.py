@@ -133,13 +133,6 @@ NoCacheOpt = Annotated[
 ]
 
 
-def load_site_posts(paths: Sequence[Path] | None, site_dir: Path | None, *, no_cache: bool = False):  # type: ignore[no-untyped-def]
-    """(site, posts, errors): every post that loaded, and a PostError for each that did not,
-    already reported on stderr."""
-    site, stream, errors = stream_site_posts(paths, site_dir, no_cache=no_cache)
-    return site, list(stream), errors
-
-
 def stream_site_posts(
     paths: Sequence[Path] | None,
     site_dir: Path | None,

@@ -402,8 +402,3 @@ def listed(
             pairs = [(key, new) for (key, _), new in zip(pairs, laid_out)]
         items = sort_rows(pairs, sort, reverse)
     return items if limit is None else items[:limit]
-
-
-def sort_posts(posts: Iterable[Post], key: str = "date", reverse: bool = False) -> list[Post]:
-    """Posts in `postctl list` order (see `sort_rows`)."""
-    return sort_rows(((order_key(p, key), p) for p in posts), key, reverse)
