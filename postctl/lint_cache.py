@@ -431,7 +431,7 @@ def lint_cached(
                 texts = map_posts(
                     site,
                     [paths[i] for i in misses],
-                    linter,
+                    linter.check_batch,
                     keep_body=linter.reads_bodies,
                     plain=True,  # each file's entry texts
                 )

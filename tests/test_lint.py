@@ -433,8 +433,38 @@ def test_lint_results_travel_as_marshal_data(tmp_path):
     site = find_site(tmp_path)
     linter = PostLinter(site, selection_for(site), keep_posts=False)
     assert linter.plain_results
-    checked = _map_chunk(site, collect_files(site), linter, True)
+    checked = _map_chunk(site, collect_files(site), linter.check_batch, True)
     assert marshal.loads(marshal.dumps(checked)) == checked
+
+
+@pytest.mark.parametrize("keep_posts", [False, True])
+@pytest.mark.parametrize("only_some", [False, True])
+def test_a_batch_is_checked_as_each_of_its_posts(tmp_path, keep_posts, only_some):
+    """`check_batch` (the rules over the whole batch, then the facts) gives what `__call__`
+    gives for each post, files that did not load included."""
+    from postctl.lint import PostLinter, selection_for
+    from postctl.model import PostError
+    from postctl.site import collect_files, load_batches
+
+    hugo_site_with_clashes(tmp_path)
+    write(tmp_path / "content" / "posts" / "broken.md", "---\ntitle: [unclosed\n---\n")
+    write(tmp_path / "content" / "posts" / "mojibake.md", "---\ntitle: Ã©\n---\nÂ£\n")
+    site = find_site(tmp_path)
+    paths = collect_files(site)
+    report = set(paths[::2]) if only_some else None
+
+    def linter():
+        return PostLinter(site, selection_for(site), report, keep_posts=keep_posts)
+
+    def comparable(checked):  # (a post is its path: Posts compare by identity)
+        return [(rows, facts, getattr(post, "path", post)) for rows, facts, post in checked]
+
+    [batch] = load_batches(site, paths, keep_body=True)
+    assert any(isinstance(p, PostError) for p in batch)
+    one_by_one = comparable(map(linter(), batch))
+    assert any(rows for rows, _, _ in one_by_one)
+    [again] = load_batches(site, paths, keep_body=True)
+    assert comparable(linter().check_batch(again)) == one_by_one
 
 
 def hugo_site_with_clashes(root):

@@ -352,6 +352,11 @@ def plain_posts(root: Path, count: int) -> list[str]:
     return [str(root / f"p{i:03d}.md") for i in range(count)]
 
 
+def per_post(fn):
+    """`map_posts`' fn (which takes a batch of posts) doing `fn` to each post."""
+    return lambda batch: [fn(post) for post in batch]
+
+
 def test_map_posts_shares_the_posts_among_processes_and_keeps_their_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -365,7 +370,7 @@ def test_map_posts_shares_the_posts_among_processes_and_keeps_their_order(
         share()
         return post.title, os.getpid() == parent
 
-    results = site_module.map_posts(site, paths, title_and_process, jobs=2, plain=True)
+    results = site_module.map_posts(site, paths, per_post(title_and_process), jobs=2, plain=True)
     assert [title for title, _ in results] == [f"Post {i}" for i in range(40)]
     assert {here for _, here in results} == {True, False}
     chunks: list[list[str]] = []
@@ -374,7 +379,7 @@ def test_map_posts_shares_the_posts_among_processes_and_keeps_their_order(
         chunks.append(chunk)
         return [(path, title) for path, (title, _) in zip(chunk, results)]
 
-    paired = site_module.map_posts(site, paths, title_and_process, jobs=2, each=pair_up)
+    paired = site_module.map_posts(site, paths, per_post(title_and_process), jobs=2, each=pair_up)
     assert paired == [(path, f"Post {i}") for i, path in enumerate(paths)]
     assert chunks == [paths[i : i + 1] for i in range(40)]  # each chunk once, in order
 
@@ -399,7 +404,7 @@ def test_map_posts_does_again_what_a_helper_failed_on(
             raise RuntimeError("only in the helper")
         return post.title
 
-    results = site_module.map_posts(site, paths, title, jobs=2)
+    results = site_module.map_posts(site, paths, per_post(title), jobs=2)
     assert results == [f"Post {i}" for i in range(40)]
 
 
@@ -415,7 +420,7 @@ def test_map_posts_shows_an_error_of_the_work_itself(
         return post.title
 
     with pytest.raises(ValueError, match="post 7"):
-        site_module.map_posts(find_site(tmp_path), paths, fail_on_post_7, jobs=2)
+        site_module.map_posts(find_site(tmp_path), paths, per_post(fail_on_post_7), jobs=2)
 
 
 # File names from the pieces that matter: dots, extensions in any case, letters whose case
