@@ -1282,8 +1282,15 @@ def lint_command(
     fix_failed = False
     if fix:
         report, fix_failed = _lint_fix(report, dry_run)
-        if dry_run:  # the diff is the output; exit 1 when there is something to fix
-            raise typer.Exit(EXIT_PROBLEMS if fix_failed else EXIT_OK)
+        if dry_run:
+            # The diff is the output. Exit 1 when there is something to fix, and when the fix
+            # itself would exit 1: errors it leaves (a file that does not parse, say).
+            if report.failed(strict):
+                failing = ("error", "warning") if strict else ("error",)
+                left = _counted(sum(report.count(level) for level in failing), "problem")
+                typer.echo(f"postctl: {left} would be left; `postctl lint` shows them", err=True)
+            failed = fix_failed or report.failed(strict)
+            raise typer.Exit(EXIT_PROBLEMS if failed else EXIT_OK)
     fmt = output_format.value if output_format else ("table" if is_terminal() else "text")
     if fmt == "table":
         lint_format.write_table(report)
@@ -1312,7 +1319,8 @@ def _staged_posts(paths: Sequence[Path]):  # type: ignore[no-untyped-def]
 
 def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
     """Apply (or with `dry_run`, show as diffs) the report's fixes; the report of what is left
-    and whether some file could not be fixed."""
+    (would be left), and whether some file could not be fixed (with `dry_run`: or whether
+    there is something to fix)."""
     from dataclasses import replace
 
     from postctl.edit import unified_diff
@@ -1333,11 +1341,10 @@ def _lint_fix(report, dry_run: bool):  # type: ignore[no-untyped-def]
     verb = "would fix" if dry_run else "fixed"
     note = " (dry run: nothing written)" if dry_run else ""
     typer.echo(f"postctl: {verb} {len(fixed)} problem(s) in {files} file(s){note}", err=True)
-    if dry_run:
-        return report, bool(fixed) or any(r.skipped is not None for r in results)
     done = {id(f) for f in fixed}
     left = replace(report, findings=[f for f in report.findings if id(f) not in done])
-    return left, any(r.skipped is not None for r in results)
+    skipped = any(r.skipped is not None for r in results)
+    return left, skipped or (dry_run and bool(fixed))
 
 
 def _counted(count: int, noun: str) -> str:

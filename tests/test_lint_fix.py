@@ -99,6 +99,31 @@ def test_dry_run_reports_the_files_the_fix_would_skip(run, tmp_path):
     assert preview.exit_code == done.exit_code == 1
 
 
+@pytest.mark.parametrize("strict", [False, True])
+def test_a_dry_run_exits_as_the_fix_would_on_what_it_cannot_fix(run, tmp_path, strict):
+    """Nothing to fix, but a file that does not parse (an error the fix leaves): the real run
+    exits 1, and so does its dry run, saying why."""
+    write(tmp_path / "_config.yml", "")
+    write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: A\ntags: [go]\n---\n")
+    write(tmp_path / "_posts" / "2024-01-02-b.md", b"\xff\xfe-\x00-\x00-\x00\n\x00")
+    options = ["--strict"] if strict else []
+    preview = run("lint", tmp_path, "--fix", "--dry-run", *options, cwd=tmp_path)
+    done = run("lint", tmp_path, "--fix", *options, cwd=tmp_path)
+    assert "PC002" in done.stdout
+    assert preview.exit_code == done.exit_code == 1
+    assert "would fix 0 problem(s) in 0 file(s)" in preview.stderr
+    assert "1 problem would be left; `postctl lint` shows them" in preview.stderr
+    assert preview.stdout == ""
+
+
+def test_a_dry_run_with_nothing_to_fix_and_no_errors_exits_0(run, tmp_path):
+    write(tmp_path / "_config.yml", "")
+    write(tmp_path / "_posts" / "2024-01-01-a.md", "---\ntitle: A\ntags: [go]\n---\n")
+    preview = run("lint", tmp_path, "--fix", "--dry-run", cwd=tmp_path)
+    assert preview.exit_code == 0
+    assert "would be left" not in preview.stderr
+
+
 def test_a_file_changed_since_lint_is_skipped(tmp_path):
     first, _, third = blog(tmp_path)
     report = lint_site(find_site(tmp_path))
