@@ -26,7 +26,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -125,14 +125,21 @@ class PostDate:
         """The date as given, spelled as the site's generator writes it."""
         if not self.has_time:
             return DateText(_iso_day(self.value))
+        value = self.value
+        offset = value.utcoffset()
+        if offset is not None and offset % timedelta(minutes=1):
+            # A zone's local mean time, before it took a standard offset (Asia/Tokyo until
+            # 1888: +09:18:59), has seconds, which neither `%z` as Ruby reads it nor RFC 3339
+            # can write: the same instant is written in UTC.
+            value = value.astimezone(timezone.utc)
         if kind == "jekyll":
             # What `jekyll new` writes in its first post (site_template/_posts/
             # 0000-00-00-welcome-to-jekyll.markdown.erb: Time.now.strftime('%Y-%m-%d %H:%M:%S
             # %z')); jekyll-compose's DEFAULT_TIMESTAMP_FORMAT is the same without seconds.
-            return DateText(f"{_iso_day(self.value)} {self.value.strftime('%H:%M:%S %z')}")
+            return DateText(f"{_iso_day(value)} {value.strftime('%H:%M:%S %z')}")
         # Hugo's archetypes write {{ .Date }}: RFC 3339 with the local offset
         # (gohugoio/hugo docs, content-management/archetypes.md).
-        return DateText(self.value.isoformat(timespec="seconds"))
+        return DateText(value.isoformat(timespec="seconds"))
 
 
 def _iso_day(value: datetime) -> str:

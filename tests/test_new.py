@@ -218,6 +218,37 @@ def test_jekyll_unknown_timezone_dates_in_utc_as_jekyll_does(
     assert "date: 2026-02-04 23:30:00 +0000\n" in path.read_text()
 
 
+def test_a_time_in_local_mean_time_is_written_as_the_same_instant_in_utc(
+    run, tmp_path: Path
+) -> None:
+    """Before 1888 Asia/Tokyo was +09:18:59 (local mean time): an offset with seconds, which a
+    YAML date (as Ruby reads `%z`) cannot hold. `new` and `publish` wrote `+091859`, a date no
+    generator reads (`new` stopped with an internal error); the same instant is written in
+    UTC, and the post is dated and named by the site's day."""
+    site = jekyll_site(tmp_path / "blog", "title: T\ntimezone: Asia/Tokyo\n")
+    early = created(run("new", "Early", "--date", "1850-01-01T05:00:00", "--site", site), site)
+    assert early.name == "1850-01-01-early.md"
+    assert "date: 1849-12-31 19:41:01 +0000\n" in early.read_text()
+    write(site / "_drafts" / "draft.md", "---\ntitle: Draft\n---\n")
+    result = run("publish", site / "_drafts" / "draft.md", "--date", "1850-01-01T10:00:00")
+    assert result.exit_code == 0, result.stderr
+    published = site / "_posts" / "1850-01-01-draft.md"
+    assert "date: 1850-01-01 00:41:01 +0000\n" in published.read_text()
+    assert run("lint", site, "--select", "PC3").stdout == ""
+    listed = run("list", "--columns", "date,title", cwd=site).stdout
+    assert "1850-01-01 10:00  Draft\n" in listed
+    assert "1850-01-01 05:00  Early\n" in listed
+
+
+def test_a_hugo_date_in_local_mean_time_is_written_in_utc() -> None:
+    """As above, for Hugo's RFC 3339 (the local zone of a machine in Amsterdam in 1900)."""
+    from zoneinfo import ZoneInfo
+
+    when = create.PostDate(datetime(1900, 1, 1, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")), True)
+    assert when.spelled("hugo") == "1900-01-01T09:40:28+00:00"
+    assert when.spelled("jekyll") == "1900-01-01 09:40:28 +0000"
+
+
 def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
     site = jekyll_site(tmp_path, "timezone: America/New_York\n")
     path = created(run("new", "Zoned", cwd=site), site)
