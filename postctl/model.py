@@ -22,6 +22,8 @@ from typing import Any, ClassVar, Literal
 
 import frontmatter.default_handlers as fm_handlers
 
+from postctl.timezones import tz_zone
+
 Format = Literal["yaml", "toml", "json"]
 SiteKind = Literal["jekyll", "hugo", "plain"]
 
@@ -654,9 +656,15 @@ _MISSING = object()
 
 
 def _zone_name(zone: tzinfo | None) -> str | None:
+    """The `timezone` text that `_named_zone` makes `zone` of again: Site.time_zone is a
+    ZoneInfo, or a POSIX rule's fixed offset named as written (timezones.tz_zone)."""
     if zone is None:
         return None
-    name = getattr(zone, "key", None)  # (Site.time_zone is a ZoneInfo)
+    name = getattr(zone, "key", None)
+    if name is None and isinstance(zone, timezone):
+        name = zone.tzname(None)
+        if tz_zone(name) != zone:  # (`timezone(offset)` is named `UTC+09:00`: -09:00 to TZ)
+            name = None
     if not isinstance(name, str):
         raise TypeError(f"cannot record the time zone {zone!r}")
     return name
@@ -665,9 +673,10 @@ def _zone_name(zone: tzinfo | None) -> str | None:
 def _named_zone(name: str | None) -> tzinfo | None:
     if name is None:
         return None
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)  # (cached by name: one object per zone)
+    zone = tz_zone(name)
+    if zone is None:
+        raise ValueError(f"not a time zone: {name!r}")
+    return zone
 
 
 def term_text(value: Any) -> str:
