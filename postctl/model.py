@@ -1964,6 +1964,32 @@ def _json_key_positions(text: str, first_line: int) -> dict[str, list[tuple[int,
     return positions
 
 
+def config_key_position(path: Path | str, key: str) -> tuple[int, int] | None:
+    """1-based (line, column) of a top-level key of a generator's configuration file, YAML or
+    (by its extension) TOML: the one whose value is read, the last where YAML repeats it. None
+    when the file does not read or does not set the key at its top level (a YAML merge key)."""
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if Path(path).suffix.lower() == ".toml":
+        return _toml_key_positions(text, 1).get(key)
+    loader = _yaml_loader("jekyll")(text)
+    try:
+        root = loader.get_single_node()
+    except Exception:  # yaml.YAMLError: the file does not parse
+        return None
+    finally:
+        loader.dispose()
+    if root is None or root.id != "mapping":
+        return None
+    found = None
+    for key_node, _ in root.value:
+        if key_node.id == "scalar" and key_node.value == key:
+            found = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    return found
+
+
 # -- helpers -------------------------------------------------------------------------------------
 
 
