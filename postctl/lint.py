@@ -231,6 +231,9 @@ def make_context(site: Site, now: datetime | None = None) -> Context:
         builds_future=site.builds_future,
         hugo_content_dir=site.hugo_content_dirs[0] if site.kind == "hugo" else None,
     )
+    if site.kind == "jekyll" and site.generator_config is not None:
+        ctx.jekyll_config = str(site.generator_config)
+        ctx.jekyll_timezone = site.jekyll_config.get("timezone")
     ctx.jekyll_permalink, ctx.hugo_permalinks = url_settings(
         site.kind, site.jekyll_config, site.hugo_config
     )
@@ -627,9 +630,11 @@ def finish(
     linter: PostLinter, linted: Sequence[Linted], facts: Sequence[Facts] | None = None
 ) -> list[Finding]:
     """Add the site-wide rules' findings to the per-post ones, and order them: by file (in the
-    order linted), then line, column and code. Each file's findings in `linted` come in that
-    order already (`sort_rows`); they may be extended and reordered in place. `facts`: those
-    of `linted`, in order, when the caller has them already (`PostLinter.facts`)."""
+    order linted, after the files that were not linted, such as the generator's configuration
+    file, in the order of their names), then line, column and code. Each file's findings in
+    `linted` come in that order already (`sort_rows`); they may be extended and reordered in
+    place. `facts`: those of `linted`, in order, when the caller has them already
+    (`PostLinter.facts`)."""
     ctx = linter.ctx
     if facts is None:
         facts = [f for _, _, f, _ in linted if f is not None]
@@ -652,9 +657,11 @@ def finish(
     )
     order: dict[str, int] | None = None
     extended: set[int] = set()  # the groups site-wide findings went to
+    # Findings on files that were not linted (the generator's configuration), which come first.
+    unlinted: list[Finding] = []
     report = linter.report
     for rule in linter.selection.rules:
-        if rule.scope != "site":
+        if rule.scope != "site" or (rule.active is not None and not rule.active(ctx)):
             continue
         assert rule.check is not None
         severity = linter.selection.severity.get(rule.code, rule.severity)
@@ -662,9 +669,12 @@ def finish(
             if report is None or path in report:
                 if order is None:
                     order = {p: i for i, (p, _, _, _) in enumerate(linted)}
-                index = order.get(path, 0)
-                extended.add(index)
-                group = groups[index] if groups else []
+                index = order.get(path)
+                if index is None:
+                    group = unlinted
+                else:
+                    extended.add(index)
+                    group = groups[index]
                 group.append(
                     Finding(
                         path,
@@ -680,9 +690,9 @@ def finish(
                 )
     ctx.tally = None  # (it counts these facts only)
     for index in extended:
-        if groups:
-            sort_findings(groups[index])
-    return list(chain.from_iterable(groups))
+        sort_findings(groups[index])
+    unlinted.sort(key=_file_line_order)
+    return list(chain(unlinted, chain.from_iterable(groups)))
 
 
 _FINDINGS_OF = itemgetter(1)  # (of a `Linted`)
@@ -697,6 +707,10 @@ def sort_findings(findings: list[Finding]) -> None:
 
 def _line_order(finding: Finding) -> tuple[int, int, str]:
     return finding.line or 0, finding.col or 0, finding.code
+
+
+def _file_line_order(finding: Finding) -> tuple[str, int, int, str]:
+    return finding.file, finding.line or 0, finding.col or 0, finding.code
 
 
 def sort_rows(rows: list[FindingRow]) -> None:
@@ -783,12 +797,21 @@ def lint_site(
 
             findings = lint_cached(site, linter, context_files, complete=whole_site)
             _age_survivors()
-            return LintReport(findings, len(files))
+            return LintReport(findings, _files_reported(site, files, findings))
         linted = linter.lint_files(site, context_files)
         findings = finish(linter, linted, linter.facts)
         _age_survivors()
     posts = [post for _, _, _, post in linted if isinstance(post, Post)] if keep_posts else []
-    return LintReport(findings, len(files), posts, linter.facts)
+    return LintReport(findings, _files_reported(site, files, findings), posts, linter.facts)
+
+
+def _files_reported(site: Site, files: list[str], findings: list[Finding]) -> int:
+    """The files linted, and the generator's configuration file when a site-wide rule reported
+    on it without its being linted (PC306; `finish` puts such findings first)."""
+    config = site.generator_config
+    if config is None or not findings or findings[0].file != str(config):
+        return len(files)
+    return len(files) + (str(config) not in files)
 
 
 def merge_reports(reports: Sequence[LintReport]) -> LintReport:

@@ -14,10 +14,11 @@ files and PC701 for Hugo's sections (their mtime), and, for a post dated in the 
 whether it still is (`PC304`).
 
 A run over the whole site also keeps its result: every finding, site-wide ones included. The
-next whole-site run whose files all have the same keys (same paths in the same order), whose
-folders have the same stamps and whose future dates are all still to come gives that result
-again, without decoding an entry or running a site-wide rule: the common case of linting an
-unchanged site again (pre-commit, CI, an editor on save).
+next whole-site run whose files all have the same keys (same paths in the same order, and the
+generator's configuration file: PC306 reports on it), whose folders have the same stamps and
+whose future dates are all still to come gives that result again, without decoding an entry or
+running a site-wide rule: the common case of linting an unchanged site again (pre-commit, CI,
+an editor on save).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import os
 import sqlite3
 from collections.abc import Sequence
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -396,7 +398,12 @@ def lint_cached(
     try:
         keys = [file_key(path) for path in paths]  # before linting: a later edit shows
         stamps = _Stamps()
-        digest = run_digest(paths, keys) if complete else None
+        digest = None
+        if complete:
+            # The kept result also holds the findings on the generator's configuration file
+            # (PC306's line and message), which the fingerprint does not see whole.
+            config = [] if site.generator_config is None else [str(site.generator_config)]
+            digest = run_digest([*paths, *config], [*keys, *map(file_key, config)])
         if digest is not None:
             kept = reuse_result(cache.result(), digest, paths, linter, stamps)
             if kept is not None:
@@ -481,19 +488,23 @@ def result_text(
     future: list[str],
 ) -> str:
     """The JSON of a whole-site run's result: the files' digest, the time of the run, the
-    future dates and folder stamps the findings depend on, and every finding (its file by
-    index in `paths`)."""
+    future dates and folder stamps the findings depend on, every finding (its file by index in
+    `paths`, then in `others`), and `others`, the files with findings that are not in `paths`
+    (the generator's configuration file)."""
     index = {path: i for i, path in enumerate(paths)}
+    file_index = index.setdefault  # (a file not in `paths` takes the next index)
+    rows = [
+        [file_index(f.file, len(index)), f.line, f.col, f.code, f.severity, f.message, f.fixable]
+        for f in findings
+    ]
     return json.dumps(
         {
             "digest": digest,
             "now": linter.ctx.now.isoformat(),
             "future": future,
             "folders": sorted(folders),
-            "findings": [
-                [index[f.file], f.line, f.col, f.code, f.severity, f.message, f.fixable]
-                for f in findings
-            ],
+            "findings": rows,
+            "others": list(islice(index, len(paths), None)),
         }
     )
 
@@ -522,8 +533,9 @@ def reuse_result(
         rows = result["findings"]
         if any(row[0] < 0 for row in rows):  # (an index from the end would name another file)
             return None
+        files = [*paths, *result["others"]]
         return [
-            new_finding(paths[i], line, col, code, RULES[code].name, severity, message, fixable)
+            new_finding(files[i], line, col, code, RULES[code].name, severity, message, fixable)
             for i, line, col, code, severity, message, fixable in rows
         ]
     except (ValueError, KeyError, TypeError, IndexError, AttributeError):

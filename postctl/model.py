@@ -22,6 +22,8 @@ from typing import Any, ClassVar, Literal
 
 import frontmatter.default_handlers as fm_handlers
 
+from postctl.timezones import tz_zone
+
 Format = Literal["yaml", "toml", "json"]
 SiteKind = Literal["jekyll", "hugo", "plain"]
 
@@ -654,9 +656,15 @@ _MISSING = object()
 
 
 def _zone_name(zone: tzinfo | None) -> str | None:
+    """The `timezone` text that `_named_zone` makes `zone` of again: Site.time_zone is a
+    ZoneInfo, or a POSIX rule's fixed offset named as written (timezones.tz_zone)."""
     if zone is None:
         return None
-    name = getattr(zone, "key", None)  # (Site.time_zone is a ZoneInfo)
+    name = getattr(zone, "key", None)
+    if name is None and isinstance(zone, timezone):
+        name = zone.tzname(None)
+        if tz_zone(name) != zone:  # (`timezone(offset)` is named `UTC+09:00`: -09:00 to TZ)
+            name = None
     if not isinstance(name, str):
         raise TypeError(f"cannot record the time zone {zone!r}")
     return name
@@ -665,9 +673,10 @@ def _zone_name(zone: tzinfo | None) -> str | None:
 def _named_zone(name: str | None) -> tzinfo | None:
     if name is None:
         return None
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(name)  # (cached by name: one object per zone)
+    zone = tz_zone(name)
+    if zone is None:
+        raise ValueError(f"not a time zone: {name!r}")
+    return zone
 
 
 def term_text(value: Any) -> str:
@@ -1953,6 +1962,32 @@ def _json_key_positions(text: str, first_line: int) -> dict[str, list[tuple[int,
             expecting_key = True
         i += 1
     return positions
+
+
+def config_key_position(path: Path | str, key: str) -> tuple[int, int] | None:
+    """1-based (line, column) of a top-level key of a generator's configuration file, YAML or
+    (by its extension) TOML: the one whose value is read, the last where YAML repeats it. None
+    when the file does not read or does not set the key at its top level (a YAML merge key)."""
+    try:
+        text = Path(path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if Path(path).suffix.lower() == ".toml":
+        return _toml_key_positions(text, 1).get(key)
+    loader = _yaml_loader("jekyll")(text)
+    try:
+        root = loader.get_single_node()
+    except Exception:  # yaml.YAMLError: the file does not parse
+        return None
+    finally:
+        loader.dispose()
+    if root is None or root.id != "mapping":
+        return None
+    found = None
+    for key_node, _ in root.value:
+        if key_node.id == "scalar" and key_node.value == key:
+            found = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+    return found
 
 
 # -- helpers -------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from typing import Any, Literal, NamedTuple
 
 from postctl.model import (
     Post,
+    config_key_position,
     in_site_zone,
     iter_values,
     key_terms,
@@ -59,6 +60,7 @@ from postctl.permalinks import (
     jekyll_written_url,
 )
 from postctl.site import hugo_split_language
+from postctl.timezones import PosixRule, read_tz
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -280,6 +282,10 @@ class Context:
     collections_dir: str = ""
     outside_collections: Callable[[Path], bool] = lambda path: False
     zone: tzinfo | None = None
+    # Jekyll's configuration file (Site.generator_config) and its `timezone` as read, for PC306
+    # (None: not set, or not a Jekyll site).
+    jekyll_config: str | None = None
+    jekyll_timezone: Any = None
     # Whether the site's configuration publishes posts dated in the future (Site.builds_future)
     builds_future: bool = False
     # Hugo's content folder, the default language's (Site.hugo_content_dirs[0]); None: `content`
@@ -1007,6 +1013,94 @@ def check_timezone(post: Post, ctx: Context) -> Iterator[Issue]:
     parsed = post.parsed_date
     if parsed is not None and parsed.has_time and not parsed.has_zone:
         yield _issue(post, actual_key(post, "date"), "date has a time but no time zone")
+
+
+@_register(
+    "PC306",
+    "timezone-setting",
+    "warning",
+    "The site's `timezone` does not set the zone it seems to",
+    scope="site",
+    active=_on_jekyll,
+)
+def check_timezone_setting(facts: list[Facts], ctx: Context) -> Iterator[tuple[str, Issue]]:
+    """Jekyll puts `timezone` from `_config.yml` into the TZ environment variable as written
+    (Jekyll.set_timezone, jekyll/lib/jekyll.rb), and the C library reads it there, not Jekyll.
+    A zone name it does not find (a typo such as `America/NewYork`) or an offset (`+09:00`)
+    means UTC, silently, and the posts are dated in UTC. `UTC+9` and `GMT-5` are POSIX rules,
+    which count hours west of Greenwich: `UTC+9` is 9 hours behind UTC, not ahead. A value that
+    is not text (`timezone: 9`) stops Jekyll, as Ruby's ENV takes strings only. Write a zone
+    name such as `Asia/Tokyo`, or `Etc/GMT-9` for a fixed +09:00 (the `Etc/` names keep the
+    POSIX sign)."""
+    value = ctx.jekyll_timezone
+    if value is None or value is False or ctx.jekyll_config is None:
+        return  # not set (Jekyll sets TZ only for a truthy value)
+    message = _timezone_setting_problem(value)
+    if message is not None:
+        line, col = config_key_position(ctx.jekyll_config, "timezone") or (None, None)
+        yield ctx.jekyll_config, Issue(line, col, message)
+
+
+def _timezone_setting_problem(value: Any) -> str | None:
+    """What is wrong with a Jekyll `timezone` (PC306), or None when it sets a zone as seen."""
+    if not isinstance(value, str):
+        return (
+            f"timezone {term_text(value)} is not text, and Jekyll stops at it: Ruby's ENV takes"
+            " strings only (TypeError); write a zone name such as 'Asia/Tokyo'"
+            " ('Etc/GMT-9' for a fixed +09:00)"
+        )
+    read = read_tz(value)
+    if read is None:
+        return (
+            f"timezone {value!r} is neither a zone name nor a POSIX rule the C library reads,"
+            f" so Jekyll dates posts in UTC: {_zone_suggestion(value)}"
+        )
+    if not isinstance(read, PosixRule) or not read.offset:
+        return None
+    if read.name.strip("<>").upper() not in ("UTC", "GMT"):
+        return None  # (`JST-9`: whoever names the zone knows the rule)
+    side = "behind" if read.offset < timedelta(0) else "ahead of"
+    return (
+        f"timezone {value!r} is a POSIX rule for {_offset_text(read.offset)}, {side} UTC:"
+        f" POSIX counts hours west of Greenwich; {_write_instead(-read.offset)}"
+    )
+
+
+def _zone_suggestion(value: str) -> str:
+    """What to write instead of a `timezone` the C library reads as UTC."""
+    offset = _ISO_OFFSET.fullmatch(value.strip())
+    if offset is not None:  # `+09:00`
+        sign, hours, minutes = offset.groups()
+        meant = timedelta(hours=int(hours), minutes=int(minutes or 0))
+        return _write_instead(-meant if sign == "-" else meant)
+    import difflib
+    from zoneinfo import available_timezones
+
+    close = difflib.get_close_matches(value, available_timezones(), n=1, cutoff=0.8)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "write a zone name such as 'Asia/Tokyo' ('Etc/GMT-9' for a fixed +09:00)"
+
+
+_ISO_OFFSET = _lazy_pattern("_ISO_OFFSET", r"([+-])(\d{1,2}):?([0-5]\d)?")
+
+
+def _write_instead(offset: timedelta) -> str:
+    """The zone names to write for a fixed `offset` from UTC: an `Etc/` zone for a whole number
+    of hours (its names keep the POSIX sign: `Etc/GMT-9` is +09:00), or a place's zone."""
+    hours, rest = divmod(offset, timedelta(hours=1))
+    place = "the zone's Area/City name"
+    if rest or not -12 <= hours <= 14:
+        return f"for {_offset_text(offset)} write {place}"
+    etc = f"Etc/GMT{-hours:+d}" if hours else "UTC"
+    return f"for {_offset_text(offset)} write {etc!r} or {place}"
+
+
+def _offset_text(offset: timedelta) -> str:
+    """`+09:00`, `-05:30`, `+09:30:15`."""
+    minutes, seconds = divmod(int(abs(offset).total_seconds()), 60)
+    text = f"{'-' if offset < timedelta(0) else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+    return f"{text}:{seconds:02d}" if seconds else text
 
 
 # -- PC4xx: generators and YAML versions that disagree -------------------------------------------

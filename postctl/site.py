@@ -29,6 +29,7 @@ from postctl.model import (
     load_yaml_value,
 )
 from postctl.summary import PostSummary
+from postctl.timezones import known_zone, tz_zone
 
 # Folders no generator reads posts from, at any depth: VCS data, dependencies, caches.
 SKIP_DIRS = frozenset({".git", "node_modules", "__pycache__", ".postctl-cache"})
@@ -222,23 +223,20 @@ class Site:
         """The zone a Jekyll site's times are in: `timezone` in `_config.yml`, which Jekyll puts
         in ENV["TZ"] as it loads its configuration (Jekyll.configuration -> set_timezone,
         jekyll/lib/jekyll.rb), so its Time.now and Utils.parse_date's `.localtime` are in it.
-        None: not set (Jekyll then uses the build machine's zone).
-        A name the zone database does not know (a typo, `America/NewYork`) is UTC: Jekyll
-        still puts it in ENV["TZ"], and the C library (glibc, macOS) reads a TZ it cannot find
-        as UTC (`TZ=America/NewYork date` prints UTC), so Jekyll dates the posts in UTC. (A
-        POSIX rule such as `JST-9`, which the C library reads and zoneinfo does not, is taken
-        as UTC too.) None only when this system has no zone data at all."""
-        name = self.jekyll_config.get("timezone")
-        if not isinstance(name, str) or not name.strip():
+        None: not set (Jekyll then uses the build machine's zone), or not text (Ruby's ENV
+        takes only strings: Jekyll stops at `timezone: 9`).
+        The C library reads TZ (`timezones.tz_zone`): a zone name is that zone; a POSIX rule
+        without a daylight-saving part is its fixed offset, hours west of Greenwich (`JST-9` is
+        +09:00, `UTC+9` -09:00). Text it reads as neither (a typo, `America/NewYork`; `+09:00`;
+        the empty text) is UTC: glibc takes it as UTC (`TZ=America/NewYork date` prints UTC), so
+        Jekyll dates the posts in UTC. Known gap: a POSIX rule with a daylight-saving part that
+        zoneinfo does not know as a name (`CET-1CEST,M3.5.0,M10.5.0/3`), which glibc follows, is
+        taken as UTC too. None only when this system has no zone data at all."""
+        value = self.jekyll_config.get("timezone")
+        if not isinstance(value, str):
             return None
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        for candidate in (name.strip(), "UTC"):
-            try:
-                return ZoneInfo(candidate)
-            except (ZoneInfoNotFoundError, ValueError):
-                continue
-        return None
+        zone = tz_zone(value)
+        return zone if zone is not None else known_zone("UTC")
 
     def outside_collections_dir(self, path: Path | str) -> bool:
         """Whether a Jekyll site sets `collections_dir` and `path` (under the root) is not in
