@@ -115,23 +115,33 @@ class PostDate:
     def day(self) -> str:
         """`YYYY-MM-DD` of the day the post is dated, the day a Jekyll post's file name must
         carry: in the site's zone, as Jekyll converts the date to it (model.in_site_zone), so
-        2026-02-05T01:30+05:00 is 2026-02-04 on a `timezone: Europe/London` site."""
-        value = self.value
+        2026-02-05T01:30+05:00 is 2026-02-04 on a `timezone: Europe/London` site. (The date
+        as `spelled` writes it: see `written`.)"""
+        value = self.written
         if self.zone is not None and self.has_time and value.tzinfo is not None:
             value = in_site_zone(value, True, self.zone)
         return _iso_day(value)
+
+    @property
+    def written(self) -> datetime:
+        """`value` as the generators' own tools write it: its offset in whole minutes, the
+        seconds dropped. A zone's local mean time, before it took a standard offset
+        (Asia/Tokyo until 1888: +09:18:59), has seconds, which neither `%z` nor RFC 3339
+        writes: Ruby's strftime `%z` (what `jekyll new` writes) and Go's `Z07:00` (Hugo's
+        {{ .Date }}) truncate the offset to minutes and keep the clock time, so the post is
+        dated on the day given."""
+        offset = self.value.utcoffset()
+        if offset is None or not offset % timedelta(minutes=1):
+            return self.value
+        seconds = int(offset.total_seconds())
+        minutes = abs(seconds) // 60 * (1 if seconds >= 0 else -1)
+        return self.value.replace(tzinfo=timezone(timedelta(minutes=minutes)))
 
     def spelled(self, kind: SiteKind) -> DateText:
         """The date as given, spelled as the site's generator writes it."""
         if not self.has_time:
             return DateText(_iso_day(self.value))
-        value = self.value
-        offset = value.utcoffset()
-        if offset is not None and offset % timedelta(minutes=1):
-            # A zone's local mean time, before it took a standard offset (Asia/Tokyo until
-            # 1888: +09:18:59), has seconds, which neither `%z` as Ruby reads it nor RFC 3339
-            # can write: the same instant is written in UTC.
-            value = value.astimezone(timezone.utc)
+        value = self.written
         if kind == "jekyll":
             # What `jekyll new` writes in its first post (site_template/_posts/
             # 0000-00-00-welcome-to-jekyll.markdown.erb: Time.now.strftime('%Y-%m-%d %H:%M:%S
@@ -166,7 +176,10 @@ def parse_when(text: str, now: datetime, zone: tzinfo | None = None) -> PostDate
     if parsed.has_zone:
         return PostDate(value, True, zone)
     # A time without an offset is local time, with the offset its zone has on that day.
-    return PostDate(value.replace(tzinfo=zone) if zone else value.astimezone(), True, zone)
+    try:
+        return PostDate(value.replace(tzinfo=zone) if zone else value.astimezone(), True, zone)
+    except (OverflowError, ValueError):  # (year 1 in a zone ahead of UTC: before the calendar)
+        raise CreateError(f"--date: {text!r} is out of range in the local time zone") from None
 
 
 def assigned_date(value: Any, zone: tzinfo | None) -> PostDate:

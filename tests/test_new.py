@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 import types
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -218,35 +219,40 @@ def test_jekyll_unknown_timezone_dates_in_utc_as_jekyll_does(
     assert "date: 2026-02-04 23:30:00 +0000\n" in path.read_text()
 
 
-def test_a_time_in_local_mean_time_is_written_as_the_same_instant_in_utc(
+def test_a_time_in_local_mean_time_is_written_with_its_offset_in_minutes(
     run, tmp_path: Path
 ) -> None:
     """Before 1888 Asia/Tokyo was +09:18:59 (local mean time): an offset with seconds, which a
     YAML date (as Ruby reads `%z`) cannot hold. `new` and `publish` wrote `+091859`, a date no
-    generator reads (`new` stopped with an internal error); the same instant is written in
-    UTC, and the post is dated and named by the site's day."""
+    generator reads (`new` stopped with an internal error). The offset is written as Ruby's
+    `%z` writes it (what `jekyll new` writes), truncated to minutes, with the time as given:
+    the post is dated, named and listed on the day given."""
     site = jekyll_site(tmp_path / "blog", "title: T\ntimezone: Asia/Tokyo\n")
-    early = created(run("new", "Early", "--date", "1850-01-01T05:00:00", "--site", site), site)
+    early = created(run("new", "Early", "--date", "1850-01-01T00:00:30", "--site", site), site)
     assert early.name == "1850-01-01-early.md"
-    assert "date: 1849-12-31 19:41:01 +0000\n" in early.read_text()
+    assert "date: 1850-01-01 00:00:30 +0918\n" in early.read_text()
     write(site / "_drafts" / "draft.md", "---\ntitle: Draft\n---\n")
     result = run("publish", site / "_drafts" / "draft.md", "--date", "1850-01-01T10:00:00")
     assert result.exit_code == 0, result.stderr
     published = site / "_posts" / "1850-01-01-draft.md"
-    assert "date: 1850-01-01 00:41:01 +0000\n" in published.read_text()
+    assert "date: 1850-01-01 10:00:00 +0918\n" in published.read_text()
     assert run("lint", site, "--select", "PC3").stdout == ""
     listed = run("list", "--columns", "date,title", cwd=site).stdout
     assert "1850-01-01 10:00  Draft\n" in listed
-    assert "1850-01-01 05:00  Early\n" in listed
+    assert "1850-01-01 00:01  Early\n" in listed
 
 
-def test_a_hugo_date_in_local_mean_time_is_written_in_utc() -> None:
-    """As above, for Hugo's RFC 3339 (the local zone of a machine in Amsterdam in 1900)."""
+def test_an_offset_with_seconds_is_truncated_to_minutes_as_ruby_and_go_write_it() -> None:
+    """Ruby's strftime `%z` and Go's `Z07:00` (Hugo's {{ .Date }}) drop an offset's seconds
+    toward zero: Amsterdam in 1900 (+00:19:32), New York before 1883 (-04:56:02)."""
     from zoneinfo import ZoneInfo
 
     when = create.PostDate(datetime(1900, 1, 1, 10, 0, tzinfo=ZoneInfo("Europe/Amsterdam")), True)
-    assert when.spelled("hugo") == "1900-01-01T09:40:28+00:00"
-    assert when.spelled("jekyll") == "1900-01-01 09:40:28 +0000"
+    assert when.spelled("hugo") == "1900-01-01T10:00:00+00:19"
+    assert when.spelled("jekyll") == "1900-01-01 10:00:00 +0019"
+    when = create.PostDate(datetime(1850, 1, 1, 23, 59, tzinfo=ZoneInfo("America/New_York")), True)
+    assert when.spelled("hugo") == "1850-01-01T23:59:00-04:56"
+    assert when.day == "1850-01-01"
 
 
 def test_jekyll_timezone_from_config(run, tmp_path: Path) -> None:
@@ -1141,3 +1147,93 @@ def test_text_not_utf8_is_a_usage_error_not_an_internal_error(
     assert result.exit_code == 2
     assert "internal error" not in result.stderr
     assert f"error: {named} " in result.stderr, result.stderr
+
+
+# -- a machine in local mean time (found in review) ---------------------------------------
+
+
+@pytest.fixture
+def machine_in_tokyo(monkeypatch: pytest.MonkeyPatch):
+    """The machine's local zone is Asia/Tokyo (local mean time, +09:18:59, before 1888)."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def _created(result, root: Path) -> Path:
+    assert result.exit_code == 0, result.stderr
+    path = root / result.stdout.strip()
+    assert path.is_file()
+    return path
+
+
+@pytest.mark.parametrize("kind", ["jekyll", "plain"])
+def test_new_in_local_mean_time_writes_the_day_its_file_is_named_by(
+    run, tmp_path: Path, machine_in_tokyo, kind: str
+) -> None:
+    """On a site without `timezone` (Jekyll, or a plain site whose file names carry the date),
+    `new --date 1887-01-01T00:10` on a machine in Asia/Tokyo (+09:18:59 then) names the file
+    by the local day, 1887-01-01, but `PostDate.spelled` now writes the instant in UTC,
+    `1886-12-31 14:51:01 +0000`: a date on another day. postctl's own `list` then shows
+    1886-12-31 and its `lint` reports PC302 (date and file name disagree) on the post it has
+    just made; Jekyll built on any machine not in that zone dates it 1886-12-31 as well.
+    Right: the file name's day, the written date's day, `list` and lint agree (name the file
+    by the day the date is written in, or write a date on the file name's day)."""
+    root = tmp_path / "blog"
+    if kind == "jekyll":
+        write(root / "_config.yml", "title: T\n")
+        (root / "_posts").mkdir()
+    else:
+        write(root / "2024-01-01-first.md", "---\ntitle: First\ndate: 2024-01-01\n---\n")
+    path = _created(run("new", "Old", "--date", "1887-01-01T00:10", cwd=root), root)
+    day = path.name[:10]
+    assert day == "1887-01-01"
+    lint = run("lint", root, "--select", "PC3", "--format", "text", cwd=root)
+    assert "PC302" not in lint.stdout, lint.stdout
+    listed = run("list", "--columns", "date,title", cwd=root).stdout
+    [line] = [line for line in listed.splitlines() if line.rstrip().endswith("Old")]
+    assert line.startswith(day), listed
+
+
+def test_publish_in_local_mean_time_writes_the_day_its_file_is_named_by(
+    run, tmp_path: Path, machine_in_tokyo
+) -> None:
+    """As above, for `publish --date` of a Jekyll draft on a site without `timezone`: the post
+    is named `_posts/1887-01-01-draft.md` and dated `1886-12-31 ...`, which lint reports as
+    PC302 and `list` shows on 1886-12-31."""
+    root = tmp_path / "blog"
+    write(root / "_config.yml", "title: T\n")
+    write(root / "_drafts" / "draft.md", "---\ntitle: Draft\n---\n")
+    result = run("publish", root / "_drafts" / "draft.md", "--date", "1887-01-01T00:10", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert (root / "_posts" / "1887-01-01-draft.md").is_file()
+    lint = run("lint", root, "--select", "PC3", "--format", "text", cwd=root)
+    assert "PC302" not in lint.stdout, lint.stdout
+    listed = run("list", "--columns", "date,title", cwd=root).stdout
+    assert "1887-01-01" in listed, listed
+
+
+@pytest.mark.parametrize("command", ["new", "publish"])
+def test_a_local_mean_time_date_in_year_one_is_no_traceback(
+    run, tmp_path: Path, command: str
+) -> None:
+    """`PostDate.spelled` converts a date whose offset has seconds to UTC; 0001-01-01 05:00 in
+    Asia/Tokyo's local mean time (+09:18:59) is in year 0 in UTC, and `astimezone` raises
+    OverflowError: `new` and `publish` end in a traceback (before today `new` stopped with a
+    one-line error). Right: a one-line `postctl: error: ...` and exit 2 (or a date that
+    generators read, and exit 0), never a traceback."""
+    root = tmp_path / "blog"
+    write(root / "_config.yml", "title: T\ntimezone: Asia/Tokyo\n")
+    (root / "_posts").mkdir()
+    write(root / "_drafts" / "draft.md", "---\ntitle: Draft\n---\n")
+    if command == "new":
+        args = ["new", "Year one", "--date", "0001-01-01T05:00"]
+    else:
+        args = ["publish", root / "_drafts" / "draft.md", "--date", "0001-01-01T05:00"]
+    result = run(*args, cwd=root)  # (raises OverflowError today)
+    assert result.exit_code in (0, 2)
+    if result.exit_code == 2:
+        assert result.stderr.startswith("postctl: error:")
+        assert result.stderr.count("\n") == 1
