@@ -60,7 +60,7 @@ from postctl.permalinks import (
     jekyll_written_url,
 )
 from postctl.site import hugo_split_language
-from postctl.timezones import PosixRule, read_tz
+from postctl.timezones import PosixRule, read_tz, tz_zone
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -1029,9 +1029,11 @@ def check_timezone_setting(facts: list[Facts], ctx: Context) -> Iterator[tuple[s
     A zone name it does not find (a typo such as `America/NewYork`) or an offset (`+09:00`)
     means UTC, silently, and the posts are dated in UTC. `UTC+9` and `GMT-5` are POSIX rules,
     which count hours west of Greenwich: `UTC+9` is 9 hours behind UTC, not ahead. A value that
-    is not text (`timezone: 9`) stops Jekyll, as Ruby's ENV takes strings only. Write a zone
-    name such as `Asia/Tokyo`, or `Etc/GMT-9` for a fixed +09:00 (the `Etc/` names keep the
-    POSIX sign)."""
+    is not text (`timezone: 9`) stops Jekyll, as Ruby's ENV takes strings only. A POSIX rule
+    with daylight saving that is not also a zone name (`CET-1CEST,M3.5.0,M10.5.0/3`) is
+    followed by Jekyll but not by postctl, which dates those posts in UTC. Write a zone name
+    such as `Asia/Tokyo`, or `Etc/GMT-9` for a fixed +09:00 (the `Etc/` names keep the POSIX
+    sign)."""
     value = ctx.jekyll_timezone
     if value is None or value is False or ctx.jekyll_config is None:
         return  # not set (Jekyll sets TZ only for a truthy value)
@@ -1055,7 +1057,16 @@ def _timezone_setting_problem(value: Any) -> str | None:
             f"timezone {value!r} is neither a zone name nor a POSIX rule the C library reads,"
             f" so Jekyll dates posts in UTC: {_zone_suggestion(value)}"
         )
-    if not isinstance(read, PosixRule) or not read.offset:
+    if not isinstance(read, PosixRule):
+        return None
+    if tz_zone(value) is None:  # (`timezones.tz_zone`: what postctl does not follow)
+        what = "a daylight-saving part" if not read.fixed else "an offset of a day or more"
+        return (
+            f"timezone {value!r} is a POSIX rule with {what}, which Jekyll follows (the C"
+            " library reads it) and postctl does not: postctl dates the posts in UTC; write the"
+            " zone's Area/City name instead"
+        )
+    if not read.offset:
         return None
     if read.name.strip("<>").upper() not in ("UTC", "GMT"):
         return None  # (`JST-9`: whoever names the zone knows the rule)

@@ -231,7 +231,8 @@ class Site:
         the empty text) is UTC: glibc takes it as UTC (`TZ=America/NewYork date` prints UTC), so
         Jekyll dates the posts in UTC. Known gap: a POSIX rule with a daylight-saving part that
         zoneinfo does not know as a name (`CET-1CEST,M3.5.0,M10.5.0/3`), which glibc follows, is
-        taken as UTC too. None only when this system has no zone data at all."""
+        taken as UTC too (lint's PC306 says so). None only when this system has no zone data at
+        all."""
         value = self.jekyll_config.get("timezone")
         if not isinstance(value, str):
             return None

@@ -6,6 +6,7 @@ reads the zone file the text names when there is one, else reads the text as a P
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta, timezone, tzinfo
 from functools import cache
@@ -29,24 +30,36 @@ class PosixRule(NamedTuple):
 
     name: str  # as written: `JST`, `<+09>`
     offset: timedelta  # from UTC, east positive (the rule's sign inverted): +9 h for `JST-9`
-    fixed: bool  # nothing follows the offset: no daylight-saving part
+    fixed: bool  # no daylight-saving part follows the offset
 
 
 def known_zone(name: str) -> ZoneInfo | None:
     """The zone `name` names in the zone database (`Asia/Tokyo`, `UTC`, `EST5EDT`); None when
-    zoneinfo does not find it."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    zoneinfo does not find it. glibc reads the name as the path of a zone file, under TZDIR
+    unless it starts with `/` (time/tzfile.c, __tzfile_read): `Asia//Tokyo`, `./Asia/Tokyo`
+    and `/usr/share/zoneinfo/Asia/Tokyo` are Asia/Tokyo too. zoneinfo takes only the key
+    below one of its folders (TZPATH), written plainly."""
+    import zoneinfo
 
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):  # (ValueError: `../x`, not a zone file)
-        return None
+    keys = [name]
+    for folder in zoneinfo.TZPATH:
+        key = os.path.relpath(os.path.normpath(os.path.join(folder, name)), folder)
+        if key not in keys and not key.startswith(os.pardir):
+            keys.append(key)
+    for key in keys:
+        try:
+            return zoneinfo.ZoneInfo(key)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # (ValueError: `../x`)
+            continue
+    return None
 
 
 def posix_rule(text: str) -> PosixRule | None:
     """The POSIX rule `text` starts with, as glibc reads it; None when it starts with none.
     Like glibc's compute_offset, an offset's hours count up to 24 and its minutes and seconds
-    up to 59 (`JST-9:60` is 9:59 ahead)."""
+    up to 59 (`JST-9:60` is 9:59 ahead). What follows the offset is a daylight-saving part
+    when it starts with a zone name or a comma; anything else glibc passes over, keeping the
+    standard time all year (`JST-9x`, `JST-9 `: +09:00 in January and July)."""
     rule = _POSIX_RULE.match(text)
     if rule is None:
         return None
@@ -55,7 +68,13 @@ def posix_rule(text: str) -> PosixRule | None:
         minutes=min(int(rule["minutes"] or 0), 59),
         seconds=min(int(rule["seconds"] or 0), 59),
     )
-    return PosixRule(rule["name"], west if rule["sign"] == "-" else -west, rule.end() == len(text))
+    fixed = _DAYLIGHT_SAVING_PART.match(text, rule.end()) is None
+    return PosixRule(rule["name"], west if rule["sign"] == "-" else -west, fixed)
+
+
+# The start of a POSIX rule's daylight-saving part, after the standard offset: a zone name (as
+# in _POSIX_RULE) or the comma before the rules (`JST-9,` is +09:00 in January, UTC in July).
+_DAYLIGHT_SAVING_PART = re.compile(r"[A-Za-z]{3}|<[A-Za-z0-9+-]{3,}>|,")
 
 
 def read_tz(text: str) -> ZoneInfo | PosixRule | None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import zoneinfo
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -160,13 +161,17 @@ def test_pc306_reports_a_timezone_that_does_not_set_the_zone_it_seems_to(tmp_pat
         "true": "timezone true is not text, and Jekyll stops at it: Ruby's ENV takes strings"
         " only (TypeError); write a zone name such as 'Asia/Tokyo' ('Etc/GMT-9' for a fixed"
         " +09:00)",
+        # A rule Jekyll follows and postctl does not (see also the test after this one).
+        "CET-1CEST,M3.5.0,M10.5.0/3": "timezone 'CET-1CEST,M3.5.0,M10.5.0/3' is a POSIX rule"
+        " with a daylight-saving part, which Jekyll follows (the C library reads it) and"
+        " postctl does not: postctl dates the posts in UTC; write the zone's Area/City name"
+        " instead",
         # Nothing to say: zone names, POSIX rules named otherwise, UTC itself, not set.
         "Asia/Tokyo": None,
         "Etc/GMT-9": None,
         "EST5EDT": None,
         "JST-9": None,
         "'<+09>-9'": None,
-        "CET-1CEST,M3.5.0,M10.5.0/3": None,
         "UTC": None,
         "UTC0": None,
         "false": None,
@@ -308,3 +313,77 @@ def test_explain_pc306(run):
     assert "set_timezone" in result.stdout and "Etc/GMT-9" in result.stdout
     rules = run("rules").stdout.splitlines()
     assert any(line.startswith("PC306  timezone-setting") for line in rules)
+
+
+def _tokyo_file() -> str:
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / "Asia" / "Tokyo"
+        if path.is_file():
+            return str(path)
+    pytest.skip("no zone file for Asia/Tokyo on this system")
+
+
+def _site_with_a_late_post(root: Path, timezone: str) -> Path:
+    """A Jekyll site whose one post is dated 20:00 UTC on 2024-01-01, 2024-01-02 in Tokyo."""
+    write(root / "_config.yml", f"title: T\ntimezone: '{timezone}'\n")
+    write(
+        root / "_posts" / "2024-01-02-late.md",
+        "---\ntitle: Late\ndate: 2024-01-01 20:00:00 +0000\ntags: [go]\n---\n",
+    )
+    return root
+
+
+@pytest.mark.parametrize("colon", ["", ":"])
+def test_a_timezone_naming_a_zone_file_by_its_absolute_path_is_that_zone(
+    run, tmp_path: Path, colon: str
+) -> None:
+    """glibc reads TZ as a zone file first, and an absolute path names one (time/tzfile.c,
+    __tzfile_read: a name starting with `/` is not put under TZDIR; a leading `:` is dropped
+    first): `TZ=/usr/share/zoneinfo/Asia/Tokyo date -d 2024-01-01T00:00:00Z +%z` prints
+    +0900, so Jekyll dates posts in Tokyo time. postctl asks zoneinfo, which refuses absolute
+    keys (ValueError), takes the setting as UTC and PC306 says, wrongly, that Jekyll dates the
+    posts in UTC; `list` shows the post on 2024-01-01 and lint reports a PC302 that Jekyll
+    does not have. Right: the zone that file holds, no PC306, no PC302."""
+    root = _site_with_a_late_post(tmp_path / "blog", colon + _tokyo_file())
+    lint = run("lint", root, "--format", "text", cwd=root)
+    assert "PC306" not in lint.stdout, lint.stdout
+    assert "PC302" not in lint.stdout, lint.stdout
+    listed = run("list", "--columns", "date,title", cwd=root).stdout
+    assert "2024-01-02 05:00  Late" in listed, listed
+
+
+@pytest.mark.parametrize("setting", ["JST-9 ", "JST-9x", "<+09>-9 "])
+def test_a_fixed_posix_rule_followed_by_text_glibc_ignores_is_its_offset(
+    run, tmp_path: Path, setting: str
+) -> None:
+    """glibc reads the standard time of a POSIX rule and, when what follows is neither a
+    daylight-saving zone name nor a rule (time/tzset.c __tzset_parse_tz: parse_tzname and
+    parse_rule fail), keeps that fixed offset all year: `TZ='JST-9 ' date -d
+    2024-01-01T00:00:00Z +%z` and the same for July print +0900 (also `JST-9x`, `<+09>-9 `).
+    postctl takes these as UTC (`tz_zone`: not `fixed`), silently: PC306 reports nothing,
+    so `list` and lint date the posts 9 hours off from Jekyll with no word of it. (Not the
+    documented gap, rules with a daylight-saving part: glibc sees none here.) Right: +09:00,
+    or at least a PC306 finding saying postctl and Jekyll disagree."""
+    root = _site_with_a_late_post(tmp_path / "blog", setting)
+    lint = run("lint", root, "--format", "text", cwd=root)
+    listed = run("list", "--columns", "date,title", cwd=root).stdout
+    assert "2024-01-02 05:00  Late" in listed or "PC306" in lint.stdout, (listed, lint.stdout)
+
+
+@pytest.mark.parametrize(
+    ("setting", "what"),
+    [
+        ("CET-1CEST,M3.5.0,M10.5.0/3", "a daylight-saving part"),
+        ("JST-25", "an offset of a day or more"),
+    ],
+)
+def test_pc306_says_when_postctl_does_not_follow_a_rule_jekyll_does(
+    run, tmp_path: Path, setting: str, what: str
+) -> None:
+    """glibc follows these rules (+01:00/+02:00; +24:00), postctl dates in UTC: PC306 says so
+    rather than leave the two to disagree in silence."""
+    root = _site_with_a_late_post(tmp_path / "blog", setting)
+    lint = run("lint", root, "--select", "PC306", "--format", "text", cwd=root)
+    assert lint.stdout.startswith("_config.yml:2:1: PC306 ")
+    assert f"is a POSIX rule with {what}, which Jekyll follows" in lint.stdout
+    assert "postctl dates the posts in UTC" in lint.stdout
