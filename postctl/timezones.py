@@ -41,6 +41,8 @@ def known_zone(name: str) -> ZoneInfo | None:
     below one of its folders (TZPATH), written plainly."""
     import zoneinfo
 
+    if name.endswith("/"):  # (a folder's name: glibc opens no file, and takes UTC)
+        return None
     keys = [name]
     for folder in zoneinfo.TZPATH:
         key = os.path.relpath(os.path.normpath(os.path.join(folder, name)), folder)

@@ -61,6 +61,9 @@ def test_time_zone_is_what_the_c_library_makes_of_the_setting(tmp_path):
         "'+09:00'": ("UTC", "+0000", "+0000"),
         "''": ("UTC", "+0000", "+0000"),  # (Ruby's "" is true: TZ="" is UTC)
         "' Asia/Tokyo'": ("UTC", "+0000", "+0000"),
+        "Asia//Tokyo": ("Asia/Tokyo", "+0900", "+0900"),  # (glibc: a path below TZDIR)
+        "./Asia/Tokyo": ("Asia/Tokyo", "+0900", "+0900"),
+        "Asia/Tokyo/": ("UTC", "+0000", "+0000"),  # (a folder's name: no zone file)
         "JST": ("UTC", "+0000", "+0000"),
         "CET-1CEST,M3.5.0,M10.5.0/3": ("UTC", "+0000", "+0000"),  # (glibc: +0100, +0200)
         "9": ("None", None, None),  # (not text: Jekyll stops at it)
