@@ -272,12 +272,12 @@ def check(change: Change) -> os.stat_result | None:
         )
     if change.moves:
         _check_target_free(change)
+        if not os.access(source.parent, os.W_OK):
+            raise DraftError(source, "its folder is read-only; not moved")
     try:
         _, st = check_writable(source)
     except EditError as e:
         raise DraftError(source, e.reason) from None
-    if change.moves and not os.access(source.parent, os.W_OK):
-        raise DraftError(source, "its folder is read-only; not moved")
     return st
 
 

@@ -1592,7 +1592,8 @@ def write_atomic(
 def check_writable(path: Path | str) -> tuple[Path, os.stat_result]:
     """(the file to write, its stat) when `path` may be rewritten or moved: a symlink's target
     (the link followed), a regular file with one link that is writable; EditError otherwise,
-    naming `path`. The refusals write_atomic makes before it writes anything."""
+    naming `path`; also when its folder cannot take a new file (the temp file). The refusals
+    write_atomic makes before it writes anything."""
     # Plain os calls: one stat, one read and no file objects, since retag writes thousands.
     path = Path(path)
     try:
@@ -1611,6 +1612,9 @@ def check_writable(path: Path | str) -> tuple[Path, os.stat_result]:
         )
     if not (st.st_mode & stat.S_IWUSR) or not os.access(target, os.W_OK):
         raise EditError(path, "is read-only; not written")
+    # The new bytes go to a temp file beside it: the folder must take a new file.
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise EditError(path, "its folder is read-only; not written")
     return target, st
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from conftest import write
@@ -122,6 +123,31 @@ def test_a_dry_run_with_nothing_to_fix_and_no_errors_exits_0(run, tmp_path):
     preview = run("lint", tmp_path, "--fix", "--dry-run", cwd=tmp_path)
     assert preview.exit_code == 0
     assert "would be left" not in preview.stderr
+
+
+def test_a_fix_in_a_folder_that_takes_no_new_file_is_reported_up_front(run, tmp_path, monkeypatch):
+    """As for a read-only file: the fix's temp file cannot be made in a folder that takes no
+    new file (`os.access` says so here; tests run as root). The run and the dry run name the
+    post as not fixed, with the reason, and exit 1."""
+    *_, third = blog(tmp_path)
+    before = third.read_bytes()
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):
+        if Path(path) == third.parent and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    preview = run("lint", tmp_path, "--fix", "--dry-run", cwd=tmp_path)
+    done = run("lint", tmp_path, "--fix", cwd=tmp_path)
+    for result in (preview, done):
+        assert "_posts/2024-01-03-c.md: not fixed: its folder is read-only; not written" in (
+            result.stderr
+        )
+    assert "2024-01-03-c.md" not in preview.stdout  # no diff for it
+    assert preview.exit_code == done.exit_code == 1
+    assert third.read_bytes() == before
 
 
 def test_a_file_changed_since_lint_is_skipped(tmp_path):

@@ -170,6 +170,41 @@ def test_dry_run_names_the_files_the_run_skips(run, tmp_path: Path) -> None:
     assert preview.exit_code == done.exit_code == table.exit_code == 1
 
 
+def test_a_file_in_a_folder_that_takes_no_new_file_is_skipped_up_front(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new bytes go to a temp file beside the post: a folder that cannot take one (read-
+    only to this user; tests run as root, so `os.access` says so here) makes the write fail.
+    The run and its dry run both name such a post as skipped, with the reason, before any
+    temp file is tried, and exit 1; the posts in other folders change."""
+    write(tmp_path / "postctl.toml", "")
+    locked = write(tmp_path / "locked" / "a.md", "---\ntitle: a\ntags: [x]\n---\n")
+    write(tmp_path / "open" / "b.md", "---\ntitle: b\ntags: [x]\n---\n")
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if Path(path) == locked.parent and mode & os.W_OK:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+
+    def outcome(result) -> dict[str, tuple[str, str]]:
+        rows = json.loads(result.stdout)
+        return {Path(r["path"]).name: (r["status"], r["reason"]) for r in rows}
+
+    preview = run("retag", "x", "y", "--dry-run", "-f", "json", tmp_path)
+    done = run("retag", "x", "y", "-f", "json", tmp_path)
+    assert outcome(done) == {
+        "a.md": ("skipped", "its folder is read-only; not written"),
+        "b.md": ("changed", ""),
+    }
+    assert outcome(preview) == outcome(done) | {"b.md": ("would change", "")}
+    assert preview.exit_code == done.exit_code == 1
+    assert locked.read_text() == "---\ntitle: a\ntags: [x]\n---\n"
+    assert list(locked.parent.iterdir()) == [locked]
+
+
 def test_usage_errors_exit_2(run, tmp_path: Path) -> None:
     root = blog(tmp_path)
     for args in (
