@@ -89,3 +89,17 @@ class BothTakeAShare:
         deadline = time.monotonic() + 10
         while not self.began[not here].exists() and time.monotonic() < deadline:
             time.sleep(0.001)
+
+
+def post_dates(root: Path, **options: object) -> list[str | None]:
+    """Each post's date as the site's posts give it (`Post.date_text`, in the order collected),
+    checked against what their summaries give (`iter_posts(..., summaries=True)`).
+    `options`: iter_posts' (`cache`, `jobs`)."""
+    from postctl.site import collect, find_site, iter_posts, load_posts
+
+    site = find_site(root)
+    files = collect(site)
+    posts = [p.date_text for p in load_posts(site, files, **options)]  # type: ignore[arg-type]
+    summaries = [s.date_text for s in iter_posts(site, files, summaries=True, **options)]  # type: ignore[arg-type]
+    assert posts == summaries
+    return posts

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import BothTakeAShare, latin1_named_post, write
+from conftest import BothTakeAShare, latin1_named_post, post_dates, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -344,21 +344,15 @@ def test_jekyll_sites_timezone_dates_posts_alike_cached_or_not(tmp_path, monkeyp
     for i in range(4):
         write(root / f"_posts/2024-07-0{i + 1}-p{i}.md", f"---\ndate: 2024-06-30 2{i}:30:00\n---\n")
 
-    def dates(**options):
-        site = find_site(root)
-        files = collect(site)
-        posts = [p.date_text for p in load_posts(site, files, **options)]
-        summaries = [s.date_text for s in iter_posts(site, files, summaries=True, **options)]
-        assert posts == summaries
-        return posts
-
     tokyo = [f"2024-07-01T0{5 + i}:30:00+09:00" for i in range(4)]
-    assert dates(cache=False) == dates() == dates() == tokyo
+    assert post_dates(root, cache=False) == post_dates(root) == post_dates(root) == tokyo
     monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 2)
-    assert dates(jobs=2, cache=False) == tokyo
+    assert post_dates(root, jobs=2, cache=False) == tokyo
     write(root / "_config.yml", "timezone: UTC\n")
     assert (
-        dates() == dates(jobs=2, cache=False) == [f"2024-06-30T2{i}:30:00+00:00" for i in range(4)]
+        post_dates(root)
+        == post_dates(root, jobs=2, cache=False)
+        == [f"2024-06-30T2{i}:30:00+00:00" for i in range(4)]
     )
 
 

@@ -9,11 +9,11 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import post_dates, write
 
 from postctl.lint import lint_site
 from postctl.model import Post, parse_post
-from postctl.site import collect, find_site, iter_posts, load_posts
+from postctl.site import find_site
 from postctl.timezones import tz_zone
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=timezone.utc)
@@ -101,18 +101,10 @@ def test_whole_posts_keep_a_fixed_offset_zone_cached_and_from_workers(tmp_path, 
     for i in range(4):
         write(root / f"_posts/2024-07-0{i + 1}-p{i}.md", f"---\ndate: 2024-06-30 2{i}:00:00\n---\n")
 
-    def dates(**options) -> list[str | None]:
-        site = find_site(root)
-        files = collect(site)
-        posts = [p.date_text for p in load_posts(site, files, **options)]
-        summaries = [s.date_text for s in iter_posts(site, files, summaries=True, **options)]
-        assert posts == summaries
-        return posts
-
     expected = [f"2024-07-01T0{1 + i}:30:00+05:30" for i in range(4)]
-    assert dates(cache=False) == dates() == dates() == expected
+    assert post_dates(root, cache=False) == post_dates(root) == post_dates(root) == expected
     monkeypatch.setattr("postctl.site.PARALLEL_THRESHOLD", 2)
-    assert dates(jobs=2, cache=False) == dates(jobs=2) == expected
+    assert post_dates(root, jobs=2, cache=False) == post_dates(root, jobs=2) == expected
 
 
 def test_a_fixed_offset_is_recorded_by_the_name_it_is_read_from():
