@@ -63,9 +63,8 @@ from postctl.rules import (
     folder_stamp,
     is_future,
     permalink_settings,
-    publishes_after,
 )
-from postctl.site import Site, hugo_config_dir_files, map_posts
+from postctl.site import Site, map_posts
 
 DATABASE = "lint.sqlite"
 # Bump when the entry layout or what the rules find changes; every entry written under another
@@ -123,11 +122,8 @@ def hugo_config_digest(site: Site) -> str:
     sites); an unreadable file counts as such (reading the configuration reports it)."""
     if site.kind != "hugo":
         return ""
-    files = [site.generator_config] if site.generator_config is not None else []
-    if site.hugo_config_dir is not None:
-        files += hugo_config_dir_files(site.hugo_config_dir)
     digest = hashlib.sha256()
-    for path in files:
+    for path in site.hugo_config_files:
         digest.update(os.fsencode(path) + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -265,7 +261,7 @@ def entry_text(
         else None
     )
     if published is not None:  # PC304's finding holds only until the date comes
-        value = publishes_after(result, *published)
+        value = result.publish_instant(*published)
         dated = [value.isoformat(), is_future(value, ctx.now)]
     entry = json.dumps(
         {

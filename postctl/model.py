@@ -486,6 +486,19 @@ class Post:
         parsed = self.written_date  # (the same instant as parsed_date, spelled as written)
         return None if parsed is None else (self.date_key, parsed.value)
 
+    def publish_instant(self, key: str | None, value: datetime) -> datetime:
+        """The instant the post is published when dated `value` (`publish_date`: under `key`,
+        None for Jekyll's file name): on a Jekyll site with a `timezone`, a date without an
+        offset is in that zone as Jekyll reads it (`in_site_zone`: a day alone is its midnight
+        there, a YAML timestamp UTC), since Publisher#hidden_in_the_future? compares
+        Document#date; elsewhere `value` as written (naive: the build machine's zone, unknown
+        here)."""
+        zone = self.time_zone
+        if zone is None or value.tzinfo is not None:
+            return value
+        timestamp = key is not None and isinstance(self.data.get(key), datetime)
+        return in_site_zone(value, timestamp, zone)
+
     @property
     def date_source(self) -> str | None:
         if self.parsed_date is None:

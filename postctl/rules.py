@@ -955,10 +955,10 @@ def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
     Hugo (without `buildFuture`) leave it out of the site until that date: Jekyll's date may
     come from the file name, Hugo's from `publishDate`. Not reported when the site's
     configuration publishes future posts. A date without a time zone is read in a Jekyll
-    site's `timezone` (`publishes_after`); elsewhere it is only reported when it is in the
+    site's `timezone` (`Post.publish_instant`); elsewhere it is only reported when it is in the
     future in every time zone."""
     found = post.publish_date
-    if found is None or not is_future(publishes_after(post, *found), ctx.now):
+    if found is None or not is_future(post.publish_instant(*found), ctx.now):
         return
     key, value = found
     if key is None:
@@ -974,19 +974,6 @@ def check_future_date(post: Post, ctx: Context) -> Iterator[Issue]:
             key,
             f"{key} {term_text(value)} is in the future; generators skip the post until then",
         )
-
-
-def publishes_after(post: Post, key: str | None, value: datetime) -> datetime:
-    """The instant a post dated `value` (Post.publish_date: under `key`, None for Jekyll's
-    file name) is published: on a Jekyll site with a `timezone`, a date without an offset is
-    in that zone as Jekyll reads it (`in_site_zone`: a day alone is its midnight there, a YAML
-    timestamp UTC), since Publisher#hidden_in_the_future? compares Document#date; elsewhere
-    `value` as written (naive: the build machine's zone, unknown here)."""
-    zone = post.time_zone
-    if zone is None or value.tzinfo is not None:
-        return value
-    timestamp = key is not None and isinstance(post.data.get(key), datetime)
-    return in_site_zone(value, timestamp, zone)
 
 
 def is_future(value: datetime, now: datetime) -> bool:
@@ -1835,7 +1822,7 @@ def _field_traits(
             if "published" not in written and not (
                 hugo and ("publishdate" in written or "pubdate" in written)
             ):
-                future = is_future(publishes_after(post, key, value), ctx.now)
+                future = is_future(post.publish_instant(key, value), ctx.now)
         elif wanted & ZONED:
             parsed = None if key is None else post.parsed_date
             if parsed is None or not parsed.has_time or parsed.has_zone:
@@ -1843,7 +1830,7 @@ def _field_traits(
         if wanted & NOT_FUTURE:
             if future is None:
                 found = post.publish_date
-                future = found is not None and is_future(publishes_after(post, *found), ctx.now)
+                future = found is not None and is_future(post.publish_instant(*found), ctx.now)
             if not future or post.draft:
                 traits |= NOT_FUTURE
     if wanted & TERMS_FILLED:  # (PC501: its keys are among these)
