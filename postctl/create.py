@@ -581,7 +581,7 @@ def same_post(site: Site, path: Path) -> Path | None:
 
 
 def _default_language(site: Site) -> str | None:
-    """The code of a Hugo site's default language (site.hugo_default_language), which a
+    """The code of a Hugo site's default language (`hugo_default_language`), which a
     content file's name may carry or not; None on other sites."""
     if site.kind != "hugo":
         return None

@@ -113,10 +113,7 @@ class Site:
         """Whether a file of the Hugo configuration holds `word` (lower-case ASCII) in any
         case. A file that cannot be read is passed over: it is `hugo_config`'s to report, to
         the commands that need a setting from it."""
-        files = [self.generator_config] if self.generator_config is not None else []
-        if self.hugo_config_dir is not None:
-            files += hugo_config_dir_files(self.hugo_config_dir)
-        for path in files:
+        for path in self.hugo_config_files:
             try:
                 if word in path.read_bytes().lower():
                     return True
@@ -173,14 +170,28 @@ class Site:
         if self.kind != "hugo":
             return {}
         merged: dict[str, Any] = {}
+        folder_files = self.hugo_config_files
         if self.generator_config is not None:
             merged = _hugo_keys(_read_config_file(self.generator_config, "hugo"))
-        if self.hugo_config_dir is not None:
+            folder_files = folder_files[1:]  # (the folder's come after the root file)
+        if folder_files:
             # LoadConfigFromDir builds the folder's table on its own, then loadConfigMain
             # sets it over the root file's (gohugoio/hugo config/allconfig/load.go):
             # the folder wins, key by key, tables merged at every depth.
-            _set_over(merged, _hugo_config_dir_table(self.hugo_config_dir))
+            _set_over(merged, _hugo_config_dir_table(folder_files))
         return merged
+
+    @cached_property
+    def hugo_config_files(self) -> list[Path]:
+        """Every file of a Hugo site's configuration, in the order Hugo reads them: the root
+        file (`hugo.toml`, ...), then those of `config/_default/` (`hugo_config_dir_files`);
+        [] on other sites."""
+        if self.kind != "hugo":
+            return []
+        files = [self.generator_config] if self.generator_config is not None else []
+        if self.hugo_config_dir is not None:
+            files += hugo_config_dir_files(self.hugo_config_dir)
+        return files
 
     @cached_property
     def builds_future(self) -> bool:
@@ -488,15 +499,16 @@ def hugo_config_dir_files(folder: Path) -> list[Path]:
     return found
 
 
-def _hugo_config_dir_table(folder: Path) -> dict[str, Any]:
-    """The table Hugo makes of its configuration folder: each file's table placed by its name
+def _hugo_config_dir_table(files: list[Path]) -> dict[str, Any]:
+    """The table Hugo makes of its configuration folder (`files`, as `hugo_config_dir_files`
+    lists them): each file's table placed by its name
     and set over the files' before it (LoadConfigFromDir, gohugoio/hugo
     config/configLoader.go). `hugo.*` and `config.*` are the root table; `NAME.toml` is the
     `NAME` table (`params.toml` -> `params`, `taxonomies.toml` -> `taxonomies`); a name with a
     language, `NAME.LANG.toml`, goes under `languages.LANG`: as its `menus` for `menu`/`menus`,
     as its `params` for `params`, and as the language's own table for any other name."""
     table: dict[str, Any] = {}
-    for path in hugo_config_dir_files(folder):
+    for path in files:
         data = _hugo_keys(_read_config_file(path, "hugo"))
         name = path.name[: -len(path.suffix)]
         if name not in HUGO_ROOT_CONFIG_NAMES:  # (Hugo compares the name as written)
