@@ -1375,6 +1375,7 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _ISO_TIMESTAMP = re.compile(
     r"\d{4}-\d\d-\d\d(?:T(?:[01]\d|2[0-3]):\d\d:\d\d(?:[+-]\d\d:\d\d)?)?", re.ASCII
 )
+_DIGITS = frozenset("0123456789")
 _PLAIN_CACHE: dict[Any, dict[str, Any]] = {}  # per loader
 # Per loader: the value of a one-line scalar's text, as _simple_scalar gives it, and of a flow
 # list's, as _simple_flow_list does (as a tuple). Across a site most such lines recur (`draft:
@@ -1456,6 +1457,12 @@ def _parse_simple_yaml(
                     known_lists[rest] = tuple(value)
                 else:
                     value = list(value)  # each post gets a list of its own
+            elif rest[0] == '"' and rest.find('"', 1) == len(rest) - 1 and "\\" not in rest:
+                # A title or a summary: quoted, and seldom seen twice (so not worth keeping in
+                # `known`). What _simple_scalar gives, without its calls.
+                value = rest[1:-1]
+            elif rest[0] in _DIGITS and (value := _iso_timestamp(rest)) is not None:
+                pass  # a post's date: unique too
             else:
                 value = _known_scalar(known, loader, rest)
                 if value is _FAIL:
@@ -1565,13 +1572,10 @@ def _plain_value(loader: Any, text: str) -> Any:
         return text
     if tag not in _SIMPLE_TAGS:
         return _FAIL
-    if tag == _TIMESTAMP_TAG and _ISO_TIMESTAMP.fullmatch(text):
-        # What PyYAML's construct_yaml_timestamp makes of these spellings, made in C (a fifth of
-        # reading a typical front matter); an impossible date goes on to the constructor.
-        try:
-            return (datetime if len(text) > 10 else date).fromisoformat(text)
-        except ValueError:
-            pass
+    if tag == _TIMESTAMP_TAG:
+        value = _iso_timestamp(text)
+        if value is not None:
+            return value
     import yaml
 
     try:
@@ -1586,6 +1590,20 @@ def _plain_value(loader: Any, text: str) -> Any:
     if len(cache) < 4096 and not isinstance(value, (date, datetime)):
         cache[text] = value  # true, false, null, small numbers: the same few again
     return value
+
+
+def _iso_timestamp(text: str) -> date | datetime | None:
+    """What PyYAML's construct_yaml_timestamp makes of `text` when it is spelt as
+    _ISO_TIMESTAMP says, made in C (a fifth of reading a typical front matter); None for any
+    other text, and for an impossible date (the constructor's to read). Every loader types
+    such a text as a timestamp: no bool, int or float pattern, YAML 1.1's or 1.2's, takes a
+    dash after four digits."""
+    if _ISO_TIMESTAMP.fullmatch(text) is None:
+        return None
+    try:
+        return (datetime if len(text) > 10 else date).fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _key_is_str(loader: Any, key: str) -> bool:
