@@ -794,8 +794,8 @@ def _parse_chunk(
     # A summary travels as its text, whatever `encode` says; a whole post as its record.
     texts = encode or (summaries and each is None)
     with gc_paused():
-        for loaded in loaded_in_batches(site, paths):
-            result, record, text, key = _parse_one(loaded, summaries, each, texts, True)
+        for path, loaded in zip(paths, loaded_in_batches(site, paths)):
+            result, record, text, key = _parse_one(loaded, path, summaries, each, texts, True)
             if isinstance(result, PostError):
                 results.append(result)
             elif not summaries:
@@ -807,16 +807,19 @@ def _parse_chunk(
 
 def _parse_one(
     post: Post | PostError,
+    path: Path | str,
     summaries: bool,
     each: Callable[[Any], Any] | None,
     text: bool,
     record: bool,
 ) -> tuple[Any, str | None, str | None, FileKey | None]:
     """One loaded post as `parse_posts` gives it; the summary's `text` and the Post's `record`
-    (not for a Post holding a value JSON cannot tag) only when asked for."""
+    (not for a Post holding a value JSON cannot tag) only when asked for. A summary's path is
+    `path` as given (a path string stays one: making the text of post.path again cost as much
+    as summing up the post's tags)."""
     if isinstance(post, PostError):
         return post, None, None, post.stat_key
-    summary = PostSummary.of(post) if summaries else None
+    summary = PostSummary.of(post, path) if summaries else None
     json_text = None
     if record and not summaries:
         try:
@@ -927,8 +930,8 @@ def parse_posts(
         yield from _parse_parallel(site, [str(p) for p in paths], jobs, encode, summaries, each)
         return
     with gc_paused():
-        for loaded in loaded_in_batches(site, paths):
-            yield _parse_one(loaded, summaries, each, encode, encode)
+        for path, loaded in zip(paths, loaded_in_batches(site, paths)):
+            yield _parse_one(loaded, path, summaries, each, encode, encode)
 
 
 def _parse_parallel(

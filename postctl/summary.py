@@ -103,10 +103,12 @@ class PostSummary:
         raise KeyError(f"a summary has no {field_name!r} terms; load the whole post")
 
     @classmethod
-    def of(cls, post: Post) -> PostSummary:
+    def of(cls, post: Post, path: Path | str | None = None) -> PostSummary:
+        """The summary of `post`, its path `path` when given (the text post.path was made
+        from, say), else post.path."""
         parsed = post.parsed_date
         return cls(
-            post.path,
+            post.path if path is None else path,
             post.kind,
             post.title,
             post.date_text,
