@@ -293,8 +293,11 @@ class Site:
         except SiteError:
             return None
 
-    def load(self, path: Path, *, keep_body: bool = False) -> Post:
-        drafts, cats = self.post_context(path)
+    def load(self, path: Path | str, *, keep_body: bool = False) -> Post:
+        drafts, cats = False, ()
+        if self.kind == "jekyll":
+            path = Path(path)
+            drafts, cats = self.post_context(path)
         return load_post(
             path,
             self.kind,
@@ -1075,7 +1078,7 @@ def load_batches(
         batch: list[Post | PostError] = []
         for path in paths[start : start + LOAD_BATCH]:
             try:
-                batch.append(load(Path(path), keep_body=keep_body))
+                batch.append(load(path, keep_body=keep_body))
             except PostError as e:
                 batch.append(e)
         yield batch
