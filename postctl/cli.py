@@ -362,6 +362,8 @@ def finish(errors: Sequence[Exception], matched: int, filtered: bool) -> NoRetur
 # True in postctl's own process (main), not under a test's CliRunner or in a program that
 # imports postctl: see `leave`.
 _OWN_PROCESS = False
+# What a command in postctl's own process is done with but need not free (see leave).
+_SPENT: list[object] = []
 
 
 def leave(code: int) -> NoReturn:
@@ -552,7 +554,14 @@ def list_command(
         else None
     )
     # (`--limit 0` shows nothing, but what matched still decides the exit status)
-    items = listed(entries, sort.value, reverse, limit or None, table.lay_out if table else None)
+    items = listed(
+        entries,
+        sort.value,
+        reverse,
+        limit or None,
+        table.lay_out if table else None,
+        spent=_SPENT if _OWN_PROCESS else None,
+    )
     matched = len(items)
     items = items[:limit]
     if count:

@@ -388,3 +388,40 @@ def test_a_table_laid_out_before_the_sort_is_the_one_laid_out_after(rows, sort, 
     out = io.StringIO()
     _write_plain_table(out, columns, listing.listed(iter(rows), sort, reverse))
     assert before == out.getvalue()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from(["2024-01-01", "2023-05-06", "2025-12-31"]))),
+    st.sampled_from(["date", "title"]),
+    st.booleans(),
+    st.one_of(st.none(), st.integers(0, 5)),
+)
+def test_listed_orders_like_a_sort_of_the_pairs(keys, sort, reverse, limit):
+    """Keyed items by their key (dates newest first, the rest ascending, `reverse` flips either;
+    equal keys keep their order), undated ones last as they came; the layout is made of the
+    items in the order they came, and what listed is done with goes to `spent`, not away."""
+    entries = [(key, f"item {i}") for i, key in enumerate(keys)]
+    keyed = sorted(
+        (e for e in entries if e[0] is not None),
+        key=lambda e: e[0],
+        reverse=(sort == "date") != reverse,
+    )
+    expected = [item for _, item in keyed] + [item for key, item in entries if key is None]
+    spent: list = []
+    laid_out_from = []
+
+    def lay_out(items):
+        laid_out_from.extend(items)
+        return [item.upper() for item in items]
+
+    got = listing.listed(iter([*entries, None]), sort, reverse, limit, lay_out, spent=spent)
+    if limit is None:
+        assert got == [item.upper() for item in expected]
+        assert laid_out_from == [item for _, item in entries]
+        assert spent == [entries, [item for _, item in entries]]
+    else:
+        assert got == expected[:limit]
+        assert laid_out_from == []
+        assert spent == [entries]
+    assert listing.listed(iter(entries), sort, reverse, limit) == expected[:limit]
