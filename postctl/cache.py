@@ -203,10 +203,7 @@ class ParseCache:
         if (self._summaries or self._records) and self.writable and not self.broken:
             insert_rows(
                 self.connection,
-                [
-                    ("INSERT OR REPLACE INTO summaries VALUES (?, ?, ?, ?, ?, ?)", self._summaries),
-                    ("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?, ?)", self._records),
-                ],
+                [("summaries", self._summaries), ("records", self._records)],
             )
         self._summaries.clear()
         self._records.clear()
@@ -319,20 +316,43 @@ def _roll_back(connection: sqlite3.Connection) -> None:
 def insert_rows(
     connection: sqlite3.Connection, inserts: Sequence[tuple[str, Sequence[tuple[Any, ...]]]]
 ) -> None:
-    """Run each statement of `inserts` over its rows, in one `write_transaction`. A row with
-    text SQLite cannot hold (see `storable`) is left out: that file has no entry, and is parsed
-    again on every run. Normal rows pay nothing for it: they are looked at only when SQLite has
-    refused one."""
+    """Insert (or replace) the rows of each (table, rows) of `inserts`, in one
+    `write_transaction`. A row with text SQLite cannot hold (see `storable`) is left out: that
+    file has no entry, and is parsed again on every run. Normal rows pay nothing for it: they
+    are looked at only when SQLite has refused one."""
 
     def insert(c: sqlite3.Connection) -> None:
-        for statement, rows in inserts:
-            c.executemany(statement, rows)
+        for table, rows in inserts:
+            _insert(c, table, rows)
 
     try:
         write_transaction(connection, insert)
     except UnicodeEncodeError:
-        inserts = [(statement, list(filter(_storable_row, rows))) for statement, rows in inserts]
+        inserts = [(table, list(filter(_storable_row, rows))) for table, rows in inserts]
         write_transaction(connection, insert)
+
+
+# Rows an INSERT statement takes: SQLite inserts them in one pass, the driver binds them in one
+# call (1.2 against 1.5 us a row of the parse cache, by executemany's one row a statement).
+# 100 rows of 7 values stay under the 999 values an old SQLite takes in one statement.
+ROWS_PER_INSERT = 100
+
+
+def _insert(connection: sqlite3.Connection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    row = "(" + ", ".join("?" * len(rows[0])) + ")"
+    whole = len(rows) - len(rows) % ROWS_PER_INSERT
+    if whole:
+        connection.executemany(
+            f"INSERT OR REPLACE INTO {table} VALUES " + ", ".join([row] * ROWS_PER_INSERT),
+            (
+                [value for r in rows[start : start + ROWS_PER_INSERT] for value in r]
+                for start in range(0, whole, ROWS_PER_INSERT)
+            ),
+        )
+    if whole < len(rows):
+        connection.executemany(f"INSERT OR REPLACE INTO {table} VALUES {row}", rows[whole:])
 
 
 def storable(text: str) -> bool:

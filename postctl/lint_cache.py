@@ -224,7 +224,7 @@ class LintCache:
         if pending and self.writable and not self.broken:
             insert_rows(
                 self.connection,
-                [("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?, ?, ?)", pending)],
+                [("entries", pending)],
             )
 
     def prune(self, keep: Sequence[str]) -> None:

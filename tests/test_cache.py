@@ -712,3 +712,20 @@ def test_a_failed_cache_write_is_rolled_back_and_other_errors_are_raised(tmp_pat
         connection, lambda c: c.execute("INSERT INTO t VALUES ('x')")
     )
     assert connection.execute("SELECT v FROM t").fetchall() == [("x",)]
+
+
+@pytest.mark.parametrize("count", [1, 99, 100, 101, 250])
+def test_insert_rows_stores_every_storable_row_whatever_their_number(tmp_path, count):
+    """Rows go in by statements of ROWS_PER_INSERT and one by one for the rest; a row SQLite
+    cannot hold (a surrogate-escaped name) is left out, wherever it falls; a path given twice
+    keeps its last row, as one INSERT OR REPLACE after the other would."""
+    connection = sqlite3.connect(tmp_path / "c.sqlite", isolation_level=None)
+    connection.execute("CREATE TABLE t (path TEXT PRIMARY KEY, n INTEGER, v TEXT) WITHOUT ROWID")
+    rows = [(f"p{i:04d}", i, f"v{i}") for i in range(count)]
+    rows[count // 2] = (os.fsdecode(b"caf\xe9"), -1, "not storable")
+    rows.append(("p0000", 0, "last"))
+    cache_module.insert_rows(connection, [("t", rows)])
+    stored = connection.execute("SELECT * FROM t ORDER BY path").fetchall()
+    expected = {r[0]: r for r in rows if r[1] != -1}
+    assert stored == sorted(expected.values())
+    assert ("p0000", 0, "last") in stored
