@@ -223,6 +223,25 @@ class cached_property:  # named as the functools one it replaces
         return value
 
 
+def _hugo_keys(layout: tuple[str, ...]) -> dict[str, str]:
+    """Post.hugo_keys for front matter whose keys are `layout`."""
+    keys = {key.lower(): key for key in layout}
+    if len(keys) == len(layout):
+        return keys  # no two keys differ only by case (nearly every post)
+    keys = {}
+    for key in layout:
+        lowered = key.lower()
+        if key != lowered or lowered not in keys:
+            keys[lowered] = key
+    return keys
+
+
+# Post.hugo_keys by the keys of a front matter, in order: making the table again for every post
+# was a fifth of summing up a post on a Hugo site, and most posts of a site list the same keys.
+_HUGO_KEYS: dict[tuple[str, ...], dict[str, str]] = {}
+_HUGO_KEYS_KEPT = 1024
+
+
 @dataclass(eq=False)
 class Post:
     """One post file: where its front matter is, what it says, and what the generator makes of it.
@@ -276,15 +295,15 @@ class Post:
         """Lower-cased key -> the key as written whose value Hugo keeps. Hugo lower-cases keys
         with maps.PrepareParams (hugo/common/maps/params.go), which moves each mixed-case key's
         value onto the lower-case key: with `draft: false` and `Draft: true`, in either order,
-        Hugo 0.168 makes a draft."""
-        keys = {key.lower(): key for key in self.data}
-        if len(keys) == len(self.data):
-            return keys  # no two keys differ only by case (nearly every post)
-        keys = {}
-        for key in self.data:
-            lowered = key.lower()
-            if key != lowered or lowered not in keys:
-                keys[lowered] = key
+        Hugo 0.168 makes a draft. Posts whose keys are the same, in the same order (most posts
+        of a site), share one table: never change it."""
+        layout = tuple(self.data)
+        keys = _HUGO_KEYS.get(layout)
+        if keys is None:
+            keys = _hugo_keys(layout)
+            if len(_HUGO_KEYS) >= _HUGO_KEYS_KEPT:
+                _HUGO_KEYS.clear()
+            _HUGO_KEYS[layout] = keys
         return keys
 
     def has(self, key: str) -> bool:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from postctl import rules
+from postctl import model, rules
 from postctl.lint import Finding, new_finding, unrendered_pages
 from postctl.model import Post, PostError, parse_post
 from postctl.rules import RULES, Context, Facts, PostLookups, facts_fields
@@ -103,6 +103,17 @@ def test_hugo_keys_shortcut_matches_the_long_way(keys: list[str]) -> None:
     post = post_of("hugo", dict.fromkeys(keys))
     assert post.hugo_keys == hugo_keys_long_way(keys)
     assert list(post.hugo_keys.items()) == list(hugo_keys_long_way(keys).items())
+
+
+def test_hugo_keys_tables_are_shared_by_layout_and_dropped_past_the_limit(monkeypatch) -> None:
+    monkeypatch.setattr(model, "_HUGO_KEYS", {})
+    monkeypatch.setattr(model, "_HUGO_KEYS_KEPT", 2)
+    layouts = [["title", "Draft", "draft"], ["draft", "title"], ["Title", "tags"], ["x"]]
+    for keys in layouts * 2:
+        assert post_of("hugo", dict.fromkeys(keys)).hugo_keys == hugo_keys_long_way(keys)
+    assert len(model._HUGO_KEYS) <= 2
+    first, second = (post_of("hugo", {"title": 1, "draft": i}) for i in range(2))
+    assert first.hugo_keys is second.hugo_keys
 
 
 # The names the rules look up in `PostLookups.written` (on Hugo sites, lower-cased).
