@@ -729,3 +729,16 @@ def test_insert_rows_stores_every_storable_row_whatever_their_number(tmp_path, c
     expected = {r[0]: r for r in rows if r[1] != -1}
     assert stored == sorted(expected.values())
     assert ("p0000", 0, "last") in stored
+
+
+def test_only_a_run_that_found_entries_looks_for_entries_to_drop(site_root, monkeypatch):
+    pruned = []
+    original = cache_module.prune_paths
+    monkeypatch.setattr(
+        cache_module, "prune_paths", lambda *args: pruned.append(1) or original(*args)
+    )
+    site = find_site(site_root)
+    for summaries in (True, False):
+        list(iter_posts(site, collect(site), complete=True, summaries=summaries))
+    # The first run found none (its table of records was empty too); the second found some.
+    assert pruned == [1]
