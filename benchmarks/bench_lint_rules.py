@@ -5,8 +5,9 @@ process, and print the microseconds per post, in total and rule by rule, and wha
 its results back costs (marshal, as `map_posts` sends them from a worker).
 
 Each pass starts from posts as freshly loaded: the views a pass computed on a post (its
-`hugo_keys`, parsed date, ...) are dropped before the next, as those are part of what linting
-a post costs.
+parsed date, terms, ...) are dropped before the next, as those are part of what linting a post
+costs. (A Hugo post's `hugo_keys` table comes from a memo shared by the posts that list the
+same keys, as in lint itself: passes after the first find it made.)
 
     python benchmarks/bench_lint_rules.py /work/bench/lint-10000 --runs 5
     python benchmarks/bench_lint_rules.py SITE --profile   # cProfile of one pass, by function

@@ -339,6 +339,7 @@ ROWS_PER_INSERT = 100
 
 
 def _insert(connection: sqlite3.Connection, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    # (`table` is one of the caches' own names, never a user's text)
     if not rows:
         return
     row = "(" + ", ".join("?" * len(rows[0])) + ")"
@@ -553,7 +554,7 @@ def iter_cached(
         names = [str(p) for p in paths]
         # A run that starts from no entry at all writes only entries of `names`: none to drop
         # at the end (counting 100,000 entries to find that out took 6 ms).
-        fresh = not any(cache.has_entries(table) for table in TABLES)
+        fresh = complete and not any(cache.has_entries(table) for table in TABLES)
         if summaries:
             yield from _summaries(site, cache, names, jobs, each, complete)
         else:

@@ -360,10 +360,8 @@ def sorted_order(keys: list[Any], key: str = "date", reverse: bool = False) -> l
     last, in the order given. Indexes, not the pairs: the items (rows, or laid-out lines) stay
     where they are until they are taken in order."""
     descending = (key == "date") != reverse
-    try:
+    if None not in keys:  # (a scan of 100,000 keys: under 1 ms)
         return sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
-    except TypeError:  # a None among the keys (two or more keys: each one is compared)
-        pass
     keyed = [i for i, k in enumerate(keys) if k is not None]
     keyed.sort(key=keys.__getitem__, reverse=descending)
     return keyed + [i for i, k in enumerate(keys) if k is None]

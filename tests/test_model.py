@@ -483,3 +483,15 @@ def test_a_small_post_is_read_in_one_read(tmp_path, monkeypatch):
     monkeypatch.setattr(model.os, "read", lambda fd, n: reads.append(n) or real_read(fd, n))
     assert model.load_post(path, keep_body=True).body == "body\n"
     assert len(reads) == 1
+
+
+def test_a_path_string_loads_the_file_its_path_names(tmp_path):
+    """A path string is opened as given, except where the Path made of it names the file
+    otherwise (a trailing separator): the post is the same either way."""
+    path = write(tmp_path / "post.md", "---\ntitle: T\n---\n")
+    for given in (str(path), str(path) + os.sep, str(tmp_path) + "//post.md"):
+        post = load_post(given)
+        assert (post.path, post.title) == (path, "T")
+    with pytest.raises(PostError) as info:
+        load_post("")
+    assert info.value.message == "not a regular file"
