@@ -593,10 +593,9 @@ def _post_key(name: str, extensions: frozenset[str], language: str | None = None
     `language` code a Hugo content file may carry (`hello.en.md`), in NFC, lower-cased."""
     stem, dot, ext = name.rpartition(".")
     if stem and f"{dot}{ext}".lower() in extensions:
+        if language is not None:  # `hello.en.md` is `hello.md`
+            stem = hugo_split_language(name, {language: None})[0][: -len(dot + ext)]
         name = stem
-        if language is not None:
-            without_code = hugo_split_language(name + dot + ext, {language: None})[0]
-            name = without_code[: len(without_code) - len(dot + ext)]
     return unicodedata.normalize("NFC", name).lower()
 
 

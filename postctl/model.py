@@ -145,12 +145,17 @@ def in_site_zone(when: datetime, timestamp: bool, zone: tzinfo) -> datetime:
         return when
 
 
-def _dated_in_zone(parsed: ParsedDate, timestamp: bool, zone: tzinfo) -> ParsedDate:
-    """A post's date on a Jekyll site whose `timezone` is `zone` (`in_site_zone`). A day alone
+def _dated_in_zone(
+    parsed: ParsedDate | None, timestamp: bool, zone: tzinfo | None
+) -> ParsedDate | None:
+    """A post's date on a Jekyll site whose `timezone` is `zone` (`in_site_zone`; `parsed` as
+    it is when no zone is set, or no date parsed). A day alone
     is its midnight in the zone: Jekyll reads it too through Utils.parse_date (`Time.parse(
     "2024-07-01").localtime`; a YAML date's to_s, a file name's date), so on a `timezone:
     Asia/Tokyo` site `date: 2024-07-01` is 00:00 +09:00 and sorts before `"2024-07-01 05:00"`.
     `has_time` stays False: it is shown as the day."""
+    if zone is None or parsed is None:
+        return parsed
     return ParsedDate(
         in_site_zone(parsed.value, timestamp and parsed.has_time, zone),
         parsed.has_time,
@@ -421,10 +426,7 @@ class Post:
         if key is not None:
             value = self.data[key]
             parsed = parse_date(value, rollover=jekyll)
-            zone = self.time_zone
-            if zone is None or parsed is None:
-                return parsed
-            return _dated_in_zone(parsed, isinstance(value, datetime), zone)
+            return _dated_in_zone(parsed, isinstance(value, datetime), self.time_zone)
         if self.kind == "hugo":
             return None
         if self.filename_match:
@@ -435,10 +437,7 @@ class Post:
                 # `20-03-13-x.md` 2020-03-13.
                 year += 1900 if year >= 69 else 2000
             parsed = parse_date(f"{year:04d}-{int(m):02d}-{int(d):02d}", rollover=jekyll)
-            zone = self.time_zone
-            if zone is None or parsed is None:
-                return parsed
-            return _dated_in_zone(parsed, False, zone)
+            return _dated_in_zone(parsed, False, self.time_zone)
         return None
 
     @property

@@ -380,10 +380,10 @@ def hugo_dates_setting(config: dict[str, Any]) -> str:
         if key in _HUGO_DATE_FIELDS
     }
     others_name_file = any(":filename" in v for k, v in lists.items() if k != "date")
-    date = lists.get("date")
-    if not others_name_file and date in (None, [":default"]) and set(lists) <= {"date"}:
+    dated_by = lists.get("date")
+    if not others_name_file and dated_by in (None, [":default"]) and set(lists) <= {"date"}:
         return HUGO_DATES_DEFAULT
-    if not others_name_file and date == [":filename", ":default"] and set(lists) == {"date"}:
+    if not others_name_file and dated_by == [":filename", ":default"] and set(lists) == {"date"}:
         return HUGO_DATES_FILENAME
     if any(":filename" in v for v in lists.values()):
         return HUGO_DATES_AND_SLUGS_UNKNOWN

@@ -2102,6 +2102,7 @@ def _url(
     else:
         base = ctx.url_base
         parent = folder[len(base) :] if folder.startswith(base) else folder
+        bundle = _split_path(folder)[1] if stem == "index" else ""  # (a bundle's folder)
         if ctx.hugo_permalinks and post.kind == "hugo" and stem != "_index" and parent != folder:
             # `[permalinks]`: the page's sections are its folders under `content` (a
             # bundle's own folder not one of them).
@@ -2114,9 +2115,7 @@ def _url(
                 if ctx.hugo_dates:  # `[frontmatter]`
                     attributes = template.pieces[1::2]
                     if ctx.hugo_dates == HUGO_DATES_FILENAME:
-                        named = hugo_date_and_slug_from_name(
-                            _split_path(folder)[1] if stem == "index" else name
-                        )
+                        named = hugo_date_and_slug_from_name(bundle or name)
                     elif not _HUGO_DATE_ATTRIBUTES.isdisjoint(attributes) or (
                         ctx.hugo_dates == HUGO_DATES_AND_SLUGS_UNKNOWN
                         and "slug" not in written
@@ -2127,7 +2126,7 @@ def _url(
                 page = HugoPage(
                     folders,
                     name[:dot] if 0 < dot < len(name) - 1 else name,
-                    _split_path(folder)[1] if stem == "index" else "",
+                    bundle,
                     _hugo_sections(ctx, folders) if "sections" in template.text else (),
                     named,
                 )
@@ -2141,9 +2140,7 @@ def _url(
             if ctx.hugo_dates == HUGO_DATES_AND_SLUGS_UNKNOWN:
                 return None
             if ctx.hugo_dates == HUGO_DATES_FILENAME:
-                named = hugo_date_and_slug_from_name(
-                    _split_path(folder)[1] if stem == "index" else name
-                )
+                named = hugo_date_and_slug_from_name(bundle or name)
                 named_slug = named[1] if named is not None else ""
         if named_slug:
             if stem == "index":

@@ -504,12 +504,12 @@ def hugo_config_dir_files(folder: Path) -> list[Path]:
 
 def _hugo_config_dir_table(files: list[Path]) -> dict[str, Any]:
     """The table Hugo makes of its configuration folder (`files`, as `hugo_config_dir_files`
-    lists them): each file's table placed by its name
-    and set over the files' before it (LoadConfigFromDir, gohugoio/hugo
-    config/configLoader.go). `hugo.*` and `config.*` are the root table; `NAME.toml` is the
-    `NAME` table (`params.toml` -> `params`, `taxonomies.toml` -> `taxonomies`); a name with a
-    language, `NAME.LANG.toml`, goes under `languages.LANG`: as its `menus` for `menu`/`menus`,
-    as its `params` for `params`, and as the language's own table for any other name."""
+    lists them): each file's table placed by its name and set over the files' before it
+    (LoadConfigFromDir, gohugoio/hugo config/configLoader.go). `hugo.*` and `config.*` are
+    the root table; `NAME.toml` is the `NAME` table (`params.toml` -> `params`,
+    `taxonomies.toml` -> `taxonomies`); a name with a language, `NAME.LANG.toml`, goes under
+    `languages.LANG`: as its `menus` for `menu`/`menus`, as its `params` for `params`, and as
+    the language's own table for any other name."""
     table: dict[str, Any] = {}
     for path in files:
         data = _hugo_keys(_read_config_file(path, "hugo"))
