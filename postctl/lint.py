@@ -599,8 +599,9 @@ class PostLinter:
         return error.line, error.col, rule.code, severity, error.message, None
 
 
-# (and Post.time_zone, set only on the posts of a Jekyll site with a `timezone`)
-POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post)) | {"time_zone"}
+# The attributes a Post's fields are kept in (its path in `_path`: see model._post_path), and
+# Post.time_zone, set only on the posts of a Jekyll site with a `timezone`.
+POST_FIELDS = frozenset(f.name for f in dataclasses.fields(Post)) | {"_path", "time_zone"}
 # `Facts(path, *fields)` without the call of its Python `__new__` (named tuples are tuples).
 _new_tuple = tuple.__new__
 

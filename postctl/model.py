@@ -253,6 +253,7 @@ class Post:
 
     Byte offsets (`fm_start`, `fm_end`, `body_start`) count from the file start, BOM included.
     `raw` is the front-matter text between the delimiters (for JSON, the whole object).
+    `path` may be given as a string: it is made a Path when first read (see `_post_path`).
     """
 
     path: Path
@@ -284,6 +285,12 @@ class Post:
     stat_key: tuple[int, int, int, int] | None = field(default=None, repr=False)
 
     # -- raw access ---------------------------------------------------------------------------
+    @property
+    def path_text(self) -> str:
+        """The path as text: the string the post was loaded from (see `_post_path`)."""
+        path = self._path
+        return path if path.__class__ is str else str(path)
+
     @property
     def has_front_matter(self) -> bool:
         return self.format is not None
@@ -372,7 +379,7 @@ class Post:
     # -- normalized views ---------------------------------------------------------------------
     @cached_property
     def filename_match(self) -> re.Match[str] | None:
-        return JEKYLL_FILENAME.match(self.path.name)
+        return JEKYLL_FILENAME.match(split_path(self.path_text)[1])
 
     @cached_property
     def file_slug(self) -> str:
@@ -380,7 +387,7 @@ class Post:
         document.rb): what follows the date, else the name without its extension, with trailing
         periods dropped (Jekyll 4.3 slugs `2020-03-06-trailing-dots..md` "trailing-dots")."""
         match = self.filename_match
-        return (match.group(4) if match else self.path.stem).rstrip(".")
+        return (match.group(4) if match else _stem(split_path(self.path_text)[1])).rstrip(".")
 
     @cached_property
     def title(self) -> str | None:
@@ -589,9 +596,10 @@ class Post:
             return value.strip()
         if self.kind == "jekyll":
             return self.file_slug
-        stem = self.path.stem
+        folder, name = split_path(self.path_text)
+        stem = _stem(name)
         if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
-            return self.path.parent.name
+            return split_path(folder)[1]
         return stem
 
     @property
@@ -682,6 +690,37 @@ class Post:
         )
         return post._with_zone(_named_zone(record["time_zone"]))
 
+
+def split_path(path: str) -> tuple[str, str]:
+    """`os.path.split(path)`, without its cost for the usual path (a separator in it, and not
+    right after another): this runs on every post."""
+    folder, _, name = path.rpartition(os.sep)
+    if folder and not folder.endswith(os.sep) and os.altsep is None:
+        return folder, name
+    return os.path.split(path)
+
+
+def _stem(name: str) -> str:
+    """A file name without its extension, as pathlib's PurePath.stem (3.10 to 3.13) has it."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _post_path(post: Post) -> Path:
+    path = post._path
+    if path.__class__ is str:
+        path = post._path = Path(path)
+    return path
+
+
+def _set_post_path(post: Post, path: Path | str) -> None:
+    post._path = path
+
+
+# Post.path is a property over `_path`, which may hold the path string a post was loaded from:
+# a Path is made when something asks for one. `list` never does (a summary keeps the text), and
+# making one cost 1.9 us of the 35 that parsing and summing up a post takes.
+Post.path = property(_post_path, _set_post_path, doc="The post's file.")  # type: ignore[assignment]
 
 _MISSING = object()
 
@@ -827,21 +866,17 @@ def _load(
     *,
     parse: bool,
 ) -> Post:
-    """load_post; without `parse`, the Post has its front matter found but not parsed, and
-    its `path` is `path` as given (a str is not made a Path: that cost a quarter of finding
-    the front matter, for a Post that only lends its `raw`)."""
-    # A path string is opened as it is: opening a Path makes its text first (0.85 us a post).
-    # Not an empty one, nor one that ends in a separator: the Path made of those names
-    # another file (`.`, `post.md` for `post.md/`), and that file is the post.
-    name = path
-    if parse and not isinstance(path, Path):
-        path = Path(path)  # Path(a Path) re-parses it
-        if not name or name.endswith((os.sep, "/")):  # type: ignore[union-attr]
-            name = path
+    """load_post; without `parse`, the Post has its front matter found but not parsed."""
+    # A path string is opened as it is, and kept as the Post's (see `_post_path`): opening a
+    # Path makes its text first (0.85 us a post). Not an empty one, nor one that ends in a
+    # separator: the Path made of those names another file (`.`, `post.md` for `post.md/`),
+    # and that file is the post.
+    if not isinstance(path, Path) and (not path or path.endswith((os.sep, "/"))):
+        path = Path(path)
     try:
         # The file is read with os.read, not through a file object: making one cost as much
         # as the reading itself, a tenth of loading a post.
-        fd = os.open(name, _READ_FLAGS)
+        fd = os.open(path, _READ_FLAGS)
         try:
             st = os.fstat(fd)
             if not S_ISREG(st.st_mode):
@@ -859,7 +894,7 @@ def _load(
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             try:
                 post = _read_post(
-                    path,  # type: ignore[arg-type]
+                    path,
                     head,
                     kind,
                     read_rest,
@@ -937,7 +972,7 @@ def parse_post(
 
 
 def _read_post(
-    path: Path,
+    path: Path | str,
     content: bytes,
     kind: SiteKind,
     read_rest: Any,
@@ -966,10 +1001,9 @@ def _read_post(
 def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _Handler | None:
     """Find the front matter of `post` in `content` (its format, delimiters, spans and raw
     text are set, nothing is parsed): the handler that parses it, None when there is none."""
-    path = post.path
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError(
-            path,
+            post.path,
             "file is UTF-16; postctl reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)",
             1,
             1,
@@ -991,7 +1025,7 @@ def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _
     if handler is None:
         if b"\x00" in content[:8192]:
             raise PostError(
-                path, "looks like a binary file (it contains NUL bytes)", code=READ_ERROR
+                post.path, "looks like a binary file (it contains NUL bytes)", code=READ_ERROR
             )
         post.body_start = start
         return None
@@ -1003,7 +1037,7 @@ def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _
             if complete or read_rest is None:
                 open_line = _lines_before(content, start) + 1
                 raise PostError(
-                    path,
+                    post.path,
                     f"front matter opened with {handler.open_text!r} on line {open_line}"
                     f" is never closed (add a {handler.close_text!r} line)",
                     open_line,
@@ -1138,7 +1172,7 @@ class _DelimitedHandler(_Handler):
         post.fm_end = close.start()
         post.body_start = close.end()
         post.fm_line = 2 + _lines_before(content, start)
-        post.raw = _decode(post.path, content[fm_start : close.start()], post.fm_line)
+        post.raw = _decode(post, content[fm_start : close.start()], post.fm_line)
 
 
 class YAMLHandler(_DelimitedHandler):
@@ -1304,7 +1338,7 @@ class JSONHandler(_Handler):
             )
         raw_bytes = raw_json.encode("utf-8", "surrogateescape")
         post.fm_end = start + len(raw_bytes)
-        post.raw = _decode(post.path, raw_bytes, post.fm_line)
+        post.raw = _decode(post, raw_bytes, post.fm_line)
         body, post.newline = _first_line_end(content, post.fm_end)
         # Hugo skips the newline after the closing brace; anything else on that line is body.
         post.body_start = body if content[post.fm_end : body].strip() == b"" else post.fm_end
@@ -2048,13 +2082,13 @@ def config_key_position(path: Path | str, key: str) -> tuple[int, int] | None:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _decode(path: Path, data: bytes, first_line: int) -> str:
+def _decode(post: Post, data: bytes, first_line: int) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line, col = _line_col(data, e.start)
         raise PostError(
-            path,
+            post.path,
             f"invalid UTF-8 byte 0x{data[e.start]:02x} in the front matter "
             "(is the file Latin-1 or another encoding?)",
             first_line + line - 1,

@@ -35,6 +35,7 @@ from postctl.model import (
     iter_values,
     key_terms,
     parse_date,
+    split_path,
     term_text,
     yaml_scalars,
 )
@@ -1939,14 +1940,14 @@ def check_invisible_characters(post: Post, ctx: Context) -> Iterator[Issue]:
 
 def post_facts(post: Post, ctx: Context) -> Facts:
     """The facts the enabled site-wide rules compare (`ctx.site_rules`); the rest stay empty."""
-    return Facts(str(post.path), *facts_fields(post, ctx))
+    return Facts(post.path_text, *facts_fields(post, ctx))
 
 
 def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
     """`post_facts` as the tuple of its fields after the path (`Facts(path, *fields)`): what
     a worker process sends back."""
     wanted = ctx.site_rules
-    folder, name = _split_path(str(post.path))
+    folder, name = split_path(post.path_text)
     language = ""
     if ctx.hugo_languages and name.count(".") > 1:  # `hello.fr.md`: French `hello.md`
         name, language = hugo_split_language(name, ctx.hugo_languages)
@@ -2009,17 +2010,8 @@ def facts_fields(post: Post, ctx: Context) -> tuple[Any, ...]:
                     hides_below = hides_below or never_rendered(entry)
     # the folder whose list of pages the post appears in (a bundle's or section's parent),
     # interned as the terms are: the posts of a folder share it
-    listing = sys.intern(_split_path(folder)[0] if stem else folder)
+    listing = sys.intern(split_path(folder)[0] if stem else folder)
     return post.draft, hidden, hides_below, listing, url, title, terms
-
-
-def _split_path(path: str) -> tuple[str, str]:
-    """`os.path.split(path)`, without its cost for the usual path (a separator in it, and not
-    right after another): this runs on every post."""
-    folder, _, name = path.rpartition(os.sep)
-    if folder and not folder.endswith(os.sep) and os.altsep is None:
-        return folder, name
-    return os.path.split(path)
 
 
 _PAGE_STEMS = ("index", "_index")
@@ -2057,7 +2049,7 @@ def post_url(post: Post, ctx: Context) -> str | None:
     """The URL the generator gives a post, as far as front matter, path and the site's
     permalink settings decide it (None when they name a placeholder the generator would stop
     at, or postctl does not read)."""
-    folder, name = _split_path(str(post.path))
+    folder, name = split_path(post.path_text)
     name, language = hugo_split_language(name, ctx.hugo_languages)
     url = _url(post, ctx, folder, name, _page_stem(name), ctx.lookups(post).written)
     return in_language(url, language, ctx.hugo_languages) if language else url
@@ -2102,7 +2094,7 @@ def _url(
     else:
         base = ctx.url_base
         parent = folder[len(base) :] if folder.startswith(base) else folder
-        bundle = _split_path(folder)[1] if stem == "index" else ""  # (a bundle's folder)
+        bundle = split_path(folder)[1] if stem == "index" else ""  # (a bundle's folder)
         if ctx.hugo_permalinks and post.kind == "hugo" and stem != "_index" and parent != folder:
             # `[permalinks]`: the page's sections are its folders under `content` (a
             # bundle's own folder not one of them).
@@ -2260,7 +2252,7 @@ def language_settings(kind: str, hugo_config: dict[str, Any]) -> tuple[dict[str,
 def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | None:
     """`post.slug` outside Jekyll (a Hugo slug that is not a string read as Hugo reads it,
     `hugo_slug_text`; None when no URL can be told), from the post's folder and file name as
-    `_split_path` gives them (`written`: `PostLookups.written`): pathlib's `stem` and
+    `split_path` gives them (`written`: `PostLookups.written`): pathlib's `stem` and
     `parent` cost more than the rest of a post's URL."""
     key = written.get("slug")
     if key is not None:
@@ -2275,7 +2267,7 @@ def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | 
     dot = name.rfind(".")  # (`PurePath.stem`)
     stem = name[:dot] if 0 < dot < len(name) - 1 else name
     if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
-        return _split_path(folder)[1]
+        return split_path(folder)[1]
     return stem
 
 

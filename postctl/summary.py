@@ -110,17 +110,17 @@ class PostSummary:
         return cls(
             post.path if path is None else path,
             post.kind,
-            post.title,
+            _title(post),
             post.date_text,
             post.date_order,
             parsed.has_time if parsed else False,
             parsed.has_zone if parsed else False,
             post.date_source,
-            post.tags,
-            post.categories,
-            post.authors,
-            post.draft,
-            post.slug,
+            _tags(post),
+            _categories(post),
+            _authors(post),
+            _draft(post),
+            _slug(post),
             post.format,
             parsed,
         )
@@ -225,6 +225,13 @@ class PostSummary:
     def __repr__(self) -> str:
         return f"PostSummary({str(self.path)!r}, title={self.title!r})"
 
+
+# The functions behind the Post views a summary reads once each (the dates are read by one
+# another, and stay cached), called directly: through the cache they cost 0.3 us a view more
+# (8.7 against 7.9 us a summary of a freshly parsed post, which is then let go).
+_title, _tags, _categories, _authors, _draft, _slug = (
+    vars(Post)[name].func for name in ("title", "tags", "categories", "authors", "draft", "slug")
+)
 
 _FLAGS = {
     f"{a:d}{b:d}{c:d}": (a, b, c)

@@ -148,14 +148,6 @@ def test_written_keys_are_actual_key(kind: str, keys: list[str]) -> None:
     ]
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["", "/", "a", "b.md", "//", "x y"]), max_size=5).map("".join))
-def test_split_path_is_os_path_split(path: str) -> None:
-    import os
-
-    assert rules._split_path(path) == os.path.split(path)
-
-
 # -- PC401: no boolean spelling test on Hugo sites ------------------------------------------------
 
 # Plain scalars that YAML 1.1 and 1.2 may read differently, and some that they read alike.
@@ -894,7 +886,7 @@ def test_urls_from_path_strings_are_the_long_way(
     ctx = Context(kind=kind, root=Path("/site"))
     assert rules.post_url(post, ctx) == url_long_way(post, ctx)
     if kind != "jekyll":
-        folder, name = rules._split_path(path)
+        folder, name = model.split_path(path)
         written = ctx.lookups(post).written
         assert rules._slug(post, written, folder, name) == slug_long_way(post)
 

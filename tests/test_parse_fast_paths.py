@@ -1,18 +1,21 @@
 """The post reader's shortcuts give exactly what the long way gives: the closing line found with
-bytes.find, the remembered values of recurring YAML lines, and a date's sort text cut from its
-ISO text."""
+bytes.find, the remembered values of recurring YAML lines, a date's sort text cut from its
+ISO text, and a post's path kept as the string it was loaded from."""
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from postctl import model
-from postctl.model import JSON, TOML, YAML, ParsedDate, Post, parse_post
+from postctl.model import JSON, TOML, YAML, ParsedDate, Post, load_post, parse_post
 
 # Lines that close, nearly close or do not close front matter, in either line ending.
 LINE = st.sampled_from(
@@ -112,3 +115,48 @@ def test_every_handler_still_reads_an_example(handler):
     }[handler.name]
     post = parse_post(Path("p.md"), text.encode(), "hugo")
     assert (post.format, post.title, post.body_start) == (handler.name, "A", len(text) - 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", "/", "a", "b.md", "//", "x y"]), max_size=5).map("".join))
+def test_split_path_is_os_path_split(path: str) -> None:
+    assert model.split_path(path) == os.path.split(path)
+
+
+NAME_PART = st.sampled_from(["index", "_index", ".", "..", "a", "md", "2024-01-02-", "x y", "é"])
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="pathlib's stem changed in 3.14")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(NAME_PART, min_size=1, max_size=5).map("".join))
+def test_stem_is_pathlib_stem(name: str) -> None:
+    assume(name not in (".", ".."))  # (no file's name)
+    assert model._stem(name) == PurePath(name).stem
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    folder=st.sampled_from(["posts", "_posts", "my bundle", "2024"]),
+    name=st.lists(NAME_PART, min_size=1, max_size=4).map("".join),
+    kind=st.sampled_from(["hugo", "jekyll", "plain"]),
+)
+def test_a_post_loaded_from_a_path_string_is_the_post_loaded_from_its_path(
+    tmp_path_factory, folder: str, name: str, kind: str
+) -> None:
+    """A path string is kept as given (`Post.path_text`) and made a Path only when asked
+    for: every view of the post is what the Post loaded from the Path gives."""
+    assume(name not in (".", ".."))
+    base = tmp_path_factory.mktemp("lazy") / folder
+    base.mkdir()
+    path = base / (name + ".md")
+    path.write_text("---\ntitle: T\ntags: [a]\n---\nbody\n")
+    from_text = load_post(str(path), kind)
+    copy = pickle.loads(pickle.dumps(from_text))  # (as a worker sends a post back)
+    assert from_text.path_text == str(path)
+    from_path = load_post(path, kind)
+    views = ("slug", "file_slug", "title", "date_text", "tags", "draft")
+    assert [getattr(from_text, v) for v in views] == [getattr(from_path, v) for v in views]
+    assert from_text._path == str(path)  # (no Path made yet)
+    assert (copy.path, copy.path_text, copy.slug) == (path, str(path), from_path.slug)
+    assert from_text.path == path and isinstance(from_text.path, Path)
+    assert from_text.path_text == str(path)
