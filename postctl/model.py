@@ -29,6 +29,10 @@ SiteKind = Literal["jekyll", "hugo", "plain"]
 
 BOM = b"\xef\xbb\xbf"
 HEAD_SIZE = 64 * 1024
+# What a load that does not keep the body reads first: the front matter of nearly every post
+# (the largest of the 1,904 in Jekyll's tests, Hugo's docs and the Rust blog ends at byte 649).
+# A read costs by the pages it copies: 1.2 us for 1 KiB, 2.2 us for a 4.5 KiB post.
+FIRST_READ = 2048
 # Deeper front matter than this is refused: nothing real comes close, and deeper input crashes
 # libyaml's recursive composer (100,000 levels segfault) or Python's recursion limit.
 MAX_DEPTH = 100
@@ -881,7 +885,7 @@ def _load(
             st = os.fstat(fd)
             if not S_ISREG(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
-            head = _read_fd(fd, HEAD_SIZE, st.st_size)
+            head = _read_fd(fd, HEAD_SIZE if keep_body else FIRST_READ, st.st_size)
             whole = len(head) >= st.st_size
             rest = b"" if whole else None
 
@@ -1000,7 +1004,21 @@ def _read_post(
 
 def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _Handler | None:
     """Find the front matter of `post` in `content` (its format, delimiters, spans and raw
-    text are set, nothing is parsed): the handler that parses it, None when there is none."""
+    text are set, nothing is parsed): the handler that parses it, None when there is none.
+    `content` may be the head of the file only (not `complete`): the rest (`read_rest()`) is
+    read when the head does not settle where the front matter ends, or that there is none."""
+    complete = complete or read_rest is None  # (else there is nothing more to read)
+    while True:
+        try:
+            return _split_content(post, content, complete)
+        except _NeedMore:
+            content += read_rest()
+            complete = True
+
+
+def _split_content(post: Post, content: bytes, complete: bool) -> _Handler | None:
+    """_split_post on what has been read; _NeedMore when that is not `complete` and the rest
+    may change the answer."""
     if content.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PostError(
             post.path,
@@ -1023,29 +1041,32 @@ def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _
         if handler is not None:
             start = after_space
     if handler is None:
+        if not complete:
+            raise _NeedMore  # (an opening line cut short, or a binary file's NUL further on)
         if b"\x00" in content[:8192]:
             raise PostError(
                 post.path, "looks like a binary file (it contains NUL bytes)", code=READ_ERROR
             )
         post.body_start = start
         return None
-    while True:
-        try:
-            handler.split_into(post, content, start)
-            break
-        except _NeedMore:
-            if complete or read_rest is None:
-                open_line = _lines_before(content, start) + 1
-                raise PostError(
-                    post.path,
-                    f"front matter opened with {handler.open_text!r} on line {open_line}"
-                    f" is never closed (add a {handler.close_text!r} line)",
-                    open_line,
-                    1,
-                    UNCLOSED,
-                ) from None
-            content += read_rest()
-            complete = True
+    try:
+        handler.split_into(post, content, start)
+    except (_NeedMore, PostError) as e:
+        if not complete:
+            raise _NeedMore from None  # (a JSON object cut short does not parse either)
+        if isinstance(e, PostError):
+            raise
+        open_line = _lines_before(content, start) + 1
+        raise PostError(
+            post.path,
+            f"front matter opened with {handler.open_text!r} on line {open_line}"
+            f" is never closed (add a {handler.close_text!r} line)",
+            open_line,
+            1,
+            UNCLOSED,
+        ) from None
+    if not complete and content.find(b"\n", post.fm_end) < 0:
+        raise _NeedMore  # the line the front matter ends on may go on past what was read
     return handler
 
 

@@ -160,3 +160,50 @@ def test_a_post_loaded_from_a_path_string_is_the_post_loaded_from_its_path(
     assert (copy.path, copy.path_text, copy.slug) == (path, str(path), from_path.slug)
     assert from_text.path == path and isinstance(from_text.path, Path)
     assert from_text.path_text == str(path)
+
+
+def loaded_fields(path: Path, kind: str) -> tuple[object, ...]:
+    try:
+        post = load_post(path, kind)
+    except model.PostError as e:
+        return ("error", e.message, e.line, e.col, e.code)
+    return (
+        post.format,
+        post.bom,
+        post.newline,
+        post.open_delimiter,
+        post.close_delimiter,
+        post.fm_start,
+        post.fm_end,
+        post.body_start,
+        post.fm_line,
+        post.raw,
+        post.data,
+        post.size,
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    start=st.sampled_from(["", "\ufeff", "\n  ", '{"title": "é"}', '{"a": {', "\x00"]),
+    opener=st.sampled_from(["---", "+++", "--- ", ""]),
+    lines=st.lists(st.one_of(LINE, st.sampled_from(["title: é", "x = 1", "}"])), max_size=8),
+    ending=st.sampled_from(["\n", "\r\n"]),
+    trailing=st.booleans(),
+    kind=st.sampled_from(["hugo", "jekyll"]),
+    first_read=st.integers(1, 80),
+)
+def test_a_post_read_from_its_head_first_is_the_post_read_whole(
+    tmp_path_factory, start, opener, lines, ending, trailing, kind, first_read
+):
+    """A load reads the first FIRST_READ bytes, and the rest only when they do not settle
+    where the front matter ends (or that there is none): wherever that first read stops (in an
+    opening or closing line, between a carriage return and its line feed, in a JSON object),
+    the post is the one a whole read gives."""
+    text = start + (opener + ending if opener else "") + ending.join(lines)
+    path = tmp_path_factory.mktemp("head") / "post.md"
+    path.write_bytes((text + (ending if trailing else "") + "body\n").encode())
+    whole = loaded_fields(path, kind)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(model, "FIRST_READ", first_read)
+        assert loaded_fields(path, kind) == whole
