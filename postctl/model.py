@@ -628,7 +628,7 @@ class Post:
         datetime stays tz-aware and a date stays a date. Raises TypeError for a value it cannot
         tag (nothing the YAML, TOML or JSON loaders produce)."""
         return {
-            "path": str(self.path),
+            "path": self.path_text,
             "kind": self.kind,
             "format": self.format,
             "bom": self.bom,
