@@ -187,7 +187,8 @@ class StatsCollector:
         self.stats = SiteStats()
         self._tags = TermCounter("tags", term_key)
         self._categories = TermCounter("categories", term_key)
-        self._authors: Counter[str] = Counter()
+        # One author however the name is cased, as `list --author` matches authors.
+        self._authors = TermCounter("authors", str.casefold)
         self._months: Counter[tuple[int, int]] = Counter()
 
     def add(self, post: Post) -> None:
@@ -196,7 +197,7 @@ class StatsCollector:
         s.drafts += post.draft
         self._tags.add(post)
         self._categories.add(post)
-        self._authors.update(dict.fromkeys(post.authors, 1))
+        self._authors.add_terms(post.authors)
         parsed = post.parsed_date
         if parsed is None:
             s.undated += 1
@@ -211,10 +212,7 @@ class StatsCollector:
         s = self.stats
         s.top_tags = self._tags.result()[:top]
         s.top_categories = self._categories.result()[:top]
-        s.top_authors = [
-            TermCount(a, n, (a,))
-            for a, n in sorted(self._authors.items(), key=lambda x: (-x[1], x[0]))[:top]
-        ]
+        s.top_authors = self._authors.result()[:top]
         if not self._months:
             s.per_period = []
             s.period = period or "month"

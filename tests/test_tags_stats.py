@@ -194,6 +194,17 @@ def test_stats_on_examples_blog(run):
     assert lines[lines.index("Top tags") + 1].split() == ["web", "3", "█" * 30]
 
 
+def test_stats_counts_an_author_however_the_name_is_cased(run, tmp_path):
+    """`list --author` matches names whatever their case, so `stats` counts `Ada Lovelace` and
+    `ada lovelace` as one author, shown as most posts spell it."""
+    write(tmp_path / "_config.yml", "title: x\n")
+    for day, author in enumerate(["Ada Lovelace", "ada lovelace", "Ada Lovelace", "Tom"], 1):
+        write(tmp_path / "_posts" / f"2024-01-0{day}-p.md", f"---\nauthor: {author}\n---\n")
+    data = json.loads(run("stats", tmp_path, "-f", "json").stdout)
+    assert data["top_authors"] == {"Ada Lovelace": 3, "Tom": 1}
+    assert run("list", tmp_path, "--author", "ADA LOVELACE", "--count").stdout == "3\n"
+
+
 def test_stats_months_json_and_filters(run, tmp_path):
     site = make_site(tmp_path / "j")
     data = json.loads(run("stats", site, "-f", "json").stdout)
