@@ -440,6 +440,7 @@ class PostLinter:
         return self._ctx
 
     def __call__(self, result: Post | PostError) -> Checked | tuple[str, str]:
+        self.ctx.forget_lookups()
         if self.for_cache:
             return self.cache_entry(result)
         wanted = self.report is None or str(result.path) in self.report
@@ -464,6 +465,7 @@ class PostLinter:
         if self.for_cache or self.keep_posts or self.report is not None or not self.needs_facts:
             return list(map(self, loaded))
         ctx = self.ctx
+        ctx.forget_lookups()
         prepared = list(map(self._prepared, loaded))
         rows = [self._checked(post, *found) for post, found in zip(loaded, prepared)]
         return [

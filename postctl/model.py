@@ -718,11 +718,26 @@ def _post_path(post: Post) -> Path:
 
 
 def _set_post_path(post: Post, path: Path | str) -> None:
-    post._path = path
+    post._path = path if path.__class__ is not str or _is_path_text(path) else Path(path)
 
 
-# Post.path is a property over `_path`, which may hold the path string a post was loaded from:
-# a Path is made when something asks for one. `list` never does (a summary keeps the text), and
+def _is_path_text(text: str) -> bool:
+    """Whether `text` is the text of the Path made of it (str(Path(text)) == text): on POSIX,
+    a path without an empty or `.` part (`a//b`, `./a`, `a/./b`, `a/`). Elsewhere never
+    taken as one (Windows paths have more spellings)."""
+    return (
+        os.altsep is None
+        and text != ""
+        and "//" not in text
+        and "/./" not in text
+        and not text.startswith("./")
+        and not (text.endswith(("/", "/.")) and text != "/")
+    )
+
+
+# Post.path is a property over `_path`, which may hold the path string a post was loaded from,
+# when that is the text of its Path (`_is_path_text`: so `path_text` is `str(post.path)`): a
+# Path is made when something asks for one. `list` never does (a summary keeps the text), and
 # making one cost 1.9 us of the 35 that parsing and summing up a post takes.
 Post.path = property(_post_path, _set_post_path, doc="The post's file.")  # type: ignore[assignment]
 
@@ -872,10 +887,9 @@ def _load(
 ) -> Post:
     """load_post; without `parse`, the Post has its front matter found but not parsed."""
     # A path string is opened as it is, and kept as the Post's (see `_post_path`): opening a
-    # Path makes its text first (0.85 us a post). Not an empty one, nor one that ends in a
-    # separator: the Path made of those names another file (`.`, `post.md` for `post.md/`),
-    # and that file is the post.
-    if not isinstance(path, Path) and (not path or path.endswith((os.sep, "/"))):
+    # Path makes its text first (0.85 us a post). Only one that is its Path's text: the Path
+    # made of `post.md/` (or of "") names another file (`post.md`, `.`), and that is the post.
+    if not isinstance(path, Path) and not _is_path_text(path):
         path = Path(path)
     try:
         # The file is read with os.read, not through a file object: making one cost as much
@@ -885,15 +899,22 @@ def _load(
             st = os.fstat(fd)
             if not S_ISREG(st.st_mode):
                 raise PostError(path, "not a regular file", code=READ_ERROR)
-            head = _read_fd(fd, HEAD_SIZE if keep_body else FIRST_READ, st.st_size)
-            whole = len(head) >= st.st_size
-            rest = b"" if whole else None
+            limit = HEAD_SIZE if keep_body else FIRST_READ
+            head = _read_fd(fd, limit, st.st_size)
+            # (a read that filled `limit` may have left more, whatever fstat said: the file may
+            # have grown since)
+            whole = st.st_size <= len(head) < limit
+            read = len(head)
 
-            def read_rest() -> bytes:
-                nonlocal rest
-                if rest is None:
-                    rest = _read_fd(fd)
-                return rest
+            def read_more() -> tuple[bytes, bool]:
+                """The next part of the file, and whether the file ends with it: up to its
+                first HEAD_SIZE bytes, then all the rest."""
+                nonlocal read
+                if read >= HEAD_SIZE:
+                    return _read_fd(fd), True
+                more = _read_fd(fd, HEAD_SIZE - read)
+                read += len(more)
+                return more, read < HEAD_SIZE
 
             key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             try:
@@ -901,7 +922,7 @@ def _load(
                     path,
                     head,
                     kind,
-                    read_rest,
+                    read_more,
                     whole,
                     drafts_folder,
                     categories_from_path,
@@ -966,7 +987,7 @@ def parse_post(
         path,
         content,
         kind,
-        read_rest,
+        None if read_rest is None else lambda: (read_rest(), True),
         complete,
         drafts_folder,
         categories_from_path,
@@ -979,7 +1000,7 @@ def _read_post(
     path: Path | str,
     content: bytes,
     kind: SiteKind,
-    read_rest: Any,
+    read_more: Callable[[], tuple[bytes, bool]] | None,
     complete: bool,
     drafts_folder: bool,
     categories_from_path: tuple[str, ...],
@@ -996,24 +1017,30 @@ def _read_post(
         categories_from_path=categories_from_path,
         size=len(content),
     )._with_zone(time_zone)
-    handler = _split_post(post, content, read_rest, complete)
+    handler = _split_post(post, content, read_more, complete)
     if handler is not None and parse:
         handler.parse_into(post)
     return post
 
 
-def _split_post(post: Post, content: bytes, read_rest: Any, complete: bool) -> _Handler | None:
+def _split_post(
+    post: Post,
+    content: bytes,
+    read_more: Callable[[], tuple[bytes, bool]] | None,
+    complete: bool,
+) -> _Handler | None:
     """Find the front matter of `post` in `content` (its format, delimiters, spans and raw
     text are set, nothing is parsed): the handler that parses it, None when there is none.
-    `content` may be the head of the file only (not `complete`): the rest (`read_rest()`) is
-    read when the head does not settle where the front matter ends, or that there is none."""
-    complete = complete or read_rest is None  # (else there is nothing more to read)
+    `content` may be the head of the file only (not `complete`): `read_more()` gives the next
+    part of the file (and whether it is the last), asked for while what has been read does
+    not settle where the front matter ends, or that there is none."""
+    complete = complete or read_more is None  # (else there is nothing more to read)
     while True:
         try:
             return _split_content(post, content, complete)
         except _NeedMore:
-            content += read_rest()
-            complete = True
+            more, complete = read_more()  # type: ignore[misc]
+            content += more
 
 
 def _split_content(post: Post, content: bytes, complete: bool) -> _Handler | None:
@@ -1041,8 +1068,10 @@ def _split_content(post: Post, content: bytes, complete: bool) -> _Handler | Non
         if handler is not None:
             start = after_space
     if handler is None:
-        if not complete:
-            raise _NeedMore  # (an opening line cut short, or a binary file's NUL further on)
+        if not complete and len(content) < HEAD_SIZE:
+            # (an opening line cut short, or a binary file's NUL further on; a file without
+            # front matter is judged by its first HEAD_SIZE bytes, never read whole)
+            raise _NeedMore
         if b"\x00" in content[:8192]:
             raise PostError(
                 post.path, "looks like a binary file (it contains NUL bytes)", code=READ_ERROR

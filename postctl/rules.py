@@ -349,7 +349,9 @@ class Context:
         kept: the engine takes a batch of posts (`lint.PostLinter.check_batch`) through the
         rules' traits, then the rules, then the facts, and each step asks for each post's
         (making them twice per post was 8% of linting one). A kept entry holds its post, so
-        no other post can have its id meanwhile."""
+        no other post can have its id meanwhile. They describe the post as it was: the engine
+        forgets them (`forget_lookups`) before it checks the next posts, and so must a caller
+        that changes a post and checks it again."""
         found = self._lookups.get(id(post))
         if found is not None and found.post is post and found.taxonomies is self.taxonomies:
             return found
@@ -357,6 +359,9 @@ class Context:
             self._lookups.clear()
         found = self._lookups[id(post)] = PostLookups(post, self.taxonomies)
         return found
+
+    def forget_lookups(self) -> None:
+        self._lookups.clear()
 
     def term_uses(self, facts: list[Facts], taxonomy: str) -> tuple[Counter[str], int]:
         """(how many uses each term of `taxonomy` has across `facts`, in the order the terms

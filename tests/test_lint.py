@@ -467,6 +467,28 @@ def test_a_batch_is_checked_as_each_of_its_posts(tmp_path, keep_posts, only_some
     assert comparable(linter().check_batch(again)) == one_by_one
 
 
+def test_a_post_changed_since_it_was_checked_is_checked_as_it_is(tmp_path):
+    """The rules' shared lookups of a post are kept while a batch goes through the rules, and
+    forgotten before the next posts: a post changed and checked again is checked as it is."""
+    from postctl.lint import PostLinter, selection_for
+    from postctl.site import collect_files, load_batches
+
+    write(tmp_path / "_config.yml", "title: x\n")
+    for day in (1, 2):
+        write(tmp_path / "_posts" / f"2024-01-0{day}-p.md", "---\ntitle: P\ntags: [a, b]\n---\n")
+    site = find_site(tmp_path)
+    [posts] = load_batches(site, collect_files(site), keep_body=True)
+    linter = PostLinter(site, selection_for(site), None, keep_posts=False)
+
+    def codes(post):
+        rows, _, _ = linter(post)
+        return [code for _, _, code, *_ in rows]
+
+    assert codes(posts[0]) == codes(posts[1]) == []
+    posts[0].data["tags"] = ["a, b", "A", "a"]  # (the lookups held its terms as plain)
+    assert codes(posts[0]) == ["PC404", "PC502"]
+
+
 def hugo_site_with_clashes(root):
     """A Hugo site whose pages share URLs and titles, spell terms two ways, use terms once,
     and hide pages (a headless bundle, a section cascading `build.render: never`)."""

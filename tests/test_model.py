@@ -475,6 +475,34 @@ def test_short_reads_still_read_the_whole_post(tmp_path, monkeypatch):
     assert model.load_post(path).data == expected.data
 
 
+def test_a_large_file_without_front_matter_is_judged_by_its_head(tmp_path, monkeypatch):
+    """A load reads the first FIRST_READ bytes, then up to HEAD_SIZE, and the rest only for
+    front matter that runs on past them: a large file without any is never read whole."""
+    path = write(tmp_path / "big.md", "no front matter\n" + "text\n" * 200_000)
+    read: list[int] = []
+    real_read = os.read
+    monkeypatch.setattr(model.os, "read", lambda fd, n: read.append(n) or real_read(fd, n))
+    post = model.load_post(path)
+    assert post.format is None and sum(read) <= model.HEAD_SIZE
+
+
+def test_a_file_grown_since_fstat_is_read_on(tmp_path, monkeypatch):
+    """A first read that fills its buffer may have left more, whatever fstat said (the file
+    grew in between, an editor still writing it): the front matter past it is still found."""
+    text = "---\n" + "".join(f"k{i}: {'v' * 60}\n" for i in range(60)) + "title: late\n---\n"
+    path = write(tmp_path / "p.md", text)
+    real_fstat = os.fstat
+
+    def fstat_before_growing(fd):  # the size the file had when it was still 1,000 bytes
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, *st[1:6], 1000, *st[7:]))
+
+    monkeypatch.setattr(model.os, "fstat", fstat_before_growing)
+    assert len(text) > model.FIRST_READ
+    post = model.load_post(path)
+    assert post.title == "late" and len(post.data) == 61
+
+
 def test_a_small_post_is_read_in_one_read(tmp_path, monkeypatch):
     """The read that would only find the end of the file is skipped once fstat's size is in."""
     path = write(tmp_path / "p.md", "---\ntitle: One read\n---\nbody\n")

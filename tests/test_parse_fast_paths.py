@@ -207,3 +207,32 @@ def test_a_post_read_from_its_head_first_is_the_post_read_whole(
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(model, "FIRST_READ", first_read)
         assert loaded_fields(path, kind) == whole
+
+
+@pytest.mark.skipif(os.altsep is not None, reason="POSIX path spellings")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "/", ".", "..", "b.md", "//", "index.md"]), max_size=6))
+def test_a_post_path_kept_as_text_is_the_text_of_its_path(parts: list[str]) -> None:
+    """A Post keeps a path string only when it is its Path's text, so `path_text` (what
+    summaries, lint's facts and records show) is `str(post.path)` before and after the Path
+    is made: `a//b`, `./a` or `a/./index.md` become Paths at once."""
+    text = "".join(parts)
+    post = Post(path=text)
+    assert post.path_text == str(Path(text))
+    assert post.path == Path(text) and post.path_text == str(Path(text))
+
+
+def test_a_post_loaded_from_a_path_spelled_otherwise_is_the_post_at_its_path(tmp_path):
+    """`./`, `/./` and doubled separators in a path string: the post's path, slug and record
+    are those of its Path (a record written for a worker's post reads back as it)."""
+    bundle = tmp_path / "content" / "post" / "bundle"
+    bundle.mkdir(parents=True)
+    (bundle / "index.md").write_text("---\ntitle: T\n---\n")
+    for text in (
+        f"{bundle}/./index.md",
+        f"{bundle}//index.md",
+        f"{tmp_path}/./content/post/bundle/index.md",
+    ):
+        post = load_post(text, "hugo")
+        assert (post.path_text, post.slug) == (str(bundle / "index.md"), "bundle")
+        assert Post.from_json(post.to_json(), Path(text)).path == bundle / "index.md"
