@@ -718,26 +718,28 @@ def _post_path(post: Post) -> Path:
 
 
 def _set_post_path(post: Post, path: Path | str) -> None:
-    post._path = path if path.__class__ is not str or _is_path_text(path) else Path(path)
+    # A string is kept only when it is plainly the text of its Path (str(Path(path)) is
+    # path): on POSIX, without an empty or `.` part (`a//b`, `./a`, `a/./b`, `a/`). Any other
+    # is made a Path now: one whose part starts with a dot (`../a`, `.hidden/a`), all of them
+    # on Windows (more spellings), which are seldom posts' paths.
+    if path.__class__ is str and not (
+        _POSIX_PATHS
+        and path
+        and path[0] != "."
+        and path[-1] != "/"
+        and "/." not in path
+        and "//" not in path
+    ):
+        path = Path(path)
+    post._path = path
 
 
-def _is_path_text(text: str) -> bool:
-    """Whether `text` is the text of the Path made of it (str(Path(text)) == text): on POSIX,
-    a path without an empty or `.` part (`a//b`, `./a`, `a/./b`, `a/`). Elsewhere never
-    taken as one (Windows paths have more spellings)."""
-    return (
-        os.altsep is None
-        and text != ""
-        and "//" not in text
-        and "/./" not in text
-        and not text.startswith("./")
-        and not (text.endswith(("/", "/.")) and text != "/")
-    )
+_POSIX_PATHS = os.altsep is None
 
 
 # Post.path is a property over `_path`, which may hold the path string a post was loaded from,
-# when that is the text of its Path (`_is_path_text`: so `path_text` is `str(post.path)`): a
-# Path is made when something asks for one. `list` never does (a summary keeps the text), and
+# when that is the text of its Path (see `_set_post_path`: so `path_text` is `str(post.path)`):
+# a Path is made when something asks for one. `list` never does (a summary keeps the text), and
 # making one cost 1.9 us of the 35 that parsing and summing up a post takes.
 Post.path = property(_post_path, _set_post_path, doc="The post's file.")  # type: ignore[assignment]
 
@@ -886,10 +888,11 @@ def _load(
     parse: bool,
 ) -> Post:
     """load_post; without `parse`, the Post has its front matter found but not parsed."""
-    # A path string is opened as it is, and kept as the Post's (see `_post_path`): opening a
-    # Path makes its text first (0.85 us a post). Only one that is its Path's text: the Path
-    # made of `post.md/` (or of "") names another file (`post.md`, `.`), and that is the post.
-    if not isinstance(path, Path) and not _is_path_text(path):
+    # A path string is opened as it is (and kept as the Post's: see `_set_post_path`):
+    # opening a Path makes its text first (0.85 us a post). Not an empty one, nor one that
+    # ends in a separator: the Path made of those names another file (`.`, `post.md` for
+    # `post.md/`), and that file is the post.
+    if not isinstance(path, Path) and (not path or path.endswith((os.sep, "/"))):
         path = Path(path)
     try:
         # The file is read with os.read, not through a file object: making one cost as much
