@@ -735,6 +735,8 @@ def _set_post_path(post: Post, path: Path | str) -> None:
 
 
 _POSIX_PATHS = os.altsep is None
+# How path strings that name another file than as written end (see `_load`).
+_NOT_OPENED_AS_WRITTEN = tuple({os.sep, "/", os.sep + ".", "/."})
 
 
 # Post.path is a property over `_path`, which may hold the path string a post was loaded from,
@@ -890,14 +892,17 @@ def _load(
     """load_post; without `parse`, the Post has its front matter found but not parsed."""
     # A path string is opened as it is (and kept as the Post's: see `_set_post_path`):
     # opening a Path makes its text first (0.85 us a post). Not an empty one, nor one that
-    # ends in a separator: the Path made of those names another file (`.`, `post.md` for
-    # `post.md/`), and that file is the post.
-    if not isinstance(path, Path) and (not path or path.endswith((os.sep, "/"))):
+    # ends in a separator or `.` part: the Path made of those names another file (`.`,
+    # `post.md` for `post.md/` and `post.md/.`), and that file is the post.
+    if not isinstance(path, Path) and (not path or path.endswith(_NOT_OPENED_AS_WRITTEN)):
         path = Path(path)
     try:
         # The file is read with os.read, not through a file object: making one cost as much
         # as the reading itself, a tenth of loading a post.
-        fd = os.open(path, _READ_FLAGS)
+        try:
+            fd = os.open(path, _READ_FLAGS)
+        except ValueError:  # (os.open refuses a path holding a NUL)
+            raise PostError(path, "no file name holds a NUL byte", code=READ_ERROR) from None
         try:
             st = os.fstat(fd)
             if not S_ISREG(st.st_mode):
@@ -1071,7 +1076,9 @@ def _split_content(post: Post, content: bytes, complete: bool) -> _Handler | Non
         if handler is not None:
             start = after_space
     if handler is None:
-        if not complete and len(content) < HEAD_SIZE:
+        if not complete and (
+            len(content) < HEAD_SIZE or _may_open_further(content, start, post.kind == "hugo")
+        ):
             # (an opening line cut short, or a binary file's NUL further on; a file without
             # front matter is judged by its first HEAD_SIZE bytes, never read whole)
             raise _NeedMore
@@ -1108,6 +1115,14 @@ class _NeedMore(Exception):
 
 _HUGO_SPACE = (b" ", b"\t", b"\r", b"\n")
 _HUGO_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
+
+
+def _may_open_further(content: bytes, start: int, hugo: bool) -> bool:
+    """Whether a file's head that opens no front matter may still open one further on: it
+    holds only line breaks, spaces and tabs (which Hugo skips before front matter), or an
+    opening delimiter followed only by spaces and tabs (the opening line's end not read)."""
+    rest = content[start:].lstrip(b" \t\r\n") if hugo else content[start:]
+    return not rest or (rest[:3] in (b"---", b"+++") and not rest[3:].strip(b" \t\r"))
 
 
 def _lines_before(content: bytes, start: int) -> int:

@@ -486,6 +486,20 @@ def test_a_large_file_without_front_matter_is_judged_by_its_head(tmp_path, monke
     assert post.format is None and sum(read) <= model.HEAD_SIZE
 
 
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("hugo", "\n" * 70_000 + "---\ntitle: T\n---\nb\n"),  # Hugo skips them
+        ("jekyll", "---" + " " * 70_000 + "\ntitle: T\n---\nb\n"),
+    ],
+)
+def test_an_opening_line_past_the_head_still_opens_front_matter(tmp_path, kind, text):
+    """A head that may yet open front matter (only line breaks and spaces, or an opening
+    delimiter whose line has not ended) is read on, as a whole read would be."""
+    post = model.load_post(write(tmp_path / "p.md", text), kind)
+    assert (post.format, post.data) == ("yaml", {"title": "T"})
+
+
 def test_a_file_grown_since_fstat_is_read_on(tmp_path, monkeypatch):
     """A first read that fills its buffer may have left more, whatever fstat said (the file
     grew in between, an editor still writing it): the front matter past it is still found."""
@@ -517,9 +531,12 @@ def test_a_path_string_loads_the_file_its_path_names(tmp_path):
     """A path string is opened as given, except where the Path made of it names the file
     otherwise (a trailing separator): the post is the same either way."""
     path = write(tmp_path / "post.md", "---\ntitle: T\n---\n")
-    for given in (str(path), str(path) + os.sep, str(tmp_path) + "//post.md"):
+    for given in (str(path), str(path) + os.sep, str(path) + "/.", str(tmp_path) + "//post.md"):
         post = load_post(given)
         assert (post.path, post.title) == (path, "T")
     with pytest.raises(PostError) as info:
         load_post("")
     assert info.value.message == "not a regular file"
+    with pytest.raises(PostError) as info:
+        load_post(str(path) + "\x00")
+    assert (info.value.message, info.value.code) == ("no file name holds a NUL byte", "PC001")
