@@ -627,8 +627,11 @@ def _summaries(
         and (jobs or os.cpu_count() or 1) > 1
         and not empty
     ):
-        # The child takes a little less than half: its answers still have to come back.
-        split = count * 11 // 20
+        # Half each: the child's answers still have to come back, but this process fetches
+        # its entries before it starts and lays out the table after. Warm, 100,000 posts
+        # (alternating runs): list 0.782 -> 0.763 s, tags 0.634 -> 0.606 s against 11/20
+        # here.
+        split = count // 2
 
     def fetch(start: int, stop: int, source: ParseCache) -> dict[str, tuple[Any, ...]]:
         """The cache entries of names[start:stop] (and, for a whole site, of any other path
