@@ -257,7 +257,7 @@ class Post:
 
     Byte offsets (`fm_start`, `fm_end`, `body_start`) count from the file start, BOM included.
     `raw` is the front-matter text between the delimiters (for JSON, the whole object).
-    `path` may be given as a string: it is made a Path when first read (see `_post_path`).
+    `path` may be given as a string: it is made a Path when first read (see `_set_post_path`).
     """
 
     path: Path
@@ -291,7 +291,8 @@ class Post:
     # -- raw access ---------------------------------------------------------------------------
     @property
     def path_text(self) -> str:
-        """The path as text: the string the post was loaded from (see `_post_path`)."""
+        """`str(post.path)`, without making the Path of a post that keeps the path string it
+        was loaded from (see `_set_post_path`)."""
         path = self._path
         return path if path.__class__ is str else str(path)
 

@@ -829,7 +829,7 @@ def _parse_one(
             json_text = post.to_json()
         except TypeError:
             pass
-    summary_text = (summary or PostSummary.of(post)).to_text() if text else None
+    summary_text = (summary or PostSummary.of(post, path)).to_text() if text else None
     result = summary or post if each is None else each(summary)
     return result, json_text, summary_text, post.stat_key
 
