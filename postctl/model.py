@@ -601,11 +601,7 @@ class Post:
             return value.strip()
         if self.kind == "jekyll":
             return self.file_slug
-        folder, name = split_path(self.path_text)
-        stem = _stem(name)
-        if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
-            return split_path(folder)[1]
-        return stem
+        return page_name(*split_path(self.path_text))
 
     @property
     def excerpt(self) -> str | None:
@@ -709,6 +705,13 @@ def _stem(name: str) -> str:
     """A file name without its extension, as pathlib's PurePath.stem (3.10 to 3.13) has it."""
     dot = name.rfind(".")
     return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def page_name(folder: str, name: str) -> str:
+    """What a file (`name`, in `folder`) names its page outside Jekyll: its name without the
+    extension, or for a page bundle's `index` or a section's `_index`, its folder's name."""
+    stem = _stem(name)
+    return split_path(folder)[1] if stem in ("index", "_index") else stem
 
 
 def _post_path(post: Post) -> Path:

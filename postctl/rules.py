@@ -34,6 +34,7 @@ from postctl.model import (
     in_site_zone,
     iter_values,
     key_terms,
+    page_name,
     parse_date,
     split_path,
     term_text,
@@ -2280,11 +2281,7 @@ def _slug(post: Post, written: dict[str, str], folder: str, name: str) -> str | 
             text = hugo_slug_text(value)
             if text != "":
                 return text
-    dot = name.rfind(".")  # (`PurePath.stem`)
-    stem = name[:dot] if 0 < dot < len(name) - 1 else name
-    if stem in ("index", "_index"):  # Hugo page bundle: the folder names the page
-        return split_path(folder)[1]
-    return stem
+    return page_name(folder, name)
 
 
 @_register("PC701", "duplicate-url", "error", "Two posts get the same URL", scope="site")
