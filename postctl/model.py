@@ -994,7 +994,6 @@ def parse_post(
 ) -> Post:
     """Parse a post from bytes. `content` may be only the head of the file when `read_rest`
     can supply the remainder; it is asked for only when the front matter runs past the head."""
-    path = path if isinstance(path, Path) else Path(path)
     return _read_post(
         path,
         content,
